@@ -1,0 +1,33 @@
+#pragma once
+// The bytes each executed transaction contributes to a batch's public data, which the L1
+// contract receives as calldata (data availability): enough to rebuild every balance, nonce and
+// pool from L1 alone. Layouts in docs/TRANSACTIONS.md section 4. Amounts are the executed ones
+// (what the state transition moved), not the signed limits, so they come from the node.
+#include <cstdint>
+#include <vector>
+
+#include "tx/tx.hpp"
+
+namespace zkamm::tx {
+
+/// What executing a transaction moved; which members a type uses is in docs/TRANSACTIONS.md 4.
+struct Executed {
+  Amount amount_in = 0;    ///< swaps: tokens paid in; AddLiquidity: amount_a; RemoveLiquidity: amount_a; FullExit: balance withdrawn
+  Amount amount_out = 0;   ///< swaps: tokens paid out; AddLiquidity: amount_b; RemoveLiquidity: amount_b
+  Amount liquidity = 0;    ///< AddLiquidity: LP tokens minted
+  uint16_t lp_token = 0;   ///< CreatePool: the LP token id assigned to the pool
+};
+
+/// Public data size of a type (valid type).
+std::size_t public_data_size(TxType type) noexcept;
+
+/// Appends t's public data to out; in_range(t) and ex as documented for t's type.
+void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& ex = {});
+
+inline std::vector<uint8_t> public_data(const Tx& t, const Executed& ex = {}) {
+  std::vector<uint8_t> out;
+  append_public_data(out, t, ex);
+  return out;
+}
+
+}  // namespace zkamm::tx

@@ -1,0 +1,247 @@
+#pragma once
+// Every L2 transaction and L1 priority operation of zkamm (docs/TRANSACTIONS.md is the contract
+// between node, circuit and L1 contract). Each struct lists its fields once in `visit`, in
+// encoding order; encoding, decoding and JSON are generated from that list.
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <variant>
+
+#include "ff/uint256.hpp"
+
+namespace zkamm::tx {
+
+using Amount = ff::uint128_t;                     ///< < 2^128 by construction
+using L1Address = std::array<uint8_t, 20>;        ///< Ethereum address, big-endian bytes
+using PackedPubKey = std::array<uint8_t, 32>;     ///< circomlibjs packPoint of a Baby Jubjub key
+using PackedSignature = std::array<uint8_t, 64>;  ///< circomlibjs packSignature: R8 packed, S LE
+
+inline constexpr uint32_t kAccountLimit = 1u << 24;  ///< account index < 2^24
+inline constexpr uint16_t kTokenLimit = 1u << 10;    ///< token id < 2^10
+
+enum class TxType : uint8_t {
+  Noop = 0,
+  Deposit = 1,
+  FullExit = 2,
+  Transfer = 3,
+  SwapExactIn = 4,
+  SwapExactOut = 5,
+  CreatePool = 6,
+  AddLiquidity = 7,
+  RemoveLiquidity = 8,
+  Withdraw = 9,
+};
+inline constexpr uint8_t kTxTypeCount = 10;
+
+/// What a field means, for range checks and JSON (the C++ type gives the width).
+enum class Field : uint8_t { Account, Token, Amount, Nonce, Time, Serial, Address, PubKey, Signature };
+
+struct Noop {
+  static constexpr TxType kType = TxType::Noop;
+  template <class S, class V> static void visit(S&, V&&) {}
+  friend bool operator==(const Noop&, const Noop&) = default;
+};
+
+/// L1 priority operation: credits `amount` of `token` to `to_account`, creating it with
+/// `to_pubkey` when it is new. `serial` is its position in the contract's priority queue.
+struct Deposit {
+  static constexpr TxType kType = TxType::Deposit;
+  uint64_t serial = 0;
+  uint32_t to_account = 0;
+  PackedPubKey to_pubkey{};
+  uint16_t token = 0;
+  Amount amount = 0;
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("serial", s.serial, Field::Serial);
+    v("to_account", s.to_account, Field::Account);
+    v("to_pubkey", s.to_pubkey, Field::PubKey);
+    v("token", s.token, Field::Token);
+    v("amount", s.amount, Field::Amount);
+  }
+  friend bool operator==(const Deposit&, const Deposit&) = default;
+};
+
+/// L1 priority operation: withdraws the whole balance of `token` of `account` (escape hatch).
+struct FullExit {
+  static constexpr TxType kType = TxType::FullExit;
+  uint64_t serial = 0;
+  uint32_t account = 0;
+  uint16_t token = 0;
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("serial", s.serial, Field::Serial);
+    v("account", s.account, Field::Account);
+    v("token", s.token, Field::Token);
+  }
+  friend bool operator==(const FullExit&, const FullExit&) = default;
+};
+
+struct Transfer {
+  static constexpr TxType kType = TxType::Transfer;
+  uint32_t from = 0;
+  uint32_t to = 0;
+  uint16_t token = 0;
+  Amount amount = 0;
+  uint32_t nonce = 0;
+  PackedSignature signature{};
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("from", s.from, Field::Account);
+    v("to", s.to, Field::Account);
+    v("token", s.token, Field::Token);
+    v("amount", s.amount, Field::Amount);
+    v("nonce", s.nonce, Field::Nonce);
+    v("signature", s.signature, Field::Signature);
+  }
+  friend bool operator==(const Transfer&, const Transfer&) = default;
+};
+
+/// Uniswap V2 swapExactTokensForTokens, one hop.
+struct SwapExactIn {
+  static constexpr TxType kType = TxType::SwapExactIn;
+  uint32_t account = 0;
+  uint16_t token_in = 0;
+  uint16_t token_out = 0;
+  Amount amount_in = 0;
+  Amount amount_out_min = 0;
+  uint64_t deadline = 0;
+  uint32_t nonce = 0;
+  PackedSignature signature{};
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("account", s.account, Field::Account);
+    v("token_in", s.token_in, Field::Token);
+    v("token_out", s.token_out, Field::Token);
+    v("amount_in", s.amount_in, Field::Amount);
+    v("amount_out_min", s.amount_out_min, Field::Amount);
+    v("deadline", s.deadline, Field::Time);
+    v("nonce", s.nonce, Field::Nonce);
+    v("signature", s.signature, Field::Signature);
+  }
+  friend bool operator==(const SwapExactIn&, const SwapExactIn&) = default;
+};
+
+/// Uniswap V2 swapTokensForExactTokens, one hop.
+struct SwapExactOut {
+  static constexpr TxType kType = TxType::SwapExactOut;
+  uint32_t account = 0;
+  uint16_t token_in = 0;
+  uint16_t token_out = 0;
+  Amount amount_out = 0;
+  Amount amount_in_max = 0;
+  uint64_t deadline = 0;
+  uint32_t nonce = 0;
+  PackedSignature signature{};
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("account", s.account, Field::Account);
+    v("token_in", s.token_in, Field::Token);
+    v("token_out", s.token_out, Field::Token);
+    v("amount_out", s.amount_out, Field::Amount);
+    v("amount_in_max", s.amount_in_max, Field::Amount);
+    v("deadline", s.deadline, Field::Time);
+    v("nonce", s.nonce, Field::Nonce);
+    v("signature", s.signature, Field::Signature);
+  }
+  friend bool operator==(const SwapExactOut&, const SwapExactOut&) = default;
+};
+
+struct CreatePool {
+  static constexpr TxType kType = TxType::CreatePool;
+  uint32_t account = 0;
+  uint16_t token_a = 0;
+  uint16_t token_b = 0;
+  uint32_t nonce = 0;
+  PackedSignature signature{};
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("account", s.account, Field::Account);
+    v("token_a", s.token_a, Field::Token);
+    v("token_b", s.token_b, Field::Token);
+    v("nonce", s.nonce, Field::Nonce);
+    v("signature", s.signature, Field::Signature);
+  }
+  friend bool operator==(const CreatePool&, const CreatePool&) = default;
+};
+
+struct AddLiquidity {
+  static constexpr TxType kType = TxType::AddLiquidity;
+  uint32_t account = 0;
+  uint16_t token_a = 0;
+  uint16_t token_b = 0;
+  Amount amount_a_desired = 0;
+  Amount amount_b_desired = 0;
+  Amount amount_a_min = 0;
+  Amount amount_b_min = 0;
+  uint64_t deadline = 0;
+  uint32_t nonce = 0;
+  PackedSignature signature{};
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("account", s.account, Field::Account);
+    v("token_a", s.token_a, Field::Token);
+    v("token_b", s.token_b, Field::Token);
+    v("amount_a_desired", s.amount_a_desired, Field::Amount);
+    v("amount_b_desired", s.amount_b_desired, Field::Amount);
+    v("amount_a_min", s.amount_a_min, Field::Amount);
+    v("amount_b_min", s.amount_b_min, Field::Amount);
+    v("deadline", s.deadline, Field::Time);
+    v("nonce", s.nonce, Field::Nonce);
+    v("signature", s.signature, Field::Signature);
+  }
+  friend bool operator==(const AddLiquidity&, const AddLiquidity&) = default;
+};
+
+struct RemoveLiquidity {
+  static constexpr TxType kType = TxType::RemoveLiquidity;
+  uint32_t account = 0;
+  uint16_t token_a = 0;
+  uint16_t token_b = 0;
+  Amount liquidity = 0;
+  Amount amount_a_min = 0;
+  Amount amount_b_min = 0;
+  uint64_t deadline = 0;
+  uint32_t nonce = 0;
+  PackedSignature signature{};
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("account", s.account, Field::Account);
+    v("token_a", s.token_a, Field::Token);
+    v("token_b", s.token_b, Field::Token);
+    v("liquidity", s.liquidity, Field::Amount);
+    v("amount_a_min", s.amount_a_min, Field::Amount);
+    v("amount_b_min", s.amount_b_min, Field::Amount);
+    v("deadline", s.deadline, Field::Time);
+    v("nonce", s.nonce, Field::Nonce);
+    v("signature", s.signature, Field::Signature);
+  }
+  friend bool operator==(const RemoveLiquidity&, const RemoveLiquidity&) = default;
+};
+
+/// Moves `amount` of `token` out of the rollup, claimable by `l1_address` once the batch is final.
+struct Withdraw {
+  static constexpr TxType kType = TxType::Withdraw;
+  uint32_t account = 0;
+  uint16_t token = 0;
+  Amount amount = 0;
+  L1Address l1_address{};
+  uint32_t nonce = 0;
+  PackedSignature signature{};
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("account", s.account, Field::Account);
+    v("token", s.token, Field::Token);
+    v("amount", s.amount, Field::Amount);
+    v("l1_address", s.l1_address, Field::Address);
+    v("nonce", s.nonce, Field::Nonce);
+    v("signature", s.signature, Field::Signature);
+  }
+  friend bool operator==(const Withdraw&, const Withdraw&) = default;
+};
+
+/// Alternative index == TxType value.
+using Tx = std::variant<Noop, Deposit, FullExit, Transfer, SwapExactIn, SwapExactOut, CreatePool, AddLiquidity,
+                        RemoveLiquidity, Withdraw>;
+
+inline TxType type_of(const Tx& t) noexcept { return static_cast<TxType>(t.index()); }
+
+/// L2 transactions carry a nonce and a signature; Noop and priority operations do not.
+inline bool is_l2(TxType t) noexcept { return t >= TxType::Transfer; }
+inline bool is_priority(TxType t) noexcept { return t == TxType::Deposit || t == TxType::FullExit; }
+
+/// snake_case name used in JSON ("swap_exact_in"); "" for an invalid value.
+std::string_view type_name(TxType t) noexcept;
+
+}  // namespace zkamm::tx
