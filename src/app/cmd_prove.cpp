@@ -1,0 +1,109 @@
+// zkamm prove / verify: snarkjs-compatible files in and out.
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "snark/json_io.hpp"
+#include "snark/solidity_verifier.hpp"
+#include "snark/wtns_file.hpp"
+#include "snark/zkey_file.hpp"
+
+namespace zkamm::app {
+namespace {
+
+using namespace zkamm::snark;
+
+int file_error(const std::string& path, FileError e) { return fail(path + ": " + to_string(e)); }
+
+int run_prove(const std::string& zkey_path, const std::string& wtns_path, const std::string& proof_path,
+              const std::string& public_path, bool check) {
+  auto pk = read_zkey(zkey_path);
+  if (!pk) return file_error(zkey_path, pk.error());
+  auto witness = read_wtns(wtns_path);
+  if (!witness) return file_error(wtns_path, witness.error());
+  if (witness->size() != pk->num_vars)
+    return fail(wtns_path + ": witness has " + std::to_string(witness->size()) + " values, the circuit " +
+                std::to_string(pk->num_vars));
+  if (!(*witness)[0].is_one()) return fail(wtns_path + ": witness[0] must be 1");
+  auto proof = prove(*pk, *witness);
+  if (!proof) return fail("prover failed (inconsistent proving key)");
+  const std::span<const ff::Fr> pub(witness->data() + 1, pk->num_public);
+  // The .zkey lacks matrix C, so the witness cannot be checked against the circuit directly;
+  // verifying the fresh proof is the cheap equivalent (it fails iff a constraint is violated,
+  // up to negligible probability).
+  if (check && !verify(verification_key(*pk), pub, *proof))
+    return fail(wtns_path + ": the witness does not satisfy the circuit (proof does not verify)");
+  if (auto e = write_text_file(proof_path, proof_to_json(*proof)); e != FileError::kOk) return file_error(proof_path, e);
+  if (auto e = write_text_file(public_path, public_signals_to_json(pub)); e != FileError::kOk)
+    return file_error(public_path, e);
+  return 0;
+}
+
+int run_verify(const std::string& vk_path, const std::string& public_path, const std::string& proof_path) {
+  auto vk_text = read_text_file(vk_path);
+  if (!vk_text) return file_error(vk_path, vk_text.error());
+  auto vk = verification_key_from_json(*vk_text);
+  if (!vk) return file_error(vk_path, vk.error());
+  auto pub_text = read_text_file(public_path);
+  if (!pub_text) return file_error(public_path, pub_text.error());
+  auto pub = public_signals_from_json(*pub_text);
+  if (!pub) return file_error(public_path, pub.error());
+  auto proof_text = read_text_file(proof_path);
+  if (!proof_text) return file_error(proof_path, proof_text.error());
+  auto proof = proof_from_json(*proof_text);
+  if (!proof) return file_error(proof_path, proof.error());
+  if (pub->size() != vk->num_public())
+    return fail("expected " + std::to_string(vk->num_public()) + " public signals, got " + std::to_string(pub->size()));
+  if (!verify(*vk, *pub, *proof)) return fail("invalid proof");
+  std::cout << "OK\n";
+  return 0;
+}
+
+int run_calldata(const std::string& public_path, const std::string& proof_path) {
+  auto pub_text = read_text_file(public_path);
+  if (!pub_text) return file_error(public_path, pub_text.error());
+  auto pub = public_signals_from_json(*pub_text);
+  if (!pub) return file_error(public_path, pub.error());
+  auto proof_text = read_text_file(proof_path);
+  if (!proof_text) return file_error(proof_path, proof_text.error());
+  auto proof = proof_from_json(*proof_text);
+  if (!proof) return file_error(proof_path, proof.error());
+  std::cout << solidity_calldata(*proof, *pub) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void register_prove(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("prove", "Groth16 proof: circuit.zkey witness.wtns -> proof.json public.json");
+  auto zkey = std::make_shared<std::string>();
+  auto wtns = std::make_shared<std::string>();
+  auto proof = std::make_shared<std::string>();
+  auto pub = std::make_shared<std::string>();
+  auto no_check = std::make_shared<bool>(false);
+  cmd->add_option("circuit.zkey", *zkey)->required();
+  cmd->add_option("witness.wtns", *wtns)->required();
+  cmd->add_option("proof.json", *proof)->required();
+  cmd->add_option("public.json", *pub)->required();
+  cmd->add_flag("--no-check", *no_check, "write the proof even if it does not verify (testing)");
+  cmd->callback([=, &exit_code] { exit_code = run_prove(*zkey, *wtns, *proof, *pub, !*no_check); });
+
+  auto* cd = app.add_subcommand("calldata", "verifyProof arguments for public.json proof.json (as snarkjs generatecall)");
+  auto pub2 = std::make_shared<std::string>();
+  auto proof2 = std::make_shared<std::string>();
+  cd->add_option("public.json", *pub2)->required();
+  cd->add_option("proof.json", *proof2)->required();
+  cd->callback([=, &exit_code] { exit_code = run_calldata(*pub2, *proof2); });
+}
+
+void register_verify(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("verify", "check verification_key.json public.json proof.json; prints OK");
+  auto vk = std::make_shared<std::string>();
+  auto pub = std::make_shared<std::string>();
+  auto proof = std::make_shared<std::string>();
+  cmd->add_option("verification_key.json", *vk)->required();
+  cmd->add_option("public.json", *pub)->required();
+  cmd->add_option("proof.json", *proof)->required();
+  cmd->callback([=, &exit_code] { exit_code = run_verify(*vk, *pub, *proof); });
+}
+
+}  // namespace zkamm::app

@@ -1,0 +1,19 @@
+#pragma once
+// Subcommand registration for the `zkamm` binary. Each register_* adds one subcommand whose
+// callback stores its exit code in `exit_code` (0 = success, 1 = bad input or failure).
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace zkamm::app {
+
+void register_setup(CLI::App& app, int& exit_code);
+void register_prove(CLI::App& app, int& exit_code);
+void register_verify(CLI::App& app, int& exit_code);
+void register_export_verifier(CLI::App& app, int& exit_code);
+void register_zkey(CLI::App& app, int& exit_code);
+void register_demo(CLI::App& app, int& exit_code);
+
+/// Prints "error: <what>" to stderr and returns 1.
+int fail(const std::string& what);
+
+}  // namespace zkamm::app

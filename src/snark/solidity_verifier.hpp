@@ -1,0 +1,24 @@
+#pragma once
+// A Solidity Groth16 verifier for one verification key, with the ABI of snarkjs' exported
+// verifier: verifyProof(uint[2] _pA, uint[2][2] _pB, uint[2] _pC, uint[N] _pubSignals) -> bool.
+// _pB uses the EVM precompile order (x.c1, x.c0), (y.c1, y.c0), as snarkjs' generatecall prints.
+// The contract (our own text) uses the EIP-196/197 precompiles 0x06 (add), 0x07 (mul) and
+// 0x08 (pairing); it returns false for any public input >= r, any proof coordinate >= q, and
+// any point the precompiles reject (off the curve, G2 outside the subgroup).
+#include <optional>
+#include <string>
+
+#include "snark/groth16.hpp"
+
+namespace zkamm::snark {
+
+/// Solidity source of contract `contract_name`; nullopt when vk has no public inputs
+/// (the ABI needs uint[N] with N >= 1).
+std::optional<std::string> export_solidity_verifier(const VerificationKey& vk,
+                                                    const std::string& contract_name = "Groth16Verifier");
+
+/// The arguments of verifyProof as Solidity/JSON literals in snarkjs' `generatecall` layout:
+/// ["0x..","0x.."],[["0x..","0x.."],["0x..","0x.."]],["0x..","0x.."],["0x..",...].
+std::string solidity_calldata(const Proof& proof, std::span<const ff::Fr> public_inputs);
+
+}  // namespace zkamm::snark
