@@ -1,0 +1,83 @@
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <vector>
+
+#include "ec/babyjubjub.hpp"
+#include "hash/blake512.hpp"
+#include "hash/eddsa.hpp"
+#include "hash/poseidon.hpp"
+
+namespace {
+
+using zkamm::ff::Fr;
+using zkamm::ff::U256;
+
+void BM_Poseidon(benchmark::State& state) {
+  std::mt19937_64 rng(1);
+  std::vector<Fr> in(static_cast<size_t>(state.range(0)));
+  for (auto& v : in) v = Fr::random(rng);
+  (void)zkamm::hash::poseidon(in);  // constants generated outside the timing
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(zkamm::hash::poseidon(in));
+    in[0] += Fr::one();
+  }
+}
+BENCHMARK(BM_Poseidon)->DenseRange(1, 5)->Arg(16);
+
+void BM_PoseidonConstantsGeneration(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(zkamm::hash::generate_poseidon_params(static_cast<unsigned>(state.range(0))));
+}
+BENCHMARK(BM_PoseidonConstantsGeneration)->Arg(3)->Arg(17)->Unit(benchmark::kMillisecond);
+
+void BM_BabyJubMul(benchmark::State& state) {
+  std::mt19937_64 rng(2);
+  const zkamm::ec::BabyJubPoint p(zkamm::ec::BabyJubAffine::generator());
+  const U256 k{rng(), rng(), rng(), rng() >> 4};
+  for (auto _ : state) benchmark::DoNotOptimize(p.mul(k));
+}
+BENCHMARK(BM_BabyJubMul)->Unit(benchmark::kMicrosecond);
+
+void BM_BabyJubMulBase8(benchmark::State& state) {
+  std::mt19937_64 rng(3);
+  const U256 k{rng(), rng(), rng(), rng() >> 4};
+  (void)zkamm::ec::mul_base8(k);
+  for (auto _ : state) benchmark::DoNotOptimize(zkamm::ec::mul_base8(k));
+}
+BENCHMARK(BM_BabyJubMulBase8)->Unit(benchmark::kMicrosecond);
+
+zkamm::hash::PrivateKey test_key() {
+  zkamm::hash::PrivateKey prv{};
+  for (size_t i = 0; i < prv.size(); ++i) prv[i] = static_cast<uint8_t>(i + 1);
+  return prv;
+}
+
+void BM_EddsaSign(benchmark::State& state) {
+  const auto prv = test_key();
+  Fr msg = Fr::from_u64(7);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(zkamm::hash::eddsa_sign_poseidon(prv, msg));
+    msg += Fr::one();
+  }
+}
+BENCHMARK(BM_EddsaSign)->Unit(benchmark::kMicrosecond);
+
+void BM_EddsaVerify(benchmark::State& state) {
+  const auto prv = test_key();
+  const Fr msg = Fr::from_u64(7);
+  const auto a = zkamm::hash::eddsa_public_key(prv);
+  const auto sig = zkamm::hash::eddsa_sign_poseidon(prv, msg);
+  for (auto _ : state) benchmark::DoNotOptimize(zkamm::hash::eddsa_verify_poseidon(a, msg, sig));
+}
+BENCHMARK(BM_EddsaVerify)->Unit(benchmark::kMicrosecond);
+
+void BM_Blake512_64B(benchmark::State& state) {
+  std::array<uint8_t, 64> buf{};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(zkamm::hash::blake512(buf));
+    ++buf[0];
+  }
+}
+BENCHMARK(BM_Blake512_64B);
+
+}  // namespace
