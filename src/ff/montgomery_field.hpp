@@ -5,12 +5,19 @@
 // modulus' top limb is below 2^63 - 1 (the "no-carry" variant used by gnark-crypto).
 #include <cstddef>
 #include <optional>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ff/uint256.hpp"
+
+// The BMI2/ADX assembly needs mulx/adcx/adox (Intel Broadwell+, AMD Zen+); builds without
+// -march support for them (e.g. ZKAMM_NATIVE=OFF on a generic x86-64) use the portable C++.
+#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && !defined(ZKAMM_FF_NO_ASM)
+#define ZKAMM_FF_X86_CARRY 1
+#endif
 
 namespace zkamm::ff {
 
@@ -117,16 +124,28 @@ class Fp {
 
   friend constexpr Fp operator+(const Fp& a, const Fp& b) noexcept {
     Fp r;
+#ifdef ZKAMM_FF_X86_CARRY
+    if (!std::is_constant_evaluated()) {
+      add_mod_x86(r.v_, a.v_, b.v_);
+      return r;
+    }
+#endif
     add_with_carry(r.v_, a.v_, b.v_);
     reduce_once(r.v_);
     return r;
   }
   friend constexpr Fp operator-(const Fp& a, const Fp& b) noexcept {
     Fp r;
+#ifdef ZKAMM_FF_X86_CARRY
+    if (!std::is_constant_evaluated()) {
+      sub_mod_x86(r.v_, a.v_, b.v_);
+      return r;
+    }
+#endif
     if (sub_with_borrow(r.v_, a.v_, b.v_)) add_with_carry(r.v_, r.v_, kModulus);
     return r;
   }
-  constexpr Fp operator-() const noexcept { return is_zero() ? *this : from_raw(sub_mod(kModulus, v_)); }
+  constexpr Fp operator-() const noexcept { return is_zero() ? *this : zero() - *this; }
   friend constexpr Fp operator*(const Fp& a, const Fp& b) noexcept {
     Fp r;
     mul_mont(r.v_, a.v_, b.v_);
@@ -219,6 +238,12 @@ class Fp {
 
   /// Montgomery product out = a * b * R^-1 mod p; a, b < p.
   static constexpr void mul_mont(U256& out, const U256& a, const U256& b) noexcept {
+#ifdef ZKAMM_FF_X86_CARRY
+    if (!std::is_constant_evaluated()) {
+      mul_mont_x86(out, a, b);
+      return;
+    }
+#endif
     uint64_t t[4] = {0, 0, 0, 0};
     for (int i = 0; i < 4; ++i) {
       uint128_t p = static_cast<uint128_t>(a[0]) * b[i] + t[0];
@@ -242,6 +267,164 @@ class Fp {
   }
 
  private:
+#ifdef ZKAMM_FF_X86_CARRY
+  // x86-64 paths (GCC/Clang extended asm). The plain C++ versions above are the reference (and
+  // the constant-evaluation path); tests/ff checks both against GMP.
+  using ull = unsigned long long;
+
+  /// a + b mod p for a, b < p < 2^254 (the sum has no carry out of 256 bits): add, subtract p,
+  /// keep the unsubtracted sum where the subtraction borrowed.
+  static inline void add_mod_x86(U256& out, const U256& a, const U256& b) noexcept {
+    ull r0, r1, r2, r3, s0, s1, s2, s3;
+    asm("movq 0(%[a]), %[r0]\n\t"
+        "addq 0(%[b]), %[r0]\n\t"
+        "movq 8(%[a]), %[r1]\n\t"
+        "adcq 8(%[b]), %[r1]\n\t"
+        "movq 16(%[a]), %[r2]\n\t"
+        "adcq 16(%[b]), %[r2]\n\t"
+        "movq 24(%[a]), %[r3]\n\t"
+        "adcq 24(%[b]), %[r3]\n\t"
+        "movq %[r0], %[s0]\n\t"
+        "subq 0(%[q]), %[s0]\n\t"
+        "movq %[r1], %[s1]\n\t"
+        "sbbq 8(%[q]), %[s1]\n\t"
+        "movq %[r2], %[s2]\n\t"
+        "sbbq 16(%[q]), %[s2]\n\t"
+        "movq %[r3], %[s3]\n\t"
+        "sbbq 24(%[q]), %[s3]\n\t"
+        "cmovcq %[r0], %[s0]\n\t"
+        "cmovcq %[r1], %[s1]\n\t"
+        "cmovcq %[r2], %[s2]\n\t"
+        "cmovcq %[r3], %[s3]\n\t"
+        : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [s0] "=&r"(s0), [s1] "=&r"(s1),
+          [s2] "=&r"(s2), [s3] "=&r"(s3)
+        : [a] "r"(a.data()), [b] "r"(b.data()), [q] "r"(kModulus.data()), "m"(a), "m"(b),
+          "m"(kModulus)
+        : "cc");
+    out = U256{s0, s1, s2, s3};
+  }
+
+  /// a - b mod p for a, b < p: subtract, then add p masked by the borrow.
+  static inline void sub_mod_x86(U256& out, const U256& a, const U256& b) noexcept {
+    ull r0, r1, r2, r3, m0, m1, m2, m3, mask;
+    asm("movq 0(%[a]), %[r0]\n\t"
+        "subq 0(%[b]), %[r0]\n\t"
+        "movq 8(%[a]), %[r1]\n\t"
+        "sbbq 8(%[b]), %[r1]\n\t"
+        "movq 16(%[a]), %[r2]\n\t"
+        "sbbq 16(%[b]), %[r2]\n\t"
+        "movq 24(%[a]), %[r3]\n\t"
+        "sbbq 24(%[b]), %[r3]\n\t"
+        "sbbq %[mask], %[mask]\n\t"
+        "movq 0(%[q]), %[m0]\n\t"
+        "andq %[mask], %[m0]\n\t"
+        "movq 8(%[q]), %[m1]\n\t"
+        "andq %[mask], %[m1]\n\t"
+        "movq 16(%[q]), %[m2]\n\t"
+        "andq %[mask], %[m2]\n\t"
+        "movq 24(%[q]), %[m3]\n\t"
+        "andq %[mask], %[m3]\n\t"
+        "addq %[m0], %[r0]\n\t"
+        "adcq %[m1], %[r1]\n\t"
+        "adcq %[m2], %[r2]\n\t"
+        "adcq %[m3], %[r3]\n\t"
+        : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [m0] "=&r"(m0), [m1] "=&r"(m1),
+          [m2] "=&r"(m2), [m3] "=&r"(m3), [mask] "=&r"(mask)
+        : [a] "r"(a.data()), [b] "r"(b.data()), [q] "r"(kModulus.data()), "m"(a), "m"(b),
+          "m"(kModulus)
+        : "cc");
+    out = U256{r0, r1, r2, r3};
+  }
+
+  /// out = v - p if v >= p else v, for v < 2p.
+  static inline void reduce_once_x86(U256& out, ull v0, ull v1, ull v2, ull v3) noexcept {
+    ull s0, s1, s2, s3;
+    asm("movq %[v0], %[s0]\n\t"
+        "subq 0(%[q]), %[s0]\n\t"
+        "movq %[v1], %[s1]\n\t"
+        "sbbq 8(%[q]), %[s1]\n\t"
+        "movq %[v2], %[s2]\n\t"
+        "sbbq 16(%[q]), %[s2]\n\t"
+        "movq %[v3], %[s3]\n\t"
+        "sbbq 24(%[q]), %[s3]\n\t"
+        "cmovcq %[v0], %[s0]\n\t"
+        "cmovcq %[v1], %[s1]\n\t"
+        "cmovcq %[v2], %[s2]\n\t"
+        "cmovcq %[v3], %[s3]\n\t"
+        : [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+        : [v0] "r"(v0), [v1] "r"(v1), [v2] "r"(v2), [v3] "r"(v3), [q] "r"(kModulus.data()), "m"(kModulus)
+        : "cc");
+    out = U256{s0, s1, s2, s3};
+  }
+
+  /// CIOS Montgomery product with BMI2/ADX (mulx, two carry chains adcx/adox), as in
+  /// gnark-crypto's amd64 field code; the "no-carry" skip needs p's top limb < 2^63 - 1.
+#define ZKAMM_MONT_REDUCE                            \
+  "movq %[inv], %%rdx\n\t"                           \
+  "imulq %[t0], %%rdx\n\t"                           \
+  "xorl %k[ax], %k[ax]\n\t"                          \
+  "mulxq 0(%[q]), %[ax], %[s]\n\t"                   \
+  "adcxq %[t0], %[ax]\n\t"                           \
+  "movq %[s], %[t0]\n\t"                             \
+  "adcxq %[t1], %[t0]\n\t"                           \
+  "mulxq 8(%[q]), %[ax], %[t1]\n\t"                  \
+  "adoxq %[ax], %[t0]\n\t"                           \
+  "adcxq %[t2], %[t1]\n\t"                           \
+  "mulxq 16(%[q]), %[ax], %[t2]\n\t"                 \
+  "adoxq %[ax], %[t1]\n\t"                           \
+  "adcxq %[t3], %[t2]\n\t"                           \
+  "mulxq 24(%[q]), %[ax], %[t3]\n\t"                 \
+  "adoxq %[ax], %[t2]\n\t"                           \
+  "movl $0, %k[ax]\n\t"                              \
+  "adcxq %[ax], %[t3]\n\t"                           \
+  "adoxq %[t4], %[t3]\n\t"
+#define ZKAMM_MONT_MULADD(OFF)                       \
+  "movq " OFF "(%[b]), %%rdx\n\t"                    \
+  "xorl %k[ax], %k[ax]\n\t"                          \
+  "mulxq 0(%[a]), %[ax], %[t4]\n\t"                  \
+  "adoxq %[ax], %[t0]\n\t"                           \
+  "adcxq %[t4], %[t1]\n\t"                           \
+  "mulxq 8(%[a]), %[ax], %[t4]\n\t"                  \
+  "adoxq %[ax], %[t1]\n\t"                           \
+  "adcxq %[t4], %[t2]\n\t"                           \
+  "mulxq 16(%[a]), %[ax], %[t4]\n\t"                 \
+  "adoxq %[ax], %[t2]\n\t"                           \
+  "adcxq %[t4], %[t3]\n\t"                           \
+  "mulxq 24(%[a]), %[ax], %[t4]\n\t"                 \
+  "adoxq %[ax], %[t3]\n\t"                           \
+  "movl $0, %k[ax]\n\t"                              \
+  "adcxq %[ax], %[t4]\n\t"                           \
+  "adoxq %[ax], %[t4]\n\t"
+  static inline void mul_mont_x86(U256& out, const U256& a, const U256& b) noexcept {
+    ull t0, t1, t2, t3, t4, ax, s;
+    asm("movq 0(%[b]), %%rdx\n\t"
+        "xorl %k[ax], %k[ax]\n\t"
+        "mulxq 0(%[a]), %[t0], %[t1]\n\t"
+        "mulxq 8(%[a]), %[ax], %[t2]\n\t"
+        "adcxq %[ax], %[t1]\n\t"
+        "mulxq 16(%[a]), %[ax], %[t3]\n\t"
+        "adcxq %[ax], %[t2]\n\t"
+        "mulxq 24(%[a]), %[ax], %[t4]\n\t"
+        "adcxq %[ax], %[t3]\n\t"
+        "movl $0, %k[ax]\n\t"
+        "adcxq %[ax], %[t4]\n\t"
+        ZKAMM_MONT_REDUCE
+        ZKAMM_MONT_MULADD("8")
+        ZKAMM_MONT_REDUCE
+        ZKAMM_MONT_MULADD("16")
+        ZKAMM_MONT_REDUCE
+        ZKAMM_MONT_MULADD("24")
+        ZKAMM_MONT_REDUCE
+        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax),
+          [s] "=&r"(s)
+        : [a] "r"(a.data()), [b] "r"(b.data()), [q] "r"(kModulus.data()), [inv] "m"(C::kInv), "m"(a),
+          "m"(b), "m"(kModulus)
+        : "rdx", "cc");
+    reduce_once_x86(out, t0, t1, t2, t3);
+  }
+#undef ZKAMM_MONT_REDUCE
+#undef ZKAMM_MONT_MULADD
+#endif
   static constexpr void reduce_once(U256& v) noexcept {
     U256 t{};
     if (sub_with_borrow(t, v, kModulus) == 0) v = t;
