@@ -1,0 +1,58 @@
+#include "snark/backend.hpp"
+
+#include "ff/parallel.hpp"
+#include "snark/msm.hpp"
+#include "snark/ntt.hpp"
+
+namespace zkamm::snark {
+
+using ff::Fr;
+
+void ProverBackend::quotient_odd_coset(std::span<Fr> a, std::span<Fr> b, std::span<Fr> c) {
+  const size_t n = a.size();
+  // w_2n: the coset w_2n * <w_n> is the set of odd 2n-th roots (snarkjs: inc = Fr.w[power + 1]).
+  const Fr inc = root_of_unity(static_cast<unsigned>(__builtin_ctzll(n)) + 1);
+  for (std::span<Fr> v : {a, b, c}) {
+    ntt(v, true);
+    coset_ntt(v, inc, false);
+  }
+  ff::parallel_for_chunks(n, [&](size_t begin, size_t end, unsigned) {
+    for (size_t i = begin; i < end; ++i) a[i] = a[i] * b[i] - c[i];
+  });
+}
+
+namespace {
+
+class CpuBackend final : public ProverBackend {
+ public:
+  const char* name() const noexcept override { return "cpu"; }
+  ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::U256> scalars) override {
+    return snark::msm_g1(bases, scalars);
+  }
+  ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::U256> scalars) override {
+    return snark::msm_g2(bases, scalars);
+  }
+  void ntt(std::span<Fr> values, bool inverse) override {
+    if (inverse) {
+      snark::intt(values);
+    } else {
+      snark::ntt(values);
+    }
+  }
+  void coset_ntt(std::span<Fr> values, const Fr& shift, bool inverse) override {
+    if (inverse) {
+      snark::coset_intt(values, shift);
+    } else {
+      snark::coset_ntt(values, shift);
+    }
+  }
+};
+
+}  // namespace
+
+ProverBackend& cpu_backend() noexcept {
+  static CpuBackend backend;
+  return backend;
+}
+
+}  // namespace zkamm::snark

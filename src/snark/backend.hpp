@@ -1,0 +1,40 @@
+#pragma once
+// The prover's heavy kernels behind one interface, so that a GPU implementation can replace the
+// CPU one without touching Groth16: multi-scalar multiplications in G1/G2 and NTTs over Fr.
+#include <span>
+
+#include "ec/g1.hpp"
+#include "ec/g2.hpp"
+#include "ff/bn254.hpp"
+
+namespace zkamm::snark {
+
+class ProverBackend {
+ public:
+  virtual ~ProverBackend() = default;
+
+  /// Short name for logs and benchmarks ("cpu", "cuda").
+  virtual const char* name() const noexcept = 0;
+
+  /// sum scalars[i] * bases[i]; bases.size() == scalars.size(); scalars canonical (< r).
+  virtual ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::U256> scalars) = 0;
+  /// sum scalars[i] * bases[i]; bases.size() == scalars.size(); scalars canonical (< r).
+  virtual ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::U256> scalars) = 0;
+
+  /// In-place NTT (inverse = false) or inverse NTT; size satisfies is_ntt_size (snark/ntt.hpp).
+  virtual void ntt(std::span<ff::Fr> values, bool inverse) = 0;
+  /// In-place coset NTT on shift*<w> or its inverse; size satisfies is_ntt_size, shift != 0.
+  virtual void coset_ntt(std::span<ff::Fr> values, const ff::Fr& shift, bool inverse) = 0;
+
+  /// Groth16's quotient step (snarkjs groth16_prove.js): given the evaluations of A, B and C on
+  /// the n-th roots of unity, overwrite `a` with (A*B - C) at the odd 2n-th roots of unity
+  /// w_2n^(2j+1), j = 0..n-1. b and c are clobbered. All three have the same NTT size n < 2^28.
+  /// The default runs intt, multiply by w_2n^k, ntt on each, then joins pointwise.
+  virtual void quotient_odd_coset(std::span<ff::Fr> a, std::span<ff::Fr> b, std::span<ff::Fr> c);
+};
+
+/// The multithreaded CPU backend (msm_g1/msm_g2 of snark/msm.hpp, ntt of snark/ntt.hpp); a
+/// process-wide singleton, safe to use from several threads at once.
+ProverBackend& cpu_backend() noexcept;
+
+}  // namespace zkamm::snark

@@ -1,0 +1,357 @@
+#pragma once
+// Pippenger's bucket method for sum_i k_i P_i (N. Pippenger, "On the evaluation of powers and
+// related problems", FOCS 1976; in the form of D. J. Bernstein, J. Doumen, T. Lange, J.-J.
+// Oosterwijk, "Faster batch forgery identification", INDOCRYPT 2012, section 4):
+//   - each scalar is cut into windows of c bits, recoded to signed digits in [-2^(c-1), 2^(c-1)]
+//     (Booth recoding: digit w reads bits w c - 1 .. w c + c - 1, so no carry has to travel
+//     between windows), which halves the buckets because -P is free in affine coordinates;
+//   - per window, P_i is added into bucket |digit| (negated for a negative digit), and the
+//     window's sum  sum_b b * bucket_b  comes from a running sum from the top bucket down;
+//   - windows are combined by Horner's rule with c doublings between them.
+// Bucket additions are either mixed Jacobian (madd, 7M + 4S) or batch-affine: many independent
+// affine additions share one field inversion by Montgomery's trick (P. L. Montgomery, "Speeding
+// the Pollard and elliptic curve methods of factorization", Math. Comp. 1987), about 6M each.
+// A bucket already waiting in the current batch cannot take a second point; such points queue
+// and re-enter after the batch is applied, and when the queue grows (skewed digits, e.g. many
+// scalars equal to 1) they spill into a Jacobian bucket instead of serialising the batches.
+// This collision handling follows the idea described for gnark-crypto's batch-affine MSM
+// (ConsenSys gnark-crypto, ecc/bn254/multiexp_affine.go, and the ZPrize 2022 MSM write-ups);
+// no code was taken from them.
+// Work is split into (window, point range) tasks across ff::parallel_for_chunks' threads.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "ec/short_weierstrass.hpp"
+#include "ff/parallel.hpp"
+#include "ff/uint256.hpp"
+
+namespace zkamm::snark::msm_detail {
+
+using ff::U256;
+
+/// How one MSM is computed (chosen by a cost model in msm.cpp; tests and benches set it directly).
+struct MsmParams {
+  unsigned c = 8;             // window width in bits, 1..24
+  unsigned splits = 1;        // point ranges per window (more tasks than windows for many threads)
+  bool batch_affine = false;  // batch-affine buckets instead of mixed Jacobian ones
+  unsigned batch = 256;       // additions per shared inversion (batch-affine only), >= 1
+};
+
+/// Parameters for n points on `threads` threads from a cost model (defined in msm.cpp).
+MsmParams choose_params(size_t n, unsigned threads) noexcept;
+
+/// len <= 32 bits of k starting at bit pos < 256; bits above 255 read as zero.
+inline uint64_t extract_bits(const U256& k, unsigned pos, unsigned len) noexcept {
+  const unsigned limb = pos / 64, off = pos % 64;
+  uint64_t v = k[limb] >> off;
+  if (off + len > 64 && limb < 3) v |= k[limb + 1] << (64 - off);
+  return v & ((uint64_t{1} << len) - 1);
+}
+
+/// Booth-recoded signed digit of window w (width c <= 24): sum_w digit_w 2^(w c) = k when the
+/// number of windows W satisfies W c > bit_length(k).
+inline int32_t signed_digit(const U256& k, unsigned w, unsigned c) noexcept {
+  const uint64_t bits = w == 0 ? extract_bits(k, 0, c) << 1 : extract_bits(k, w * c - 1, c + 1);
+  const uint64_t window = bits >> 1;
+  const int64_t top = static_cast<int64_t>((window >> (c - 1)) & 1);
+  return static_cast<int32_t>(static_cast<int64_t>(window + (bits & 1)) - (top << c));
+}
+
+/// Windows needed so that W c > max_bits (the Booth digit of the top window then has no carry out).
+constexpr unsigned window_count(unsigned max_bits, unsigned c) noexcept { return (max_bits + c) / c; }
+
+/// sum_b (b + 1) * buckets[b] by the running-sum trick (2 additions per bucket).
+template <class Cfg>
+ec::JacobianPoint<Cfg> reduce_buckets(std::span<const ec::JacobianPoint<Cfg>> buckets) noexcept {
+  using Jac = ec::JacobianPoint<Cfg>;
+  Jac running = Jac::identity(), total = Jac::identity();
+  for (size_t b = buckets.size(); b-- > 0;) {
+    running += buckets[b];
+    total += running;
+  }
+  return total;
+}
+
+/// One window over one point range with mixed-Jacobian buckets; buckets is scratch.
+template <class Cfg>
+ec::JacobianPoint<Cfg> window_sum_jacobian(std::span<const ec::AffinePoint<Cfg>> bases,
+                                           std::span<const U256> scalars, unsigned w, unsigned c,
+                                           std::vector<ec::JacobianPoint<Cfg>>& buckets) noexcept {
+  using Jac = ec::JacobianPoint<Cfg>;
+  buckets.assign(size_t{1} << (c - 1), Jac::identity());
+  for (size_t i = 0; i < bases.size(); ++i) {
+    const int32_t d = signed_digit(scalars[i], w, c);
+    if (d > 0) {
+      buckets[static_cast<size_t>(d - 1)] += bases[i];
+    } else if (d < 0) {
+      buckets[static_cast<size_t>(-d - 1)] += -bases[i];
+    }
+  }
+  return reduce_buckets<Cfg>(buckets);
+}
+
+/// Affine buckets filled by batched affine additions (see the file comment).
+template <class Cfg>
+class BatchAffineBuckets {
+ public:
+  using Field = typename Cfg::Field;
+  using Affine = ec::AffinePoint<Cfg>;
+  using Jac = ec::JacobianPoint<Cfg>;
+
+  /// num_buckets >= 1, batch_size >= 1; empties every bucket.
+  void reset(size_t num_buckets, size_t batch_size) {
+    slots_.resize(num_buckets);
+    state_.assign(num_buckets, kEmpty);
+    overflow_.clear();
+    batch_size_ = batch_size;
+    batch_bucket_.resize(batch_size);
+    batch_point_.resize(batch_size);
+    den_.resize(batch_size);
+    prefix_.resize(batch_size);
+    count_ = 0;
+    pending_.clear();
+  }
+
+  void prefetch(uint32_t b) const noexcept {
+    const char* p = reinterpret_cast<const char*>(&slots_[b]);
+    for (size_t off = 0; off < sizeof(Slot); off += 64) __builtin_prefetch(p + off, 1);
+  }
+
+  /// bucket[b] += p; b < num_buckets, p not infinity.
+  void add(uint32_t b, const Affine& p) {
+    if (state_[b] == kBusy) {
+      pending_.emplace_back(b, p);
+      if (pending_.size() >= batch_size_) spill_pending();
+      return;
+    }
+    insert(b, p);
+    while (count_ == batch_size_) apply_and_requeue();
+  }
+
+  /// Applies every queued addition.
+  void flush() {
+    while (count_ > 0) apply_and_requeue();
+  }
+
+  bool empty(size_t b) const noexcept { return state_[b] == kEmpty; }
+  /// Bucket b as an affine point (infinity when empty); no additions pending.
+  Affine point(size_t b) const noexcept { return empty(b) ? Affine{} : Affine{slots_[b].x, slots_[b].y}; }
+
+  /// Applies everything outstanding and returns sum_b (b + 1) * bucket[b].
+  Jac finish() {
+    flush();
+    if (overflow_.empty() && slots_.size() >= kSegmentedMinBuckets) return reduce_segmented();
+    Jac running = Jac::identity(), total = Jac::identity();
+    const bool has_overflow = !overflow_.empty();
+    for (size_t b = slots_.size(); b-- > 0;) {
+      if (state_[b] != kEmpty) running += Affine{slots_[b].x, slots_[b].y};
+      if (has_overflow) running += overflow_[b];
+      total += running;
+    }
+    return total;
+  }
+
+ private:
+  static constexpr size_t kSegmentedMinBuckets = size_t{1} << 14;
+  static constexpr size_t kSegmentLength = 64;
+
+  /// The running-sum reduction in affine coordinates: the buckets are cut into K segments of
+  /// length L that run in lockstep, so each step's K additions (into the segments' running sums,
+  /// then into their totals) share one inversion. Then
+  ///   sum_b (b + 1) B_b = sum_s total_s + L * sum_s s * running_s.
+  /// Requires a power-of-two bucket count >= kSegmentLength and no overflow buckets.
+  Jac reduce_segmented() {
+    const size_t length = kSegmentLength, segments = slots_.size() / length;
+    BatchAffineBuckets running, total;
+    running.reset(segments, segments);
+    total.reset(segments, segments);
+    for (size_t j = length; j-- > 0;) {
+      for (size_t s = 0; s < segments; ++s) {
+        const size_t b = s * length + j;
+        if (state_[b] != kEmpty) running.add(static_cast<uint32_t>(s), Affine{slots_[b].x, slots_[b].y});
+      }
+      running.flush();
+      for (size_t s = 0; s < segments; ++s) {
+        if (!running.empty(s)) total.add(static_cast<uint32_t>(s), running.point(s));
+      }
+      total.flush();
+    }
+    Jac weighted = Jac::identity(), acc = Jac::identity(), sum_totals = Jac::identity();
+    for (size_t s = segments; s-- > 0;) {
+      sum_totals += total.point(s);
+      if (s == 0) break;
+      acc += running.point(s);
+      weighted += acc;  // after the loop: sum_s s * running_s
+    }
+    for (size_t l = length; l > 1; l /= 2) weighted = weighted.dbl();
+    return sum_totals + weighted;
+  }
+
+  // One bucket's coordinates on whole cache lines; emptiness lives in state_ (kept in L1).
+  struct alignas(64) Slot {
+    Field x, y;
+  };
+  static constexpr uint8_t kEmpty = 0, kFull = 1, kBusy = 2;  // kBusy: full and in the batch
+
+  /// b is not busy.
+  void insert(uint32_t b, const Affine& p) {
+    Slot& acc = slots_[b];
+    if (state_[b] == kEmpty) {
+      acc.x = p.x;
+      acc.y = p.y;
+      state_[b] = kFull;
+      return;
+    }
+    if (acc.x == p.x && !(acc.y == p.y && !p.y.is_zero())) {
+      state_[b] = kEmpty;  // p == -acc (or a 2-torsion point doubled)
+      return;
+    }
+    state_[b] = kBusy;
+    batch_bucket_[count_] = b;
+    batch_point_[count_] = p;
+    ++count_;
+  }
+
+  /// bucket += point for every batch entry with one inversion. Entry with equal x is a doubling
+  /// (insert() left only p == acc with y != 0 in that case): lambda = 3 x^2 / 2 y.
+  void apply_batch() noexcept {
+    Field acc = Field::one();
+    for (size_t k = 0; k < count_; ++k) {
+      const Slot& a = slots_[batch_bucket_[k]];
+      const Affine& p = batch_point_[k];
+      den_[k] = a.x == p.x ? a.y.dbl() : p.x - a.x;
+      prefix_[k] = acc;
+      acc *= den_[k];
+    }
+    Field inv = acc.inverse();
+    for (size_t k = count_; k-- > 0;) {
+      const uint32_t b = batch_bucket_[k];
+      Slot& a = slots_[b];
+      const Affine& p = batch_point_[k];
+      const Field den_inv = inv * prefix_[k];
+      inv *= den_[k];
+      Field num;
+      if (a.x == p.x) {
+        const Field x2 = a.x.square();
+        num = x2.dbl() + x2;
+      } else {
+        num = p.y - a.y;
+      }
+      const Field lambda = num * den_inv;
+      const Field x3 = lambda.square() - a.x - p.x;
+      a.y = lambda * (a.x - x3) - a.y;
+      a.x = x3;
+      state_[b] = kFull;
+    }
+    count_ = 0;
+  }
+
+  void apply_and_requeue() {
+    apply_batch();
+    size_t kept = 0;
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      const uint32_t b = pending_[i].first;
+      if (count_ < batch_size_ && state_[b] != kBusy) {
+        insert(b, pending_[i].second);
+      } else {
+        pending_[kept++] = pending_[i];
+      }
+    }
+    pending_.resize(kept);
+  }
+
+  /// Too many collisions: add the queued points into Jacobian side buckets instead.
+  void spill_pending() {
+    if (overflow_.empty()) overflow_.assign(slots_.size(), Jac::identity());
+    for (const auto& [b, p] : pending_) overflow_[b] += p;
+    pending_.clear();
+  }
+
+  std::vector<Slot> slots_;
+  std::vector<uint8_t> state_;
+  std::vector<Jac> overflow_;
+  std::vector<uint32_t> batch_bucket_;
+  std::vector<Affine> batch_point_;
+  std::vector<Field> den_, prefix_;
+  size_t batch_size_ = 0, count_ = 0;
+  std::vector<std::pair<uint32_t, Affine>> pending_;
+};
+
+/// One window over one point range with batch-affine buckets; buckets is scratch.
+template <class Cfg>
+ec::JacobianPoint<Cfg> window_sum_batch_affine(std::span<const ec::AffinePoint<Cfg>> bases,
+                                               std::span<const U256> scalars, unsigned w, unsigned c,
+                                               unsigned batch, BatchAffineBuckets<Cfg>& buckets) {
+  constexpr size_t kPrefetchDistance = 8;
+  buckets.reset(size_t{1} << (c - 1), batch);
+  const size_t n = bases.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kPrefetchDistance < n) {
+      const int32_t ahead = signed_digit(scalars[i + kPrefetchDistance], w, c);
+      if (ahead != 0) buckets.prefetch(static_cast<uint32_t>((ahead > 0 ? ahead : -ahead) - 1));
+    }
+    const int32_t d = signed_digit(scalars[i], w, c);
+    if (d == 0 || bases[i].infinity) continue;
+    if (d > 0) {
+      buckets.add(static_cast<uint32_t>(d - 1), bases[i]);
+    } else {
+      buckets.add(static_cast<uint32_t>(-d - 1), -bases[i]);
+    }
+  }
+  return buckets.finish();
+}
+
+/// sum_i scalars[i] * bases[i] with the given parameters; equal sizes, scalars < 2^254, 1 <= c <= 24.
+template <class Cfg>
+ec::JacobianPoint<Cfg> pippenger(std::span<const ec::AffinePoint<Cfg>> bases, std::span<const U256> scalars,
+                                 const MsmParams& params) {
+  using Jac = ec::JacobianPoint<Cfg>;
+  const size_t n = std::min(bases.size(), scalars.size());
+  unsigned max_bits = 0;
+  for (size_t i = 0; i < n; ++i) max_bits = std::max(max_bits, ff::bit_length(scalars[i]));
+  if (max_bits == 0) return Jac::identity();
+
+  const unsigned c = params.c;
+  const unsigned windows = window_count(max_bits, c);
+  const size_t splits = std::max<size_t>(1, std::min<size_t>(params.splits, n));
+  const size_t tasks = windows * splits;
+  std::vector<Jac> partial(tasks, Jac::identity());
+  ff::parallel_for_chunks(tasks, [&](size_t task_begin, size_t task_end, unsigned) {
+    std::vector<Jac> jacobian_buckets;
+    BatchAffineBuckets<Cfg> affine_buckets;
+    for (size_t t = task_begin; t < task_end; ++t) {
+      const unsigned w = static_cast<unsigned>(t / splits);
+      const size_t s = t % splits;
+      const size_t begin = n * s / splits, end = n * (s + 1) / splits;
+      const auto b = bases.subspan(begin, end - begin);
+      const auto k = scalars.subspan(begin, end - begin);
+      partial[t] = params.batch_affine ? window_sum_batch_affine<Cfg>(b, k, w, c, params.batch, affine_buckets)
+                                       : window_sum_jacobian<Cfg>(b, k, w, c, jacobian_buckets);
+    }
+  });
+
+  Jac acc = Jac::identity();
+  for (size_t w = windows; w-- > 0;) {
+    if (w + 1 < windows) {
+      for (unsigned j = 0; j < c; ++j) acc = acc.dbl();
+    }
+    for (size_t s = 0; s < splits; ++s) acc += partial[w * splits + s];
+  }
+  return acc;
+}
+
+/// sum_i scalars[i] * bases[i] by one double-and-add per term (the reference for tiny inputs).
+template <class Cfg>
+ec::JacobianPoint<Cfg> naive_msm(std::span<const ec::AffinePoint<Cfg>> bases, std::span<const U256> scalars) noexcept {
+  using Jac = ec::JacobianPoint<Cfg>;
+  Jac acc = Jac::identity();
+  const size_t n = std::min(bases.size(), scalars.size());
+  for (size_t i = 0; i < n; ++i) acc += Jac(bases[i]).mul(scalars[i]);
+  return acc;
+}
+
+}  // namespace zkamm::snark::msm_detail

@@ -1,0 +1,265 @@
+// MSM against the independent reference sum_i bases[i].mul(scalars[i]) (the curves' own
+// fixed-window scalar multiplication and addition, which share no code with the bucket method).
+// Points and scalars are self-generated from a printed seed (ZKAMM_SEED replays a run).
+#include <gtest/gtest.h>
+
+#include <random>
+#include <type_traits>
+#include <vector>
+
+#include "ec/g1.hpp"
+#include "ec/g2.hpp"
+#include "ff/test_seed.hpp"
+#include "snark/msm.hpp"
+#include "snark/msm_pippenger.hpp"
+
+namespace zkamm::snark {
+namespace {
+
+using ff::Fr;
+using ff::U256;
+using msm_detail::MsmParams;
+
+template <class Jac>
+struct Api;
+template <>
+struct Api<ec::G1> {
+  static ec::G1 msm(std::span<const ec::G1Affine> b, std::span<const U256> k) { return msm_g1(b, k); }
+};
+template <>
+struct Api<ec::G2> {
+  static ec::G2 msm(std::span<const ec::G2Affine> b, std::span<const U256> k) { return msm_g2(b, k); }
+};
+
+template <class Jac>
+Jac reference(std::span<const typename Jac::Affine> bases, std::span<const U256> scalars) {
+  Jac acc = Jac::identity();
+  for (size_t i = 0; i < bases.size(); ++i) acc += Jac(bases[i]).mul(scalars[i]);
+  return acc;
+}
+
+/// n points: distinct random multiples of the generator, converted together.
+template <class Jac, class Rng>
+std::vector<typename Jac::Affine> random_points(size_t n, Rng& rng) {
+  std::vector<Jac> jac(n);
+  // A few scalar multiplications and a chain of additions keep generation cheap.
+  const Jac step = Jac::generator().mul(Fr::random(rng).to_canonical());
+  Jac cur = Jac::generator().mul(Fr::random(rng).to_canonical());
+  for (size_t i = 0; i < n; ++i) {
+    jac[i] = cur;
+    cur = (i % 7 == 6) ? cur.dbl() + step : cur + step;
+  }
+  std::vector<typename Jac::Affine> out(n);
+  Jac::batch_to_affine(jac, out);
+  return out;
+}
+
+template <class Rng>
+std::vector<U256> random_scalars(size_t n, Rng& rng) {
+  std::vector<U256> out(n);
+  for (auto& k : out) k = Fr::random(rng).to_canonical();
+  return out;
+}
+
+U256 r_minus(uint64_t d) {
+  U256 out{};
+  ff::sub_with_borrow(out, Fr::kModulus, U256{d, 0, 0, 0});
+  return out;
+}
+
+U256 pow2(unsigned k) {
+  U256 out{};
+  out[k / 64] = uint64_t{1} << (k % 64);
+  return out;
+}
+
+/// Parameter sets that force each code path: Jacobian and batch-affine buckets, tiny batches
+/// (many collisions, queue spills), several windows and point splits.
+std::vector<MsmParams> forced_params() {
+  return {
+      {1, 1, false, 0}, {3, 2, false, 0}, {8, 1, false, 0},  {11, 3, false, 0},  {4, 1, true, 3},
+      {8, 1, true, 1},  {8, 2, true, 2},  {9, 1, true, 5},   {10, 3, true, 64}, {11, 1, true, 256},
+  };
+}
+
+
+template <class T>
+class Msm : public ::testing::Test {};
+using Groups = ::testing::Types<ec::G1, ec::G2>;
+TYPED_TEST_SUITE(Msm, Groups);
+
+/// Checks the public entry point and every forced parameter set against the reference.
+template <class Jac>
+void check_all(std::span<const typename Jac::Affine> b, std::span<const U256> k, const char* what) {
+  const Jac expected = reference<Jac>(b, k);
+  EXPECT_EQ(Api<Jac>::msm(b, k), expected) << what << " n=" << b.size();
+  for (const auto& p : forced_params()) {
+    EXPECT_EQ(msm_detail::pippenger(b, k, p), expected)
+        << what << " n=" << b.size() << " c=" << p.c << " splits=" << p.splits << " affine=" << p.batch_affine
+        << " batch=" << p.batch;
+  }
+}
+
+TYPED_TEST(Msm, RandomInputsMatchReference) {
+  using Jac = TypeParam;
+  constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
+  auto rng = testing::seeded_rng("Msm.RandomInputsMatchReference");
+  const auto points = random_points<Jac>(5000, rng);
+  const auto scalars = random_scalars(5000, rng);
+  for (size_t n : {0, 1, 2, 3, 17, 100, 1000, 5000}) {
+    const std::span<const typename Jac::Affine> b(points.data(), n);
+    const std::span<const U256> k(scalars.data(), n);
+    if (n <= (kG2 ? 100u : 1000u)) {
+      check_all<Jac>(b, k, "random");
+    } else if (!kG2 || n <= 1000) {
+      EXPECT_EQ(Api<Jac>::msm(b, k), reference<Jac>(b, k)) << "n=" << n;
+    }
+  }
+}
+
+TEST(MsmParams, CostModelPicksBatchAffineForLargeInputs) {
+  // Documents the cost model's regimes (the forced-parameter tests cover both code paths).
+  EXPECT_FALSE(msm_detail::choose_params(100, 2).batch_affine);
+  const MsmParams large = msm_detail::choose_params(size_t{1} << 20, 2);
+  EXPECT_TRUE(large.batch_affine);
+  EXPECT_GE(large.c, 14u);
+  EXPECT_LE(large.c, 18u);
+  for (size_t n : {1, 2, 31, 1000, 1 << 16}) {
+    for (unsigned threads : {1u, 2u, 16u}) {
+      const MsmParams p = msm_detail::choose_params(n, threads);
+      EXPECT_GE(p.c, 1u);
+      EXPECT_LE(p.c, 20u);
+      EXPECT_GE(p.splits, 1u);
+      EXPECT_TRUE(!p.batch_affine || p.batch >= 1);
+    }
+  }
+}
+
+TYPED_TEST(Msm, EdgeScalars) {
+  using Jac = TypeParam;
+  auto rng = testing::seeded_rng("Msm.EdgeScalars");
+  std::vector<U256> scalars = {U256{}, U256{1, 0, 0, 0}, r_minus(1), r_minus(2), U256{2, 0, 0, 0}};
+  for (unsigned e : {1u, 15u, 16u, 63u, 64u, 127u, 128u, 200u, 252u, 253u}) scalars.push_back(pow2(e));
+  U256 ones{};
+  ones[0] = ones[1] = ones[2] = ~0ULL;
+  ones[3] = (uint64_t{1} << 61) - 1;  // 2^253 - 1: every digit at its Booth extreme
+  scalars.push_back(ones);
+  const size_t n = scalars.size();
+  const auto points = random_points<Jac>(n, rng);
+  check_all<Jac>(points, scalars, "edge scalars");
+  // All scalars zero, and the same edge scalars on one repeated point.
+  const std::vector<U256> zeros(n, U256{});
+  check_all<Jac>(points, zeros, "zero scalars");
+  const std::vector<typename Jac::Affine> same(n, points[0]);
+  check_all<Jac>(same, scalars, "one point");
+}
+
+TYPED_TEST(Msm, RepeatedInfinityAndEqualBases) {
+  using Jac = TypeParam;
+  using Affine = typename Jac::Affine;
+  auto rng = testing::seeded_rng("Msm.RepeatedInfinityAndEqualBases");
+  const size_t n = 300;
+  const auto distinct = random_points<Jac>(5, rng);
+  // Few distinct points repeated, some at infinity, some negated (cancellations in buckets).
+  std::vector<Affine> mixed(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t v = rng() % 8;
+    mixed[i] = v == 0 ? Affine{} : (v == 1 ? -distinct[i % 5] : distinct[i % 5]);
+  }
+  check_all<Jac>(mixed, random_scalars(n, rng), "mixed bases");
+  // All bases equal: every batch entry hits doublings and collisions.
+  const std::vector<Affine> equal(n, distinct[1]);
+  check_all<Jac>(equal, random_scalars(n, rng), "equal bases");
+  // All bases equal and all scalars equal: every point lands in the same bucket.
+  std::vector<U256> same_scalar(n, Fr::random(rng).to_canonical());
+  check_all<Jac>(equal, same_scalar, "equal bases, equal scalars");
+  // P and -P with the same scalar cancel exactly.
+  std::vector<Affine> pm;
+  std::vector<U256> pm_k;
+  for (size_t i = 0; i < 40; ++i) {
+    pm.push_back(distinct[i % 5]);
+    pm.push_back(-distinct[i % 5]);
+    const U256 k = Fr::random(rng).to_canonical();
+    pm_k.push_back(k);
+    pm_k.push_back(k);
+  }
+  check_all<Jac>(pm, pm_k, "plus minus");
+  EXPECT_TRUE(Api<Jac>::msm(pm, pm_k).is_identity());
+  // Only points at infinity.
+  const std::vector<Affine> inf(n, Affine{});
+  EXPECT_TRUE(Api<Jac>::msm(inf, random_scalars(n, rng)).is_identity());
+}
+
+TYPED_TEST(Msm, SmallScalarsLikeAWitness) {
+  using Jac = TypeParam;
+  auto rng = testing::seeded_rng("Msm.SmallScalarsLikeAWitness");
+  const size_t n = 2000;
+  const auto points = random_points<Jac>(n, rng);
+  std::vector<U256> scalars(n);
+  for (auto& k : scalars) {
+    const uint64_t v = rng() % 4;  // mostly bits, some small values, a few full-size
+    k = v == 0 ? U256{} : v == 1 ? U256{1, 0, 0, 0} : v == 2 ? U256{rng() % 1000, 0, 0, 0} : Fr::random(rng).to_canonical();
+  }
+  const std::span<const typename Jac::Affine> b(points);
+  if constexpr (std::is_same_v<Jac, ec::G1>) {
+    check_all<Jac>(b, scalars, "witness-like");
+  } else {
+    EXPECT_EQ(Api<Jac>::msm(b.first(300), std::span<const U256>(scalars).first(300)),
+              reference<Jac>(b.first(300), std::span<const U256>(scalars).first(300)));
+  }
+}
+
+TYPED_TEST(Msm, WideWindowsAsUsedForLargeInputs) {
+  using Jac = TypeParam;
+  auto rng = testing::seeded_rng("Msm.WideWindowsAsUsedForLargeInputs");
+  const size_t n = std::is_same_v<Jac, ec::G1> ? 3000 : 500;
+  const auto points = random_points<Jac>(n, rng);
+  const auto scalars = random_scalars(n, rng);
+  const Jac expected = reference<Jac>(points, scalars);
+  for (const MsmParams p : {MsmParams{16, 2, true, 1024}, MsmParams{15, 1, false, 0}}) {
+    EXPECT_EQ(msm_detail::pippenger(std::span<const typename Jac::Affine>(points), std::span<const U256>(scalars), p),
+              expected)
+        << "c=" << p.c;
+  }
+  // Wide windows reduce their buckets with lockstep affine running sums (>= 2^14 buckets): run
+  // them on equal bases too, where running sums hit doublings and cancellations.
+  const std::vector<typename Jac::Affine> equal(200, points[0]);
+  const std::span<const U256> k200 = std::span<const U256>(scalars).first(200);
+  EXPECT_EQ(msm_detail::pippenger(std::span<const typename Jac::Affine>(equal), k200, MsmParams{15, 1, true, 8}),
+            reference<Jac>(equal, k200));
+  std::vector<typename Jac::Affine> pm;
+  std::vector<U256> pm_k;
+  for (size_t i = 0; i < 100; ++i) {
+    pm.push_back(points[i % 3]);
+    pm.push_back(-points[i % 3]);
+    pm_k.push_back(scalars[i]);
+    pm_k.push_back(i % 2 == 0 ? scalars[i] : scalars[i + 1]);
+  }
+  EXPECT_EQ(msm_detail::pippenger(std::span<const typename Jac::Affine>(pm), std::span<const U256>(pm_k),
+                                  MsmParams{15, 1, true, 16}),
+            reference<Jac>(pm, pm_k));
+}
+
+TEST(MsmDigits, BoothRecodingReconstructsScalar) {
+  auto rng = testing::seeded_rng("MsmDigits.BoothRecoding");
+  for (unsigned c = 1; c <= 24; ++c) {
+    for (int iter = 0; iter < 20; ++iter) {
+      const U256 k = iter == 0 ? r_minus(1) : Fr::random(rng).to_canonical();
+      const unsigned windows = msm_detail::window_count(254, c);
+      // Horner over the digits in Fr reconstructs k mod r, and every digit is in range.
+      Fr acc = Fr::zero();
+      const Fr radix = Fr::from_u64(uint64_t{1} << c);
+      for (unsigned w = windows; w-- > 0;) {
+        const int32_t d = msm_detail::signed_digit(k, w, c);
+        ASSERT_LE(d, 1 << (c - 1));
+        ASSERT_GE(d, -(1 << (c - 1)));
+        const Fr df = Fr::from_u64(static_cast<uint64_t>(d < 0 ? -d : d));
+        acc = acc * radix + (d < 0 ? -df : df);
+      }
+      EXPECT_EQ(acc.to_canonical(), k) << "c=" << c;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zkamm::snark
