@@ -12,6 +12,7 @@ void register_verify(CLI::App& app, int& exit_code);
 void register_export_verifier(CLI::App& app, int& exit_code);
 void register_zkey(CLI::App& app, int& exit_code);
 void register_demo(CLI::App& app, int& exit_code);
+void register_crypto(CLI::App& app, int& exit_code);
 
 /// Prints "error: <what>" to stderr and returns 1.
 int fail(const std::string& what);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   zkamm::app::register_export_verifier(app, exit_code);
   zkamm::app::register_zkey(app, exit_code);
   zkamm::app::register_demo(app, exit_code);
+  zkamm::app::register_crypto(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
