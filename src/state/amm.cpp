@@ -245,13 +245,10 @@ AmmError remove_liquidity(const Pool& pool, const U256& liquidity, const U256& a
   return AmmError::kOk;
 }
 
-AmmError swap_exact_in(const Pool& pool, bool zero_for_one, const U256& amount_in, const U256& amount_out_min,
-                       SwapOutcome& out) noexcept {
-  const U256& reserve_in = zero_for_one ? pool.reserve0 : pool.reserve1;
-  const U256& reserve_out = zero_for_one ? pool.reserve1 : pool.reserve0;
-  U256 amount_out;
-  ZKAMM_TRY(get_amount_out(amount_in, reserve_in, reserve_out, amount_out));
-  if (ff::less_than(amount_out, amount_out_min)) return AmmError::kRouterInsufficientOutputAmount;
+/// Sends amount_in to the pair and takes amount_out through pair.swap, as the router does once
+/// it has priced a hop; both swap directions of the router end here.
+static AmmError settle_swap(const Pool& pool, bool zero_for_one, const U256& amount_in, const U256& amount_out,
+                            SwapOutcome& out) noexcept {
   const U256 zero{};
   Pool after;
   ZKAMM_TRY(zero_for_one ? pair_swap(pool, amount_in, zero, zero, amount_out, after)
@@ -262,6 +259,16 @@ AmmError swap_exact_in(const Pool& pool, bool zero_for_one, const U256& amount_i
   return AmmError::kOk;
 }
 
+AmmError swap_exact_in(const Pool& pool, bool zero_for_one, const U256& amount_in, const U256& amount_out_min,
+                       SwapOutcome& out) noexcept {
+  const U256& reserve_in = zero_for_one ? pool.reserve0 : pool.reserve1;
+  const U256& reserve_out = zero_for_one ? pool.reserve1 : pool.reserve0;
+  U256 amount_out;
+  ZKAMM_TRY(get_amount_out(amount_in, reserve_in, reserve_out, amount_out));
+  if (ff::less_than(amount_out, amount_out_min)) return AmmError::kRouterInsufficientOutputAmount;
+  return settle_swap(pool, zero_for_one, amount_in, amount_out, out);
+}
+
 AmmError swap_exact_out(const Pool& pool, bool zero_for_one, const U256& amount_out, const U256& amount_in_max,
                         SwapOutcome& out) noexcept {
   const U256& reserve_in = zero_for_one ? pool.reserve0 : pool.reserve1;
@@ -269,14 +276,7 @@ AmmError swap_exact_out(const Pool& pool, bool zero_for_one, const U256& amount_
   U256 amount_in;
   ZKAMM_TRY(get_amount_in(amount_out, reserve_in, reserve_out, amount_in));
   if (ff::less_than(amount_in_max, amount_in)) return AmmError::kRouterExcessiveInputAmount;
-  const U256 zero{};
-  Pool after;
-  ZKAMM_TRY(zero_for_one ? pair_swap(pool, amount_in, zero, zero, amount_out, after)
-                         : pair_swap(pool, zero, amount_in, amount_out, zero, after));
-  out.pool = after;
-  out.amount_in = amount_in;
-  out.amount_out = amount_out;
-  return AmmError::kOk;
+  return settle_swap(pool, zero_for_one, amount_in, amount_out, out);
 }
 
 #undef ZKAMM_TRY
