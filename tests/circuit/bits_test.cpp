@@ -5,6 +5,7 @@
 #include <random>
 
 #include "circuit/bits.hpp"
+#include "circuit/random_bits.hpp"
 #include "ff/test_seed.hpp"
 
 namespace zkamm::circuit {
@@ -14,20 +15,6 @@ using ff::Fr;
 using ff::U256;
 using snark::ConstraintSystem;
 using snark::Variable;
-
-/// Uniform value below 2^n. Precondition: n <= 256.
-U256 random_bits(std::mt19937_64& rng, size_t n) {
-  U256 v{rng(), rng(), rng(), rng()};
-  for (size_t limb = 0; limb < 4; ++limb) {
-    const size_t lo = limb * 64;
-    if (n <= lo) {
-      v[limb] = 0;
-    } else if (n < lo + 64) {
-      v[limb] &= (uint64_t{1} << (n - lo)) - 1;
-    }
-  }
-  return v;
-}
 
 TEST(Bits, ToBitsMatchesNative) {
   auto rng = testing::seeded_rng("Bits.ToBitsMatchesNative");
