@@ -272,155 +272,151 @@ class Fp {
   // the constant-evaluation path); tests/ff checks both against GMP.
   using ull = unsigned long long;
 
+  // Results come back in register outputs (never through memory), add/sub take their operands
+  // per limb and the modulus limbs are RIP-relative "m" operands, so the compiler can keep field
+  // elements in registers between operations. mul_mont_x86 reads a and b through pointers (with
+  // "m"(a), "m"(b) telling the compiler which memory it reads): 13 separate "m" operands ran out
+  // of registers in larger callers ("impossible constraints").
+
   /// a + b mod p for a, b < p < 2^254 (the sum has no carry out of 256 bits): add, subtract p,
   /// keep the unsubtracted sum where the subtraction borrowed.
   static inline void add_mod_x86(U256& out, const U256& a, const U256& b) noexcept {
-    ull r0, r1, r2, r3, s0, s1, s2, s3;
-    asm("movq 0(%[a]), %[r0]\n\t"
-        "addq 0(%[b]), %[r0]\n\t"
-        "movq 8(%[a]), %[r1]\n\t"
-        "adcq 8(%[b]), %[r1]\n\t"
-        "movq 16(%[a]), %[r2]\n\t"
-        "adcq 16(%[b]), %[r2]\n\t"
-        "movq 24(%[a]), %[r3]\n\t"
-        "adcq 24(%[b]), %[r3]\n\t"
+    ull r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3];
+    ull s0, s1, s2, s3;
+    asm("addq %[b0], %[r0]\n\t"
+        "adcq %[b1], %[r1]\n\t"
+        "adcq %[b2], %[r2]\n\t"
+        "adcq %[b3], %[r3]\n\t"
         "movq %[r0], %[s0]\n\t"
-        "subq 0(%[q]), %[s0]\n\t"
+        "subq %[q0], %[s0]\n\t"
         "movq %[r1], %[s1]\n\t"
-        "sbbq 8(%[q]), %[s1]\n\t"
+        "sbbq %[q1], %[s1]\n\t"
         "movq %[r2], %[s2]\n\t"
-        "sbbq 16(%[q]), %[s2]\n\t"
+        "sbbq %[q2], %[s2]\n\t"
         "movq %[r3], %[s3]\n\t"
-        "sbbq 24(%[q]), %[s3]\n\t"
+        "sbbq %[q3], %[s3]\n\t"
         "cmovcq %[r0], %[s0]\n\t"
         "cmovcq %[r1], %[s1]\n\t"
         "cmovcq %[r2], %[s2]\n\t"
         "cmovcq %[r3], %[s3]\n\t"
-        : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [s0] "=&r"(s0), [s1] "=&r"(s1),
+        : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3), [s0] "=&r"(s0), [s1] "=&r"(s1),
           [s2] "=&r"(s2), [s3] "=&r"(s3)
-        : [a] "r"(a.data()), [b] "r"(b.data()), [q] "r"(kModulus.data()), "m"(a), "m"(b),
-          "m"(kModulus)
+        : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3]), [q0] "m"(kModulus[0]),
+          [q1] "m"(kModulus[1]), [q2] "m"(kModulus[2]), [q3] "m"(kModulus[3])
         : "cc");
     out = U256{s0, s1, s2, s3};
   }
 
   /// a - b mod p for a, b < p: subtract, then add p masked by the borrow.
   static inline void sub_mod_x86(U256& out, const U256& a, const U256& b) noexcept {
-    ull r0, r1, r2, r3, m0, m1, m2, m3, mask;
-    asm("movq 0(%[a]), %[r0]\n\t"
-        "subq 0(%[b]), %[r0]\n\t"
-        "movq 8(%[a]), %[r1]\n\t"
-        "sbbq 8(%[b]), %[r1]\n\t"
-        "movq 16(%[a]), %[r2]\n\t"
-        "sbbq 16(%[b]), %[r2]\n\t"
-        "movq 24(%[a]), %[r3]\n\t"
-        "sbbq 24(%[b]), %[r3]\n\t"
+    ull r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3];
+    ull m0, m1, m2, m3, mask;
+    asm("subq %[b0], %[r0]\n\t"
+        "sbbq %[b1], %[r1]\n\t"
+        "sbbq %[b2], %[r2]\n\t"
+        "sbbq %[b3], %[r3]\n\t"
         "sbbq %[mask], %[mask]\n\t"
-        "movq 0(%[q]), %[m0]\n\t"
+        "movq %[q0], %[m0]\n\t"
         "andq %[mask], %[m0]\n\t"
-        "movq 8(%[q]), %[m1]\n\t"
+        "movq %[q1], %[m1]\n\t"
         "andq %[mask], %[m1]\n\t"
-        "movq 16(%[q]), %[m2]\n\t"
+        "movq %[q2], %[m2]\n\t"
         "andq %[mask], %[m2]\n\t"
-        "movq 24(%[q]), %[m3]\n\t"
+        "movq %[q3], %[m3]\n\t"
         "andq %[mask], %[m3]\n\t"
         "addq %[m0], %[r0]\n\t"
         "adcq %[m1], %[r1]\n\t"
         "adcq %[m2], %[r2]\n\t"
         "adcq %[m3], %[r3]\n\t"
-        : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [m0] "=&r"(m0), [m1] "=&r"(m1),
+        : [r0] "+&r"(r0), [r1] "+&r"(r1), [r2] "+&r"(r2), [r3] "+&r"(r3), [m0] "=&r"(m0), [m1] "=&r"(m1),
           [m2] "=&r"(m2), [m3] "=&r"(m3), [mask] "=&r"(mask)
-        : [a] "r"(a.data()), [b] "r"(b.data()), [q] "r"(kModulus.data()), "m"(a), "m"(b),
-          "m"(kModulus)
+        : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3]), [q0] "m"(kModulus[0]),
+          [q1] "m"(kModulus[1]), [q2] "m"(kModulus[2]), [q3] "m"(kModulus[3])
         : "cc");
     out = U256{r0, r1, r2, r3};
   }
 
-  /// out = v - p if v >= p else v, for v < 2p.
-  static inline void reduce_once_x86(U256& out, ull v0, ull v1, ull v2, ull v3) noexcept {
-    ull s0, s1, s2, s3;
-    asm("movq %[v0], %[s0]\n\t"
-        "subq 0(%[q]), %[s0]\n\t"
-        "movq %[v1], %[s1]\n\t"
-        "sbbq 8(%[q]), %[s1]\n\t"
-        "movq %[v2], %[s2]\n\t"
-        "sbbq 16(%[q]), %[s2]\n\t"
-        "movq %[v3], %[s3]\n\t"
-        "sbbq 24(%[q]), %[s3]\n\t"
-        "cmovcq %[v0], %[s0]\n\t"
-        "cmovcq %[v1], %[s1]\n\t"
-        "cmovcq %[v2], %[s2]\n\t"
-        "cmovcq %[v3], %[s3]\n\t"
-        : [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
-        : [v0] "r"(v0), [v1] "r"(v1), [v2] "r"(v2), [v3] "r"(v3), [q] "r"(kModulus.data()), "m"(kModulus)
-        : "cc");
-    out = U256{s0, s1, s2, s3};
-  }
-
   /// CIOS Montgomery product with BMI2/ADX (mulx, two carry chains adcx/adox), as in
   /// gnark-crypto's amd64 field code; the "no-carry" skip needs p's top limb < 2^63 - 1.
+  /// The final conditional subtraction is part of the same statement so the result never
+  /// leaves registers. In each reduction step the carry of t0 + lo(m*q0) (always 0 mod 2^64)
+  /// is simply (t0 != 0): it is taken from t0 + (2^64 - 1) while the imul runs, which takes the
+  /// mulx -> adcx step off the critical path.
 #define ZKAMM_MONT_REDUCE                            \
   "movq %[inv], %%rdx\n\t"                           \
   "imulq %[t0], %%rdx\n\t"                           \
-  "xorl %k[ax], %k[ax]\n\t"                          \
-  "mulxq 0(%[q]), %[ax], %[s]\n\t"                   \
+  "xorl %k[s], %k[s]\n\t"                            \
+  "movq $-1, %[ax]\n\t"                              \
   "adcxq %[t0], %[ax]\n\t"                           \
-  "movq %[s], %[t0]\n\t"                             \
+  "mulxq %[q0], %[ax], %[t0]\n\t"                    \
   "adcxq %[t1], %[t0]\n\t"                           \
-  "mulxq 8(%[q]), %[ax], %[t1]\n\t"                  \
+  "mulxq %[q1], %[ax], %[t1]\n\t"                    \
   "adoxq %[ax], %[t0]\n\t"                           \
   "adcxq %[t2], %[t1]\n\t"                           \
-  "mulxq 16(%[q]), %[ax], %[t2]\n\t"                 \
+  "mulxq %[q2], %[ax], %[t2]\n\t"                    \
   "adoxq %[ax], %[t1]\n\t"                           \
   "adcxq %[t3], %[t2]\n\t"                           \
-  "mulxq 24(%[q]), %[ax], %[t3]\n\t"                 \
+  "mulxq %[q3], %[ax], %[t3]\n\t"                    \
   "adoxq %[ax], %[t2]\n\t"                           \
   "movl $0, %k[ax]\n\t"                              \
   "adcxq %[ax], %[t3]\n\t"                           \
   "adoxq %[t4], %[t3]\n\t"
-#define ZKAMM_MONT_MULADD(OFF)                       \
-  "movq " OFF "(%[b]), %%rdx\n\t"                    \
+#define ZKAMM_MONT_MULADD(BI)                        \
+  "movq " BI ", %%rdx\n\t"                           \
   "xorl %k[ax], %k[ax]\n\t"                          \
-  "mulxq 0(%[a]), %[ax], %[t4]\n\t"                  \
+  "mulxq 0(%[pa]), %[ax], %[t4]\n\t" \
   "adoxq %[ax], %[t0]\n\t"                           \
   "adcxq %[t4], %[t1]\n\t"                           \
-  "mulxq 8(%[a]), %[ax], %[t4]\n\t"                  \
+  "mulxq 8(%[pa]), %[ax], %[t4]\n\t" \
   "adoxq %[ax], %[t1]\n\t"                           \
   "adcxq %[t4], %[t2]\n\t"                           \
-  "mulxq 16(%[a]), %[ax], %[t4]\n\t"                 \
+  "mulxq 16(%[pa]), %[ax], %[t4]\n\t" \
   "adoxq %[ax], %[t2]\n\t"                           \
   "adcxq %[t4], %[t3]\n\t"                           \
-  "mulxq 24(%[a]), %[ax], %[t4]\n\t"                 \
+  "mulxq 24(%[pa]), %[ax], %[t4]\n\t" \
   "adoxq %[ax], %[t3]\n\t"                           \
   "movl $0, %k[ax]\n\t"                              \
   "adcxq %[ax], %[t4]\n\t"                           \
   "adoxq %[ax], %[t4]\n\t"
   static inline void mul_mont_x86(U256& out, const U256& a, const U256& b) noexcept {
     ull t0, t1, t2, t3, t4, ax, s;
-    asm("movq 0(%[b]), %%rdx\n\t"
+    asm("movq 0(%[pb]), %%rdx\n\t"
         "xorl %k[ax], %k[ax]\n\t"
-        "mulxq 0(%[a]), %[t0], %[t1]\n\t"
-        "mulxq 8(%[a]), %[ax], %[t2]\n\t"
+        "mulxq 0(%[pa]), %[t0], %[t1]\n\t"
+        "mulxq 8(%[pa]), %[ax], %[t2]\n\t"
         "adcxq %[ax], %[t1]\n\t"
-        "mulxq 16(%[a]), %[ax], %[t3]\n\t"
+        "mulxq 16(%[pa]), %[ax], %[t3]\n\t"
         "adcxq %[ax], %[t2]\n\t"
-        "mulxq 24(%[a]), %[ax], %[t4]\n\t"
+        "mulxq 24(%[pa]), %[ax], %[t4]\n\t"
         "adcxq %[ax], %[t3]\n\t"
         "movl $0, %k[ax]\n\t"
         "adcxq %[ax], %[t4]\n\t"
         ZKAMM_MONT_REDUCE
-        ZKAMM_MONT_MULADD("8")
+        ZKAMM_MONT_MULADD("8(%[pb])")
         ZKAMM_MONT_REDUCE
-        ZKAMM_MONT_MULADD("16")
+        ZKAMM_MONT_MULADD("16(%[pb])")
         ZKAMM_MONT_REDUCE
-        ZKAMM_MONT_MULADD("24")
+        ZKAMM_MONT_MULADD("24(%[pb])")
         ZKAMM_MONT_REDUCE
+        // t < 2p: subtract p into (ax, s, t4, rdx) and keep the difference unless it borrowed.
+        "movq %[t0], %[ax]\n\t"
+        "subq %[q0], %[ax]\n\t"
+        "movq %[t1], %[s]\n\t"
+        "sbbq %[q1], %[s]\n\t"
+        "movq %[t2], %[t4]\n\t"
+        "sbbq %[q2], %[t4]\n\t"
+        "movq %[t3], %%rdx\n\t"
+        "sbbq %[q3], %%rdx\n\t"
+        "cmovncq %[ax], %[t0]\n\t"
+        "cmovncq %[s], %[t1]\n\t"
+        "cmovncq %[t4], %[t2]\n\t"
+        "cmovncq %%rdx, %[t3]\n\t"
         : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax),
           [s] "=&r"(s)
-        : [a] "r"(a.data()), [b] "r"(b.data()), [q] "r"(kModulus.data()), [inv] "m"(C::kInv), "m"(a),
-          "m"(b), "m"(kModulus)
+        : [pa] "r"(a.data()), [pb] "r"(b.data()), "m"(a), "m"(b), [q0] "m"(kModulus[0]), [q1] "m"(kModulus[1]),
+          [q2] "m"(kModulus[2]), [q3] "m"(kModulus[3]), [inv] "m"(C::kInv)
         : "rdx", "cc");
-    reduce_once_x86(out, t0, t1, t2, t3);
+    out = U256{t0, t1, t2, t3};
   }
 #undef ZKAMM_MONT_REDUCE
 #undef ZKAMM_MONT_MULADD

@@ -139,6 +139,8 @@ TEST(FormatWtns, RejectsHostileFiles) {
   auto count = good;
   count[12 + 12 + 4 + 32] = 8;  // claims 8 values, holds 7
   EXPECT_EQ(decode_wtns(count).error(), FileError::kBadSectionSize);
+  // Tells GCC 12's -Wstringop-overflow the size is large enough (a false positive otherwise).
+  ASSERT_GE(good.size(), 32u);
   auto non_canonical = good;
   for (int i = 0; i < 32; ++i) non_canonical[good.size() - 1 - static_cast<size_t>(i)] = 0xff;
   EXPECT_EQ(decode_wtns(non_canonical).error(), FileError::kNonCanonical);
