@@ -21,6 +21,11 @@ void ProverBackend::quotient_odd_coset(std::span<Fr> a, std::span<Fr> b, std::sp
   });
 }
 
+void ProverBackend::msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) {
+  for (const auto& j : g1) *j.result = msm_g1(j.bases, j.scalars);
+  for (const auto& j : g2) *j.result = msm_g2(j.bases, j.scalars);
+}
+
 namespace {
 
 class CpuBackend final : public ProverBackend {
@@ -32,6 +37,7 @@ class CpuBackend final : public ProverBackend {
   ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::U256> scalars) override {
     return snark::msm_g2(bases, scalars);
   }
+  void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) override { snark::msm_many(g1, g2); }
   void ntt(std::span<Fr> values, bool inverse) override {
     if (inverse) {
       snark::intt(values);

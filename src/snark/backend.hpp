@@ -6,6 +6,7 @@
 #include "ec/g1.hpp"
 #include "ec/g2.hpp"
 #include "ff/bn254.hpp"
+#include "snark/msm.hpp"
 
 namespace zkamm::snark {
 
@@ -20,6 +21,9 @@ class ProverBackend {
   virtual ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::U256> scalars) = 0;
   /// sum scalars[i] * bases[i]; bases.size() == scalars.size(); scalars canonical (< r).
   virtual ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::U256> scalars) = 0;
+  /// Every job of a batch (results distinct). The default runs msm_g1/msm_g2 one after the
+  /// other; a backend may overlap them.
+  virtual void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2);
 
   /// In-place NTT (inverse = false) or inverse NTT; size satisfies is_ntt_size (snark/ntt.hpp).
   virtual void ntt(std::span<ff::Fr> values, bool inverse) = 0;

@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 namespace zkamm::snark {
 
@@ -146,7 +145,24 @@ std::vector<uint8_t> BinWriter::finish() && {
 Result<std::vector<uint8_t>> read_file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return FileError::kIo;
-  std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // One read of the known size: a .zkey is tens of MB, and byte-wise streambuf iteration with
+  // repeated reallocation cost more than decoding it. Non-seekable inputs fall back to chunks.
+  std::vector<uint8_t> data;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size >= 0 && in) {
+    in.seekg(0, std::ios::beg);
+    data.resize(static_cast<size_t>(size));
+    in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(size));
+    if (in.gcount() != static_cast<std::streamsize>(size)) return FileError::kIo;
+    // A file that grew after tellg: take the rest too, so the result is the whole file.
+    if (in.peek() == std::char_traits<char>::eof()) return data;
+  } else {
+    in.clear();
+  }
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0)
+    data.insert(data.end(), buf, buf + static_cast<size_t>(in.gcount()));
   if (in.bad()) return FileError::kIo;
   return data;
 }

@@ -16,4 +16,22 @@ ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::U256> sca
 /// bases.size() == scalars.size(); every scalar < r (Fr::to_canonical()); bases may repeat or be infinity.
 ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::U256> scalars) noexcept;
 
+/// One MSM of a batch: *result = sum scalars[i] * bases[i], with msm_g1's preconditions.
+struct MsmG1Job {
+  std::span<const ec::G1Affine> bases;
+  std::span<const ff::U256> scalars;
+  ec::G1* result;
+};
+/// One MSM of a batch: *result = sum scalars[i] * bases[i], with msm_g2's preconditions.
+struct MsmG2Job {
+  std::span<const ec::G2Affine> bases;
+  std::span<const ff::U256> scalars;
+  ec::G2* result;
+};
+
+/// Computes every job. The (window, point range) tasks of all of them form one queue, largest
+/// first, that the worker threads drain together, so no thread idles at the end of each MSM.
+/// Results point to distinct objects.
+void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) noexcept;
+
 }  // namespace zkamm::snark

@@ -94,6 +94,19 @@ ec::JacobianPoint<Cfg> window_sum_jacobian(std::span<const ec::AffinePoint<Cfg>>
   return reduce_buckets<Cfg>(buckets);
 }
 
+/// a == b for Fq or Fq2 by limb XOR: std::array's == calls out to memcmp, which cost ~4% of an
+/// MSM's time in these inner loops.
+template <class F>
+inline bool field_equal(const F& a, const F& b) noexcept {
+  if constexpr (requires { a.c0; }) {
+    return field_equal(a.c0, b.c0) && field_equal(a.c1, b.c1);
+  } else {
+    const U256& x = a.raw();
+    const U256& y = b.raw();
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+  }
+}
+
 /// Affine buckets filled by batched affine additions (see the file comment).
 template <class Cfg>
 class BatchAffineBuckets {
@@ -206,7 +219,7 @@ class BatchAffineBuckets {
       state_[b] = kFull;
       return;
     }
-    if (acc.x == p.x && !(acc.y == p.y && !p.y.is_zero())) {
+    if (field_equal(acc.x, p.x) && !(field_equal(acc.y, p.y) && !p.y.is_zero())) {
       state_[b] = kEmpty;  // p == -acc (or a 2-torsion point doubled)
       return;
     }
@@ -223,7 +236,7 @@ class BatchAffineBuckets {
     for (size_t k = 0; k < count_; ++k) {
       const Slot& a = slots_[batch_bucket_[k]];
       const Affine& p = batch_point_[k];
-      den_[k] = a.x == p.x ? a.y.dbl() : p.x - a.x;
+      den_[k] = field_equal(a.x, p.x) ? a.y.dbl() : p.x - a.x;
       prefix_[k] = acc;
       acc *= den_[k];
     }
@@ -235,7 +248,7 @@ class BatchAffineBuckets {
       const Field den_inv = inv * prefix_[k];
       inv *= den_[k];
       Field num;
-      if (a.x == p.x) {
+      if (field_equal(a.x, p.x)) {
         const Field x2 = a.x.square();
         num = x2.dbl() + x2;
       } else {
@@ -305,43 +318,77 @@ ec::JacobianPoint<Cfg> window_sum_batch_affine(std::span<const ec::AffinePoint<C
   return buckets.finish();
 }
 
+/// One Pippenger MSM cut into independent (window, point range) tasks, so that the tasks of
+/// several MSMs can share the worker threads (msm_many in snark/msm.hpp); pippenger() runs one.
+template <class Cfg>
+class PippengerPlan {
+ public:
+  using Affine = ec::AffinePoint<Cfg>;
+  using Jac = ec::JacobianPoint<Cfg>;
+
+  /// Scratch buckets reused across the tasks one thread runs.
+  struct Scratch {
+    std::vector<Jac> jacobian;
+    BatchAffineBuckets<Cfg> affine;
+  };
+
+  /// Equal sizes, scalars < 2^254, 1 <= params.c <= 24; the spans must outlive the plan.
+  PippengerPlan(std::span<const Affine> bases, std::span<const U256> scalars, const MsmParams& params)
+      : bases_(bases), scalars_(scalars), params_(params), n_(std::min(bases.size(), scalars.size())) {
+    unsigned max_bits = 0;
+    for (size_t i = 0; i < n_; ++i) max_bits = std::max(max_bits, ff::bit_length(scalars_[i]));
+    if (max_bits == 0) return;  // no tasks: the sum is the identity
+    windows_ = window_count(max_bits, params_.c);
+    splits_ = std::max<size_t>(1, std::min<size_t>(params_.splits, n_));
+    partial_.assign(windows_ * splits_, Jac::identity());
+  }
+
+  size_t tasks() const noexcept { return partial_.size(); }
+
+  /// Task t < tasks(); distinct tasks may run concurrently.
+  void run_task(size_t t, Scratch& scratch) {
+    const unsigned w = static_cast<unsigned>(t / splits_);
+    const size_t s = t % splits_;
+    const size_t begin = n_ * s / splits_, end = n_ * (s + 1) / splits_;
+    const auto b = bases_.subspan(begin, end - begin);
+    const auto k = scalars_.subspan(begin, end - begin);
+    partial_[t] = params_.batch_affine
+                      ? window_sum_batch_affine<Cfg>(b, k, w, params_.c, params_.batch, scratch.affine)
+                      : window_sum_jacobian<Cfg>(b, k, w, params_.c, scratch.jacobian);
+  }
+
+  /// Every task has run: combines the windows by Horner's rule.
+  Jac combine() const noexcept {
+    Jac acc = Jac::identity();
+    for (size_t w = windows_; w-- > 0;) {
+      if (w + 1 < windows_) {
+        for (unsigned j = 0; j < params_.c; ++j) acc = acc.dbl();
+      }
+      for (size_t s = 0; s < splits_; ++s) acc += partial_[w * splits_ + s];
+    }
+    return acc;
+  }
+
+ private:
+  std::span<const Affine> bases_;
+  std::span<const U256> scalars_;
+  MsmParams params_;
+  size_t n_;
+  unsigned windows_ = 0;
+  size_t splits_ = 1;
+  std::vector<Jac> partial_;
+};
+
 /// sum_i scalars[i] * bases[i] with the given parameters; equal sizes, scalars < 2^254, 1 <= c <= 24.
 template <class Cfg>
 ec::JacobianPoint<Cfg> pippenger(std::span<const ec::AffinePoint<Cfg>> bases, std::span<const U256> scalars,
                                  const MsmParams& params) {
-  using Jac = ec::JacobianPoint<Cfg>;
-  const size_t n = std::min(bases.size(), scalars.size());
-  unsigned max_bits = 0;
-  for (size_t i = 0; i < n; ++i) max_bits = std::max(max_bits, ff::bit_length(scalars[i]));
-  if (max_bits == 0) return Jac::identity();
-
-  const unsigned c = params.c;
-  const unsigned windows = window_count(max_bits, c);
-  const size_t splits = std::max<size_t>(1, std::min<size_t>(params.splits, n));
-  const size_t tasks = windows * splits;
-  std::vector<Jac> partial(tasks, Jac::identity());
-  ff::parallel_for_chunks(tasks, [&](size_t task_begin, size_t task_end, unsigned) {
-    std::vector<Jac> jacobian_buckets;
-    BatchAffineBuckets<Cfg> affine_buckets;
-    for (size_t t = task_begin; t < task_end; ++t) {
-      const unsigned w = static_cast<unsigned>(t / splits);
-      const size_t s = t % splits;
-      const size_t begin = n * s / splits, end = n * (s + 1) / splits;
-      const auto b = bases.subspan(begin, end - begin);
-      const auto k = scalars.subspan(begin, end - begin);
-      partial[t] = params.batch_affine ? window_sum_batch_affine<Cfg>(b, k, w, c, params.batch, affine_buckets)
-                                       : window_sum_jacobian<Cfg>(b, k, w, c, jacobian_buckets);
-    }
+  PippengerPlan<Cfg> plan(bases, scalars, params);
+  ff::parallel_for_chunks(plan.tasks(), [&](size_t task_begin, size_t task_end, unsigned) {
+    typename PippengerPlan<Cfg>::Scratch scratch;
+    for (size_t t = task_begin; t < task_end; ++t) plan.run_task(t, scratch);
   });
-
-  Jac acc = Jac::identity();
-  for (size_t w = windows; w-- > 0;) {
-    if (w + 1 < windows) {
-      for (unsigned j = 0; j < c; ++j) acc = acc.dbl();
-    }
-    for (size_t s = 0; s < splits; ++s) acc += partial[w * splits + s];
-  }
-  return acc;
+  return plan.combine();
 }
 
 /// sum_i scalars[i] * bases[i] by one double-and-add per term (the reference for tiny inputs).

@@ -1,5 +1,9 @@
 #include "snark/zkey_file.hpp"
 
+#include <algorithm>
+
+#include "ff/parallel.hpp"
+
 namespace zkamm::snark {
 namespace {
 
@@ -79,16 +83,39 @@ FileError get_g2(ByteReader& r, G2Affine& p, bool check_subgroup) {
   return FileError::kOk;
 }
 
+/// Decodes `count` records of `record_bytes` each from `bytes` (size already checked) with
+/// decode_one(ByteReader&, size_t index) -> FileError, in parallel chunks. Returns the error of
+/// the lowest-index bad record, the same one a sequential pass reports.
+template <class DecodeOne>
+FileError decode_records(std::span<const uint8_t> bytes, size_t count, size_t record_bytes, DecodeOne&& decode_one) {
+  // Below this many records a thread costs more than it saves.
+  constexpr size_t kMinParallel = 1024;
+  const unsigned workers = count < kMinParallel ? 1 : ff::worker_count();
+  std::vector<FileError> errors(std::max(1U, workers), FileError::kOk);
+  ff::parallel_for_chunks(
+      count,
+      [&](size_t begin, size_t end, unsigned worker) {
+        ByteReader r(bytes.subspan(begin * record_bytes, (end - begin) * record_bytes));
+        for (size_t i = begin; i < end; ++i) {
+          if (auto e = decode_one(r, i); e != FileError::kOk) {
+            errors[worker] = e;
+            return;
+          }
+        }
+      },
+      workers);
+  for (FileError e : errors)
+    if (e != FileError::kOk) return e;
+  return FileError::kOk;
+}
+
 /// A section holding exactly `count` G1 points.
 FileError get_g1_section(const BinFile& f, uint32_t type, size_t count, std::vector<G1Affine>& out) {
   auto s = f.unique_section(type);
   if (!s) return s.error();
   if (s->size() != count * kG1Bytes) return FileError::kBadSectionSize;
-  ByteReader r(*s);
   out.resize(count);
-  for (auto& p : out)
-    if (auto e = get_g1(r, p); e != FileError::kOk) return e;
-  return FileError::kOk;
+  return decode_records(*s, count, kG1Bytes, [&](ByteReader& r, size_t i) { return get_g1(r, out[i]); });
 }
 
 // Coefficients are stored as v * R^2 (see header). Our raw() is v * R, so the stored integer is
@@ -202,13 +229,18 @@ Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes) {
     if (!r.u32(n)) return FileError::kTruncated;
     if (r.remaining() != static_cast<size_t>(n) * kCoefBytes) return FileError::kBadSectionSize;
     pk.coefs.resize(n);
-    for (auto& c : pk.coefs) {
+    std::span<const uint8_t> records;
+    if (!r.bytes(r.remaining(), records)) return FileError::kTruncated;
+    const auto e = decode_records(records, n, kCoefBytes, [&](ByteReader& cr, size_t i) {
+      Coef& c = pk.coefs[i];
       U256 v{};
-      if (!r.u32(c.matrix) || !r.u32(c.constraint) || !r.u32(c.signal) || !r.u256(v)) return FileError::kTruncated;
+      if (!cr.u32(c.matrix) || !cr.u32(c.constraint) || !cr.u32(c.signal) || !cr.u256(v)) return FileError::kTruncated;
       if (c.matrix > 1 || c.constraint >= pk.domain_size || c.signal >= pk.num_vars) return FileError::kInconsistent;
       if (!ff::less_than(v, Fr::kModulus)) return FileError::kNonCanonical;
       c.value = coef_from_file(v);
-    }
+      return FileError::kOk;
+    });
+    if (e != FileError::kOk) return e;
   }
 
   if (auto e = get_g1_section(f, 5, pk.num_vars, pk.a_g1); e != FileError::kOk) return e;
@@ -217,10 +249,12 @@ Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes) {
     auto s = f.unique_section(7);
     if (!s) return s.error();
     if (s->size() != size_t{pk.num_vars} * kG2Bytes) return FileError::kBadSectionSize;
-    ByteReader r(*s);
     pk.b2_g2.resize(pk.num_vars);
-    for (auto& p : pk.b2_g2)
-      if (auto e = get_g2(r, p, false); e != FileError::kOk) return e;
+    // No subgroup check on the prover's own bases (a wrong key only yields proofs that fail
+    // to verify); on-curve is checked, as for every point.
+    const auto e = decode_records(*s, pk.num_vars, kG2Bytes,
+                                  [&](ByteReader& r, size_t i) { return get_g2(r, pk.b2_g2[i], false); });
+    if (e != FileError::kOk) return e;
   }
   if (auto e = get_g1_section(f, 8, size_t{pk.num_vars} - pk.num_public - 1, pk.c_g1); e != FileError::kOk) return e;
   if (auto e = get_g1_section(f, 9, pk.domain_size, pk.h_g1); e != FileError::kOk) return e;
