@@ -15,7 +15,8 @@
 
 // The BMI2/ADX assembly needs mulx/adcx/adox (Intel Broadwell+, AMD Zen+); builds without
 // -march support for them (e.g. ZKAMM_NATIVE=OFF on a generic x86-64) use the portable C++.
-#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && !defined(ZKAMM_FF_NO_ASM)
+// Unoptimised builds use it too: clang at -O0 cannot find registers for the asm operands.
+#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && defined(__OPTIMIZE__) && !defined(ZKAMM_FF_NO_ASM)
 #define ZKAMM_FF_X86_CARRY 1
 #endif
 
