@@ -12,8 +12,6 @@ namespace {
 
 using namespace zkamm::snark;
 
-int file_error(const std::string& path, FileError e) { return fail(path + ": " + to_string(e)); }
-
 int run_setup(const std::string& r1cs_path, const std::string& zkey_path, const std::string& vk_path,
               const std::string& sol_path) {
   auto r1cs = read_r1cs(r1cs_path);

@@ -1,5 +1,7 @@
 // zkamm prove / verify: snarkjs-compatible files in and out.
 #include <iostream>
+#include <optional>
+#include <type_traits>
 
 #include "app/commands.hpp"
 #include "snark/json_io.hpp"
@@ -12,7 +14,21 @@ namespace {
 
 using namespace zkamm::snark;
 
-int file_error(const std::string& path, FileError e) { return fail(path + ": " + to_string(e)); }
+/// Reads a JSON file and decodes it; on failure prints "<path>: <reason>" and returns nullopt.
+template <class Decode>
+auto load_json(const std::string& path, Decode decode) -> std::optional<std::decay_t<decltype(*decode(""))>> {
+  auto text = read_text_file(path);
+  if (!text) {
+    file_error(path, text.error());
+    return std::nullopt;
+  }
+  auto value = decode(*text);
+  if (!value) {
+    file_error(path, value.error());
+    return std::nullopt;
+  }
+  return std::move(*value);
+}
 
 int run_prove(const std::string& zkey_path, const std::string& wtns_path, const std::string& proof_path,
               const std::string& public_path, bool check) {
@@ -39,18 +55,12 @@ int run_prove(const std::string& zkey_path, const std::string& wtns_path, const 
 }
 
 int run_verify(const std::string& vk_path, const std::string& public_path, const std::string& proof_path) {
-  auto vk_text = read_text_file(vk_path);
-  if (!vk_text) return file_error(vk_path, vk_text.error());
-  auto vk = verification_key_from_json(*vk_text);
-  if (!vk) return file_error(vk_path, vk.error());
-  auto pub_text = read_text_file(public_path);
-  if (!pub_text) return file_error(public_path, pub_text.error());
-  auto pub = public_signals_from_json(*pub_text);
-  if (!pub) return file_error(public_path, pub.error());
-  auto proof_text = read_text_file(proof_path);
-  if (!proof_text) return file_error(proof_path, proof_text.error());
-  auto proof = proof_from_json(*proof_text);
-  if (!proof) return file_error(proof_path, proof.error());
+  const auto vk = load_json(vk_path, verification_key_from_json);
+  if (!vk) return 1;
+  const auto pub = load_json(public_path, public_signals_from_json);
+  if (!pub) return 1;
+  const auto proof = load_json(proof_path, proof_from_json);
+  if (!proof) return 1;
   if (pub->size() != vk->num_public())
     return fail("expected " + std::to_string(vk->num_public()) + " public signals, got " + std::to_string(pub->size()));
   if (!verify(*vk, *pub, *proof)) return fail("invalid proof");
@@ -59,14 +69,10 @@ int run_verify(const std::string& vk_path, const std::string& public_path, const
 }
 
 int run_calldata(const std::string& public_path, const std::string& proof_path) {
-  auto pub_text = read_text_file(public_path);
-  if (!pub_text) return file_error(public_path, pub_text.error());
-  auto pub = public_signals_from_json(*pub_text);
-  if (!pub) return file_error(public_path, pub.error());
-  auto proof_text = read_text_file(proof_path);
-  if (!proof_text) return file_error(proof_path, proof_text.error());
-  auto proof = proof_from_json(*proof_text);
-  if (!proof) return file_error(proof_path, proof.error());
+  const auto pub = load_json(public_path, public_signals_from_json);
+  if (!pub) return 1;
+  const auto proof = load_json(proof_path, proof_from_json);
+  if (!proof) return 1;
   std::cout << solidity_calldata(*proof, *pub) << "\n";
   return 0;
 }

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "snark/iden3_binfile.hpp"
+
 namespace zkamm::app {
 
 void register_setup(CLI::App& app, int& exit_code);
@@ -16,5 +18,7 @@ void register_crypto(CLI::App& app, int& exit_code);
 
 /// Prints "error: <what>" to stderr and returns 1.
 int fail(const std::string& what);
+/// Prints "error: <path>: <reason>" to stderr and returns 1.
+int file_error(const std::string& path, snark::FileError e);
 
 }  // namespace zkamm::app

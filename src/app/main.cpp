@@ -11,6 +11,8 @@ int fail(const std::string& what) {
   return 1;
 }
 
+int file_error(const std::string& path, snark::FileError e) { return fail(path + ": " + snark::to_string(e)); }
+
 }  // namespace zkamm::app
 
 int main(int argc, char** argv) {
