@@ -38,6 +38,7 @@ std::string_view to_string(StateError e) noexcept {
     case StateError::kPoolNotFound: return "pool not found";
     case StateError::kTokenExists: return "token exists";
     case StateError::kAmm: return "amm";
+    case StateError::kCapacity: return "capacity exhausted";
   }
   return "?";
 }
@@ -56,7 +57,44 @@ const Account* State::account(AccountIndex index) const noexcept {
   return index < accounts_.size() ? &accounts_[index] : nullptr;
 }
 
-const Token* State::token(TokenId id) const noexcept { return id < tokens_.size() ? &tokens_[id] : nullptr; }
+const Token* State::token(TokenId id) const noexcept {
+  if (id < kFirstLpToken) return id < tokens_.size() ? &tokens_[id] : nullptr;
+  return id - kFirstLpToken < lp_tokens_.size() ? &lp_tokens_[id - kFirstLpToken] : nullptr;
+}
+
+std::optional<State> State::from_parts(std::vector<Account> accounts, std::vector<Token> l1_tokens,
+                                       std::vector<Pool> pools) {
+  if (accounts.empty() || accounts.size() > kMaxAccounts || l1_tokens.empty() || l1_tokens.size() > kMaxL1Tokens ||
+      pools.size() > kMaxPools) {
+    return std::nullopt;
+  }
+  State s;
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    if (accounts[i].index != i) return std::nullopt;
+  }
+  for (size_t i = 0; i < l1_tokens.size(); ++i) {
+    if (l1_tokens[i].id != i || l1_tokens[i].is_lp) return std::nullopt;
+  }
+  s.accounts_ = std::move(accounts);
+  s.tokens_ = std::move(l1_tokens);
+  for (size_t i = 0; i < pools.size(); ++i) {
+    const Pool& p = pools[i];
+    if (p.lp_token != kFirstLpToken + i || p.token0 >= p.token1 || p.token1 >= s.tokens_.size() ||
+        !s.pools_.emplace(std::pair{p.token0, p.token1}, p).second) {
+      return std::nullopt;
+    }
+    s.lp_tokens_.push_back(Token{p.lp_token, L1Address{}, true});
+    s.pool_pairs_.emplace_back(p.token0, p.token1);
+  }
+  return s;
+}
+
+bool State::token_exists(TokenId id) const noexcept { return token(id) != nullptr; }
+
+const Pool* State::pool_by_id(uint32_t id) const noexcept {
+  if (id >= pool_pairs_.size()) return nullptr;
+  return &pools_.at(pool_pairs_[id]);
+}
 
 const Pool* State::pool(TokenId token_a, TokenId token_b) const noexcept {
   const auto it = pools_.find(token_a < token_b ? std::pair{token_a, token_b} : std::pair{token_b, token_a});
@@ -83,7 +121,7 @@ Status State::check_trader(AccountIndex index) const noexcept {
 
 Status State::can_debit(AccountIndex index, TokenId token, const U256& amount) const noexcept {
   if (index >= accounts_.size()) return fail(StateError::kUnknownAccount);
-  if (token >= tokens_.size()) return fail(StateError::kUnknownToken);
+  if (!token_exists(token)) return fail(StateError::kUnknownToken);
   ZKAMM_CHECK(check_amount(amount));
   if (ff::less_than(accounts_[index].balance(token), amount)) return fail(StateError::kInsufficientBalance);
   return kOk;
@@ -91,7 +129,7 @@ Status State::can_debit(AccountIndex index, TokenId token, const U256& amount) c
 
 Status State::can_credit(AccountIndex index, TokenId token, const U256& amount) const noexcept {
   if (index >= accounts_.size()) return fail(StateError::kUnknownAccount);
-  if (token >= tokens_.size()) return fail(StateError::kUnknownToken);
+  if (!token_exists(token)) return fail(StateError::kUnknownToken);
   ZKAMM_CHECK(check_amount(amount));
   U256 sum;
   if (!checked_add(sum, accounts_[index].balance(token), amount) || !fits_bits(sum, kAmountBits)) {
@@ -118,12 +156,14 @@ Status State::add_token(const L1Address& l1_address, TokenId& id) {
   for (const Token& t : tokens_) {
     if (!t.is_lp && t.id != kEthToken && t.l1_address == l1_address) return fail(StateError::kTokenExists);
   }
+  if (tokens_.size() >= kMaxL1Tokens) return fail(StateError::kCapacity);
   id = static_cast<TokenId>(tokens_.size());
   tokens_.push_back(Token{id, l1_address, false});
   return kOk;
 }
 
 Status State::create_account(const PublicKey& key, AccountIndex& index) {
+  if (accounts_.size() >= kMaxAccounts) return fail(StateError::kCapacity);
   index = static_cast<AccountIndex>(accounts_.size());
   accounts_.push_back(Account{index, key, 0, {}});
   return kOk;
@@ -169,13 +209,15 @@ Status State::create_pool(TokenId token_a, TokenId token_b, TokenId& lp_token) {
   if (a == nullptr || b == nullptr) return fail(StateError::kUnknownToken);
   if (a->is_lp || b->is_lp) return fail(StateError::kLpTokenInPool);
   if (pool(token_a, token_b) != nullptr) return fail(StateError::kPoolExists);
-  lp_token = static_cast<TokenId>(tokens_.size());
-  tokens_.push_back(Token{lp_token, L1Address{}, true});
+  if (pool_pairs_.size() >= kMaxPools) return fail(StateError::kCapacity);
+  lp_token = static_cast<TokenId>(kFirstLpToken + pool_pairs_.size());
+  lp_tokens_.push_back(Token{lp_token, L1Address{}, true});
   Pool p;
   p.token0 = std::min(token_a, token_b);
   p.token1 = std::max(token_a, token_b);
   p.lp_token = lp_token;
   pools_.emplace(std::pair{p.token0, p.token1}, p);
+  pool_pairs_.emplace_back(p.token0, p.token1);
   return kOk;
 }
 

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -21,6 +22,12 @@ using AccountIndex = uint32_t;
 /// Token 0 is ETH; account 0 is reserved (it holds the locked MINIMUM_LIQUIDITY, like address(0)).
 inline constexpr TokenId kEthToken = 0;
 inline constexpr AccountIndex kReservedAccount = 0;
+/// Token ids 0..511 are L1 tokens (registration order); pool p's LP token is 512 + p
+/// (docs/STATE.md). Accounts < 2^24.
+inline constexpr TokenId kFirstLpToken = 512;
+inline constexpr TokenId kMaxL1Tokens = 512;
+inline constexpr uint32_t kMaxPools = 512;
+inline constexpr AccountIndex kMaxAccounts = AccountIndex{1} << 24;
 
 /// Baby Jubjub public key (affine twisted Edwards point over Fr); checked by the tx layer.
 struct PublicKey {
@@ -63,6 +70,7 @@ enum class [[nodiscard]] StateError : uint8_t {
   kPoolNotFound,
   kTokenExists,
   kAmm,                 ///< see Status::amm
+  kCapacity,            ///< no account index, token id or pool id left
 };
 
 /// Outcome of a state operation: the state error and, for kAmm, the Uniswap V2 error.
@@ -97,7 +105,7 @@ class State {
   // -- set-up (L1 registrations and priority operations) --
   /// Binds a new token id to an L1 ERC-20 address.
   Status add_token(const L1Address& l1_address, TokenId& id);
-  /// Creates the next account.
+  /// Creates the next account (index = num_accounts()).
   Status create_account(const PublicKey& key, AccountIndex& index);
   /// Credits an L1 deposit; amount < 2^128.
   Status deposit(AccountIndex to, TokenId token, const U256& amount);
@@ -129,10 +137,20 @@ class State {
   const Token* token(TokenId id) const noexcept;
   /// The pool of an unordered pair, or nullptr.
   const Pool* pool(TokenId token_a, TokenId token_b) const noexcept;
+  /// The pool with id `id` (LP token kFirstLpToken + id), or nullptr.
+  const Pool* pool_by_id(uint32_t id) const noexcept;
   U256 balance(AccountIndex index, TokenId token) const noexcept;
   size_t num_accounts() const noexcept { return accounts_.size(); }
+  /// L1 tokens (ids 0 .. num_tokens() - 1); LP tokens are counted by num_pools().
   size_t num_tokens() const noexcept { return tokens_.size(); }
+  size_t num_pools() const noexcept { return pool_pairs_.size(); }
   const std::map<std::pair<TokenId, TokenId>, Pool>& pools() const noexcept { return pools_; }
+
+  /// Rebuilds a state from a snapshot: accounts in index order (account 0 first), L1 tokens in id
+  /// order (ETH first), pools in id order (pool i has LP token kFirstLpToken + i). nullopt when
+  /// the parts are inconsistent.
+  static std::optional<State> from_parts(std::vector<Account> accounts, std::vector<Token> l1_tokens,
+                                         std::vector<Pool> pools);
 
   friend bool operator==(const State&, const State&) = default;
 
@@ -149,9 +167,13 @@ class State {
   Status swap(AccountIndex account, TokenId token_in, TokenId token_out, const U256& amount, const U256& limit,
               bool exact_in, SwapReceipt& receipt);
 
+  bool token_exists(TokenId id) const noexcept;
+
   std::vector<Account> accounts_;
-  std::vector<Token> tokens_;
+  std::vector<Token> tokens_;     ///< L1 tokens, index = id
+  std::vector<Token> lp_tokens_;  ///< index = id - kFirstLpToken = pool id
   std::map<std::pair<TokenId, TokenId>, Pool> pools_;  ///< key (token0, token1), token0 < token1
+  std::vector<std::pair<TokenId, TokenId>> pool_pairs_;  ///< pool id -> key of pools_
 };
 
 }  // namespace zkamm::state

@@ -139,7 +139,7 @@ hash::Digest32 tx_hash(const Tx& t) {
 std::string_view type_name(TxType t) noexcept {
   static constexpr std::array<std::string_view, kTxTypeCount> names = {
       "noop", "deposit", "full_exit", "transfer", "swap_exact_in", "swap_exact_out", "create_pool", "add_liquidity",
-      "remove_liquidity", "withdraw"};
+      "remove_liquidity", "withdraw", "create_account"};
   const auto i = static_cast<std::size_t>(t);
   return i < kTxTypeCount ? names[i] : std::string_view{};
 }

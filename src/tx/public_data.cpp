@@ -22,7 +22,7 @@ std::size_t public_data_size(TxType type) noexcept {
   // type byte + fields (docs/TRANSACTIONS.md 4)
   static constexpr std::array<std::size_t, kTxTypeCount> sizes = {
       1,                  // Noop
-      1 + 3 + 32 + 2 + 16,  // Deposit
+      1 + 3 + 2 + 16,       // Deposit
       1 + 3 + 2 + 16,       // FullExit
       1 + 3 + 3 + 2 + 16,   // Transfer
       1 + 3 + 2 + 2 + 16 + 16,  // SwapExactIn
@@ -31,6 +31,7 @@ std::size_t public_data_size(TxType type) noexcept {
       1 + 3 + 2 + 2 + 16 + 16 + 16,  // AddLiquidity
       1 + 3 + 2 + 2 + 16 + 16 + 16,  // RemoveLiquidity
       1 + 3 + 2 + 16 + 20,           // Withdraw
+      1 + 3 + 32,                    // CreateAccount
   };
   const auto i = static_cast<std::size_t>(type);
   return i < kTxTypeCount ? sizes[i] : 0;
@@ -42,10 +43,9 @@ void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& 
       [&](const auto& x) {
         using T = std::remove_cvref_t<decltype(x)>;
         if constexpr (std::is_same_v<T, Deposit>) {
-          put_account(out, x.to_account);
-          out.insert(out.end(), x.to_pubkey.begin(), x.to_pubkey.end());
+          put_account(out, x.account);
           put_token(out, x.token);
-          put_amount(out, x.amount);
+          put_amount(out, ex.amount_in);
         } else if constexpr (std::is_same_v<T, FullExit>) {
           put_account(out, x.account);
           put_token(out, x.token);
@@ -85,6 +85,9 @@ void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& 
           put_token(out, x.token);
           put_amount(out, x.amount);
           out.insert(out.end(), x.l1_address.begin(), x.l1_address.end());
+        } else if constexpr (std::is_same_v<T, CreateAccount>) {
+          put_account(out, x.account);
+          out.insert(out.end(), x.pubkey.begin(), x.pubkey.end());
         }
       },
       t);

@@ -12,7 +12,7 @@ namespace zkamm::tx {
 
 /// What executing a transaction moved; which members a type uses is in docs/TRANSACTIONS.md 4.
 struct Executed {
-  Amount amount_in = 0;    ///< swaps: tokens paid in; AddLiquidity: amount_a; RemoveLiquidity: amount_a; FullExit: balance withdrawn
+  Amount amount_in = 0;    ///< swaps: tokens paid in; AddLiquidity/RemoveLiquidity: amount_a; FullExit: balance withdrawn; Deposit: amount credited
   Amount amount_out = 0;   ///< swaps: tokens paid out; AddLiquidity: amount_b; RemoveLiquidity: amount_b
   Amount liquidity = 0;    ///< AddLiquidity: LP tokens minted
   uint16_t lp_token = 0;   ///< CreatePool: the LP token id assigned to the pool

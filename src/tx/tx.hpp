@@ -30,8 +30,9 @@ enum class TxType : uint8_t {
   AddLiquidity = 7,
   RemoveLiquidity = 8,
   Withdraw = 9,
+  CreateAccount = 10,
 };
-inline constexpr uint8_t kTxTypeCount = 10;
+inline constexpr uint8_t kTxTypeCount = 11;
 
 /// What a field means, for range checks and JSON (the C++ type gives the width).
 enum class Field : uint8_t { Account, Token, Amount, Nonce, Time, Serial, Address, PubKey, Signature };
@@ -42,19 +43,18 @@ struct Noop {
   friend bool operator==(const Noop&, const Noop&) = default;
 };
 
-/// L1 priority operation: credits `amount` of `token` to `to_account`, creating it with
-/// `to_pubkey` when it is new. `serial` is its position in the contract's priority queue.
+/// L1 priority operation: credits `amount` of `token` to the existing account `account` (the
+/// contract only queues deposits to registered accounts). `serial` is its position in the
+/// contract's priority queue.
 struct Deposit {
   static constexpr TxType kType = TxType::Deposit;
   uint64_t serial = 0;
-  uint32_t to_account = 0;
-  PackedPubKey to_pubkey{};
+  uint32_t account = 0;
   uint16_t token = 0;
   Amount amount = 0;
   template <class S, class V> static void visit(S& s, V&& v) {
     v("serial", s.serial, Field::Serial);
-    v("to_account", s.to_account, Field::Account);
-    v("to_pubkey", s.to_pubkey, Field::PubKey);
+    v("account", s.account, Field::Account);
     v("token", s.token, Field::Token);
     v("amount", s.amount, Field::Amount);
   }
@@ -231,15 +231,32 @@ struct Withdraw {
   friend bool operator==(const Withdraw&, const Withdraw&) = default;
 };
 
+/// L1 priority operation: creates account `account` (the next index, assigned by the contract,
+/// which also records the L1 owner full exits pay) with key `pubkey`, nonce 0 and no balances.
+struct CreateAccount {
+  static constexpr TxType kType = TxType::CreateAccount;
+  uint64_t serial = 0;
+  uint32_t account = 0;
+  PackedPubKey pubkey{};
+  template <class S, class V> static void visit(S& s, V&& v) {
+    v("serial", s.serial, Field::Serial);
+    v("account", s.account, Field::Account);
+    v("pubkey", s.pubkey, Field::PubKey);
+  }
+  friend bool operator==(const CreateAccount&, const CreateAccount&) = default;
+};
+
 /// Alternative index == TxType value.
 using Tx = std::variant<Noop, Deposit, FullExit, Transfer, SwapExactIn, SwapExactOut, CreatePool, AddLiquidity,
-                        RemoveLiquidity, Withdraw>;
+                        RemoveLiquidity, Withdraw, CreateAccount>;
 
 inline TxType type_of(const Tx& t) noexcept { return static_cast<TxType>(t.index()); }
 
 /// L2 transactions carry a nonce and a signature; Noop and priority operations do not.
-inline bool is_l2(TxType t) noexcept { return t >= TxType::Transfer; }
-inline bool is_priority(TxType t) noexcept { return t == TxType::Deposit || t == TxType::FullExit; }
+inline bool is_l2(TxType t) noexcept { return t >= TxType::Transfer && t <= TxType::Withdraw; }
+inline bool is_priority(TxType t) noexcept {
+  return t == TxType::Deposit || t == TxType::FullExit || t == TxType::CreateAccount;
+}
 
 /// snake_case name used in JSON ("swap_exact_in"); "" for an invalid value.
 std::string_view type_name(TxType t) noexcept;

@@ -83,11 +83,11 @@ TEST(TxOracle, CircomlibjsSignsOurDocumentedMessage) {
       const JsonParse p = from_json(j);
       ASSERT_TRUE(p.tx) << p.error;
       theirs = *p.tx;
-      nlohmann::json kj = to_json(Tx{Deposit{}});
-      kj["to_pubkey"] = a["pub"];
+      nlohmann::json kj = to_json(Tx{CreateAccount{}});
+      kj["pubkey"] = a["pub"];
       const JsonParse pk = from_json(kj);
       ASSERT_TRUE(pk.tx) << pk.error;
-      packed = std::get<Deposit>(*pk.tx).to_pubkey;
+      packed = std::get<CreateAccount>(*pk.tx).pubkey;
       sig = std::visit([](const auto& x) -> PackedSignature {
         if constexpr (requires { x.signature; }) return x.signature;
         else return {};

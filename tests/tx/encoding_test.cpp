@@ -30,7 +30,7 @@ TEST(TxEncoding, RoundTripsEveryTypeOnRandomValues) {
 
 TEST(TxEncoding, SizesAreTheDocumentedOnes) {  // docs/TRANSACTIONS.md 2
   EXPECT_EQ(encoded_size(TxType::Noop), 1u);
-  EXPECT_EQ(encoded_size(TxType::Deposit), 1u + 8 + 4 + 32 + 2 + 16);
+  EXPECT_EQ(encoded_size(TxType::Deposit), 1u + 8 + 4 + 2 + 16);
   EXPECT_EQ(encoded_size(TxType::FullExit), 1u + 8 + 4 + 2);
   EXPECT_EQ(encoded_size(TxType::Transfer), 1u + 4 + 4 + 2 + 16 + 4 + 64);
   EXPECT_EQ(encoded_size(TxType::SwapExactIn), 1u + 4 + 2 + 2 + 16 + 16 + 8 + 4 + 64);
@@ -39,6 +39,7 @@ TEST(TxEncoding, SizesAreTheDocumentedOnes) {  // docs/TRANSACTIONS.md 2
   EXPECT_EQ(encoded_size(TxType::AddLiquidity), 1u + 4 + 2 + 2 + 4 * 16 + 8 + 4 + 64);
   EXPECT_EQ(encoded_size(TxType::RemoveLiquidity), 1u + 4 + 2 + 2 + 3 * 16 + 8 + 4 + 64);
   EXPECT_EQ(encoded_size(TxType::Withdraw), 1u + 4 + 2 + 16 + 20 + 4 + 64);
+  EXPECT_EQ(encoded_size(TxType::CreateAccount), 1u + 8 + 4 + 32);
   EXPECT_EQ(encoded_size(static_cast<TxType>(kTxTypeCount)), 0u);
 }
 

@@ -108,6 +108,7 @@ TEST(TxSignature, NoMessageForUnsignedOrOutOfRange) {
   EXPECT_FALSE(message_hash(Tx{Noop{}}, d));
   EXPECT_FALSE(message_hash(Tx{Deposit{}}, d));
   EXPECT_FALSE(message_hash(Tx{FullExit{}}, d));
+  EXPECT_FALSE(message_hash(Tx{CreateAccount{}}, d));
   Tx dep{Deposit{}};
   EXPECT_FALSE(sign(dep, hash::PrivateKey{}, d));
   EXPECT_FALSE(verify(dep, hash::eddsa_public_key(hash::PrivateKey{}), d));

@@ -1,0 +1,77 @@
+#pragma once
+// The Merkle commitment to the state (docs/STATE.md "What the leaves hold"): an account tree
+// (depth 12) whose leaves are Poseidon(pubkey_x, pubkey_y, nonce, balance_root), one balance tree
+// (depth 5) per account, and a pool tree (depth 5) keyed by pool id; state root =
+// Poseidon(account_root, pool_root). All quaternary, the same paths as circuit/merkle_gadget.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "ff/bn254.hpp"
+#include "state/merkle_tree.hpp"
+#include "state/state.hpp"
+
+namespace zkamm::state {
+
+inline constexpr unsigned kTreeArity = 4;
+inline constexpr unsigned kAccountTreeDepth = 12;  ///< 2^24 accounts
+inline constexpr unsigned kBalanceTreeDepth = 5;   ///< 2^10 tokens
+inline constexpr unsigned kPoolTreeDepth = 5;      ///< 2^10 pool ids (512 used: LP ids 512..1023)
+
+/// Poseidon(pubkey_x, pubkey_y, nonce, balance_root).
+Fr account_leaf(const PublicKey& key, uint64_t nonce, const Fr& balance_root) noexcept;
+/// Poseidon(token0 + 2^10 * token1, reserve0, reserve1, total_supply).
+Fr pool_leaf(const Pool& p) noexcept;
+/// Poseidon(account_root, pool_root).
+Fr state_root(const Fr& account_root, const Fr& pool_root) noexcept;
+/// Pool id of a pool (its LP token - kFirstLpToken).
+inline uint32_t pool_id(const Pool& p) noexcept { return p.lp_token - kFirstLpToken; }
+
+/// What changed since the trees were last synced: the node collects these per batch.
+struct Touched {
+  std::vector<AccountIndex> accounts;                      ///< nonce, key or any balance changed
+  std::vector<std::pair<AccountIndex, TokenId>> balances;  ///< balance leaves
+  std::vector<uint32_t> pools;                             ///< pool ids
+};
+
+/// The trees of a State. Not thread-safe; sync() parallelises internally.
+class StateTrees {
+ public:
+  StateTrees();
+  /// Builds every tree from s (genesis, or a restart from a snapshot).
+  static StateTrees build(const State& s);
+
+  Fr root() const noexcept { return state_root(account_root(), pool_root()); }
+  const Fr& account_root() const noexcept { return accounts_.root(); }
+  const Fr& pool_root() const noexcept { return pools_.root(); }
+  /// Root of an account's balance tree (the empty tree's root for an account without balances).
+  Fr balance_root(AccountIndex a) const noexcept;
+
+  /// Sibling paths in the gadget's layout (docs/STATE.md); nullopt for an index out of range.
+  std::optional<std::vector<Fr>> account_path(AccountIndex a) const;
+  std::optional<std::vector<Fr>> balance_path(AccountIndex a, TokenId t) const;
+  std::optional<std::vector<Fr>> pool_path(uint32_t pool) const;
+  Fr account_leaf_value(AccountIndex a) const noexcept { return accounts_.get_leaf(a); }
+  Fr balance_leaf_value(AccountIndex a, TokenId t) const noexcept;
+  Fr pool_leaf_value(uint32_t pool) const noexcept { return pools_.get_leaf(pool); }
+
+  /// Single-leaf updates, in the order a slot circuit applies them. set_account recomputes the
+  /// account leaf from key, nonce and the account's current balance root.
+  void set_balance(AccountIndex a, TokenId t, const U256& value);
+  void set_account(AccountIndex a, const PublicKey& key, uint64_t nonce);
+  void set_pool(const Pool& p);
+
+  /// Brings the trees up to date with s for everything in `touched` (the batch-seal path):
+  /// balance trees first (accounts in parallel), then the account and pool trees with
+  /// SparseMerkleTree::set_leaves.
+  void sync(const State& s, const Touched& touched);
+
+ private:
+  SparseMerkleTree accounts_;
+  SparseMerkleTree pools_;
+  std::unordered_map<AccountIndex, std::unique_ptr<SparseMerkleTree>> balances_;
+};
+
+}  // namespace zkamm::state
