@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {IVerifier} from "./IVerifier.sol";
+import {IPoseidon2, IPoseidon4} from "./IPoseidon.sol";
+import {IERC20Minimal} from "./IERC20Minimal.sol";
+import {BigEndian} from "./BigEndian.sol";
+import {QuaternaryMerkle} from "./QuaternaryMerkle.sol";
+
+/// The zkamm L1 rollup contract (docs/CONTRACTS.md): token registry, accounts and the priority
+/// queue (deposits, full exits, account creation), the batch lifecycle commit -> prove -> execute
+/// (docs/BATCH.md), pull withdrawals, and the exodus mode that lets users leave with a Merkle proof
+/// against the last executed state root (docs/STATE.md) when the operator stops serving the queue.
+contract ZkammRollup {
+    using BigEndian for bytes;
+
+    // ---- constants (docs/BATCH.md, docs/TRANSACTIONS.md section 4, docs/STATE.md) ----
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant INPUT_MASK = (1 << 253) - 1;
+    uint256 internal constant BABYJUB_A = 168700; // Baby Jubjub (EIP-2494) twisted Edwards a, d
+    uint256 internal constant BABYJUB_D = 168696;
+    uint256 public constant HEADER_BYTES = 96;
+    uint256 public constant SLOT_BYTES = 56;
+    uint256 public constant MAX_TIMESTAMP_AHEAD = 3600;
+    uint16 public constant MAX_L1_TOKEN = 511;
+    uint32 public constant MAX_ACCOUNT = (1 << 24) - 1;
+    uint256 public constant BALANCE_DEPTH = 5;
+    uint256 public constant ACCOUNT_DEPTH = 12;
+
+    uint8 public constant OP_NOOP = 0;
+    uint8 public constant OP_DEPOSIT = 1;
+    uint8 public constant OP_FULL_EXIT = 2;
+    uint8 public constant OP_WITHDRAW = 9;
+    uint8 public constant OP_CREATE_ACCOUNT = 10;
+    uint8 internal constant NUM_TYPES = 11;
+
+    /// One entry of the priority queue. `sender` is the depositor (refunds) or the requester.
+    struct PriorityOp {
+        address sender;
+        uint64 deadline;
+        uint32 account;
+        uint128 amount;
+        uint16 token;
+        uint8 opType;
+        bytes32 pubkey;
+    }
+
+    /// What later steps need of a committed batch.
+    struct StoredBatch {
+        bytes32 onchainOpsHash; // chain hash of the slots executeBatch needs (onchainOpsHash())
+        uint256 newRoot;
+        uint256 publicInput; // sha256(header || pubdata) & (2^253 - 1)
+        uint64 timestamp;
+        uint64 priorityFirst;
+        uint32 priorityCount;
+    }
+
+    // ---- configuration ----
+    IVerifier public immutable verifier;
+    IPoseidon2 public immutable poseidon2;
+    IPoseidon4 public immutable poseidon4;
+    uint32 public immutable numSlots;
+    uint64 public immutable priorityDeadlineSeconds;
+    address public immutable operator;
+    address public immutable governor;
+    uint256 public immutable genesisRoot;
+
+    // ---- tokens and accounts ----
+    address[] internal tokenAddresses; // tokenAddresses[id - 1] for ERC-20 ids 1..511
+    mapping(address => uint16) public tokenIds;
+    uint32 public numAccounts;
+    mapping(uint32 => address) public owner;
+
+    // ---- priority queue: serials [executedPriorityOps, totalPriorityOps) are outstanding ----
+    mapping(uint64 => PriorityOp) internal priorityOps;
+    uint64 public totalPriorityOps; // next serial to assign
+    uint64 public committedPriorityOps; // next serial a commit must consume
+    uint64 public executedPriorityOps; // oldest serial not yet executed
+
+    // ---- batches: batch 0 is the genesis state ----
+    mapping(uint256 => StoredBatch) internal batches;
+    uint256 public lastCommitted;
+    uint256 public lastProven;
+    uint256 public lastExecuted;
+    uint256 public lastExecutedRoot;
+
+    // ---- balances and exodus ----
+    mapping(address => mapping(uint16 => uint256)) public pendingWithdrawals;
+    bool public exodusMode;
+    mapping(uint32 => mapping(uint16 => bool)) public exited;
+    uint256 private locked = 1;
+
+    event TokenAdded(uint16 indexed tokenId, address indexed token);
+    event AccountRegistered(uint32 indexed account, address indexed owner, bytes32 pubkey);
+    event PriorityOpQueued(
+        uint64 indexed serial,
+        uint8 opType,
+        uint32 account,
+        uint16 token,
+        uint128 amount,
+        bytes32 pubkey,
+        address sender,
+        uint64 deadline
+    );
+    event BatchCommitted(
+        uint256 indexed batchNumber, uint256 newRoot, uint256 publicInput, bytes32 commitment, uint64 priorityFirst, uint32 priorityCount
+    );
+    event BatchProven(uint256 indexed batchNumber);
+    event BatchExecuted(uint256 indexed batchNumber, uint256 newRoot);
+    event BatchesReverted(uint256 newLastCommitted);
+    event Withdrawal(address indexed to, uint16 indexed token, uint256 amount);
+    event ExodusActivated(uint64 overdueSerial);
+    event ExodusExit(uint32 indexed account, uint16 indexed token, address indexed to, uint128 amount);
+    event DepositRefunded(uint64 indexed serial, address indexed to, uint16 token, uint128 amount);
+
+    modifier onlyOperator() {
+        require(msg.sender == operator, "zkamm: not operator");
+        _;
+    }
+
+    modifier notExodus() {
+        require(!exodusMode, "zkamm: exodus mode");
+        _;
+    }
+
+    modifier nonReentrant() {
+        require(locked == 1, "zkamm: reentrant call");
+        locked = 2;
+        _;
+        locked = 1;
+    }
+
+    /// `slots` must equal the batch circuit's N (the verifier's circuit); genesisRoot_ is the
+    /// canonical root of the empty state (account 0 only, docs/STATE.md).
+    constructor(
+        IVerifier verifier_,
+        IPoseidon2 poseidon2_,
+        IPoseidon4 poseidon4_,
+        uint256 genesisRoot_,
+        uint32 slots,
+        uint64 priorityDeadlineSeconds_,
+        address operator_,
+        address governor_
+    ) {
+        require(genesisRoot_ != 0 && genesisRoot_ < R, "zkamm: bad genesis root");
+        require(slots > 0, "zkamm: no slots");
+        verifier = verifier_;
+        poseidon2 = poseidon2_;
+        poseidon4 = poseidon4_;
+        genesisRoot = genesisRoot_;
+        numSlots = slots;
+        priorityDeadlineSeconds = priorityDeadlineSeconds_;
+        operator = operator_;
+        governor = governor_;
+        batches[0].newRoot = genesisRoot_;
+        lastExecutedRoot = genesisRoot_;
+    }
+
+    // =========================================================================================
+    // Tokens, accounts, priority queue
+    // =========================================================================================
+
+    /// Registers an ERC-20 as the next L1 token id (1..511; 0 is ETH). Governor only.
+    function addToken(address token) external returns (uint16 id) {
+        require(msg.sender == governor, "zkamm: not governor");
+        require(token != address(0) && token.code.length > 0, "zkamm: not a contract");
+        require(tokenIds[token] == 0, "zkamm: token exists");
+        require(tokenAddresses.length < MAX_L1_TOKEN, "zkamm: token registry full");
+        tokenAddresses.push(token);
+        id = uint16(tokenAddresses.length);
+        tokenIds[token] = id;
+        emit TokenAdded(id, token);
+    }
+
+    /// Number of registered ERC-20 tokens (ids 1..numTokens).
+    function numTokens() public view returns (uint16) {
+        return uint16(tokenAddresses.length);
+    }
+
+    /// The ERC-20 of id 1..numTokens (address(0) for ETH, id 0).
+    function tokenAddress(uint16 id) public view returns (address) {
+        require(id <= tokenAddresses.length, "zkamm: unknown token");
+        return id == 0 ? address(0) : tokenAddresses[id - 1];
+    }
+
+    /// Next account index for msg.sender (the owner that full and exodus exits pay); queues
+    /// create_account with the key's packed form (packPubKey: the key must be a Baby Jubjub point
+    /// with x != 0, the keys the L2 can unpack, docs/BATCH.md section 4).
+    function registerAccount(uint256 pubKeyX, uint256 pubKeyY) public notExodus returns (uint32 account) {
+        bytes32 packed = packPubKey(pubKeyX, pubKeyY);
+        require(numAccounts < MAX_ACCOUNT, "zkamm: accounts full");
+        account = ++numAccounts;
+        owner[account] = msg.sender;
+        emit AccountRegistered(account, msg.sender, packed);
+        _queue(OP_CREATE_ACCOUNT, account, 0, 0, packed);
+    }
+
+    /// circomlibjs babyjub.packPoint of (x, y): y as 32 little-endian bytes (first byte = least
+    /// significant), bit 7 of the last byte set when x > (r-1)/2. Requires x, y < r, the point on
+    /// Baby Jubjub (168700 x^2 + y^2 = 1 + 168696 x^2 y^2 mod r) and x != 0: the L2 (and circomlibjs
+    /// unpackPoint) cannot unpack the identity (0, 1) or the order-2 point (0, -1).
+    function packPubKey(uint256 x, uint256 y) public pure returns (bytes32) {
+        require(x < R && y < R, "zkamm: pubkey not canonical");
+        require(x != 0, "zkamm: pubkey x is zero");
+        uint256 x2 = mulmod(x, x, R);
+        uint256 y2 = mulmod(y, y, R);
+        require(
+            addmod(mulmod(BABYJUB_A, x2, R), y2, R) == addmod(1, mulmod(BABYJUB_D, mulmod(x2, y2, R), R), R),
+            "zkamm: pubkey not on Baby Jubjub"
+        );
+        // Byte-reverse y (big-endian word -> little-endian bytes) by swapping halves of ever
+        // larger lanes; y < r < 2^254 leaves the top bit of the last byte free for the sign.
+        uint256 v = y;
+        v = ((v >> 8) & 0x00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF)
+            | ((v & 0x00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF00FF) << 8);
+        v = ((v >> 16) & 0x0000FFFF0000FFFF0000FFFF0000FFFF0000FFFF0000FFFF0000FFFF0000FFFF)
+            | ((v & 0x0000FFFF0000FFFF0000FFFF0000FFFF0000FFFF0000FFFF0000FFFF0000FFFF) << 16);
+        v = ((v >> 32) & 0x00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF)
+            | ((v & 0x00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF00000000FFFFFFFF) << 32);
+        v = ((v >> 64) & 0x0000000000000000FFFFFFFFFFFFFFFF0000000000000000FFFFFFFFFFFFFFFF)
+            | ((v & 0x0000000000000000FFFFFFFFFFFFFFFF0000000000000000FFFFFFFFFFFFFFFF) << 64);
+        v = (v >> 128) | (v << 128);
+        if (x > (R - 1) / 2) v |= 0x80;
+        return bytes32(v);
+    }
+
+    /// Queues a deposit of `amount` of `token` to a registered account: ETH (token 0) with
+    /// msg.value == amount, an ERC-20 via transferFrom (approve first; fee-on-transfer tokens
+    /// are not supported).
+    function deposit(uint32 account, uint16 token, uint128 amount) public payable notExodus nonReentrant {
+        require(account >= 1 && account <= numAccounts, "zkamm: unknown account");
+        require(amount > 0, "zkamm: zero amount");
+        if (token == 0) {
+            require(msg.value == amount, "zkamm: wrong msg.value");
+        } else {
+            require(msg.value == 0, "zkamm: ETH sent with ERC-20");
+            address erc20 = tokenAddress(token);
+            _callToken(erc20, abi.encodeCall(IERC20Minimal.transferFrom, (msg.sender, address(this), amount)));
+        }
+        _queue(OP_DEPOSIT, account, token, amount, bytes32(0));
+    }
+
+    /// registerAccount followed by an ETH deposit of msg.value to the new account.
+    function registerAndDepositETH(uint256 pubKeyX, uint256 pubKeyY) external payable returns (uint32 account) {
+        account = registerAccount(pubKeyX, pubKeyY);
+        deposit(account, 0, uint128(msg.value));
+    }
+
+    /// Queues a full exit of the account's whole balance of an L1 token. Owner only.
+    function requestFullExit(uint32 account, uint16 token) external notExodus {
+        require(account >= 1 && account <= numAccounts, "zkamm: unknown account");
+        require(owner[account] == msg.sender, "zkamm: not owner");
+        require(token <= tokenAddresses.length, "zkamm: unknown token");
+        _queue(OP_FULL_EXIT, account, token, 0, bytes32(0));
+    }
+
+    /// The queue entry of `serial` (deleted entries, once executed or refunded, read as zero).
+    function priorityOp(uint64 serial) external view returns (PriorityOp memory) {
+        return priorityOps[serial];
+    }
+
+    function _queue(uint8 opType, uint32 account, uint16 token, uint128 amount, bytes32 pubkey) private {
+        uint64 serial = totalPriorityOps++;
+        uint64 deadline = uint64(block.timestamp) + priorityDeadlineSeconds;
+        priorityOps[serial] = PriorityOp({
+            sender: msg.sender,
+            deadline: deadline,
+            account: account,
+            amount: amount,
+            token: token,
+            opType: opType,
+            pubkey: pubkey
+        });
+        emit PriorityOpQueued(serial, opType, account, token, amount, pubkey, msg.sender, deadline);
+    }
+
+    // =========================================================================================
+    // Batches
+    // =========================================================================================
+
+    /// Commits the next batch (docs/BATCH.md sections 2-5). Operator only.
+    function commitBatch(bytes calldata header, bytes calldata pubdata) external onlyOperator notExodus {
+        require(pubdata.length == SLOT_BYTES * uint256(numSlots), "zkamm: pubdata length");
+        StoredBatch memory b = _checkHeader(header);
+        (uint32 count, bytes32 opsHash) = _checkPriorityOps(pubdata, b.priorityFirst);
+        require(count == b.priorityCount, "zkamm: priority_count");
+        b.onchainOpsHash = opsHash;
+        bytes memory data = abi.encodePacked(header, pubdata);
+        b.publicInput = uint256(sha256(data)) & INPUT_MASK;
+        uint256 batchNumber = lastCommitted + 1;
+        batches[batchNumber] = b;
+        lastCommitted = batchNumber;
+        committedPriorityOps = b.priorityFirst + b.priorityCount;
+        emit BatchCommitted(
+            batchNumber, b.newRoot, b.publicInput, keccak256(data), b.priorityFirst, b.priorityCount
+        );
+    }
+
+    /// Checks the header against the last committed batch and the queue (docs/BATCH.md section 2).
+    function _checkHeader(bytes calldata header) private view returns (StoredBatch memory b) {
+        require(header.length == HEADER_BYTES, "zkamm: header length");
+        StoredBatch storage prev = batches[lastCommitted];
+        require(header.readUint(0, 8) == lastCommitted + 1, "zkamm: batch number");
+        b.timestamp = uint64(header.readUint(8, 8));
+        require(b.timestamp >= prev.timestamp, "zkamm: timestamp before previous batch");
+        require(b.timestamp <= block.timestamp + MAX_TIMESTAMP_AHEAD, "zkamm: timestamp in the future");
+        require(header.readUint(16, 32) == prev.newRoot, "zkamm: old root");
+        b.newRoot = header.readUint(48, 32);
+        require(b.newRoot < R, "zkamm: new root not canonical");
+        b.priorityFirst = uint64(header.readUint(80, 8));
+        require(b.priorityFirst == committedPriorityOps, "zkamm: priority_first");
+        b.priorityCount = uint32(header.readUint(88, 4));
+        require(header.readUint(92, 4) == numSlots, "zkamm: num_slots");
+    }
+
+    /// Checks every priority slot against the queue in order from `serial`; returns their number
+    /// and the chain hash of the on-chain slots.
+    function _checkPriorityOps(bytes calldata pubdata, uint64 serial)
+        private
+        view
+        returns (uint32 count, bytes32 opsHash)
+    {
+        for (uint256 off = 0; ; off += SLOT_BYTES) {
+            uint256 t;
+            bool unknown;
+            (off, t, unknown) = _scan(pubdata, off);
+            require(!unknown, "zkamm: unknown slot type");
+            if (off == pubdata.length) break;
+            opsHash = _chain(opsHash, pubdata, off);
+            if (t == OP_WITHDRAW) continue;
+            require(serial < totalPriorityOps, "zkamm: priority op not queued");
+            PriorityOp storage op = priorityOps[serial];
+            require(op.opType == t, "zkamm: priority op type");
+            require(pubdata.readUint(off + 1, 3) == op.account, "zkamm: priority op account");
+            if (t == OP_CREATE_ACCOUNT) {
+                require(bytes32(pubdata[off + 4:off + 36]) == op.pubkey, "zkamm: priority op pubkey");
+            } else {
+                require(pubdata.readUint(off + 4, 2) == op.token, "zkamm: priority op token");
+                if (t == OP_DEPOSIT) {
+                    uint256 amount = pubdata.readUint(off + 6, 16);
+                    require(amount == op.amount || amount == 0, "zkamm: deposit amount");
+                }
+            }
+            serial++;
+            count++;
+        }
+    }
+
+    /// Proves the next unproven committed batch with the Groth16 verifier and the stored input.
+    function proveBatch(uint256 batchNumber, uint256[2] calldata a, uint256[2][2] calldata b, uint256[2] calldata c)
+        external
+        notExodus
+    {
+        require(batchNumber == lastProven + 1, "zkamm: not the next batch to prove");
+        require(batchNumber <= lastCommitted, "zkamm: batch not committed");
+        uint256 input = batches[batchNumber].publicInput;
+        require(input < R, "zkamm: public input >= r");
+        // A verifier that runs out of gas returns false, so a short gas limit reverts here
+        // instead of accepting.
+        require(verifier.verifyProof(a, b, c, [input]), "zkamm: invalid proof");
+        lastProven = batchNumber;
+        emit BatchProven(batchNumber);
+    }
+
+    /// Executes the next proven batch: credits withdrawals and full exits, refunds deposits the
+    /// L2 could not credit, dequeues its priority operations, moves lastExecutedRoot.
+    /// `ops` is the batch's pubdata, or only its on-chain slots (types 1, 2, 9, 10) concatenated
+    /// in order, which is much cheaper: slots of other types are skipped either way, and the
+    /// on-chain slots must chain-hash to the value stored at commit.
+    function executeBatch(uint256 batchNumber, bytes calldata ops) external notExodus {
+        require(batchNumber == lastExecuted + 1, "zkamm: not the next batch to execute");
+        require(batchNumber <= lastProven, "zkamm: batch not proven");
+        require(ops.length % SLOT_BYTES == 0, "zkamm: ops length");
+        StoredBatch storage batch = batches[batchNumber];
+        uint64 serial = batch.priorityFirst;
+        bytes32 opsHash;
+        for (uint256 off = 0; ; off += SLOT_BYTES) {
+            uint256 t;
+            bool unknown;
+            (off, t, unknown) = _scan(ops, off);
+            require(!unknown, "zkamm: unknown slot type");
+            if (off == ops.length) break;
+            opsHash = _chain(opsHash, ops, off);
+            if (t == OP_WITHDRAW) {
+                address to = address(uint160(ops.readUint(off + 22, 20)));
+                _credit(to, uint16(ops.readUint(off + 4, 2)), ops.readUint(off + 6, 16));
+                continue;
+            }
+            PriorityOp storage op = priorityOps[serial];
+            if (t == OP_FULL_EXIT) {
+                _credit(owner[op.account], op.token, ops.readUint(off + 6, 16));
+            } else if (t == OP_DEPOSIT && op.amount > 0 && ops.readUint(off + 6, 16) == 0) {
+                _credit(op.sender, op.token, op.amount);
+                emit DepositRefunded(serial, op.sender, op.token, op.amount);
+            }
+            delete priorityOps[serial];
+            serial++;
+        }
+        require(opsHash == batch.onchainOpsHash, "zkamm: pubdata mismatch");
+        executedPriorityOps = serial;
+        lastExecuted = batchNumber;
+        lastExecutedRoot = batch.newRoot;
+        emit BatchExecuted(batchNumber, batch.newRoot);
+    }
+
+    /// Slot types executeBatch acts on: deposit, full_exit, withdraw, create_account.
+    uint256 private constant ONCHAIN_TYPES = 0x606; // bits 1, 2, 9, 10
+
+    /// From the slot at `off` (a multiple of 56; data.length a multiple of 56), the offset and type
+    /// of the first on-chain slot (data.length if none), or unknown = true at a type byte >= 11.
+    /// In assembly because it runs once per slot: a swap-only batch spends ~40 gas per slot here.
+    function _scan(bytes calldata data, uint256 off) private pure returns (uint256 next, uint256 t, bool unknown) {
+        assembly {
+            let end := data.length
+            for {} lt(off, end) { off := add(off, 56) } {
+                t := byte(0, calldataload(add(data.offset, off)))
+                if iszero(lt(t, 11)) { // NUM_TYPES
+                    unknown := 1
+                    break
+                }
+                if and(shr(t, ONCHAIN_TYPES), 1) { break }
+            }
+            next := off
+        }
+    }
+
+    /// h' = keccak256(h || data[off .. off + 56]); requires off + 56 <= data.length.
+    function _chain(bytes32 h, bytes calldata data, uint256 off) private pure returns (bytes32 r) {
+        require(off + SLOT_BYTES <= data.length, "zkamm: slot out of range");
+        assembly {
+            let ptr := mload(0x40) // scratch above the free memory pointer, not allocated
+            mstore(ptr, h)
+            calldatacopy(add(ptr, 0x20), add(data.offset, off), 56)
+            r := keccak256(ptr, 88)
+        }
+    }
+
+    /// Drops the committed, unexecuted batches after `newLastCommitted` (proven ones included);
+    /// their priority operations return to the queue. Operator only.
+    function revertBatches(uint256 newLastCommitted) external onlyOperator notExodus {
+        require(newLastCommitted >= lastExecuted && newLastCommitted < lastCommitted, "zkamm: bad revert target");
+        for (uint256 n = lastCommitted; n > newLastCommitted; n--) {
+            delete batches[n];
+        }
+        StoredBatch storage last = batches[newLastCommitted];
+        committedPriorityOps = last.priorityFirst + last.priorityCount; // batch 0 (genesis): 0
+        lastCommitted = newLastCommitted;
+        if (lastProven > newLastCommitted) lastProven = newLastCommitted;
+        emit BatchesReverted(newLastCommitted);
+    }
+
+    /// The stored data of a committed batch (zero for uncommitted ones).
+    function storedBatch(uint256 batchNumber) external view returns (StoredBatch memory) {
+        return batches[batchNumber];
+    }
+
+    // =========================================================================================
+    // Withdrawals
+    // =========================================================================================
+
+    /// Pays msg.sender its whole pending balance of `token` (pull payment).
+    function withdraw(uint16 token) external nonReentrant {
+        uint256 amount = pendingWithdrawals[msg.sender][token];
+        require(amount > 0, "zkamm: nothing to withdraw");
+        pendingWithdrawals[msg.sender][token] = 0;
+        if (token == 0) {
+            (bool ok,) = msg.sender.call{value: amount}("");
+            require(ok, "zkamm: ETH transfer failed");
+        } else {
+            _callToken(tokenAddress(token), abi.encodeCall(IERC20Minimal.transfer, (msg.sender, amount)));
+        }
+        emit Withdrawal(msg.sender, token, amount);
+    }
+
+    function _credit(address to, uint16 token, uint256 amount) private {
+        if (amount > 0) pendingWithdrawals[to][token] += amount;
+    }
+
+    /// Calls an ERC-20 and accepts both `true` and an empty return (tokens that return nothing).
+    function _callToken(address token, bytes memory data) private {
+        (bool ok, bytes memory ret) = token.call(data);
+        require(ok && (ret.length == 0 || abi.decode(ret, (bool))) && token.code.length > 0, "zkamm: token call failed");
+    }
+
+    // =========================================================================================
+    // Exodus
+    // =========================================================================================
+
+    /// Anyone may switch to exodus mode once the oldest unexecuted priority op is overdue.
+    function activateExodus() external {
+        require(!exodusMode, "zkamm: exodus mode");
+        uint64 serial = executedPriorityOps;
+        require(serial < totalPriorityOps, "zkamm: no outstanding priority op");
+        require(block.timestamp > priorityOps[serial].deadline, "zkamm: priority op not overdue");
+        exodusMode = true;
+        emit ExodusActivated(serial);
+    }
+
+    /// Proves `balance` of `token` in `account` against lastExecutedRoot and credits it, once,
+    /// to owner[account]. balancePath: 15 siblings (depth 5), accountPath: 36 (depth 12).
+    function exodusExit(
+        uint32 account,
+        uint16 token,
+        uint128 balance,
+        uint256[3] calldata pubkeyXYNonce,
+        uint256[] calldata balancePath,
+        uint256[] calldata accountPath,
+        uint256 poolRoot
+    ) external {
+        require(token <= tokenAddresses.length, "zkamm: not an L1 token");
+        _startExit(account, token, balance);
+        uint256 accountRoot = _accountRoot(account, token, balance, pubkeyXYNonce, balancePath, accountPath);
+        require(poolRoot < R, "zkamm: pool root not canonical");
+        require(poseidon2.poseidon([accountRoot, poolRoot]) == lastExecutedRoot, "zkamm: bad Merkle proof");
+        address to = owner[account];
+        pendingWithdrawals[to][token] += balance;
+        emit ExodusExit(account, token, to, balance);
+    }
+
+    /// Exits an LP position of pool `pool` (LP token 512 + pool): proves the account's LP balance
+    /// and the pool leaf [token0 + 2^10 * token1, reserve0, reserve1, lp_supply] (poolPath: 15
+    /// siblings) against lastExecutedRoot and credits owner[account] its pro-rata share
+    /// floor(lpBalance * reserve_i / lp_supply) of both reserves. Shares are taken from the frozen
+    /// root, so their sum never exceeds the reserves (the locked MINIMUM_LIQUIDITY never exits).
+    function exodusExitLp(
+        uint32 account,
+        uint16 pool,
+        uint128 lpBalance,
+        uint256[3] calldata pubkeyXYNonce,
+        uint256[] calldata balancePath,
+        uint256[] calldata accountPath,
+        uint256[4] calldata poolLeaf,
+        uint256[] calldata poolPath
+    ) external {
+        require(pool <= MAX_L1_TOKEN, "zkamm: bad pool id");
+        uint16 lpToken = pool + MAX_L1_TOKEN + 1;
+        _startExit(account, lpToken, lpBalance);
+        uint256 accountRoot = _accountRoot(account, lpToken, lpBalance, pubkeyXYNonce, balancePath, accountPath);
+        for (uint256 i = 0; i < 4; i++) {
+            require(poolLeaf[i] < R, "zkamm: pool field not canonical");
+        }
+        uint256 poolRoot = QuaternaryMerkle.root(
+            poseidon4, poseidon4.poseidon([poolLeaf[0], poolLeaf[1], poolLeaf[2], poolLeaf[3]]), pool, poolPath, BALANCE_DEPTH
+        );
+        require(poseidon2.poseidon([accountRoot, poolRoot]) == lastExecutedRoot, "zkamm: bad Merkle proof");
+        require(
+            poolLeaf[0] >> 20 == 0 && poolLeaf[1] >> 128 == 0 && poolLeaf[2] >> 128 == 0 && poolLeaf[3] >= lpBalance,
+            "zkamm: bad pool leaf"
+        );
+        _payShare(account, uint16(poolLeaf[0] & 1023), lpBalance, poolLeaf[1], poolLeaf[3]);
+        _payShare(account, uint16(poolLeaf[0] >> 10), lpBalance, poolLeaf[2], poolLeaf[3]);
+        emit ExodusExit(account, lpToken, owner[account], lpBalance);
+    }
+
+    /// Common checks of an exit; marks (account, token) as exited.
+    function _startExit(uint32 account, uint16 token, uint128 balance) private {
+        require(exodusMode, "zkamm: not in exodus mode");
+        require(account >= 1 && account <= numAccounts, "zkamm: unknown account");
+        require(!exited[account][token], "zkamm: already exited");
+        require(balance > 0, "zkamm: zero balance");
+        require(lastExecutedRoot != 0, "zkamm: no executed root");
+        exited[account][token] = true;
+    }
+
+    /// Account-tree root from the balance leaf `balance` at `token` and the account's fields.
+    function _accountRoot(
+        uint32 account,
+        uint16 token,
+        uint128 balance,
+        uint256[3] calldata pubkeyXYNonce,
+        uint256[] calldata balancePath,
+        uint256[] calldata accountPath
+    ) private view returns (uint256) {
+        uint256 balanceRoot = QuaternaryMerkle.root(poseidon4, balance, token, balancePath, BALANCE_DEPTH);
+        for (uint256 i = 0; i < 3; i++) {
+            require(pubkeyXYNonce[i] < R, "zkamm: account field not canonical");
+        }
+        uint256 leaf = poseidon4.poseidon([pubkeyXYNonce[0], pubkeyXYNonce[1], pubkeyXYNonce[2], balanceRoot]);
+        return QuaternaryMerkle.root(poseidon4, leaf, account, accountPath, ACCOUNT_DEPTH);
+    }
+
+    /// Credits owner[account] floor(lp * reserve / supply) of `token` (an L1 token: pools hold
+    /// L1 tokens only).
+    function _payShare(uint32 account, uint16 token, uint256 lp, uint256 reserve, uint256 supply) private {
+        require(token <= tokenAddresses.length, "zkamm: pool token not an L1 token");
+        uint256 amount = lp * reserve / supply;
+        if (amount > 0) pendingWithdrawals[owner[account]][token] += amount;
+    }
+
+    /// In exodus mode, refunds a deposit that no executed batch consumed (to its depositor).
+    function refundDeposit(uint64 serial) external {
+        require(exodusMode, "zkamm: not in exodus mode");
+        require(serial >= executedPriorityOps && serial < totalPriorityOps, "zkamm: not an outstanding op");
+        PriorityOp storage op = priorityOps[serial];
+        require(op.opType == OP_DEPOSIT, "zkamm: not a deposit (or refunded)");
+        address to = op.sender;
+        uint16 token = op.token;
+        uint128 amount = op.amount;
+        delete priorityOps[serial];
+        pendingWithdrawals[to][token] += amount;
+        emit DepositRefunded(serial, to, token, amount);
+    }
+}

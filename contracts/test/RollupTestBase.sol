@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {ZkammRollup} from "../src/ZkammRollup.sol";
+import {IVerifier} from "../src/IVerifier.sol";
+import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
+
+/// The few forge cheatcodes the tests use (forge-std is not available offline).
+interface Vm {
+    function warp(uint256 timestamp) external;
+    function prank(address sender) external;
+    function startPrank(address sender) external;
+    function stopPrank() external;
+    function deal(address who, uint256 amount) external;
+    function expectRevert(bytes calldata revertData) external;
+    function expectEmit() external;
+}
+
+/// A plain ERC-20 for the tests: anyone may mint.
+contract TestERC20 {
+    string public name = "Test";
+    string public symbol = "TST";
+    uint8 public decimals = 18;
+    uint256 public totalSupply;
+    mapping(address => uint256) public balanceOf;
+    mapping(address => mapping(address => uint256)) public allowance;
+
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    event Approval(address indexed owner, address indexed spender, uint256 value);
+
+    function mint(address to, uint256 amount) external {
+        totalSupply += amount;
+        balanceOf[to] += amount;
+        emit Transfer(address(0), to, amount);
+    }
+
+    function approve(address spender, uint256 amount) external returns (bool) {
+        allowance[msg.sender][spender] = amount;
+        emit Approval(msg.sender, spender, amount);
+        return true;
+    }
+
+    function transfer(address to, uint256 amount) external returns (bool) {
+        _move(msg.sender, to, amount);
+        return true;
+    }
+
+    function transferFrom(address from, address to, uint256 amount) external returns (bool) {
+        uint256 allowed = allowance[from][msg.sender];
+        require(allowed >= amount, "TestERC20: allowance");
+        if (allowed != type(uint256).max) allowance[from][msg.sender] = allowed - amount;
+        _move(from, to, amount);
+        return true;
+    }
+
+    function _move(address from, address to, uint256 amount) private {
+        require(balanceOf[from] >= amount, "TestERC20: balance");
+        balanceOf[from] -= amount;
+        balanceOf[to] += amount;
+        emit Transfer(from, to, amount);
+    }
+}
+
+/// Accepts (or rejects) every proof and remembers the last public input it saw.
+contract MockVerifier is IVerifier {
+    bool public accept = true;
+    uint256 public lastInput;
+
+    function setAccept(bool a) external {
+        accept = a;
+    }
+
+    function verifyProof(uint256[2] calldata, uint256[2][2] calldata, uint256[2] calldata, uint256[1] calldata input)
+        external
+        view
+        returns (bool)
+    {
+        input;
+        return accept;
+    }
+}
+
+/// Builds headers and 56-byte slots as docs/BATCH.md and docs/TRANSACTIONS.md section 4 define.
+abstract contract RollupTestBase {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+    uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint64 internal constant DEADLINE = 7 days;
+    uint256 internal constant T0 = 1_700_000_000;
+
+    /// Prints through forge's console (shown with -vv); forge-std is not available offline.
+    function logGas(string memory what, uint256 gas) internal view {
+        (bool ok,) = address(0x000000000000000000636F6e736F6c652e6c6f67).staticcall(
+            abi.encodeWithSignature("log(string,uint256)", what, gas)
+        );
+        ok;
+    }
+
+    function header(
+        uint64 batchNumber,
+        uint64 timestamp,
+        uint256 oldRoot,
+        uint256 newRoot,
+        uint64 priorityFirst,
+        uint32 priorityCount,
+        uint32 slots
+    ) internal pure returns (bytes memory) {
+        return abi.encodePacked(batchNumber, timestamp, oldRoot, newRoot, priorityFirst, priorityCount, slots);
+    }
+
+    function pad(bytes memory s) internal pure returns (bytes memory out) {
+        require(s.length <= 56, "slot too long");
+        out = new bytes(56);
+        for (uint256 i = 0; i < s.length; i++) {
+            out[i] = s[i];
+        }
+    }
+
+    function noopSlot() internal pure returns (bytes memory) {
+        return new bytes(56);
+    }
+
+    function createAccountSlot(uint32 account, bytes32 pubkey) internal pure returns (bytes memory) {
+        return pad(abi.encodePacked(uint8(10), uint24(account), pubkey));
+    }
+
+    function depositSlot(uint32 account, uint16 token, uint128 amount) internal pure returns (bytes memory) {
+        return pad(abi.encodePacked(uint8(1), uint24(account), token, amount));
+    }
+
+    function fullExitSlot(uint32 account, uint16 token, uint128 amount) internal pure returns (bytes memory) {
+        return pad(abi.encodePacked(uint8(2), uint24(account), token, amount));
+    }
+
+    function withdrawSlot(uint32 account, uint16 token, uint128 amount, address to) internal pure returns (bytes memory) {
+        return pad(abi.encodePacked(uint8(9), uint24(account), token, amount, to));
+    }
+
+    function swapSlot(uint32 account, uint16 tokenIn, uint16 tokenOut, uint128 amountIn, uint128 amountOut)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return pad(abi.encodePacked(uint8(4), uint24(account), tokenIn, tokenOut, amountIn, amountOut));
+    }
+
+    function slots4(bytes memory a, bytes memory b, bytes memory c, bytes memory d) internal pure returns (bytes memory) {
+        return abi.encodePacked(a, b, c, d);
+    }
+
+    function rootOf(string memory tag) internal pure returns (uint256) {
+        return uint256(keccak256(bytes(tag))) % R;
+    }
+
+    function deployRollup(IVerifier verifier, IPoseidon2 p2, IPoseidon4 p4, uint256 genesis, uint32 slots)
+        internal
+        returns (ZkammRollup)
+    {
+        return new ZkammRollup(verifier, p2, p4, genesis, slots, DEADLINE, address(this), address(this));
+    }
+
+    /// Deploys raw creation code (the circomlibjs Poseidon contracts).
+    function deployCode(bytes memory code) internal returns (address a) {
+        assembly {
+            a := create(0, add(code, 0x20), mload(code))
+        }
+        require(a != address(0), "deploy failed");
+    }
+
+    function emptyProof() internal pure returns (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) {
+        a = [uint256(1), 2];
+        b = [[uint256(0), 0], [uint256(0), 0]];
+        c = [uint256(1), 2];
+    }
+}

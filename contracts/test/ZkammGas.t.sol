@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {ZkammRollup} from "../src/ZkammRollup.sol";
+import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
+import {RollupTestBase, MockVerifier} from "./RollupTestBase.sol";
+import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
+
+/// Gas of commitBatch / executeBatch for N = 4, 8, 64, 512 slots of swap pubdata (mock verifier;
+/// the Groth16 verification cost, measured in ZkammGroth16.t.sol, does not depend on N).
+/// Prints (forge test -vv) the execution gas measured with gasleft() and the calldata tokens
+/// (zero bytes + 4 * non-zero bytes of the ABI-encoded call) from which the intrinsic calldata
+/// cost follows: 4 gas/token (EIP-2028), or the EIP-7623 floor of 10 gas/token (Prague).
+contract ZkammGasTest is RollupTestBase {
+    function _swapPubdata(uint256 n) internal pure returns (bytes memory p) {
+        p = new bytes(56 * n);
+        for (uint256 i = 0; i < n; i++) {
+            // swap_exact_in: type, account, token_in, token_out, amount_in, amount_out (~1e18 scale)
+            bytes memory s = abi.encodePacked(
+                uint8(4), uint24(1000 + i), uint16(1), uint16(2), uint128(1e18 + i * 7919), uint128(3.9e18 + i * 104729)
+            );
+            for (uint256 k = 0; k < s.length; k++) {
+                p[56 * i + k] = s[k];
+            }
+        }
+    }
+
+    function _tokens(bytes memory data) internal pure returns (uint256 t) {
+        for (uint256 i = 0; i < data.length; i++) {
+            t += data[i] == 0 ? 1 : 4;
+        }
+    }
+
+    function _measure(uint32 n) internal {
+        vm.warp(T0);
+        ZkammRollup rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), n);
+        bytes memory p = _swapPubdata(n);
+        bytes memory h = header(1, uint64(T0), rootOf("g"), rootOf("r"), 0, 0, n);
+        uint256 g = gasleft();
+        rollup.commitBatch(h, p);
+        uint256 commitGas = g - gasleft();
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
+        rollup.proveBatch(1, a, b, c);
+        g = gasleft();
+        rollup.executeBatch(1, ""); // no on-chain slots in a swap-only batch
+        uint256 executeGas = g - gasleft();
+        logGas("N", n);
+        logGas("  commitBatch execution gas", commitGas);
+        logGas("  commitBatch calldata tokens", _tokens(abi.encodeCall(ZkammRollup.commitBatch, (h, p))));
+        logGas("  executeBatch(n, \"\") execution gas", executeGas);
+        logGas("  executeBatch calldata tokens", _tokens(abi.encodeCall(ZkammRollup.executeBatch, (1, ""))));
+    }
+
+    function test_gas_swaps_4() public {
+        _measure(4);
+    }
+
+    function test_gas_swaps_8() public {
+        _measure(8);
+    }
+
+    function test_gas_swaps_64() public {
+        _measure(64);
+    }
+
+    function test_gas_swaps_512() public {
+        _measure(512);
+    }
+
+    /// executeBatch over a full pubdata of withdrawals (the most expensive slot to execute).
+    function test_gas_withdrawals_64() public {
+        vm.warp(T0);
+        uint32 n = 64;
+        ZkammRollup rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), n);
+        bytes memory p = new bytes(56 * n);
+        for (uint256 i = 0; i < n; i++) {
+            bytes memory s = withdrawSlot(uint32(1 + i), 0, uint128(1e17 + i), address(uint160(0x1000 + i)));
+            for (uint256 k = 0; k < 56; k++) {
+                p[56 * i + k] = s[k];
+            }
+        }
+        rollup.commitBatch(header(1, uint64(T0), rootOf("g"), rootOf("r"), 0, 0, n), p);
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
+        rollup.proveBatch(1, a, b, c);
+        uint256 g = gasleft();
+        rollup.executeBatch(1, p);
+        logGas("executeBatch, 64 withdrawals to distinct addresses, execution gas", g - gasleft());
+    }
+
+    /// registerAccount: the key check and packing (packPubKey) plus the account and queue entry.
+    function test_gas_registerAccount() public {
+        vm.warp(T0);
+        ZkammRollup rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), 4);
+        (uint256 x, uint256 y,) = PubKeyFixture.key(0);
+        uint256 g = gasleft();
+        rollup.packPubKey(x, y);
+        logGas("packPubKey (external call) execution gas", g - gasleft());
+        g = gasleft();
+        rollup.registerAccount(x, y);
+        logGas("registerAccount, first account, execution gas", g - gasleft());
+        (x, y,) = PubKeyFixture.key(5); // x > (r-1)/2: the sign bit is set
+        g = gasleft();
+        rollup.registerAccount(x, y);
+        logGas("registerAccount, second account, execution gas", g - gasleft());
+    }
+}

@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.21; // emit ZkammRollup.Event(...)
+
+import {ZkammRollup} from "../src/ZkammRollup.sol";
+import {IVerifier} from "../src/IVerifier.sol";
+import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
+import {RollupTestBase, TestERC20, MockVerifier} from "./RollupTestBase.sol";
+// Written by tests/e2e/contracts.sh: Baby Jubjub keys and their circomlibjs packPoint.
+import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
+
+/// The rollup with a mock verifier (proofs are checked for real in ZkammGroth16.t.sol): account
+/// keys (packing against circomlibjs, invalid keys), queue,
+/// commit rules, lifecycle with exact ETH/ERC-20 balances, withdrawals, reverts, exodus activation.
+contract ZkammRollupTest is RollupTestBase {
+    ZkammRollup internal rollup;
+    MockVerifier internal verifier;
+    TestERC20 internal token;
+    uint16 internal tokenId;
+    uint256 internal aliceX;
+    uint256 internal aliceY;
+    bytes32 internal pkAlice; // circomlibjs packPoint of (aliceX, aliceY)
+    uint256 internal bobX;
+    uint256 internal bobY;
+    bytes32 internal pkBob;
+
+    address internal constant ALICE = address(0xA11CE);
+    address internal constant BOB = address(0xB0B);
+    address internal constant CAROL = address(0xC0FFEE);
+    uint32 internal constant N = 4;
+
+    function setUp() public {
+        vm.warp(T0);
+        (aliceX, aliceY, pkAlice) = PubKeyFixture.key(1);
+        (bobX, bobY, pkBob) = PubKeyFixture.key(2);
+        verifier = new MockVerifier();
+        rollup = deployRollup(verifier, IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("genesis"), N);
+        token = new TestERC20();
+        tokenId = rollup.addToken(address(token));
+        token.mint(ALICE, 10_000);
+        token.mint(BOB, 10_000);
+        vm.deal(ALICE, 100 ether);
+        vm.deal(BOB, 100 ether);
+        vm.prank(ALICE);
+        token.approve(address(rollup), type(uint256).max);
+        vm.prank(BOB);
+        token.approve(address(rollup), type(uint256).max);
+    }
+
+    // ---- helpers ----
+
+    /// serials 0 (create 1), 1 (ETH 5 ether to 1), 2 (1000 TST to 1)
+    function _aliceOnboards() internal returns (uint32 account) {
+        vm.prank(ALICE);
+        account = rollup.registerAndDepositETH{value: 5 ether}(aliceX, aliceY);
+        vm.prank(ALICE);
+        rollup.deposit(account, tokenId, 1000);
+    }
+
+    function _commit(bytes memory h, bytes memory p) internal {
+        rollup.commitBatch(h, p);
+    }
+
+    function _prove(uint256 n) internal {
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
+        rollup.proveBatch(n, a, b, c);
+    }
+
+    function _batch1() internal view returns (bytes memory h, bytes memory p) {
+        p = slots4(
+            createAccountSlot(1, pkAlice),
+            depositSlot(1, 0, 5 ether),
+            depositSlot(1, tokenId, 1000),
+            withdrawSlot(1, tokenId, 300, CAROL)
+        );
+        h = header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 3, N);
+    }
+
+    // ---- registry, queue ----
+
+    function test_tokenRegistry() public {
+        assert(tokenId == 1);
+        assert(rollup.tokenAddress(1) == address(token));
+        vm.expectRevert(bytes("zkamm: token exists"));
+        rollup.addToken(address(token));
+        TestERC20 other = new TestERC20();
+        vm.prank(ALICE);
+        vm.expectRevert(bytes("zkamm: not governor"));
+        rollup.addToken(address(other));
+        vm.expectRevert(bytes("zkamm: not a contract"));
+        rollup.addToken(address(0x1234));
+    }
+
+    function test_queueRecordsOps() public {
+        uint32 a = _aliceOnboards();
+        assert(a == 1 && rollup.owner(1) == ALICE && rollup.numAccounts() == 1);
+        assert(rollup.totalPriorityOps() == 3);
+        ZkammRollup.PriorityOp memory op = rollup.priorityOp(0);
+        assert(op.opType == 10 && op.account == 1 && op.pubkey == pkAlice && op.deadline == T0 + DEADLINE);
+        op = rollup.priorityOp(1);
+        assert(op.opType == 1 && op.token == 0 && op.amount == 5 ether && op.sender == ALICE);
+        op = rollup.priorityOp(2);
+        assert(op.opType == 1 && op.token == 1 && op.amount == 1000);
+        assert(token.balanceOf(address(rollup)) == 1000 && address(rollup).balance == 5 ether);
+    }
+
+    function test_depositRules() public {
+        vm.prank(ALICE);
+        vm.expectRevert(bytes("zkamm: unknown account"));
+        rollup.deposit(1, 0, 1);
+        _aliceOnboards();
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: wrong msg.value"));
+        rollup.deposit{value: 1}(1, 0, 2);
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: zero amount"));
+        rollup.deposit(1, 0, 0);
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: ETH sent with ERC-20"));
+        rollup.deposit{value: 1}(1, tokenId, 1);
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: unknown token"));
+        rollup.deposit(1, 2, 1);
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: token call failed"));
+        rollup.deposit(1, tokenId, 20_000); // more than BOB holds
+    }
+
+    function test_fullExitOwnerOnly() public {
+        _aliceOnboards();
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: not owner"));
+        rollup.requestFullExit(1, tokenId);
+        vm.prank(ALICE);
+        vm.expectRevert(bytes("zkamm: unknown token"));
+        rollup.requestFullExit(1, 7);
+        vm.prank(ALICE);
+        rollup.requestFullExit(1, tokenId);
+        assert(rollup.priorityOp(3).opType == 2);
+    }
+
+    // ---- account keys (docs/BATCH.md section 4) ----
+
+    /// The contract packs (x, y) exactly as circomlibjs babyjub.packPoint (both signs of x, a y
+    /// with zero low bytes, a point outside the prime-order subgroup), and queues and emits that.
+    function test_packPubKeyMatchesCircomlibjs() public {
+        for (uint256 i = 0; i < PubKeyFixture.COUNT; i++) {
+            (uint256 x, uint256 y, bytes32 packed) = PubKeyFixture.key(i);
+            assert(rollup.packPubKey(x, y) == packed);
+            uint64 serial = rollup.totalPriorityOps();
+            vm.expectEmit();
+            emit ZkammRollup.AccountRegistered(uint32(i + 1), BOB, packed);
+            vm.expectEmit();
+            emit ZkammRollup.PriorityOpQueued(serial, 10, uint32(i + 1), 0, 0, packed, BOB, uint64(T0 + DEADLINE));
+            vm.prank(BOB);
+            assert(rollup.registerAccount(x, y) == i + 1);
+            ZkammRollup.PriorityOp memory op = rollup.priorityOp(serial);
+            assert(op.opType == 10 && op.account == i + 1 && op.pubkey == packed && op.sender == BOB);
+            assert(rollup.owner(uint32(i + 1)) == BOB);
+        }
+    }
+
+    function _expectKeyRejected(uint256 x, uint256 y, bytes memory reason) internal {
+        vm.expectRevert(reason);
+        rollup.packPubKey(x, y);
+        vm.prank(ALICE);
+        vm.expectRevert(reason);
+        rollup.registerAccount(x, y);
+        vm.prank(ALICE);
+        vm.expectRevert(reason);
+        rollup.registerAndDepositETH{value: 1 ether}(x, y);
+    }
+
+    /// Keys the L2 could not unpack (ec::unpack_point) are refused, so every queued
+    /// create_account can be executed by the L2.
+    function test_registerRejectsInvalidKeys() public {
+        _expectKeyRejected(aliceX, addmod(aliceY, 1, R), "zkamm: pubkey not on Baby Jubjub");
+        _expectKeyRejected(1, 1, "zkamm: pubkey not on Baby Jubjub");
+        _expectKeyRejected(aliceX, bobY, "zkamm: pubkey not on Baby Jubjub");
+        // the same points with a coordinate + r (on the curve mod r, but not canonical)
+        _expectKeyRejected(aliceX + R, aliceY, "zkamm: pubkey not canonical");
+        _expectKeyRejected(aliceX, aliceY + R, "zkamm: pubkey not canonical");
+        _expectKeyRejected(R, 1, "zkamm: pubkey not canonical");
+        _expectKeyRejected(type(uint256).max, aliceY, "zkamm: pubkey not canonical");
+        // the identity and the order-2 point (0, -1): on the curve, but they do not unpack
+        _expectKeyRejected(0, 1, "zkamm: pubkey x is zero");
+        _expectKeyRejected(0, R - 1, "zkamm: pubkey x is zero");
+        assert(rollup.numAccounts() == 0 && rollup.totalPriorityOps() == 0 && address(rollup).balance == 0);
+        // (r - x, y) is the negated point: valid, and only the sign bit of the packed key differs
+        assert(rollup.packPubKey(R - aliceX, aliceY) == pkAlice ^ bytes32(uint256(0x80)));
+    }
+
+    // ---- lifecycle ----
+
+    function test_fullLifecycleExactBalances() public {
+        _aliceOnboards();
+        (bytes memory h, bytes memory p) = _batch1();
+        uint256 g = gasleft();
+        _commit(h, p);
+        logGas("commitBatch N=4 (mock verifier, execution only)", g - gasleft());
+        assert(rollup.lastCommitted() == 1 && rollup.committedPriorityOps() == 3);
+        assert(rollup.storedBatch(1).publicInput == uint256(sha256(abi.encodePacked(h, p))) & ((1 << 253) - 1));
+
+        g = gasleft();
+        _prove(1);
+        logGas("proveBatch (mock verifier)", g - gasleft());
+        g = gasleft();
+        rollup.executeBatch(1, p);
+        logGas("executeBatch N=4", g - gasleft());
+        assert(rollup.lastExecutedRoot() == rootOf("root1") && rollup.executedPriorityOps() == 3);
+        assert(rollup.priorityOp(1).opType == 0); // dequeued
+        assert(rollup.pendingWithdrawals(CAROL, tokenId) == 300);
+
+        // batch 2: an ETH withdraw and a full exit of the rest of the token balance
+        vm.prank(ALICE);
+        rollup.requestFullExit(1, tokenId);
+        bytes memory p2 = slots4(withdrawSlot(1, 0, 2 ether, CAROL), fullExitSlot(1, tokenId, 700), noopSlot(), noopSlot());
+        _commit(header(2, uint64(T0 + 10), rootOf("root1"), rootOf("root2"), 3, 1, N), p2);
+        _prove(2);
+        // only the on-chain slots: the two noops left out
+        rollup.executeBatch(2, abi.encodePacked(withdrawSlot(1, 0, 2 ether, CAROL), fullExitSlot(1, tokenId, 700)));
+        assert(rollup.lastExecutedRoot() == rootOf("root2"));
+
+        vm.prank(CAROL);
+        rollup.withdraw(tokenId);
+        vm.prank(CAROL);
+        rollup.withdraw(0);
+        uint256 aliceTokens = token.balanceOf(ALICE);
+        vm.prank(ALICE);
+        rollup.withdraw(tokenId);
+        assert(token.balanceOf(CAROL) == 300);
+        assert(CAROL.balance == 2 ether);
+        assert(token.balanceOf(ALICE) == aliceTokens + 700);
+        assert(token.balanceOf(address(rollup)) == 0);
+        assert(address(rollup).balance == 3 ether);
+        assert(rollup.pendingWithdrawals(CAROL, 0) == 0);
+
+        vm.prank(CAROL);
+        vm.expectRevert(bytes("zkamm: nothing to withdraw"));
+        rollup.withdraw(tokenId); // double withdrawal
+        vm.prank(CAROL);
+        vm.expectRevert(bytes("zkamm: nothing to withdraw"));
+        rollup.withdraw(0);
+    }
+
+    function test_zeroAmountDepositRefunded() public {
+        _aliceOnboards();
+        // the L2 could not credit the token deposit (balance overflow): amount 0 in pubdata
+        bytes memory p = slots4(
+            createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 0), noopSlot()
+        );
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 3, N), p);
+        _prove(1);
+        rollup.executeBatch(1, p);
+        assert(rollup.pendingWithdrawals(ALICE, tokenId) == 1000);
+        assert(rollup.pendingWithdrawals(ALICE, 0) == 0);
+    }
+
+    function test_priorityOpsAcrossBatches() public {
+        _aliceOnboards();
+        bytes memory p1 = slots4(createAccountSlot(1, pkAlice), noopSlot(), noopSlot(), noopSlot());
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 1, N), p1);
+        bytes memory p2 = slots4(depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 1000), noopSlot(), noopSlot());
+        // batch 2 must start at serial 1, not 0
+        vm.expectRevert(bytes("zkamm: priority_first"));
+        _commit(header(2, uint64(T0), rootOf("root1"), rootOf("root2"), 0, 2, N), p2);
+        _commit(header(2, uint64(T0), rootOf("root1"), rootOf("root2"), 1, 2, N), p2);
+        assert(rollup.committedPriorityOps() == 3);
+    }
+
+    // ---- commit rules (negative) ----
+
+    function test_commitRejectsSkippedDeposit() public {
+        _aliceOnboards();
+        // the ETH deposit (serial 1) is skipped: serial 1 compared with the token deposit
+        bytes memory p = slots4(createAccountSlot(1, pkAlice), depositSlot(1, tokenId, 1000), noopSlot(), noopSlot());
+        vm.expectRevert(bytes("zkamm: priority op token"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 2, N), p);
+        // skipping the account creation too, by starting at serial 1
+        p = slots4(depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 1000), noopSlot(), noopSlot());
+        vm.expectRevert(bytes("zkamm: priority_first"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 1, 2, N), p);
+    }
+
+    function test_commitRejectsReorderedDeposits() public {
+        _aliceOnboards();
+        vm.prank(BOB);
+        rollup.deposit(1, tokenId, 999); // serial 3
+        bytes memory p = slots4(
+            createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 999), depositSlot(1, tokenId, 1000)
+        );
+        vm.expectRevert(bytes("zkamm: deposit amount"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 4, N), p);
+        p = slots4(
+            depositSlot(1, 0, 5 ether), createAccountSlot(1, pkAlice), depositSlot(1, tokenId, 1000), depositSlot(1, tokenId, 999)
+        );
+        vm.expectRevert(bytes("zkamm: priority op type"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 4, N), p);
+    }
+
+    function test_commitRejectsWrongPriorityFields() public {
+        _aliceOnboards();
+        bytes memory h = header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 1, N);
+        vm.expectRevert(bytes("zkamm: priority op pubkey"));
+        _commit(h, slots4(createAccountSlot(1, pkBob), noopSlot(), noopSlot(), noopSlot()));
+        vm.expectRevert(bytes("zkamm: priority op account"));
+        _commit(h, slots4(createAccountSlot(2, pkAlice), noopSlot(), noopSlot(), noopSlot()));
+        // a deposit that was never queued
+        bytes memory p = slots4(
+            createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 1000), depositSlot(1, 0, 1)
+        );
+        vm.expectRevert(bytes("zkamm: priority op not queued"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 4, N), p);
+        // priority_count not matching the slots
+        vm.expectRevert(bytes("zkamm: priority_count"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 2, N), slots4(createAccountSlot(1, pkAlice), noopSlot(), noopSlot(), noopSlot()));
+        // a deposit amount other than the queued one or 0
+        p = slots4(createAccountSlot(1, pkAlice), depositSlot(1, 0, 4 ether), noopSlot(), noopSlot());
+        vm.expectRevert(bytes("zkamm: deposit amount"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 2, N), p);
+    }
+
+    function test_commitRejectsBadHeader() public {
+        bytes memory p = slots4(noopSlot(), noopSlot(), noopSlot(), noopSlot());
+        vm.expectRevert(bytes("zkamm: batch number"));
+        _commit(header(2, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), p);
+        vm.expectRevert(bytes("zkamm: old root"));
+        _commit(header(1, uint64(T0), rootOf("other"), rootOf("r"), 0, 0, N), p);
+        vm.expectRevert(bytes("zkamm: timestamp in the future"));
+        _commit(header(1, uint64(T0 + 3601), rootOf("genesis"), rootOf("r"), 0, 0, N), p);
+        vm.expectRevert(bytes("zkamm: new root not canonical"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), R, 0, 0, N), p);
+        vm.expectRevert(bytes("zkamm: num_slots"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, 8), p);
+        vm.expectRevert(bytes("zkamm: pubdata length"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), abi.encodePacked(p, uint8(0)));
+        vm.expectRevert(bytes("zkamm: header length"));
+        _commit(abi.encodePacked(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), uint8(0)), p);
+        vm.expectRevert(bytes("zkamm: unknown slot type"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), slots4(pad(abi.encodePacked(uint8(11))), noopSlot(), noopSlot(), noopSlot()));
+        vm.prank(ALICE);
+        vm.expectRevert(bytes("zkamm: not operator"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), p);
+        // timestamp going backwards
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), p);
+        vm.expectRevert(bytes("zkamm: timestamp before previous batch"));
+        _commit(header(2, uint64(T0 - 1), rootOf("r"), rootOf("r2"), 0, 0, N), p);
+    }
+
+    /// The public input is the sha256 digest with its top 3 bits cleared, so always < 2^253 < r.
+    function test_publicInputMasked() public {
+        bytes memory p = slots4(noopSlot(), noopSlot(), noopSlot(), noopSlot());
+        bytes memory h;
+        uint256 digest;
+        uint64 ts = uint64(T0);
+        for (; ; ts++) { // find a header whose digest has a top bit set (1 in 8 do not)
+            h = header(1, ts, rootOf("genesis"), rootOf("r"), 0, 0, N);
+            digest = uint256(sha256(abi.encodePacked(h, p)));
+            if (digest >= R) break;
+        }
+        vm.warp(ts);
+        _commit(h, p);
+        uint256 input = rollup.storedBatch(1).publicInput;
+        assert(input == digest & ((1 << 253) - 1) && input < R && input != digest);
+    }
+
+    // ---- prove / execute order (negative) ----
+
+    function test_proveBeforeCommitReverts() public {
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
+        vm.expectRevert(bytes("zkamm: batch not committed"));
+        rollup.proveBatch(1, a, b, c);
+    }
+
+    function test_executeBeforeProveReverts() public {
+        _aliceOnboards();
+        (bytes memory h, bytes memory p) = _batch1();
+        _commit(h, p);
+        vm.expectRevert(bytes("zkamm: batch not proven"));
+        rollup.executeBatch(1, p);
+        _prove(1);
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
+        vm.expectRevert(bytes("zkamm: not the next batch to prove"));
+        rollup.proveBatch(1, a, b, c); // proving again
+        bytes memory other = slots4(createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 1000), withdrawSlot(1, tokenId, 301, CAROL));
+        vm.expectRevert(bytes("zkamm: pubdata mismatch"));
+        rollup.executeBatch(1, other);
+        // an on-chain slot left out, or the slots reordered
+        vm.expectRevert(bytes("zkamm: pubdata mismatch"));
+        rollup.executeBatch(1, abi.encodePacked(createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 1000)));
+        vm.expectRevert(bytes("zkamm: pubdata mismatch"));
+        rollup.executeBatch(1, abi.encodePacked(createAccountSlot(1, pkAlice), depositSlot(1, tokenId, 1000), depositSlot(1, 0, 5 ether), withdrawSlot(1, tokenId, 300, CAROL)));
+        vm.expectRevert(bytes("zkamm: ops length"));
+        rollup.executeBatch(1, abi.encodePacked(p, uint8(0)));
+        rollup.executeBatch(1, p);
+        vm.expectRevert(bytes("zkamm: not the next batch to execute"));
+        rollup.executeBatch(1, p);
+    }
+
+    function test_invalidProofReverts() public {
+        _aliceOnboards();
+        (bytes memory h, bytes memory p) = _batch1();
+        _commit(h, p);
+        verifier.setAccept(false);
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        rollup.proveBatch(1, a, b, c);
+    }
+
+    function test_revertBatchesRequeuesOps() public {
+        _aliceOnboards();
+        (bytes memory h, bytes memory p) = _batch1();
+        _commit(h, p);
+        _prove(1);
+        vm.prank(ALICE);
+        vm.expectRevert(bytes("zkamm: not operator"));
+        rollup.revertBatches(0);
+        rollup.revertBatches(0);
+        assert(rollup.lastCommitted() == 0 && rollup.lastProven() == 0 && rollup.committedPriorityOps() == 0);
+        assert(rollup.storedBatch(1).publicInput == 0);
+        // the same ops can be committed again
+        _commit(h, p);
+        _prove(1);
+        rollup.executeBatch(1, p);
+        vm.expectRevert(bytes("zkamm: bad revert target"));
+        rollup.revertBatches(0); // executed batches stay
+    }
+
+    // ---- exodus activation (the Merkle exits are in ZkammExodus.t.sol) ----
+
+    function test_exodusBeforeDeadlineReverts() public {
+        vm.expectRevert(bytes("zkamm: no outstanding priority op"));
+        rollup.activateExodus();
+        _aliceOnboards();
+        vm.warp(T0 + DEADLINE);
+        vm.expectRevert(bytes("zkamm: priority op not overdue"));
+        rollup.activateExodus();
+        // ops committed but not executed still count as outstanding
+        (bytes memory h, bytes memory p) = _batch1();
+        _commit(h, p);
+        vm.warp(T0 + DEADLINE + 1);
+        rollup.activateExodus();
+        assert(rollup.exodusMode());
+        vm.expectRevert(bytes("zkamm: exodus mode"));
+        rollup.activateExodus();
+    }
+
+    function test_executedOpsDoNotTriggerExodus() public {
+        _aliceOnboards();
+        (bytes memory h, bytes memory p) = _batch1();
+        _commit(h, p);
+        _prove(1);
+        rollup.executeBatch(1, p);
+        vm.warp(T0 + 30 days);
+        vm.expectRevert(bytes("zkamm: no outstanding priority op"));
+        rollup.activateExodus();
+    }
+
+    function test_exodusFreezesAndRefunds() public {
+        _aliceOnboards();
+        vm.warp(T0 + DEADLINE + 1);
+        rollup.activateExodus();
+        (bytes memory h, bytes memory p) = _batch1();
+        vm.expectRevert(bytes("zkamm: exodus mode"));
+        _commit(h, p);
+        vm.prank(ALICE);
+        vm.expectRevert(bytes("zkamm: exodus mode"));
+        rollup.registerAccount(bobX, bobY);
+        vm.expectRevert(bytes("zkamm: not a deposit (or refunded)"));
+        rollup.refundDeposit(0); // create_account
+        rollup.refundDeposit(1);
+        rollup.refundDeposit(2);
+        vm.expectRevert(bytes("zkamm: not a deposit (or refunded)"));
+        rollup.refundDeposit(2);
+        vm.expectRevert(bytes("zkamm: not an outstanding op"));
+        rollup.refundDeposit(3);
+        uint256 ethBefore = ALICE.balance;
+        uint256 tokBefore = token.balanceOf(ALICE);
+        vm.prank(ALICE);
+        rollup.withdraw(0);
+        vm.prank(ALICE);
+        rollup.withdraw(tokenId);
+        assert(ALICE.balance == ethBefore + 5 ether && token.balanceOf(ALICE) == tokBefore + 1000);
+    }
+
+    function test_refundOnlyInExodus() public {
+        _aliceOnboards();
+        vm.expectRevert(bytes("zkamm: not in exodus mode"));
+        rollup.refundDeposit(1);
+    }
+
+    function test_constructorRejectsZeroGenesis() public {
+        vm.expectRevert(bytes("zkamm: bad genesis root"));
+        deployRollup(verifier, IPoseidon2(address(0)), IPoseidon4(address(0)), 0, N);
+    }
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The L1 rollup contract (contracts/src/ZkammRollup.sol) under forge, offline (solc-js via
+# scripts/solc-wrapper.js), on a fresh copy of contracts/ with fixtures made here:
+#  - contracts_fixture.js (circomlibjs + node sha256) computes a batch (header + 56-byte slots),
+#    its public input, the genesis and post-batch state roots with a Merkle path (exodus),
+#    Baby Jubjub keys with their packPoint bytes, and the circomlib Poseidon contracts' bytecode;
+#  - a one-public-input circuit (circom 2) whose public input is the batch's sha256 value;
+#    `zkamm setup` + `zkamm prove` give a real Groth16 proof, `zkamm export-verifier` the
+#    verifier, and a re-randomised copy of the proof (checked by zkamm and snarkjs);
+#  - forge runs contracts/test/ZkammRollup.t.sol (mock verifier), ZkammGroth16.t.sol (real
+#    verifier) and ZkammExodus.t.sol (Merkle exits with the Poseidon contracts).
+source "$(dirname "$0")/common.sh"
+
+step "fixtures: batch, state roots, Merkle paths, Poseidon bytecode"
+P="$TMP/forge"
+mkdir -p "$P/src/generated" "$P/test"
+node "$ROOT/tests/e2e/contracts_fixture.js" state "$TMP" "$P/src/generated"
+
+step "circom 2: a circuit with the batch's public input"
+cat > "$TMP/batchinput.circom" <<'CIRCOM'
+pragma circom 2.0.0;
+
+// One public input x (the batch's sha256 value) bound by a constraint with a private w.
+template BatchInput() {
+    signal input x;
+    signal input w;
+    signal xw;
+    xw <== x * w;
+}
+
+component main {public [x]} = BatchInput();
+CIRCOM
+(cd "$TMP" && node "$NM/circom2/cli.js" batchinput.circom --r1cs --wasm -o .)
+snarkjs wtns calculate "$TMP/batchinput_js/batchinput.wasm" "$TMP/input.json" "$TMP/batch.wtns"
+
+step "zkamm setup, prove, export-verifier; re-randomised proof"
+"$ZKAMM" setup "$TMP/batchinput.r1cs" "$TMP/batch.zkey" --vk "$TMP/vk.json"
+"$ZKAMM" prove "$TMP/batch.zkey" "$TMP/batch.wtns" "$TMP/proof.json" "$TMP/public.json"
+node -e '
+  const pub = JSON.parse(require("fs").readFileSync(process.argv[1]));
+  const want = JSON.parse(require("fs").readFileSync(process.argv[2])).x;
+  if (pub.length !== 1 || pub[0] !== want) { console.error("public.json", pub, "!=", want); process.exit(1); }' \
+  "$TMP/public.json" "$TMP/input.json"
+node "$ROOT/tests/e2e/contracts_fixture.js" rerandomise "$TMP/proof.json" "$TMP/proof_r.json"
+"$ZKAMM" verify "$TMP/vk.json" "$TMP/public.json" "$TMP/proof_r.json"
+snarkjs groth16 verify "$TMP/vk.json" "$TMP/public.json" "$TMP/proof_r.json"
+"$ZKAMM" calldata "$TMP/public.json" "$TMP/proof.json" > "$TMP/calldata.txt"
+"$ZKAMM" calldata "$TMP/public.json" "$TMP/proof_r.json" > "$TMP/calldata_r.txt"
+"$ZKAMM" export-verifier "$TMP/batch.zkey" "$TMP/Verifier.sol"
+sed "s/^contract Groth16Verifier /contract BatchGroth16Verifier /" "$TMP/Verifier.sol" > "$P/src/generated/BatchVerifier.sol"
+grep -q "contract BatchGroth16Verifier " "$P/src/generated/BatchVerifier.sol"
+node "$ROOT/tests/e2e/contracts_fixture.js" proof "$TMP/calldata.txt" "$TMP/calldata_r.txt" "$P/src/generated/BatchProofFixture.sol"
+
+step "forge test"
+cp "$ROOT"/contracts/src/*.sol "$P/src/"
+cp "$ROOT"/contracts/test/ZkammRollup.t.sol "$ROOT"/contracts/test/ZkammGroth16.t.sol \
+   "$ROOT"/contracts/test/ZkammExodus.t.sol "$ROOT"/contracts/test/ZkammGas.t.sol \
+   "$ROOT"/contracts/test/RollupTestBase.sol "$P/test/"
+sed "s|^solc = .*|solc = \"$ROOT/scripts/solc-wrapper.js\"|" "$ROOT/contracts/foundry.toml" > "$P/foundry.toml"
+printf '\n[lint]\nlint_on_build = false\n' >> "$P/foundry.toml" # style notes only: keep the log readable
+# With the optimizer (runs 200), as deployed: without it ZkammRollup exceeds the 24,576-byte
+# EIP-170 code size limit; `forge build --sizes` fails when a contract is over the limit.
+FORGE="$NM/@foundry-rs/forge-linux-amd64/bin/forge"
+(cd "$P" && "$FORGE" test -vv --optimize --optimizer-runs 200)
+(cd "$P" && "$FORGE" build --sizes --optimize --optimizer-runs 200 | grep -E "Contract|ZkammRollup ")
+step "anvil + cast: deploy (optimized bytecode), deposit, commit, prove, execute"
+ANVIL="$NM/@foundry-rs/anvil-linux-amd64/bin/anvil"
+CAST="$NM/@foundry-rs/cast-linux-amd64/bin/cast"
+"$ANVIL" --host 127.0.0.1 --port 0 --hardfork prague > "$TMP/anvil.log" 2>&1 &
+ANVIL_PID=$!
+trap 'kill "$ANVIL_PID" 2>/dev/null || true; cleanup_tmp' EXIT
+PORT=""
+for _ in $(seq 1 100); do
+  PORT=$(grep -oE 'Listening on 127\.0\.0\.1:[0-9]+' "$TMP/anvil.log" | head -n1 | cut -d: -f2 || true)
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+[ -n "$PORT" ] || { echo "anvil did not start"; cat "$TMP/anvil.log"; exit 1; }
+RPC="http://127.0.0.1:$PORT"
+# anvil's first default account (public test key of every anvil/hardhat node): operator,
+# governor and user.
+KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+ME=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
+fx() { node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1]))[process.argv[2]]))' "$TMP/batch.json" "$1"; }
+artifact() { node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1])).bytecode.object)' "$P/out/$1"; }
+field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(String(JSON.parse(s)[process.argv[1]])))' "$1"; }
+create() { "$CAST" send --rpc-url "$RPC" --private-key "$KEY" --json --create "$@" | field contractAddress; }
+send() { # send <label> <cast send args...>: prints the gas the transaction used
+  local label=$1; shift
+  local r
+  r=$("$CAST" send --rpc-url "$RPC" --private-key "$KEY" --json "$@")
+  [ "$(echo "$r" | field status)" = "0x1" ] || { echo "FAIL: $label: $r"; exit 1; }
+  echo "anvil gas: $label $(( $(echo "$r" | field gasUsed) ))"
+}
+P2=$(create "$(fx poseidon2)")
+P4=$(create "$(fx poseidon4)")
+VERIFIER=$(create "$(artifact BatchVerifier.sol/BatchGroth16Verifier.json)")
+TOKEN=$(create "$(artifact RollupTestBase.sol/TestERC20.json)")
+ROLLUP=$(create "$(artifact ZkammRollup.sol/ZkammRollup.json)" \
+  "constructor(address,address,address,uint256,uint32,uint64,address,address)" \
+  "$VERIFIER" "$P2" "$P4" "$(fx genesis)" 4 604800 "$ME" "$ME")
+[ -n "$ROLLUP" ] && [ "$ROLLUP" != undefined ] || { echo "FAIL: rollup deployment"; exit 1; }
+send addToken "$ROLLUP" "addToken(address)" "$TOKEN"
+send mint "$TOKEN" "mint(address,uint256)" "$ME" 1000
+send approve "$TOKEN" "approve(address,uint256)" "$ROLLUP" 1000
+# The contract packs the key itself; it must queue exactly circomlibjs' packPoint bytes (the
+# create_account slot of pubdata1 carries them, so commitBatch checks this too).
+GOT=$("$CAST" call --rpc-url "$RPC" "$ROLLUP" "packPubKey(uint256,uint256)(bytes32)" "$(fx pubkeyX)" "$(fx pubkeyY)")
+[ "$GOT" = "$(fx pubkey)" ] || { echo "FAIL: packPubKey $GOT != $(fx pubkey)"; exit 1; }
+send registerAndDepositETH "$ROLLUP" "registerAndDepositETH(uint256,uint256)" "$(fx pubkeyX)" "$(fx pubkeyY)" --value 5ether
+send deposit "$ROLLUP" "deposit(uint32,uint16,uint128)" 1 1 1000
+send "commitBatch(N=4)" "$ROLLUP" "commitBatch(bytes,bytes)" "$(fx header1)" "$(fx pubdata1)"
+ARGS=$(node -e '
+  const v = JSON.parse("[" + require("fs").readFileSync(process.argv[1], "utf8").trim() + "]");
+  const f = (x) => Array.isArray(x) ? "[" + x.map(f).join(",") + "]" : BigInt(x).toString();
+  process.stdout.write(v.slice(0, 3).map(f).join("\n"));' "$TMP/calldata.txt")
+mapfile -t A <<< "$ARGS"
+send proveBatch --gas-limit 1000000 "$ROLLUP" "proveBatch(uint256,uint256[2],uint256[2][2],uint256[2])" 1 "${A[0]}" "${A[1]}" "${A[2]}"
+send "executeBatch(full pubdata)" "$ROLLUP" "executeBatch(uint256,bytes)" 1 "$(fx pubdata1)"
+GOT=$("$CAST" call --rpc-url "$RPC" "$ROLLUP" "lastExecutedRoot()(uint256)" | cut -d' ' -f1)
+[ "$GOT" = "$(fx stateRoot)" ] || { echo "FAIL: lastExecutedRoot $GOT"; exit 1; }
+GOT=$("$CAST" call --rpc-url "$RPC" "$ROLLUP" "pendingWithdrawals(address,uint16)(uint256)" "$(fx carol)" 1)
+[ "$GOT" = 300 ] || { echo "FAIL: pendingWithdrawals(carol, 1) = $GOT"; exit 1; }
+echo "anvil: batch 1 committed, proven with the real verifier and executed"
+send "registerAccount(second account)" "$ROLLUP" "registerAccount(uint256,uint256)" "$(fx pubkey2X)" "$(fx pubkey2Y)"
+GOT=$("$CAST" call --rpc-url "$RPC" "$ROLLUP" "priorityOp(uint64)((address,uint64,uint32,uint128,uint16,uint8,bytes32))" 3)
+case "$GOT" in *"2, 0, 0, 10, $(fx pubkey2))") ;; *) echo "FAIL: priorityOp(3) = $GOT"; exit 1 ;; esac
+if "$CAST" send --rpc-url "$RPC" --private-key "$KEY" --json "$ROLLUP" "registerAccount(uint256,uint256)" 0 1 > "$TMP/identity.json" 2>&1; then
+  echo "FAIL: registerAccount accepted the identity point"; exit 1
+fi
+grep -q "pubkey x is zero" "$TMP/identity.json" || { echo "FAIL: identity rejected without the expected reason"; cat "$TMP/identity.json"; exit 1; }
+
+# ZKAMM_UPDATE_FIXTURES=1 refreshes the committed copies, so `forge test` also runs in contracts/.
+if [ "${ZKAMM_UPDATE_FIXTURES:-0}" = 1 ]; then
+  for f in BatchVerifier BatchProofFixture BatchFixture ExodusFixture PoseidonCode PubKeyFixture; do
+    cp "$P/src/generated/$f.sol" "$ROOT/contracts/src/generated/$f.sol"
+  done
+  echo "fixtures copied to $ROOT/contracts/src/generated"
+fi
+echo "PASS"

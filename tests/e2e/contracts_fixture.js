@@ -1,0 +1,295 @@
+// Fixtures for the rollup contract tests (contracts/test/ZkammGroth16.t.sol, ZkammExodus.t.sol),
+// computed independently of the contract with circomlibjs (Poseidon, Baby Jubjub, the Poseidon
+// EVM bytecode) and node's sha256. Used by tests/e2e/contracts.sh.
+//   node contracts_fixture.js state <out dir> <generated dir>
+//        writes <out>/input.json (the batch-1 public input as circuit input) and, in
+//        <generated>, PoseidonCode.sol, ExodusFixture.sol, BatchFixture.sol, PubKeyFixture.sol
+//   node contracts_fixture.js rerandomise <proof.json> <out.json>
+//        A' = s*A, B' = B/s, C' = C: another valid proof of the same statement
+//   node contracts_fixture.js proof <calldata.txt> <calldata_rerandomised.txt> <out.sol>
+//        writes BatchProofFixture.sol from two `zkamm calldata` outputs
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const crypto = require("crypto");
+const NM = path.join(__dirname, "..", "..", "node_modules");
+const circomlibjs = require(path.join(NM, "circomlibjs"));
+const ffjavascript = require(path.join(NM, "ffjavascript"));
+
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const T0 = 1700000000n; // RollupTestBase.T0
+const CAROL = "0000000000000000000000000000000000c0ffee"; // ZkammGroth16Test.CAROL
+const N = 4;
+
+const hex = (n, bytes) => BigInt(n).toString(16).padStart(bytes * 2, "0");
+const u256 = (x) => `uint256(${BigInt(x)})`;
+
+async function state(outDir, genDir) {
+  const poseidon = await circomlibjs.buildPoseidon();
+  const babyJub = await circomlibjs.buildBabyjub();
+  const eddsa = await circomlibjs.buildEddsa();
+  const F = poseidon.F;
+  const H = (xs) => F.toObject(poseidon(xs.map((x) => BigInt(x))));
+
+  // Quaternary sparse tree (docs/STATE.md): empty[l+1] = H(empty[l] x 4), position (i >> 2l) & 3.
+  function tree(leaves, depth) {
+    const empty = [0n];
+    for (let l = 0; l < depth; l++) empty.push(H([empty[l], empty[l], empty[l], empty[l]]));
+    const levels = [new Map(leaves)];
+    for (let l = 0; l < depth; l++) {
+      const next = new Map();
+      for (const i of levels[l].keys()) {
+        const p = i >> 2n;
+        if (next.has(p)) continue;
+        const kids = [0n, 1n, 2n, 3n].map((k) => levels[l].get(4n * p + k) ?? empty[l]);
+        next.set(p, H(kids));
+      }
+      levels.push(next);
+    }
+    const root = levels[depth].get(0n) ?? empty[depth];
+    const pathOf = (index) => {
+      const out = [];
+      for (let l = 0; l < depth; l++) {
+        const i = BigInt(index) >> (2n * BigInt(l));
+        const p = i >> 2n;
+        for (let k = 0n; k < 4n; k++) if (4n * p + k !== i) out.push(levels[l].get(4n * p + k) ?? empty[l]);
+      }
+      return out;
+    };
+    return { root, pathOf };
+  }
+
+  // Genesis: account 0 = H(0, 1, 0, empty balance root), no pools.
+  const emptyBalances = tree([], 5);
+  const account0 = H([0n, 1n, 0n, emptyBalances.root]);
+  const poolRoot = tree([], 5).root;
+  const genesis = H([tree([[0n, account0]], 12).root, poolRoot]);
+
+  // After batch 1 (create account 1, deposit 5 ETH and 1000 of token 1, withdraw 300 to CAROL).
+  const prv = Buffer.from("zkamm contracts test key 0000001".slice(0, 32));
+  const pub = eddsa.prv2pub(prv);
+  const px = F.toObject(pub[0]);
+  const py = F.toObject(pub[1]);
+  const packed = Buffer.from(babyJub.packPoint(pub)).toString("hex");
+  const nonce = 0n;
+  const ETH = 5n * 10n ** 18n;
+  const TOK = 700n;
+  const balances = tree([[0n, ETH], [1n, TOK]], 5);
+  const account1 = H([px, py, nonce, balances.root]);
+  const accounts = tree([[0n, account0], [1n, account1]], 12);
+  const stateRoot = H([accounts.root, poolRoot]);
+
+  // After batch 2 (account 1 creates pool 0 = (ETH, token 1) and adds 1 ETH + 400: LP supply
+  // sqrt(1e18 * 400) = 2e10, of which MINIMUM_LIQUIDITY = 1000 locked in account 0; nonce 2).
+  const POOL_R0 = 10n ** 18n;
+  const POOL_R1 = 400n;
+  const SUPPLY = 20000000000n;
+  const LP = SUPPLY - 1000n;
+  const nonce2 = 2n;
+  const balances2 = tree([[0n, ETH - POOL_R0], [1n, TOK - POOL_R1], [512n, LP]], 5);
+  const account0b = H([0n, 1n, 0n, tree([[512n, 1000n]], 5).root]);
+  const account1b = H([px, py, nonce2, balances2.root]);
+  const accounts2 = tree([[0n, account0b], [1n, account1b]], 12);
+  const poolLeaf = [0n + 1024n * 1n, POOL_R0, POOL_R1, SUPPLY];
+  const pools2 = tree([[0n, H(poolLeaf)]], 5);
+  const state2Root = H([accounts2.root, pools2.root]);
+
+  const slot = (h) => h.padEnd(112, "0");
+  const pubdata1 =
+    slot("0a" + hex(1, 3) + packed) +
+    slot("01" + hex(1, 3) + hex(0, 2) + hex(ETH, 16)) +
+    slot("01" + hex(1, 3) + hex(1, 2) + hex(1000, 16)) +
+    slot("09" + hex(1, 3) + hex(1, 2) + hex(300, 16) + CAROL);
+  const hdr = (num, ts, oldRoot, newRoot, first, count) =>
+    hex(num, 8) + hex(ts, 8) + hex(oldRoot, 32) + hex(newRoot, 32) + hex(first, 8) + hex(count, 4) + hex(N, 4);
+  const header1 = hdr(1, T0, genesis, stateRoot, 0, 3);
+  const header1Changed = hdr(1, T0 + 1n, genesis, stateRoot, 0, 3); // another timestamp
+  const pubdata2 = "00".repeat(56 * N);
+  const root2 = (stateRoot + 1n) % R;
+  const header2 = hdr(2, T0 + 10n, stateRoot, root2, 3, 0);
+  const input = (h, p) => BigInt("0x" + crypto.createHash("sha256").update(Buffer.from(h + p, "hex")).digest("hex")) & ((1n << 253n) - 1n);
+  const input1 = input(header1, pubdata1);
+  // Baby Jubjub keys and their circomlibjs packPoint (PubKeyFixture.sol): the key above, k * Base8
+  // for k = 1.. until both signs of x occur three times, the full-group Generator (not in the
+  // prime-order subgroup; the L2 unpacks it too) and the negation of the first key.
+  const toKey = (P) => ({ x: F.toObject(P[0]), y: F.toObject(P[1]), packed: Buffer.from(babyJub.packPoint(P)).toString("hex") });
+  const keys = [toKey(pub)];
+  const half = (R - 1n) / 2n;
+  const signs = [0, 0];
+  for (let k = 1n; signs[0] < 3 || signs[1] < 3; k++) {
+    const key = toKey(babyJub.mulPointEscalar(babyJub.Base8, k));
+    const s = key.x > half ? 1 : 0;
+    if (signs[s] >= 3) continue;
+    signs[s]++;
+    keys.push(key);
+  }
+  keys.push(toKey(babyJub.Generator));
+  keys.push(toKey([F.neg(pub[0]), pub[1]]));
+  for (const k of keys) {
+    if (!babyJub.inCurve([F.e(k.x), F.e(k.y)])) throw new Error("key not on the curve");
+    const u = babyJub.unpackPoint(Buffer.from(k.packed, "hex"));
+    if (F.toObject(u[0]) !== k.x || F.toObject(u[1]) !== k.y) throw new Error("packPoint round trip");
+  }
+  fs.writeFileSync(path.join(outDir, "input.json"), JSON.stringify({ x: input1.toString(), w: "1" }));
+  // For the anvil run of contracts.sh (cast arguments).
+  fs.writeFileSync(path.join(outDir, "batch.json"), JSON.stringify({
+    genesis: genesis.toString(), stateRoot: stateRoot.toString(), pubkey: "0x" + packed,
+    pubkeyX: px.toString(), pubkeyY: py.toString(),
+    pubkey2X: keys[1].x.toString(), pubkey2Y: keys[1].y.toString(), pubkey2: "0x" + keys[1].packed,
+    header1: "0x" + header1, pubdata1: "0x" + pubdata1, carol: "0x" + CAROL,
+    poseidon2: circomlibjs.poseidonContract.createCode(2), poseidon4: circomlibjs.poseidonContract.createCode(4),
+  }));
+
+  const arr = (xs) => `[${xs.map(u256).join(", ")}]`;
+  const dynArr = (name, xs) => `    function ${name}() internal pure returns (uint256[] memory p) {
+        uint256[${xs.length}] memory s = ${arr(xs)};
+        p = new uint256[](${xs.length});
+        for (uint256 i = 0; i < ${xs.length}; i++) p[i] = s[i];
+    }
+`;
+  const head = `// SPDX-License-Identifier: MIT
+// Generated by tests/e2e/contracts_fixture.js (circomlibjs ${require(path.join(NM, "circomlibjs", "package.json")).version}). Do not edit.
+pragma solidity ^0.8.20;
+`;
+  fs.writeFileSync(path.join(genDir, "ExodusFixture.sol"), `${head}
+/// The state after batch 1 of BatchFixture, as circomlibjs computes it (docs/STATE.md): account 1
+/// holds 5 ETH (token 0) and 700 of token 1, nonce 0; account 0 is the genesis one; no pools.
+library ExodusFixture {
+    uint256 internal constant GENESIS_ROOT = ${genesis};
+    uint256 internal constant STATE_ROOT = ${stateRoot};
+    uint256 internal constant POOL_ROOT = ${poolRoot};
+    uint256 internal constant PUBKEY_X = ${px};
+    uint256 internal constant PUBKEY_Y = ${py};
+    uint256 internal constant NONCE = ${nonce};
+    bytes32 internal constant PUBKEY_PACKED = hex"${packed}";
+    uint128 internal constant BALANCE_ETH = ${ETH};
+    uint128 internal constant BALANCE_TOKEN1 = ${TOK};
+
+${dynArr("balancePathEth", balances.pathOf(0n))}
+${dynArr("balancePathToken1", balances.pathOf(1n))}
+${dynArr("accountPath", accounts.pathOf(1n))}
+    // After batch 2: pool 0 = (ETH, token 1) with reserves 1e18 and 400, LP supply 2e10; account 1
+    // holds 4 ETH, 300 of token 1 and 2e10 - 1000 LP (token 512), nonce 2.
+    uint256 internal constant STATE2_ROOT = ${state2Root};
+    uint256 internal constant NONCE2 = ${nonce2};
+    uint128 internal constant BALANCE2_ETH = ${ETH - POOL_R0};
+    uint128 internal constant BALANCE2_TOKEN1 = ${TOK - POOL_R1};
+    uint128 internal constant BALANCE2_LP = ${LP};
+    uint256 internal constant POOL2_ROOT = ${pools2.root};
+
+    function poolLeaf() internal pure returns (uint256[4] memory) {
+        return ${arr(poolLeaf)};
+    }
+
+${dynArr("balance2PathEth", balances2.pathOf(0n))}
+${dynArr("balance2PathToken1", balances2.pathOf(1n))}
+${dynArr("balance2PathLp", balances2.pathOf(512n))}
+${dynArr("account2Path", accounts2.pathOf(1n))}
+${dynArr("poolPath", pools2.pathOf(0n))}}
+`);
+  fs.writeFileSync(path.join(genDir, "BatchFixture.sol"), `${head}
+/// Batch 1 (create account 1, deposit 5 ETH and 1000 of token 1 to it, withdraw 300 of token 1 to
+/// CAROL) from genesis to ExodusFixture.STATE_ROOT; the same header with another timestamp; and
+/// batch 2 (all noop). INPUT1 = sha256(header1 || pubdata1) & (2^253 - 1), computed by node.
+library BatchFixture {
+    uint256 internal constant INPUT1 = ${input1};
+
+    function header1() internal pure returns (bytes memory) {
+        return hex"${header1}";
+    }
+
+    function header1Changed() internal pure returns (bytes memory) {
+        return hex"${header1Changed}";
+    }
+
+    function pubdata1() internal pure returns (bytes memory) {
+        return hex"${pubdata1}";
+    }
+
+    function header2() internal pure returns (bytes memory) {
+        return hex"${header2}";
+    }
+
+    function pubdata2() internal pure returns (bytes memory) {
+        return hex"${pubdata2}";
+    }
+}
+`);
+  const list = (f) => keys.map(f).join(", ");
+  fs.writeFileSync(path.join(genDir, "PubKeyFixture.sol"), `${head}
+/// Baby Jubjub public keys (x, y) and circomlibjs babyjub.packPoint of each (the bytes32 whose
+/// first byte is packPoint's byte 0): ExodusFixture's key, k * Base8 for small k (both signs of
+/// x), the full-group Generator and the negation (r - x, y) of the first key.
+library PubKeyFixture {
+    uint256 internal constant COUNT = ${keys.length};
+
+    function key(uint256 i) internal pure returns (uint256 x, uint256 y, bytes32 packed) {
+        uint256[${keys.length}] memory xs = [${list((k) => u256(k.x))}];
+        uint256[${keys.length}] memory ys = [${list((k) => u256(k.y))}];
+        bytes32[${keys.length}] memory ps = [${list((k) => `bytes32(hex"${k.packed}")`)}];
+        return (xs[i], ys[i], ps[i]);
+    }
+}
+`);
+  const code = (n) => circomlibjs.poseidonContract.createCode(n).replace(/^0x/, "");
+  fs.writeFileSync(path.join(genDir, "PoseidonCode.sol"), `${head}
+/// Creation code of circomlib's Poseidon contracts (circomlibjs poseidon_gencontract createCode).
+library PoseidonCode {
+    function inputs2() internal pure returns (bytes memory) {
+        return hex"${code(2)}";
+    }
+
+    function inputs4() internal pure returns (bytes memory) {
+        return hex"${code(4)}";
+    }
+}
+`);
+  // Self-check of the oracle against the value in /work/shared/design/TOOLING-NOTES.md.
+  if (H([1n, 2n]) !== 7853200120776062878684798364095072458815029376092732009249414926327459813530n) throw new Error("poseidon");
+}
+
+async function rerandomise(inFile, outFile) {
+  const { unstringifyBigInts, stringifyBigInts } = ffjavascript.utils;
+  const curve = await ffjavascript.buildBn128(true);
+  const proof = unstringifyBigInts(JSON.parse(fs.readFileSync(inFile, "utf8")));
+  const s = (BigInt("0x" + crypto.randomBytes(32).toString("hex")) % (R - 2n)) + 2n;
+  const sInv = curve.Fr.toObject(curve.Fr.inv(curve.Fr.e(s)));
+  const A = curve.G1.timesScalar(curve.G1.fromObject(proof.pi_a), s);
+  const B = curve.G2.timesScalar(curve.G2.fromObject(proof.pi_b), sInv);
+  proof.pi_a = curve.G1.toObject(curve.G1.toAffine(A));
+  proof.pi_b = curve.G2.toObject(curve.G2.toAffine(B));
+  fs.writeFileSync(outFile, JSON.stringify(stringifyBigInts(proof), null, 1));
+  await curve.terminate();
+}
+
+function proofFixture(calldata, calldataR, outFile) {
+  const read = (f) => JSON.parse("[" + fs.readFileSync(f, "utf8").trim() + "]");
+  const fn = (name, [a, b, c, pub]) => `    function ${name}()
+        internal
+        pure
+        returns (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c, uint256[1] memory pub)
+    {
+        a = [${u256(a[0])}, ${u256(a[1])}];
+        b = [[${u256(b[0][0])}, ${u256(b[0][1])}], [${u256(b[1][0])}, ${u256(b[1][1])}]];
+        c = [${u256(c[0])}, ${u256(c[1])}];
+        pub = [${u256(pub[0])}];
+    }
+`;
+  fs.writeFileSync(outFile, `// SPDX-License-Identifier: MIT
+// Generated by tests/e2e/contracts_fixture.js from \`zkamm calldata\`. Do not edit.
+pragma solidity ^0.8.20;
+
+/// A zkamm Groth16 proof for BatchFixture.INPUT1 and a re-randomised copy of it (A*s, B/s, C).
+library BatchProofFixture {
+${fn("proof", read(calldata))}
+${fn("proofRerandomised", read(calldataR))}}
+`);
+}
+
+const [mode, ...args] = process.argv.slice(2);
+const run = { state: () => state(args[0], args[1]), rerandomise: () => rerandomise(args[0], args[1]), proof: async () => proofFixture(args[0], args[1], args[2]) }[mode];
+if (!run) {
+  console.error("usage: contracts_fixture.js state|rerandomise|proof ...");
+  process.exit(2);
+}
+run().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
