@@ -1,0 +1,78 @@
+#include "batch/batch_circuit.hpp"
+
+#include "batch/slot_circuit.hpp"
+#include "circuit/bits.hpp"
+#include "circuit/poseidon_gadget.hpp"
+#include "circuit/sha256.hpp"
+
+namespace zkamm::batch {
+namespace {
+
+using circuit::Bit;
+using snark::ConstraintSystem;
+using snark::Variable;
+
+/// Message-order (most significant first) bits of an nbits-wide big-endian field given its
+/// little-endian bits; bits above bits.size() are constant zeros.
+void append_be(std::vector<Bit>& out, const std::vector<Variable>& le_bits, size_t nbits) {
+  for (size_t i = nbits; i-- > 0;) {
+    out.push_back(i < le_bits.size() ? Bit::of(le_bits[i]) : Bit::constant_bit(false));
+  }
+}
+
+void append_const_be(std::vector<Bit>& out, uint64_t v, size_t nbits) {
+  for (size_t i = nbits; i-- > 0;) out.push_back(Bit::constant_bit(((v >> i) & 1) != 0));
+}
+
+}  // namespace
+
+BatchHandles synthesize(ConstraintSystem& cs, const BatchParams& params, const BatchWitness& w) {
+  using circuit::to_bits;
+  BatchHandles h;
+  const Variable ts = cs.alloc(Fr::from_u64(w.timestamp));
+  const auto ts_bits = to_bits(cs, ts, 64);
+  const Variable bn = cs.alloc(Fr::from_u64(w.batch_number));
+  const auto bn_bits = to_bits(cs, bn, 64);
+  const Variable pf = cs.alloc(Fr::from_u64(w.priority_first));
+  const auto pf_bits = to_bits(cs, pf, 64);
+  const Variable ar0 = cs.alloc(w.account_root_old);
+  const Variable pr0 = cs.alloc(w.pool_root_old);
+  const Lc old_root = circuit::poseidon_gadget(cs, {ar0, pr0});
+
+  Lc acc = ar0, pool = pr0, prio;
+  std::vector<Bit> pubdata;
+  for (uint32_t i = 0; i < params.num_slots; ++i) {
+    h.slot_wire_begin.push_back(cs.num_variables());
+    SlotResult r = synthesize_slot(cs, params, w.slots[i], acc, pool, ts);
+    acc = r.account_root;
+    pool = r.pool_root;
+    prio += r.priority;
+    pubdata.insert(pubdata.end(), r.pubdata_bits.begin(), r.pubdata_bits.end());
+  }
+  h.first_slot_wire = h.slot_wire_begin.empty() ? cs.num_variables() : h.slot_wire_begin[0];
+  const Lc new_root = circuit::poseidon_gadget(cs, {acc, pool});
+  const auto old_bits = circuit::to_bits_strict(cs, old_root);
+  const auto new_bits = circuit::to_bits_strict(cs, new_root);
+  const auto pc_bits = to_bits(cs, prio, 32);
+
+  std::vector<Bit> msg;
+  msg.reserve(kHeaderBytes * 8 + pubdata.size());
+  append_be(msg, bn_bits, 64);
+  append_be(msg, ts_bits, 64);
+  append_be(msg, old_bits, 256);
+  append_be(msg, new_bits, 256);
+  append_be(msg, pf_bits, 64);
+  append_be(msg, pc_bits, 32);
+  append_const_be(msg, params.num_slots, 32);
+  msg.insert(msg.end(), pubdata.begin(), pubdata.end());
+  const std::vector<Bit> digest = circuit::sha256(cs, msg);
+
+  // input = digest read big-endian with the top 3 bits cleared.
+  Lc input;
+  for (size_t i = 3; i < 256; ++i) input += digest[i].lc() * circuit::pow2(static_cast<unsigned>(255 - i));
+  h.public_input = cs.alloc_public(cs.eval(input));
+  cs.enforce_equal(h.public_input, input);
+  return h;
+}
+
+}  // namespace zkamm::batch

@@ -1,0 +1,513 @@
+#include "batch/slot_circuit.hpp"
+
+#include <array>
+
+#include "circuit/comparators.hpp"
+#include "circuit/eddsa_gadget.hpp"
+#include "circuit/merkle_gadget.hpp"
+#include "circuit/poseidon_gadget.hpp"
+#include "circuit/sha256.hpp"
+#include "state/merkle_tree.hpp"
+#include "state/uint.hpp"
+
+namespace zkamm::batch {
+namespace {
+
+using circuit::Bit;
+using snark::ConstraintSystem;
+using snark::Variable;
+using tx::TxType;
+
+Fr fr(uint64_t v) noexcept { return Fr::from_u64(v); }
+Fr fr(const U256& v) noexcept { return Fr::from_u256_reduced(v); }
+Lc one() { return Lc::constant(1); }
+
+const Fr& empty_balance_root() {
+  static const Fr root = state::SparseMerkleTree(state::kTreeArity, state::kBalanceTreeDepth).root();
+  return root;
+}
+
+/// Big-endian bytes of a field given by its little-endian bits (missing high bits are zero).
+std::vector<Lc> be_bytes(const std::vector<Variable>& bits, size_t nbytes) {
+  std::vector<Lc> out(nbytes);
+  for (size_t k = 0; k < nbytes; ++k) {
+    const size_t low = 8 * (nbytes - 1 - k);
+    for (size_t j = 0; j < 8; ++j) {
+      if (low + j < bits.size()) out[k].add_term(bits[low + j], circuit::pow2(static_cast<unsigned>(j)));
+    }
+  }
+  return out;
+}
+
+/// f * lc as a new wire (1 constraint).
+Lc gate(ConstraintSystem& cs, const Lc& f, const Lc& lc) { return cs.mul(f, lc); }
+
+/// Adds bytes at offset of the slot's public data.
+void place(std::vector<Lc>& pd, size_t offset, const std::vector<Lc>& bytes) {
+  for (size_t i = 0; i < bytes.size(); ++i) pd[offset + i] += bytes[i];
+}
+void place_gated(ConstraintSystem& cs, std::vector<Lc>& pd, size_t offset, const Lc& f, const std::vector<Lc>& bytes) {
+  for (size_t i = 0; i < bytes.size(); ++i) pd[offset + i] += gate(cs, f, bytes[i]);
+}
+
+/// [x == 0] with the helper pinned in both cases (out * inv = 0), so no wire is left free.
+Variable strict_is_zero(ConstraintSystem& cs, const Lc& x) {
+  const Fr xv = cs.eval(x);
+  const Variable inv = cs.alloc(xv.is_zero() ? Fr::zero() : xv.inverse());
+  const Variable out = cs.alloc(xv.is_zero() ? Fr::one() : Fr::zero());
+  cs.enforce(x, inv, Lc::constant(1) - Lc(out));
+  cs.enforce(x, out, Lc{});
+  cs.enforce(out, inv, Lc{});
+  return out;
+}
+
+std::vector<Lc> as_lcs(const std::vector<Fr>& path, ConstraintSystem& cs, size_t n) {
+  std::vector<Lc> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) out.emplace_back(cs.alloc(i < path.size() ? path[i] : Fr::zero()));
+  return out;
+}
+
+constexpr std::array<TxType, 11> kSupported = {
+    TxType::Noop,       TxType::Deposit,      TxType::FullExit,        TxType::Transfer,
+    TxType::SwapExactIn, TxType::SwapExactOut, TxType::CreatePool,     TxType::AddLiquidity,
+    TxType::RemoveLiquidity, TxType::Withdraw, TxType::CreateAccount};
+
+/// Enforces y >= x when g = 1 (nothing when g = 0): g * (y - x) < 2^n. Precondition: g boolean;
+/// x, y < 2^n when g = 1.
+void assert_ge_if(ConstraintSystem& cs, const Lc& g, const Lc& y, const Lc& x, size_t n) {
+  circuit::range_check(cs, cs.mul(g, y - x), n);
+}
+
+/// Enforces a != 0 when g = 1 and pins the helper to 0 when g = 0 (2 constraints).
+void assert_nonzero_if(ConstraintSystem& cs, const Lc& g, const Lc& a) {
+  const Fr av = cs.eval(a);
+  const Variable inv = cs.alloc(!cs.eval(g).is_zero() && !av.is_zero() ? av.inverse() : Fr::zero());
+  cs.enforce(a, inv, g);
+  cs.enforce(Lc::constant(1) - g, inv, Lc{});
+}
+
+/// q = floor(num / den) as num = q * den + rem, rem < den, q < 2^qbits, rem < 2^dbits.
+/// Precondition (no wrap-around): the caller bounds num, den < 2^dbits and qbits + dbits < 253.
+Variable divide(ConstraintSystem& cs, const Lc& num, const Lc& den, size_t qbits, size_t dbits) {
+  U256 q_val{}, rem_val{};
+  const U256 n = cs.eval(num).to_canonical(), d = cs.eval(den).to_canonical();
+  if (!ff::is_zero(d)) {
+    q_val = state::div(n, d);
+    U256 qd{};
+    if (!state::checked_mul(qd, q_val, d) || ff::sub_with_borrow(rem_val, n, qd) != 0 ||
+        ff::bit_length(q_val) > qbits) {
+      q_val = U256{};
+      rem_val = U256{};
+    }
+  }
+  const Variable q = cs.alloc(fr(q_val));
+  circuit::range_check(cs, q, qbits);
+  const Variable rem = cs.alloc(fr(rem_val));
+  circuit::range_check(cs, rem, dbits);
+  cs.enforce(q, den, num - Lc(rem));
+  circuit::assert_less_than(cs, rem, den, dbits);
+  return q;
+}
+
+}  // namespace
+
+bool circuit_supports(TxType t) noexcept {
+  for (TxType s : kSupported) {
+    if (s == t) return true;
+  }
+  return false;
+}
+
+SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, const SlotWitness& w,
+                           const Lc& account_root, const Lc& pool_root, const Lc& timestamp) {
+  using circuit::range_check;
+  using circuit::to_bits;
+  const circuit::MerkleShape acc_shape{4, state::kAccountTreeDepth};
+  const circuit::MerkleShape bal_shape{4, state::kBalanceTreeDepth};
+  const circuit::MerkleShape pool_shape{4, state::kPoolTreeDepth};
+
+  // ---- type flags: one-hot over the types; a type byte >= 11 cannot be expressed ----
+  std::array<Lc, tx::kTxTypeCount> f{};
+  Lc flag_sum, type_lc;
+  for (TxType t : kSupported) {
+    const auto i = static_cast<size_t>(t);
+    f[i] = Lc(circuit::alloc_bit(cs, w.type == t));
+    flag_sum += f[i];
+    type_lc += f[i] * fr(i);
+  }
+  cs.enforce_equal(flag_sum, one());
+  const auto F = [&](TxType t) -> const Lc& { return f[static_cast<size_t>(t)]; };
+  const Lc& fin = F(TxType::SwapExactIn);
+  const Lc& fout = F(TxType::SwapExactOut);
+  const Lc& add = F(TxType::AddLiquidity);
+  const Lc& rmv = F(TxType::RemoveLiquidity);
+  const Lc& cpool = F(TxType::CreatePool);
+  const Lc swap = fin + fout;
+  const Lc liq = add + rmv;
+  const Lc pool_exists_op = swap + liq;           // ops on an existing pool
+  const Lc pool_op = pool_exists_op + cpool;       // ops that write the pool leaf
+  const Lc pair_op = pool_op;                      // ops that name two tokens
+  const Lc l2 = F(TxType::Transfer) + pool_op + F(TxType::Withdraw);
+  const Lc prio = F(TxType::Deposit) + F(TxType::FullExit) + F(TxType::CreateAccount);
+
+  // ---- account A's fields ----
+  const Variable aidx = cs.alloc(fr(w.account_a));
+  const auto aidx_bits = to_bits(cs, aidx, 24);
+  cs.enforce(F(TxType::Noop), aidx, {});
+  const Variable a_exists = circuit::alloc_bit(cs, w.a_exists);
+  cs.enforce(F(TxType::CreateAccount), a_exists, {});
+  cs.enforce(one() - F(TxType::CreateAccount) - F(TxType::FullExit), one() - a_exists, {});
+  const Variable pkx = cs.alloc(w.a_pk_x);
+  const Variable pky = cs.alloc(w.a_pk_y);
+  const Variable nonce = cs.alloc(fr(w.a_nonce));
+  range_check(cs, nonce, 32);
+  const Variable broot0 = cs.alloc(w.a_balance_root);
+  // A new (or absent) account has nonce 0 and no balances.
+  cs.enforce(one() - a_exists, Lc(broot0) - Lc::constant(empty_balance_root()), {});
+  cs.enforce(one() - a_exists, nonce, {});
+
+  // ---- tokens and amounts (each forced to 0 outside the types that use it) ----
+  const Variable tok_x = cs.alloc(fr(w.token_x));
+  const auto tx_bits = to_bits(cs, tok_x, 10);
+  const Variable tok_y = cs.alloc(fr(w.token_y));
+  const auto ty_bits = to_bits(cs, tok_y, 10);
+  cs.enforce(one() - pair_op, tok_y, {});
+  const Variable pid = cs.alloc(fr(w.pool_id));
+  const auto pid_bits = to_bits(cs, pid, 10);
+  const Lc tok_z = Lc(pid) + Lc::constant(state::kFirstLpToken);  // the pool's LP token
+
+  const Variable amt1 = cs.alloc(fr(w.amt1));
+  const auto amt1_bits = to_bits(cs, amt1, 128);
+  const Variable amt2 = cs.alloc(fr(w.amt2));
+  const auto amt2_bits = to_bits(cs, amt2, 128);
+  const Variable amt3 = cs.alloc(fr(w.amt3));
+  const auto amt3_bits = to_bits(cs, amt3, 128);
+  const Variable lim = cs.alloc(fr(w.limit));
+  range_check(cs, lim, 128);
+  const Variable queued = cs.alloc(fr(w.queued));
+  range_check(cs, queued, 128);
+  const Variable des_a = cs.alloc(fr(w.desired_a));
+  range_check(cs, des_a, 128);
+  const Variable des_b = cs.alloc(fr(w.desired_b));
+  range_check(cs, des_b, 128);
+  const Variable min_a = cs.alloc(fr(w.min_a));
+  range_check(cs, min_a, 128);
+  const Variable min_b = cs.alloc(fr(w.min_b));
+  range_check(cs, min_b, 128);
+  cs.enforce(F(TxType::Noop) + F(TxType::CreateAccount) + cpool, amt1, {});
+  cs.enforce(one() - swap - liq, amt2, {});
+  cs.enforce(one() - liq, amt3, {});
+  cs.enforce(one() - swap, lim, {});
+  cs.enforce(one() - F(TxType::Deposit), queued, {});
+  cs.enforce(one() - add, des_a, {});
+  cs.enforce(one() - add, des_b, {});
+  cs.enforce(one() - liq, min_a, {});
+  cs.enforce(one() - liq, min_b, {});
+  const Variable deadline = cs.alloc(fr(w.deadline));
+  range_check(cs, deadline, 64);
+  cs.enforce(one() - pool_exists_op, deadline, {});
+  const Variable l1 = cs.alloc(fr(w.l1_address));
+  const auto l1_bits = to_bits(cs, l1, 160);
+  cs.enforce(one() - F(TxType::Withdraw), l1, {});
+
+  // ---- A, balance X: debit (transfer, swap, add, withdraw, full exit) or credit (deposit, remove)
+  const Lc sx = F(TxType::Deposit) + rmv - F(TxType::Transfer) - swap - add - F(TxType::Withdraw) - F(TxType::FullExit);
+  const Variable bx0 = cs.alloc(fr(w.bal_x));
+  const Variable bx1 = cs.alloc(cs.value(bx0) + cs.eval(sx) * cs.value(amt1));
+  cs.enforce(sx, amt1, Lc(bx1) - Lc(bx0));
+  range_check(cs, bx1, 128);  // no underflow, no balance >= 2^128
+  // LP tokens never leave the L2.
+  cs.enforce(F(TxType::Withdraw), tx_bits[9], {});
+  // Full exit: the whole balance, except for account 0 and LP tokens (amount 0).
+  const Variable za = strict_is_zero(cs, aidx);
+  const Variable fe_l1 = cs.mul(F(TxType::FullExit), one() - Lc(tx_bits[9]));
+  const Variable fe_take = cs.mul(fe_l1, one() - Lc(za));
+  cs.enforce(fe_take, bx1, {});
+  cs.enforce(F(TxType::FullExit) - Lc(fe_take), amt1, {});
+  // Deposit: the queued amount, or 0 when it would overflow the balance.
+  const auto sum_bits = to_bits(cs, Lc(bx0) + Lc(queued), 129);
+  const Variable ovf = sum_bits[128];
+  const Variable ovf_q = cs.mul(ovf, queued);
+  cs.enforce(F(TxType::Deposit), Lc(amt1) - Lc(queued) + Lc(ovf_q), {});
+
+  // ---- A, balance Y: swaps and remove credit amt2, add debits it; balance Z (LP): add credits
+  // amt3, remove debits it ----
+  const Variable by0 = cs.alloc(fr(w.bal_y));
+  const Lc sy = swap + rmv - add;
+  const Variable by1 = cs.alloc(cs.value(by0) + cs.eval(sy) * cs.value(amt2));
+  cs.enforce(sy, amt2, Lc(by1) - Lc(by0));
+  range_check(cs, by1, 128);
+  const Variable bz0 = cs.alloc(fr(w.bal_z));
+  const Lc sz = add - rmv;
+  const Variable bz1 = cs.alloc(cs.value(bz0) + cs.eval(sz) * cs.value(amt3));
+  cs.enforce(sz, amt3, Lc(bz1) - Lc(bz0));
+  range_check(cs, bz1, 128);
+
+  const Lc broot1 = circuit::merkle_update_leaf(cs, broot0, bx0, bx1, tok_x, as_lcs(w.path_x, cs, 15), bal_shape);
+  const Lc broot2 = circuit::merkle_update_leaf(cs, broot1, by0, by1, tok_y, as_lcs(w.path_y, cs, 15), bal_shape);
+  const Lc broot3 = circuit::merkle_update_leaf(cs, broot2, bz0, bz1, tok_z, as_lcs(w.path_z, cs, 15), bal_shape);
+
+  // ---- A's leaf: nonce + 1 for L2 transactions; created from the empty leaf ----
+  const Lc h_old = circuit::poseidon_gadget(cs, {pkx, pky, nonce, broot0});
+  const Lc h_new = circuit::poseidon_gadget(cs, {pkx, pky, Lc(nonce) + l2, broot3});
+  const Variable la_old = cs.mul(a_exists, h_old);
+  const Variable la_new = cs.mul(Lc(a_exists) + F(TxType::CreateAccount), h_new);
+  const Lc acc_root1 =
+      circuit::merkle_update_leaf(cs, account_root, la_old, la_new, aidx, as_lcs(w.a_account_path, cs, 36), acc_shape);
+
+  // ---- pool fields (needed by B's credit on a first mint) ----
+  const Variable zfo = circuit::alloc_bit(cs, w.zero_for_one);
+  cs.enforce(one() - pool_op, zfo, {});
+  const Variable r0 = cs.alloc(fr(w.reserve0));
+  const Variable r1 = cs.alloc(fr(w.reserve1));
+  range_check(cs, r0, state::kReserveBits);
+  range_check(cs, r1, state::kReserveBits);
+  const Variable supply = cs.alloc(fr(w.supply));
+  range_check(cs, supply, 128);
+  const Variable first = strict_is_zero(cs, supply);
+  const Variable fm = cs.mul(add, first);      // first mint
+  const Lc nf = add - Lc(fm);                   // later mint
+  const Lc locked = Lc(fm) * fr(state::kMinimumLiquidity);
+
+  // ---- account B: the transfer's recipient (token X), or account 0 receiving the locked
+  // MINIMUM_LIQUIDITY of a first mint (token Z) ----
+  const Variable bidx = cs.alloc(fr(w.account_b));
+  const auto bidx_bits = to_bits(cs, bidx, 24);
+  cs.enforce(add, bidx, {});
+  const Variable pkbx = cs.alloc(w.b_pk_x);
+  const Variable pkby = cs.alloc(w.b_pk_y);
+  const Variable nonceb = cs.alloc(fr(w.b_nonce));
+  const Variable brootb0 = cs.alloc(w.b_balance_root);
+  const Variable bb0 = cs.alloc(fr(w.bal_b));
+  const Variable tokb_d = cs.mul(add, tok_z - Lc(tok_x));
+  const Lc tok_b = Lc(tok_x) + Lc(tokb_d);
+  const Variable credit_b = cs.mul(F(TxType::Transfer), amt1);
+  const Lc bb1 = Lc(bb0) + Lc(credit_b) + locked;
+  range_check(cs, bb1, 128);
+  const Lc brootb1 = circuit::merkle_update_leaf(cs, brootb0, bb0, bb1, tok_b, as_lcs(w.path_b, cs, 15), bal_shape);
+  const Lc hb_old = circuit::poseidon_gadget(cs, {pkbx, pkby, nonceb, brootb0});
+  const Lc hb_new = circuit::poseidon_gadget(cs, {pkbx, pkby, nonceb, brootb1});
+  const Lc acc_root2 =
+      circuit::merkle_update_leaf(cs, acc_root1, hb_old, hb_new, bidx, as_lcs(w.b_account_path, cs, 36), acc_shape);
+
+  // ---- pool: reserves seen from X's side ----
+  const Variable tk0_d = cs.mul(zfo, Lc(tok_x) - Lc(tok_y));
+  const Lc token0 = Lc(tok_y) + Lc(tk0_d);
+  const Lc token1 = Lc(tok_x) + Lc(tok_y) - token0;
+  const Variable rin_d = cs.mul(zfo, Lc(r0) - Lc(r1));
+  const Lc rin = Lc(r1) + Lc(rin_d);
+  const Lc rout = Lc(r0) + Lc(r1) - rin;
+  const Variable gx = cs.mul(swap + add - rmv, amt1);
+  const Variable gy = cs.mul(add - swap - rmv, amt2);
+  const Lc rin1 = rin + Lc(gx);
+  const Lc rout1 = rout + Lc(gy);
+  range_check(cs, rin1, state::kReserveBits);         // pair: OVERFLOW; remove: no underflow
+  range_check(cs, rout1 - swap, state::kReserveBits);  // swap: amount_out < reserve_out
+  const Variable gs = cs.mul(sz, amt3);
+  const Lc supply1 = Lc(supply) + Lc(gs) + locked;
+  range_check(cs, supply1, 128);
+  const Variable r0n_d = cs.mul(zfo, rin1 - rout1);
+  const Lc r0n = rout1 + Lc(r0n_d);
+  const Lc r1n = rin1 + rout1 - r0n;
+  const Lc pair = token0 + token1 * fr(1u << 10);
+  const Lc hp_old = circuit::poseidon_gadget(cs, {pair, r0, r1, supply});
+  const Lc hp_new = circuit::poseidon_gadget(cs, {pair, r0n, r1n, supply1});
+  const bool writes_pool = w.type == TxType::SwapExactIn || w.type == TxType::SwapExactOut ||
+                           w.type == TxType::AddLiquidity || w.type == TxType::RemoveLiquidity ||
+                           w.type == TxType::CreatePool;
+  const Variable lp_old = cs.alloc(w.pool_leaf_old);
+  const Variable lp_new = cs.alloc(writes_pool ? cs.eval(hp_new) : w.pool_leaf_old);
+  cs.enforce(pool_exists_op, Lc(lp_old) - hp_old, {});
+  cs.enforce(cpool, lp_old, {});  // a new pool takes an empty leaf
+  cs.enforce(pool_op, Lc(lp_new) - hp_new, {});
+  cs.enforce(one() - pool_op, Lc(lp_new) - Lc(lp_old), {});
+  const Lc pool_root1 =
+      circuit::merkle_update_leaf(cs, pool_root, lp_old, lp_new, pid, as_lcs(w.pool_path, cs, 15), pool_shape);
+  // create_pool: an empty pool of two distinct ordinary tokens, token0 < token1.
+  cs.enforce(cpool, r0, {});
+  cs.enforce(cpool, r1, {});
+  cs.enforce(cpool, supply, {});
+  cs.enforce(cpool, tx_bits[9], {});
+  cs.enforce(cpool, ty_bits[9], {});
+  const Lc ordered = circuit::less_than(cs, token0, token1, 10);
+  cs.enforce(cpool, one() - ordered, {});
+
+  // ---- swaps: Uniswap V2 getAmountOut / getAmountIn as num = q * den + rem, rem < den ----
+  // exact in:  amount_out = floor(amount_in*997*r_out / (r_in*1000 + amount_in*997))
+  // exact out: amount_in  = floor(r_in*amount_out*1000 / ((r_out - amount_out)*997)) + 1
+  // Bounds (all < r): num < 2^128 * 2^112 * 2^10; den < 2^139; q < 2^112 (exact in, q = amount_out
+  // < r_out) or < 2^128 with den < 2^122 (exact out). Other types: num = 0, den = 1.
+  const Variable m1_d = cs.mul(fin, Lc(amt1) - rin);
+  const Lc m1 = rin + Lc(m1_d);
+  const Variable m2_in = cs.mul(fin, rout);
+  const Variable m2_out = cs.mul(fout, amt2);
+  const Variable prod = cs.mul(m1, Lc(m2_in) + Lc(m2_out));
+  const Variable prod_in = cs.mul(fin, prod);
+  const Lc num = Lc(prod) * fr(1000) - Lc(prod_in) * fr(3);
+  const Variable den_in = cs.mul(fin, rin * fr(1000) + Lc(amt1) * fr(997));
+  const Variable den_out = cs.mul(fout, rout - Lc(amt2));
+  const Lc den = Lc(den_in) + Lc(den_out) * fr(997) + (one() - swap);
+  const Variable q = divide(cs, num, den, 128, 141);
+  cs.enforce(fin, Lc(q) - Lc(amt2), {});
+  cs.enforce(fout, Lc(q) + one() - Lc(amt1), {});
+  // Router: amount_out >= amount_out_min (exact in), amount_in <= amount_in_max (exact out).
+  const Variable fo_amt1 = cs.mul(fout, amt1);
+  const Variable fo_lim = cs.mul(fout, lim);
+  const Variable fi_amt2 = cs.mul(fin, amt2);
+  circuit::assert_less_or_equal(cs, Lc(lim) - Lc(fo_lim) + Lc(fo_amt1), Lc(fi_amt2) + Lc(fo_lim), 128);
+  // INSUFFICIENT_INPUT/OUTPUT_AMOUNT (swaps), INSUFFICIENT_LIQUIDITY_BURNED (remove),
+  // INSUFFICIENT_LIQUIDITY_MINTED (add).
+  assert_nonzero_if(cs, swap + rmv, amt1);
+  assert_nonzero_if(cs, swap + rmv, amt2);
+  assert_nonzero_if(cs, add, amt3);
+  // pair.swap's K check with the fee-adjusted balances (implied by the formulas above; kept as the
+  // contract's own invariant): (r_in'*1000 - 3*in) * (r_out'*1000) >= r_in*r_out*1000^2.
+  const Variable sin = cs.mul(swap, amt1);
+  const Variable k_new = cs.mul(rin1 * fr(1000) - Lc(sin) * fr(3), rout1 * fr(1000));
+  const Variable k_old = cs.mul(rin, rout);
+  assert_ge_if(cs, swap, k_new, Lc(k_old) * fr(1000000), 245);
+
+  // ---- add liquidity: Router02._addLiquidity and pair.mint (caller order X = A, Y = B) ----
+  // First mint: (amt1, amt2) = desired, liquidity = isqrt(amt1*amt2) - 1000, 1000 to account 0.
+  const Variable fm_a = cs.mul(fm, amt1);
+  const Variable p_ab = cs.mul(fm_a, amt2);  // < 2^224: both < 2^112 (reserves after the mint)
+  U256 s_val{};
+  if (!cs.value(fm).is_zero()) s_val = state::isqrt(cs.value(p_ab).to_canonical());
+  const Variable sq = cs.alloc(fr(s_val));
+  range_check(cs, sq, 112);
+  const Variable sq2 = cs.mul(sq, sq);
+  range_check(cs, Lc(p_ab) - Lc(sq2), 113);                        // s^2 <= p
+  range_check(cs, Lc(sq2) + Lc(sq) * fr(2) - Lc(p_ab), 113);       // p < (s+1)^2
+  cs.enforce(fm, Lc(amt3) - Lc(sq) + Lc::constant(state::kMinimumLiquidity), {});
+  // Later mint: b_opt = floor(des_a*r_b/r_a); branch 1 when b_opt <= des_b (i.e. des_a*r_b <
+  // (des_b+1)*r_a): (des_a, b_opt) with b_opt >= min_b; else (a_opt, des_b) with
+  // a_opt = floor(des_b*r_a/r_b) >= min_a.
+  const Variable nf_da = cs.mul(nf, des_a);
+  const Variable lhs = cs.mul(nf_da, rout);                        // < 2^240
+  const Variable rhs = cs.mul(Lc(des_b) + one(), rin);             // < 2^241
+  const Lc le1 = circuit::less_than(cs, lhs, rhs, 242);
+  const Variable g1 = cs.mul(nf, le1);
+  const Lc g0 = nf - Lc(g1);
+  const Variable g1_da = cs.mul(g1, des_a);
+  const Variable b_opt = divide(cs, Lc(cs.mul(g1_da, rout)), rin + one() - Lc(g1), 128, 113);
+  const Variable g0_db = cs.mul(g0, des_b);
+  const Variable a_opt = divide(cs, Lc(cs.mul(g0_db, rin)), rout + one() - g0, 128, 113);
+  cs.enforce(Lc(fm) + Lc(g1), Lc(amt1) - Lc(des_a), {});
+  cs.enforce(Lc(fm) + g0, Lc(amt2) - Lc(des_b), {});
+  cs.enforce(g1, Lc(amt2) - Lc(b_opt), {});
+  cs.enforce(g0, Lc(amt1) - Lc(a_opt), {});
+  // pair.mint: liquidity = min(amt1*S/r_x, amt2*S/r_y).
+  const Variable nf_a1 = cs.mul(nf, amt1);
+  const Variable l_x = divide(cs, Lc(cs.mul(nf_a1, supply)), rin + one() - nf, 128, 113);
+  const Variable nf_a2 = cs.mul(nf, amt2);
+  const Variable l_y = divide(cs, Lc(cs.mul(nf_a2, supply)), rout + one() - nf, 128, 113);
+  const Lc x_le_y = circuit::less_or_equal(cs, l_x, l_y, 128);
+  const Variable lmin_d = cs.mul(x_le_y, Lc(l_x) - Lc(l_y));
+  cs.enforce(nf, Lc(amt3) - Lc(l_y) - Lc(lmin_d), {});
+  // ---- remove liquidity: pair.burn pro rata, amt1 = amt3*r_x/S, amt2 = amt3*r_y/S ----
+  const Variable rm_l = cs.mul(rmv, amt3);
+  const Lc s_den = Lc(supply) + one() - rmv;
+  const Variable burn_x = divide(cs, Lc(cs.mul(rm_l, rin)), s_den, 112, 129);
+  const Variable burn_y = divide(cs, Lc(cs.mul(rm_l, rout)), s_den, 112, 129);
+  cs.enforce(rmv, Lc(amt1) - Lc(burn_x), {});
+  cs.enforce(rmv, Lc(amt2) - Lc(burn_y), {});
+  // Router mins: amount_a >= min_a (branch 0, remove), amount_b >= min_b (branch 1, remove).
+  assert_ge_if(cs, g0 + rmv, amt1, min_a, 128);
+  assert_ge_if(cs, Lc(g1) + rmv, amt2, min_b, 128);
+
+  // Deadline: the tx is rejected when the batch timestamp is greater.
+  const Lc late = circuit::less_than(cs, deadline, timestamp, 64);
+  cs.enforce(pool_exists_op, late, {});
+
+  // ---- signature over M = Poseidon(e0..e5) (docs/TRANSACTIONS.md 3) ----
+  const Variable to_e0 = cs.mul(F(TxType::Transfer), bidx);
+  const Lc e0 = type_lc + Lc(aidx) * circuit::pow2(8) + Lc(nonce) * circuit::pow2(32) + Lc(tok_x) * circuit::pow2(64) +
+                Lc(tok_y) * circuit::pow2(80) + Lc(deadline) * circuit::pow2(96) + Lc(to_e0) * circuit::pow2(160) +
+                Lc::constant(fr(tx::kMessageTag) * circuit::pow2(184));
+  Fr rollup = Fr::zero();
+  for (uint8_t b : params.domain.rollup) rollup = rollup * fr(256) + fr(b);
+  const Lc e1 = Lc::constant(fr(params.domain.chain_id) + rollup * circuit::pow2(64));
+  // e2: amount (transfer, withdraw), amount_in / amount_out (swaps), desired_a, liquidity.
+  const Variable e2_out = cs.mul(fout, Lc(amt2) - Lc(amt1));
+  const Variable e2_liq = cs.mul(liq, amt1);
+  const Variable e2_rm = cs.mul(rmv, amt3);
+  const Lc e2 = Lc(amt1) + Lc(e2_out) - Lc(e2_liq) + Lc(des_a) + Lc(e2_rm);
+  const Variable rm_mina = cs.mul(rmv, min_a);
+  const Variable rm_minb = cs.mul(rmv, min_b);
+  const Lc e3 = Lc(lim) + Lc(l1) + Lc(des_b) + Lc(rm_mina);
+  const Lc e4 = Lc(min_a) - Lc(rm_mina) + Lc(rm_minb);
+  const Lc e5 = Lc(min_b) - Lc(rm_minb);
+  const Lc msg = circuit::poseidon_gadget(cs, {e0, e1, e2, e3, e4, e5});
+  const Variable r8x = cs.alloc(w.r8_x);
+  const Variable r8y = cs.alloc(w.r8_y);
+  const Variable s = cs.alloc(fr(w.s));
+  // Unsigned slots verify against Base8 instead of A: account 0's key (the identity) would leave
+  // the gadget's x != 0 helper of 8*A free. A itself is always checked on the curve (a created
+  // key must be usable).
+  circuit::assert_on_curve(cs, circuit::PointExpr{pkx, pky});
+  const ec::BabyJubAffine base8 = ec::BabyJubAffine::base8();
+  const Variable sx_d = cs.mul(l2, Lc(pkx) - Lc::constant(base8.x));
+  const Variable sy_d = cs.mul(l2, Lc(pky) - Lc::constant(base8.y));
+  const circuit::PointExpr sig_key{Lc::constant(base8.x) + Lc(sx_d), Lc::constant(base8.y) + Lc(sy_d)};
+  circuit::eddsa_poseidon_verify(cs, sig_key, msg, circuit::EddsaSignatureExpr{circuit::PointExpr{r8x, r8y}, s}, l2);
+
+  // ---- create_account: the packed key (circomlibjs packPoint: y little-endian, sign of x in
+  // the top bit, sign = x > (r-1)/2) ----
+  const auto y_bits = circuit::to_bits_strict(cs, pky);
+  U256 half{};
+  (void)ff::sub_with_borrow(half, Fr::kModulus, U256{1, 0, 0, 0});
+  half = ff::shift_right(half, 1);
+  const bool x_high = ff::less_than(half, w.a_pk_x.to_canonical());
+  const Variable sgn = circuit::alloc_bit(cs, x_high);
+  U256 half_plus_1{};
+  (void)ff::add_with_carry(half_plus_1, half, U256{1, 0, 0, 0});
+  const auto z_bits = to_bits(cs, Lc(pkx) - Lc(sgn) * fr(half_plus_1), 253);
+  circuit::assert_bits_le_constant(cs, z_bits, half);
+  std::vector<Lc> packed(32);
+  for (size_t i = 0; i < 32; ++i) {
+    for (size_t j = 0; j < 8; ++j) {
+      const size_t b = 8 * i + j;
+      if (b < y_bits.size()) packed[i].add_term(y_bits[b], circuit::pow2(static_cast<unsigned>(j)));
+    }
+  }
+  packed[31].add_term(sgn, circuit::pow2(7));
+
+  // ---- public data (docs/TRANSACTIONS.md 4), zero-padded to 56 bytes ----
+  std::vector<Lc> pd(kSlotPubdataBytes);
+  pd[0] = type_lc;
+  place(pd, 1, be_bytes(aidx_bits, 3));
+  const auto tok_bytes = be_bytes(tx_bits, 2);
+  const auto amt1_bytes = be_bytes(amt1_bits, 16);
+  const auto amt2_bytes = be_bytes(amt2_bits, 16);
+  const auto amt3_bytes = be_bytes(amt3_bits, 16);
+  const Lc dfw = F(TxType::Deposit) + F(TxType::FullExit) + F(TxType::Withdraw);
+  place_gated(cs, pd, 4, dfw + pair_op, tok_bytes);
+  place_gated(cs, pd, 6, dfw, amt1_bytes);
+  place(pd, 6, be_bytes(ty_bits, 2));  // zero outside swaps, pools, liquidity
+  place_gated(cs, pd, 8, swap + add, amt1_bytes);
+  place_gated(cs, pd, 24, swap + add, amt2_bytes);
+  place_gated(cs, pd, 40, add, amt3_bytes);
+  place_gated(cs, pd, 8, rmv, amt3_bytes);
+  place_gated(cs, pd, 24, rmv, amt1_bytes);
+  place_gated(cs, pd, 40, rmv, amt2_bytes);
+  std::vector<Lc> lp_bytes(2);
+  lp_bytes[0] = Lc::constant(state::kFirstLpToken >> 8);
+  lp_bytes[1] = Lc{};
+  for (size_t j = 0; j < 10; ++j) lp_bytes[j < 8 ? 1 : 0].add_term(pid_bits[j], circuit::pow2(static_cast<unsigned>(j % 8)));
+  place_gated(cs, pd, 8, cpool, lp_bytes);
+  place(pd, 22, be_bytes(l1_bits, 20));  // zero outside withdraw
+  place_gated(cs, pd, 4, F(TxType::Transfer), be_bytes(bidx_bits, 3));
+  place_gated(cs, pd, 7, F(TxType::Transfer), tok_bytes);
+  place_gated(cs, pd, 9, F(TxType::Transfer), amt1_bytes);
+  place_gated(cs, pd, 4, F(TxType::CreateAccount), packed);
+
+  SlotResult out;
+  out.account_root = acc_root2;
+  out.pool_root = pool_root1;
+  out.pubdata_bits = circuit::bytes_to_bits(cs, pd);
+  out.priority = prio;
+  return out;
+}
+
+}  // namespace zkamm::batch

@@ -1,0 +1,456 @@
+// The batch circuit against the node's state transition (tx::execute on state::State, roots
+// from state::StateTrees rebuilt from scratch) and the public data bytes of tx::public_data
+// hashed with OpenSSL's SHA-256: an honest batch satisfies the R1CS with exactly that public
+// input and new root; every rule broken in a witness makes it unsatisfied. Self-generated
+// transactions (seeded, ZKAMM_SEED replays).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <iostream>
+
+#include "batch_fixture.hpp"
+#include "circuit/mutation_check.hpp"
+#include "hash/sha256.hpp"
+
+namespace zkamm::batch::testing {
+namespace {
+
+tx::Tx swap_in(uint32_t account, uint16_t tin, uint16_t tout, const U256& in, const U256& min, uint32_t nonce = 0) {
+  tx::SwapExactIn t;
+  t.account = account;
+  t.token_in = tin;
+  t.token_out = tout;
+  t.amount_in = amount(in);
+  t.amount_out_min = amount(min);
+  t.deadline = kTimestamp + 100;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+tx::Tx swap_out(uint32_t account, uint16_t tin, uint16_t tout, const U256& out, const U256& max, uint32_t nonce = 0) {
+  tx::SwapExactOut t;
+  t.account = account;
+  t.token_in = tin;
+  t.token_out = tout;
+  t.amount_out = amount(out);
+  t.amount_in_max = amount(max);
+  t.deadline = kTimestamp + 100;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+tx::Tx transfer(uint32_t from, uint32_t to, uint16_t token, const U256& amt, uint32_t nonce = 0) {
+  tx::Transfer t;
+  t.from = from;
+  t.to = to;
+  t.token = token;
+  t.amount = amount(amt);
+  t.nonce = nonce;
+  return signed_tx(t, from);
+}
+tx::Tx withdraw(uint32_t account, uint16_t token, const U256& amt, uint32_t nonce = 0) {
+  tx::Withdraw t;
+  t.account = account;
+  t.token = token;
+  t.amount = amount(amt);
+  t.l1_address[0] = 0xab;
+  t.l1_address[19] = 0xcd;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+tx::Tx create_pool(uint32_t account, uint16_t ta, uint16_t tb, uint32_t nonce = 0) {
+  tx::CreatePool t;
+  t.account = account;
+  t.token_a = ta;
+  t.token_b = tb;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+tx::Tx add_liq(uint32_t account, uint16_t ta, uint16_t tb, const U256& da, const U256& db, const U256& ma,
+               const U256& mb, uint32_t nonce = 0) {
+  tx::AddLiquidity t;
+  t.account = account;
+  t.token_a = ta;
+  t.token_b = tb;
+  t.amount_a_desired = amount(da);
+  t.amount_b_desired = amount(db);
+  t.amount_a_min = amount(ma);
+  t.amount_b_min = amount(mb);
+  t.deadline = kTimestamp + 100;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+tx::Tx remove_liq(uint32_t account, uint16_t ta, uint16_t tb, const U256& liq, const U256& ma, const U256& mb,
+                  uint32_t nonce = 0) {
+  tx::RemoveLiquidity t;
+  t.account = account;
+  t.token_a = ta;
+  t.token_b = tb;
+  t.liquidity = amount(liq);
+  t.amount_a_min = amount(ma);
+  t.amount_b_min = amount(mb);
+  t.deadline = kTimestamp + 100;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+tx::Tx deposit(uint32_t account, uint16_t token, const U256& amt) {
+  return tx::Deposit{5, account, token, amount(amt)};
+}
+tx::Tx full_exit(uint32_t account, uint16_t token) { return tx::FullExit{6, account, token}; }
+tx::Tx create_account(uint32_t account) {
+  const state::PublicKey k = pub_for(account);
+  return tx::CreateAccount{4, account, ec::pack_point(ec::BabyJubAffine{k.x, k.y})};
+}
+
+void expect_honest(const Built& b) {
+  const Checked c = check(b.w);
+  EXPECT_TRUE(c.satisfied);
+  EXPECT_EQ(c.public_input, b.w.public_input);
+}
+
+// ---- honest batches ------------------------------------------------------------------------
+
+TEST(BatchCircuit, EachTypeSatisfiesWithTheNodesRootAndPublicInput) {
+  const std::vector<std::vector<tx::Tx>> batches = {
+      {},
+      {transfer(1, 2, 0, e18(5)), swap_in(2, 1, 2, e18(3), u(1))},
+      {swap_out(1, 2, 1, e18(1), e18(100)), withdraw(2, 3, e18(2))},
+      {deposit(3, 2, e18(9)), full_exit(2, 1)},
+      {create_account(5), deposit(4, 3, u(20))},  // the deposit overflows: executed as 0
+      {transfer(3, 3, 1, e18(1)), full_exit(9, 1)},  // to itself; exit of an unknown account
+      {swap_in(1, 0, 1, e18(1), u(0)), full_exit(1, 512)},  // full exit of an LP token: 0
+      {create_pool(2, 3, 1), add_liq(2, 3, 1, e18(10), e18(40), u(0), u(0), 1)},  // first mint
+      {add_liq(2, 2, 1, e18(10), e18(3), u(0), u(0)), add_liq(3, 1, 2, e18(10), e18(30), u(0), u(0))},
+      {remove_liq(1, 2, 1, e18(100), u(1), u(1)), create_pool(3, 0, 2)},
+  };
+  for (const auto& txs : batches) {
+    const Built b = build(txs);
+    state::State s = b.s0;
+    for (const tx::Tx& t : txs) {
+      ASSERT_TRUE(tx::execute(s, t, kDomain, tx::ExecOptions{kTimestamp, true}).ok());
+    }
+    EXPECT_EQ(b.w.new_root, state::StateTrees::build(s).root());
+    EXPECT_EQ(b.w.header.size(), kHeaderBytes);
+    EXPECT_EQ(b.w.pubdata.size(), kParams.num_slots * kSlotPubdataBytes);
+    expect_honest(b);
+  }
+}
+
+TEST(BatchCircuit, SeededRandomStreams) {
+  auto rng = zkamm::testing::seeded_rng("BatchCircuit.SeededRandomStreams");
+  state::State s0 = genesis();
+  state::State s = s0;
+  state::StateTrees trees = state::StateTrees::build(s);
+  state::State shadow = s;  // the node's view, advanced with verified transactions
+  const auto rnd = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(rng); };
+  std::array<int, tx::kTxTypeCount> seen{};
+  for (int batch = 0; batch < 8; ++batch) {
+    std::vector<tx::Tx> txs;
+    int attempts = 0;
+    while (txs.size() < kParams.num_slots && attempts++ < 200) {
+      const uint32_t n = static_cast<uint32_t>(shadow.num_accounts());
+      const uint32_t a = static_cast<uint32_t>(rnd(1, n - 1));
+      const uint32_t nonce = static_cast<uint32_t>(shadow.account(a)->nonce);
+      const uint16_t tok = static_cast<uint16_t>(rnd(0, 3));
+      const U256 small = u(rnd(1, 1'000'000'000'000'000'000ULL));
+      tx::Tx t;
+      switch (rnd(0, 8)) {
+        case 0: t = transfer(a, static_cast<uint32_t>(rnd(0, n - 1)), tok, small, nonce); break;
+        case 1: {
+          const bool p12 = rnd(0, 1) == 0;
+          const uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
+          t = rnd(0, 1) ? swap_in(a, x, y, small, u(rnd(0, 1)), nonce) : swap_in(a, y, x, small, u(0), nonce);
+          break;
+        }
+        case 2: {
+          const bool p12 = rnd(0, 1) == 0;
+          const uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
+          t = rnd(0, 1) ? swap_out(a, x, y, small, e18(1'000'000), nonce) : swap_out(a, y, x, small, e18(1'000'000), nonce);
+          break;
+        }
+        case 3: t = withdraw(a, tok, small, nonce); break;
+        case 4: t = deposit(static_cast<uint32_t>(rnd(1, n - 1)), tok, small); break;
+        case 5: t = full_exit(static_cast<uint32_t>(rnd(0, n + 1)), static_cast<uint16_t>(rnd(0, 1) ? tok : 512)); break;
+        case 6: t = create_account(n); break;
+        case 7: {
+          const U256 big = e18(rnd(1, 50));
+          switch (rnd(0, 2)) {
+            case 0: t = add_liq(a, rnd(0, 1) ? 1 : 2, 3 - (rnd(0, 1) ? 1 : 2), big, e18(rnd(1, 120)), u(0), u(rnd(0, 1)), nonce); break;
+            case 1: {
+              const bool p12 = rnd(0, 1) == 0;
+              uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
+              if (rnd(0, 1) != 0) std::swap(x, y);
+              // account 1 holds the genesis LP tokens
+              t = remove_liq(1, x, y, u(rnd(1, 1'000'000'000'000'000'000ULL)), u(0), u(0),
+                             static_cast<uint32_t>(shadow.account(1)->nonce));
+              break;
+            }
+            default: t = create_pool(a, static_cast<uint16_t>(rnd(0, 3)), static_cast<uint16_t>(rnd(0, 3)), nonce); break;
+          }
+          break;
+        }
+        default: t = tx::Noop{}; break;
+      }
+      if (tx::type_of(t) == tx::TxType::Noop) {
+        ++seen[0];
+        txs.push_back(t);
+        continue;
+      }
+      state::State trial = shadow;
+      if (tx::execute(trial, t, kDomain, tx::ExecOptions{kTimestamp, true}).ok()) {
+        shadow = std::move(trial);
+        ++seen[t.index()];
+        txs.push_back(t);
+      }
+    }
+    BatchInput in;
+    in.txs = txs;
+    in.timestamp = kTimestamp;
+    in.batch_number = static_cast<uint64_t>(batch) + 1;
+    WitnessResult r = build_witness(s, trees, kParams, in);
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_TRUE(s == shadow);
+    EXPECT_EQ(trees.root(), state::StateTrees::build(s).root());
+    EXPECT_EQ(r.witness.new_root, trees.root());
+    const Checked c = check(r.witness);
+    EXPECT_TRUE(c.satisfied) << "batch " << batch;
+    EXPECT_EQ(c.public_input, r.witness.public_input);
+  }
+  std::cout << "[ types ]";
+  for (size_t i = 0; i < seen.size(); ++i) std::cout << " " << tx::type_name(static_cast<tx::TxType>(i)) << "=" << seen[i];
+  std::cout << "\n";
+}
+
+TEST(BatchCircuit, RejectedTransactionsGiveNoWitness) {
+  state::State s = genesis();
+  state::StateTrees trees = state::StateTrees::build(s);
+  BatchInput in;
+  in.txs = {transfer(1, 2, 0, e18(5), 3)};  // wrong nonce
+  in.timestamp = kTimestamp;
+  EXPECT_FALSE(build_witness(s, trees, kParams, in).ok());
+  in.txs = {tx::Noop{}, tx::Noop{}, tx::Noop{}};  // more than the slots
+  EXPECT_FALSE(build_witness(s, trees, kParams, in).ok());
+}
+
+// ---- soundness: one broken rule per test ---------------------------------------------------
+
+TEST(BatchSoundness, AmountOutAboveFormula) {
+  Built b = build({swap_in(1, 1, 2, e18(3), u(1))});
+  expect_honest(b);
+  b.w.slots[0].amt2 = state::U256{b.w.slots[0].amt2[0] + 1, b.w.slots[0].amt2[1], 0, 0};
+  rerecord(b.w, b.s0);
+  EXPECT_FALSE(check(b.w).satisfied);
+}
+
+TEST(BatchSoundness, KDecreasingExactOutPaysLess) {
+  Built b = build({swap_out(1, 2, 1, e18(1), e18(100))});
+  expect_honest(b);
+  b.w.slots[0].amt1 = state::U256{b.w.slots[0].amt1[0] - 1, b.w.slots[0].amt1[1], 0, 0};
+  rerecord(b.w, b.s0);
+  EXPECT_FALSE(check(b.w).satisfied);
+}
+
+TEST(BatchSoundness, MinOutAndMaxInViolated) {
+  {
+    Built b = build({swap_in(1, 1, 2, e18(3), u(1))});
+    auto t = std::get<tx::SwapExactIn>(swap_in(1, 1, 2, e18(3), u(1)));
+    const U256 min = U256{b.w.slots[0].amt2[0] + 1, b.w.slots[0].amt2[1], 0, 0};
+    t.amount_out_min = amount(min);
+    b.w.slots[0].limit = min;
+    resign(b.w.slots[0], t, 1);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+  {
+    Built b = build({swap_out(1, 2, 1, e18(1), e18(100))});
+    auto t = std::get<tx::SwapExactOut>(swap_out(1, 2, 1, e18(1), e18(100)));
+    const U256 max = U256{b.w.slots[0].amt1[0] - 1, b.w.slots[0].amt1[1], 0, 0};
+    t.amount_in_max = amount(max);
+    b.w.slots[0].limit = max;
+    resign(b.w.slots[0], t, 1);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+}
+
+TEST(BatchSoundness, BalanceOverflowAndUnderflow) {
+  {  // account 4 holds 2^128 - 10 of token 3: a transfer of 20 would overflow it
+    Built b = build({transfer(1, 4, 3, u(5))});
+    expect_honest(b);
+    auto t = std::get<tx::Transfer>(transfer(1, 4, 3, u(20)));
+    b.w.slots[0].amt1 = u(20);
+    resign(b.w.slots[0], t, 1);
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+  {  // withdraw more than the balance
+    Built b = build({withdraw(2, 1, e18(1))});
+    expect_honest(b);
+    auto t = std::get<tx::Withdraw>(withdraw(2, 1, e18(1)));
+    const U256 more = e18(1'000'001);
+    t.amount = amount(more);
+    b.w.slots[0].amt1 = more;
+    resign(b.w.slots[0], t, 2);
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+}
+
+TEST(BatchSoundness, DepositOverflowRule) {
+  {  // an overflowing deposit credited anyway
+    Built b = build({deposit(4, 3, u(20))});
+    expect_honest(b);
+    EXPECT_TRUE(ff::is_zero(b.w.slots[0].amt1));
+    b.w.slots[0].amt1 = u(20);
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+  {  // a fitting deposit zeroed
+    Built b = build({deposit(1, 3, u(20))});
+    b.w.slots[0].amt1 = u(0);
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+}
+
+TEST(BatchSoundness, FullExitMustTakeWholeBalance) {
+  Built b = build({full_exit(2, 1)});
+  expect_honest(b);
+  b.w.slots[0].amt1 = U256{b.w.slots[0].amt1[0] - 1, b.w.slots[0].amt1[1], 0, 0};
+  rerecord(b.w, b.s0);
+  EXPECT_FALSE(check(b.w).satisfied);
+}
+
+TEST(BatchSoundness, ReplayedNonce) {
+  Built b = build({transfer(1, 2, 0, e18(5))});
+  auto t = std::get<tx::Transfer>(transfer(1, 2, 0, e18(5)));
+  t.nonce = 1;  // signed for another nonce than the account's (0)
+  resign(b.w.slots[0], t, 1);
+  EXPECT_FALSE(check(b.w).satisfied);
+}
+
+TEST(BatchSoundness, ExpiredDeadline) {
+  Built b = build({swap_in(1, 1, 2, e18(3), u(1))});
+  b.w.timestamp = kTimestamp + 101;
+  EXPECT_FALSE(check(b.w).satisfied);
+  b.w.timestamp = kTimestamp + 100;  // deadline == timestamp is still valid
+  EXPECT_TRUE(check(b.w).satisfied);
+}
+
+TEST(BatchSoundness, BadSignatureAndSNotReduced) {
+  Built b = build({transfer(1, 2, 0, e18(5))});
+  const U256 s = b.w.slots[0].s;
+  U256 s1{};
+  (void)ff::add_with_carry(s1, s, u(1));
+  b.w.slots[0].s = s1;
+  EXPECT_FALSE(check(b.w).satisfied);
+  U256 sl{};  // S + l: the same point S * Base8, rejected only by S < l
+  (void)ff::add_with_carry(sl, s, ec::BabyJubScalarSpec::kModulus);
+  b.w.slots[0].s = sl;
+  EXPECT_FALSE(check(b.w).satisfied);
+  b.w.slots[0].s = s;
+  EXPECT_TRUE(check(b.w).satisfied);
+}
+
+TEST(BatchSoundness, WrongMerkleSibling) {
+  Built b = build({swap_in(1, 1, 2, e18(3), u(1))});
+  b.w.slots[0].path_x[0] += Fr::one();
+  EXPECT_FALSE(check(b.w).satisfied);
+  Built c = build({swap_in(1, 1, 2, e18(3), u(1))});
+  c.w.slots[0].pool_path[4] += Fr::one();
+  EXPECT_FALSE(check(c.w).satisfied);
+}
+
+TEST(BatchSoundness, LpTokenWithdraw) {
+  Built b = build({withdraw(1, 1, e18(1))});
+  expect_honest(b);
+  auto t = std::get<tx::Withdraw>(withdraw(1, 1, e18(1)));
+  t.token = 512;  // account 1 holds LP tokens of pool 0
+  b.w.slots[0].token_x = 512;
+  resign(b.w.slots[0], t, 1);
+  rerecord(b.w, b.s0);
+  EXPECT_FALSE(check(b.w).satisfied);
+}
+
+TEST(BatchSoundness, WrongPubdataByte) {
+  const Built b = build({swap_in(1, 1, 2, e18(3), u(1)), withdraw(2, 3, e18(2))});
+  for (size_t byte : {size_t{0}, size_t{5}, size_t{60}, b.w.pubdata.size() - 1}) {
+    std::vector<uint8_t> all = b.w.header;
+    all.insert(all.end(), b.w.pubdata.begin(), b.w.pubdata.end());
+    all[kHeaderBytes + byte] ^= 1;
+    hash::Digest32 d = hash::sha256(all);
+    d[0] &= 0x1f;
+    const Fr pi = *Fr::from_bytes_be(d.data());
+    EXPECT_FALSE(check(b.w, &pi).satisfied) << "byte " << byte;
+  }
+}
+
+TEST(BatchSoundness, LiquidityMaths) {
+  {  // later mint: one LP token too many
+    Built b = build({add_liq(2, 2, 1, e18(10), e18(3), u(0), u(0))});
+    expect_honest(b);
+    b.w.slots[0].amt3 = U256{b.w.slots[0].amt3[0] + 1, b.w.slots[0].amt3[1], 0, 0};
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+  {  // later mint: the router's optimal amount b taken as less
+    Built b = build({add_liq(2, 1, 2, e18(10), e18(30), u(0), u(0))});
+    expect_honest(b);
+    b.w.slots[0].amt2 = U256{b.w.slots[0].amt2[0] - 1, b.w.slots[0].amt2[1], 0, 0};
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+  {  // first mint: sqrt rounded up
+    Built b = build({create_pool(2, 3, 1), add_liq(2, 3, 1, e18(10), e18(40), u(0), u(0), 1)});
+    expect_honest(b);
+    b.w.slots[1].amt3 = U256{b.w.slots[1].amt3[0] + 1, b.w.slots[1].amt3[1], 0, 0};
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+  {  // burn: one wei of token a too many
+    Built b = build({remove_liq(1, 2, 1, e18(100), u(1), u(1))});
+    expect_honest(b);
+    b.w.slots[0].amt1 = U256{b.w.slots[0].amt1[0] + 1, b.w.slots[0].amt1[1], 0, 0};
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+  {  // burn below the signed minimum
+    Built b = build({remove_liq(1, 2, 1, e18(100), u(1), u(1))});
+    auto t = std::get<tx::RemoveLiquidity>(remove_liq(1, 2, 1, e18(100), u(1), u(1)));
+    const U256 min = U256{b.w.slots[0].amt1[0] + 1, b.w.slots[0].amt1[1], 0, 0};
+    t.amount_a_min = amount(min);
+    b.w.slots[0].min_a = min;
+    resign(b.w.slots[0], t, 1);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+  {  // create_pool over an existing pool's leaf
+    Built b = build({create_pool(3, 0, 2)});
+    expect_honest(b);
+    b.w.slots[0].pool_id = 0;
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+}
+
+// ---- no free wire in a slot of any type ----------------------------------------------------
+
+TEST(BatchCircuit, NoFreeWires) {
+  const std::vector<std::vector<tx::Tx>> batches = {
+      {transfer(1, 2, 0, e18(5)), swap_in(2, 1, 2, e18(3), u(1))},
+      {swap_out(1, 2, 1, e18(1), e18(100)), withdraw(2, 3, e18(2))},
+      {deposit(3, 2, e18(9)), full_exit(2, 1)},
+      {create_account(5), tx::Noop{}},
+      {create_pool(2, 3, 1), add_liq(2, 3, 1, e18(10), e18(40), u(0), u(0), 1)},
+      {add_liq(2, 2, 1, e18(10), e18(3), u(0), u(0)), remove_liq(1, 2, 1, e18(100), u(1), u(1))},
+  };
+  for (const auto& txs : batches) {
+    const Built b = build(txs);
+    snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kFull);
+    const BatchHandles h = synthesize(cs, kParams, b.w);
+    ASSERT_TRUE(cs.is_satisfied());
+    const circuit::FreeWireReport rep = circuit::find_free_wires(cs, static_cast<uint32_t>(h.slot_wire_begin[0]));
+    for (uint32_t fw : rep.free_wires) {
+      ADD_FAILURE() << "free wire " << fw << " (slot 0 starts at " << h.slot_wire_begin[0] << ", slot 1 at "
+                    << h.slot_wire_begin[1] << ")";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zkamm::batch::testing

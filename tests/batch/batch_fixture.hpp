@@ -1,0 +1,150 @@
+#pragma once
+// Shared set-up for the batch circuit tests: a genesis state with keys, tokens, funded accounts
+// and two pools; a random generator of transactions the node accepts; the 2-slot R1CS built once
+// per test binary; helpers to tamper with a witness and re-record the leaves that follow.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "batch/batch_circuit.hpp"
+#include "ec/babyjubjub.hpp"
+#include "ff/test_seed.hpp"
+#include "hash/eddsa.hpp"
+#include "snark/constraint_system.hpp"
+#include "state/commitment.hpp"
+#include "tx/execute.hpp"
+#include "tx/message.hpp"
+
+namespace zkamm::batch::testing {
+
+using state::U256;
+
+inline const tx::Domain kDomain{31337, {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}};
+inline const BatchParams kParams{2, kDomain};
+inline constexpr uint64_t kTimestamp = 1'700'000'000;
+
+inline U256 u(uint64_t v) { return U256{v, 0, 0, 0}; }
+inline U256 e18(uint64_t v) {  // v * 10^18
+  U256 out{};
+  (void)state::checked_mul(out, u(v), u(1'000'000'000'000'000'000ULL));
+  return out;
+}
+inline tx::Amount amount(const U256& v) { return (tx::Amount{v[1]} << 64) | v[0]; }
+
+inline hash::PrivateKey key_for(uint32_t account) {
+  hash::PrivateKey k{};
+  k[0] = static_cast<uint8_t>(account);
+  k[1] = static_cast<uint8_t>(account >> 8);
+  k[2] = 0x5a;
+  return k;
+}
+inline state::PublicKey pub_for(uint32_t account) {
+  const ec::BabyJubAffine p = hash::eddsa_public_key(key_for(account));
+  return state::PublicKey{p.x, p.y};
+}
+
+/// Accounts 1..4 with 10^6 * 10^18 of tokens 0..3 (account 4 holds 2^128 - 10 of token 3, for
+/// overflow tests); pools (1, 2) and (0, 1) funded by account 1.
+inline state::State genesis() {
+  state::State s;
+  for (uint8_t t = 1; t <= 3; ++t) {
+    state::L1Address addr{};
+    addr[19] = t;
+    state::TokenId id = 0;
+    EXPECT_TRUE(s.add_token(addr, id).ok());
+  }
+  for (uint32_t a = 1; a <= 4; ++a) {
+    state::AccountIndex idx = 0;
+    EXPECT_TRUE(s.create_account(pub_for(a), idx).ok());
+    for (state::TokenId t = 0; t <= 3; ++t) {
+      const U256 v = (a == 4 && t == 3) ? U256{~0ULL - 9, ~0ULL, 0, 0} : e18(1'000'000);
+      EXPECT_TRUE(s.deposit(a, t, v).ok());
+    }
+  }
+  state::TokenId lp = 0;
+  EXPECT_TRUE(s.create_pool(1, 2, lp).ok());
+  EXPECT_TRUE(s.create_pool(0, 1, lp).ok());
+  state::AddLiquidityReceipt rc;
+  EXPECT_TRUE(s.add_liquidity(1, 1, 2, e18(1000), e18(2000), u(0), u(0), rc).ok());
+  EXPECT_TRUE(s.add_liquidity(1, 0, 1, e18(500), e18(1500), u(0), u(0), rc).ok());
+  return s;
+}
+
+/// The 2-slot R1CS, synthesized once per test binary.
+inline const snark::R1cs& r1cs2() {
+  static const snark::R1cs r = batch_r1cs(kParams);
+  return r;
+}
+
+struct Checked {
+  bool satisfied = false;
+  Fr public_input = Fr::zero();
+  Fr new_root = Fr::zero();
+};
+
+/// Witness-only synthesis checked against the shared R1CS. `pi_override` replaces the public
+/// input wire's value (a verifier fed different public data).
+inline Checked check(const BatchWitness& w, const Fr* pi_override = nullptr) {
+  snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
+  const BatchHandles h = synthesize(cs, kParams, w);
+  Checked c;
+  if (pi_override != nullptr) cs.set_value(h.public_input, *pi_override);
+  c.public_input = cs.value(h.public_input);
+  const std::vector<Fr> wit = cs.witness();
+  c.satisfied = r1cs2().is_satisfied(wit);
+  return c;
+}
+
+/// Re-records every slot's leaves and paths on trees rebuilt from s0 (after a test changed some
+/// slot's fields), so that only the rule under test breaks.
+inline void rerecord(BatchWitness& w, const state::State& s0) {
+  state::StateTrees trees = state::StateTrees::build(s0);
+  for (SlotWitness& sw : w.slots) record_slot(trees, sw);
+}
+
+/// Signs t with the key of `account` and puts the signature into the slot.
+inline void resign(SlotWitness& sw, tx::Tx t, uint32_t account) {
+  ASSERT_TRUE(tx::sign(t, key_for(account), kDomain));
+  const auto* sig = std::visit(
+      [](const auto& x) -> const tx::PackedSignature* {
+        if constexpr (requires { x.signature; }) return &x.signature;
+        else return nullptr;
+      },
+      t);
+  ASSERT_NE(sig, nullptr);
+  const auto es = hash::unpack_signature(sig->data());
+  ASSERT_TRUE(es.has_value());
+  sw.r8_x = es->r8.x;
+  sw.r8_y = es->r8.y;
+  sw.s = es->s;
+}
+
+template <class T>
+tx::Tx signed_tx(T t, uint32_t account) {
+  tx::Tx out = t;
+  EXPECT_TRUE(tx::sign(out, key_for(account), kDomain));
+  return out;
+}
+
+/// A batch of the given transactions on a fresh genesis; fails the test when it does not build.
+struct Built {
+  state::State s0;
+  BatchWitness w;
+};
+inline Built build(const std::vector<tx::Tx>& txs, uint64_t timestamp = kTimestamp) {
+  Built b;
+  b.s0 = genesis();
+  state::State s = b.s0;
+  state::StateTrees trees = state::StateTrees::build(s);
+  BatchInput in;
+  in.txs = txs;
+  in.timestamp = timestamp;
+  in.batch_number = 7;
+  in.priority_first = 3;
+  WitnessResult r = build_witness(s, trees, kParams, in);
+  EXPECT_TRUE(r.ok()) << r.error;
+  b.w = std::move(r.witness);
+  return b;
+}
+
+}  // namespace zkamm::batch::testing
