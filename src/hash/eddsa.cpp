@@ -1,5 +1,6 @@
 #include "hash/eddsa.hpp"
 
+#include "ec/babyjubjub_fast.hpp"
 #include "hash/blake512.hpp"
 #include "hash/poseidon.hpp"
 
@@ -60,6 +61,22 @@ EddsaSignature eddsa_sign_poseidon(const PrivateKey& prv, const Fr& msg) noexcep
 }
 
 bool eddsa_verify_poseidon(const BabyJubAffine& a, const Fr& msg, const EddsaSignature& sig) noexcept {
+  if (!ff::less_than(sig.s, ec::BabyJubScalarSpec::kModulus)) return false;
+  if (!a.is_on_curve() || !sig.r8.is_on_curve()) return false;
+  if (a.has_small_order() || sig.r8.has_small_order()) return false;
+  const Fr hm = hash_message(sig.r8, a, msg);
+  return ec::babyjub_verify_equation(a, sig.r8, sig.s, hm.to_canonical());
+}
+
+bool eddsa_verify_poseidon(const ec::BabyJubPreparedKey& a, const Fr& msg, const EddsaSignature& sig) noexcept {
+  if (!ff::less_than(sig.s, ec::BabyJubScalarSpec::kModulus)) return false;
+  if (!a.key().is_on_curve() || !sig.r8.is_on_curve()) return false;
+  if (a.has_small_order() || sig.r8.has_small_order()) return false;
+  const Fr hm = hash_message(sig.r8, a.key(), msg);
+  return ec::babyjub_verify_equation(a, sig.r8, sig.s, hm.to_canonical());
+}
+
+bool eddsa_verify_poseidon_reference(const BabyJubAffine& a, const Fr& msg, const EddsaSignature& sig) noexcept {
   if (!ff::less_than(sig.s, ec::BabyJubScalarSpec::kModulus)) return false;
   if (!a.is_on_curve() || !sig.r8.is_on_curve()) return false;
   if (a.has_small_order() || sig.r8.has_small_order()) return false;
