@@ -26,6 +26,9 @@ contract ZkammRollup {
     uint32 public constant MAX_ACCOUNT = (1 << 24) - 1;
     uint256 public constant BALANCE_DEPTH = 5;
     uint256 public constant ACCOUNT_DEPTH = 12;
+    /// l2Holdings of every token stays below this, so no L2 balance can reach 2^128 (the circuit's
+    /// balance range) and every deposit is credited in full (docs/BATCH.md section 4).
+    uint256 public constant TOKEN_CAP = 1 << 128;
 
     uint8 public constant OP_NOOP = 0;
     uint8 public constant OP_DEPOSIT = 1;
@@ -86,6 +89,11 @@ contract ZkammRollup {
 
     // ---- balances and exodus ----
     mapping(address => mapping(uint16 => uint256)) public pendingWithdrawals;
+    /// Per L1 token, the most the L2 can hold: deposits queued minus withdrawals and full exits
+    /// paid by executeBatch and deposits refunded in exodus mode. The L2 supply of a token (the
+    /// sum of its balances and pool reserves; transfers, swaps and liquidity conserve it) never
+    /// exceeds it, so neither does any single balance.
+    mapping(uint16 => uint256) public l2Holdings;
     bool public exodusMode;
     mapping(uint32 => mapping(uint16 => bool)) public exited;
     uint256 private locked = 1;
@@ -226,10 +234,13 @@ contract ZkammRollup {
 
     /// Queues a deposit of `amount` of `token` to a registered account: ETH (token 0) with
     /// msg.value == amount, an ERC-20 via transferFrom (approve first; fee-on-transfer tokens
-    /// are not supported).
+    /// are not supported). The token's l2Holdings must stay below TOKEN_CAP (2^128).
     function deposit(uint32 account, uint16 token, uint128 amount) public payable notExodus nonReentrant {
         require(account >= 1 && account <= numAccounts, "zkamm: unknown account");
         require(amount > 0, "zkamm: zero amount");
+        uint256 held = l2Holdings[token] + amount;
+        require(held < TOKEN_CAP, "zkamm: token cap");
+        l2Holdings[token] = held;
         if (token == 0) {
             require(msg.value == amount, "zkamm: wrong msg.value");
         } else {
@@ -337,8 +348,8 @@ contract ZkammRollup {
             } else {
                 require(pubdata.readUint(off + 4, 2) == op.token, "zkamm: priority op token");
                 if (t == OP_DEPOSIT) {
-                    uint256 amount = pubdata.readUint(off + 6, 16);
-                    require(amount == op.amount || amount == 0, "zkamm: deposit amount");
+                    // Credited in full: the token cap rules out an overflowing balance.
+                    require(pubdata.readUint(off + 6, 16) == op.amount, "zkamm: deposit amount");
                 }
             }
             serial++;
@@ -362,8 +373,8 @@ contract ZkammRollup {
         emit BatchProven(batchNumber);
     }
 
-    /// Executes the next proven batch: credits withdrawals and full exits, refunds deposits the
-    /// L2 could not credit, dequeues its priority operations, moves lastExecutedRoot.
+    /// Executes the next proven batch: credits withdrawals and full exits (taking them off
+    /// l2Holdings), dequeues its priority operations, moves lastExecutedRoot.
     /// `ops` is the batch's pubdata, or only its on-chain slots (types 1, 2, 9, 10) concatenated
     /// in order, which is much cheaper: slots of other types are skipped either way, and the
     /// on-chain slots must chain-hash to the value stored at commit.
@@ -383,15 +394,12 @@ contract ZkammRollup {
             opsHash = _chain(opsHash, ops, off);
             if (t == OP_WITHDRAW) {
                 address to = address(uint160(ops.readUint(off + 22, 20)));
-                _credit(to, uint16(ops.readUint(off + 4, 2)), ops.readUint(off + 6, 16));
+                _payOut(to, uint16(ops.readUint(off + 4, 2)), ops.readUint(off + 6, 16));
                 continue;
             }
-            PriorityOp storage op = priorityOps[serial];
             if (t == OP_FULL_EXIT) {
-                _credit(owner[op.account], op.token, ops.readUint(off + 6, 16));
-            } else if (t == OP_DEPOSIT && op.amount > 0 && ops.readUint(off + 6, 16) == 0) {
-                _credit(op.sender, op.token, op.amount);
-                emit DepositRefunded(serial, op.sender, op.token, op.amount);
+                PriorityOp storage op = priorityOps[serial];
+                _payOut(owner[op.account], op.token, ops.readUint(off + 6, 16));
             }
             delete priorityOps[serial];
             serial++;
@@ -472,8 +480,13 @@ contract ZkammRollup {
         emit Withdrawal(msg.sender, token, amount);
     }
 
-    function _credit(address to, uint16 token, uint256 amount) private {
-        if (amount > 0) pendingWithdrawals[to][token] += amount;
+    /// Moves `amount` of `token` from the L2 to `to`'s pending withdrawals. The proven state
+    /// holds at most l2Holdings[token], so the subtraction cannot underflow.
+    function _payOut(address to, uint16 token, uint256 amount) private {
+        if (amount > 0) {
+            l2Holdings[token] -= amount;
+            pendingWithdrawals[to][token] += amount;
+        }
     }
 
     /// Calls an ERC-20 and accepts both `true` and an empty return (tokens that return nothing).
@@ -597,6 +610,7 @@ contract ZkammRollup {
         uint16 token = op.token;
         uint128 amount = op.amount;
         delete priorityOps[serial];
+        l2Holdings[token] -= amount;
         pendingWithdrawals[to][token] += amount;
         emit DepositRefunded(serial, to, token, amount);
     }

@@ -79,6 +79,11 @@ contract ZkammGasTest is RollupTestBase {
                 p[56 * i + k] = s[k];
             }
         }
+        // The ETH the withdrawals pay out must have been deposited (l2Holdings); the deposit
+        // stays queued, as batch 1 consumes no priority operation.
+        (uint256 x, uint256 y,) = PubKeyFixture.key(0);
+        vm.deal(address(this), 10 ether);
+        rollup.registerAndDepositETH{value: 10 ether}(x, y);
         rollup.commitBatch(header(1, uint64(T0), rootOf("g"), rootOf("r"), 0, 0, n), p);
         (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
         rollup.proveBatch(1, a, b, c);

@@ -242,17 +242,101 @@ contract ZkammRollupTest is RollupTestBase {
         rollup.withdraw(0);
     }
 
-    function test_zeroAmountDepositRefunded() public {
+    /// A deposit is credited in full: the slot's amount must equal the queued one. Before the
+    /// token cap, amount 0 meant "the balance would overflow, refund it", which a malicious
+    /// operator could claim for any deposit (docs/CIRCUIT.md section 4).
+    function test_commitRejectsDepositAmountNotQueued() public {
         _aliceOnboards();
-        // the L2 could not credit the token deposit (balance overflow): amount 0 in pubdata
-        bytes memory p = slots4(
-            createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 0), noopSlot()
+        uint128[3] memory wrong = [uint128(0), 999, 1001];
+        for (uint256 i = 0; i < wrong.length; i++) {
+            bytes memory p = slots4(
+                createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, wrong[i]), noopSlot()
+            );
+            vm.expectRevert(bytes("zkamm: deposit amount"));
+            _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 3, N), p);
+        }
+        bytes memory ok = slots4(
+            createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 1000), noopSlot()
         );
-        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 3, N), p);
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 3, N), ok);
         _prove(1);
+        rollup.executeBatch(1, ok);
+        // nothing is refunded or paid out by executing deposits
+        assert(rollup.pendingWithdrawals(ALICE, tokenId) == 0 && rollup.pendingWithdrawals(ALICE, 0) == 0);
+        assert(rollup.l2Holdings(tokenId) == 1000 && rollup.l2Holdings(0) == 5 ether);
+    }
+
+    /// l2Holdings[token] + amount must stay below 2^128, so no L2 balance can overflow.
+    function test_depositTokenCap() public {
+        _aliceOnboards();
+        uint256 cap = rollup.TOKEN_CAP();
+        assert(cap == 1 << 128);
+        token.mint(BOB, cap);
+        // 1000 are held: a deposit reaching exactly 2^128 reverts, one reaching 2^128 - 1 does not
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: token cap"));
+        rollup.deposit(1, tokenId, uint128(cap - 1000));
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: token cap"));
+        rollup.deposit(1, tokenId, type(uint128).max);
+        vm.prank(BOB);
+        rollup.deposit(1, tokenId, uint128(cap - 1001));
+        assert(rollup.l2Holdings(tokenId) == cap - 1);
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: token cap"));
+        rollup.deposit(1, tokenId, 1);
+        // the cap is per token: ETH deposits go on
+        vm.prank(BOB);
+        rollup.deposit{value: 1 ether}(1, 0, 1 ether);
+        assert(rollup.l2Holdings(0) == 6 ether);
+        // registerAndDepositETH goes through the same check
+        vm.deal(BOB, cap);
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: token cap"));
+        rollup.registerAndDepositETH{value: cap - 6 ether}(bobX, bobY);
+        vm.prank(BOB);
+        rollup.registerAndDepositETH{value: cap - 6 ether - 1}(bobX, bobY);
+        assert(rollup.l2Holdings(0) == cap - 1);
+    }
+
+    /// l2Holdings: + queued deposits, - executed withdrawals and full exits, - exodus refunds.
+    function test_holdingsFollowDepositsAndPayouts() public {
+        _aliceOnboards();
+        assert(rollup.l2Holdings(0) == 5 ether && rollup.l2Holdings(tokenId) == 1000);
+        (bytes memory h, bytes memory p) = _batch1(); // withdraws 300 of the token to CAROL
+        _commit(h, p);
+        _prove(1);
+        assert(rollup.l2Holdings(tokenId) == 1000); // committed and proven: not yet paid
         rollup.executeBatch(1, p);
-        assert(rollup.pendingWithdrawals(ALICE, tokenId) == 1000);
-        assert(rollup.pendingWithdrawals(ALICE, 0) == 0);
+        assert(rollup.l2Holdings(tokenId) == 700 && rollup.l2Holdings(0) == 5 ether);
+        vm.prank(ALICE);
+        rollup.requestFullExit(1, tokenId);
+        bytes memory p2 = slots4(withdrawSlot(1, 0, 2 ether, CAROL), fullExitSlot(1, tokenId, 700), noopSlot(), noopSlot());
+        _commit(header(2, uint64(T0 + 10), rootOf("root1"), rootOf("root2"), 3, 1, N), p2);
+        _prove(2);
+        rollup.executeBatch(2, p2);
+        assert(rollup.l2Holdings(tokenId) == 0 && rollup.l2Holdings(0) == 3 ether);
+        // with holdings freed, the cap admits a deposit up to 2^128 - 1 again
+        token.mint(BOB, type(uint128).max);
+        vm.prank(BOB);
+        rollup.deposit(1, tokenId, type(uint128).max);
+        assert(rollup.l2Holdings(tokenId) == type(uint128).max);
+        // exodus: refunding the unexecuted deposit takes it off the holdings
+        vm.warp(T0 + 10 + DEADLINE + 1);
+        rollup.activateExodus();
+        rollup.refundDeposit(4);
+        assert(rollup.l2Holdings(tokenId) == 0 && rollup.pendingWithdrawals(BOB, tokenId) == type(uint128).max);
+    }
+
+    /// A proof cannot pay out more of a token than the L2 can hold: executeBatch reverts
+    /// (checked arithmetic) instead of paying out of other tokens' or future deposits' funds.
+    function test_payoutBeyondHoldingsReverts() public {
+        _aliceOnboards();
+        bytes memory p = slots4(withdrawSlot(1, tokenId, 1001, CAROL), noopSlot(), noopSlot(), noopSlot());
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 0, N), p);
+        _prove(1);
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", uint256(0x11))); // underflow
+        rollup.executeBatch(1, p);
     }
 
     function test_priorityOpsAcrossBatches() public {
@@ -313,7 +397,7 @@ contract ZkammRollupTest is RollupTestBase {
         // priority_count not matching the slots
         vm.expectRevert(bytes("zkamm: priority_count"));
         _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 2, N), slots4(createAccountSlot(1, pkAlice), noopSlot(), noopSlot(), noopSlot()));
-        // a deposit amount other than the queued one or 0
+        // a deposit amount other than the queued one
         p = slots4(createAccountSlot(1, pkAlice), depositSlot(1, 0, 4 ether), noopSlot(), noopSlot());
         vm.expectRevert(bytes("zkamm: deposit amount"));
         _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 2, N), p);

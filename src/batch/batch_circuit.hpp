@@ -65,9 +65,8 @@ struct SlotWitness {
   U256 reserve0{}, reserve1{}, supply{};
   std::vector<Fr> pool_path;
   // amounts (docs/CIRCUIT.md: amt1 moves balance X, amt2 balance Y, amt3 the LP balance Z)
-  U256 amt1{}, amt2{}, amt3{}, limit{}, queued{};
+  U256 amt1{}, amt2{}, amt3{}, limit{};
   U256 desired_a{}, desired_b{}, min_a{}, min_b{};
-  bool deposit_overflow = false;  ///< informational: the circuit derives it from balance + queued
   uint64_t deadline = 0;
   U256 l1_address{};
   // signature (a valid dummy for unsigned slots: R8 = Base8, S = 0; not small-order, so the

@@ -185,8 +185,6 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const auto amt3_bits = to_bits(cs, amt3, 128);
   const Variable lim = cs.alloc(fr(w.limit));
   range_check(cs, lim, 128);
-  const Variable queued = cs.alloc(fr(w.queued));
-  range_check(cs, queued, 128);
   const Variable des_a = cs.alloc(fr(w.desired_a));
   range_check(cs, des_a, 128);
   const Variable des_b = cs.alloc(fr(w.desired_b));
@@ -199,7 +197,6 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   cs.enforce(one() - swap - liq, amt2, {});
   cs.enforce(one() - liq, amt3, {});
   cs.enforce(one() - swap, lim, {});
-  cs.enforce(one() - F(TxType::Deposit), queued, {});
   cs.enforce(one() - add, des_a, {});
   cs.enforce(one() - add, des_b, {});
   cs.enforce(one() - liq, min_a, {});
@@ -225,11 +222,9 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Variable fe_take = cs.mul(fe_l1, one() - Lc(za));
   cs.enforce(fe_take, bx1, {});
   cs.enforce(F(TxType::FullExit) - Lc(fe_take), amt1, {});
-  // Deposit: the queued amount, or 0 when it would overflow the balance.
-  const auto sum_bits = to_bits(cs, Lc(bx0) + Lc(queued), 129);
-  const Variable ovf = sum_bits[128];
-  const Variable ovf_q = cs.mul(ovf, queued);
-  cs.enforce(F(TxType::Deposit), Lc(amt1) - Lc(queued) + Lc(ovf_q), {});
+  // Deposit: credits exactly amt1, the amount in the public data, which commitBatch requires to
+  // equal the queued amount. The contract caps every token's L2 supply below 2^128, so the range
+  // check of bx1 above never fails for an honest deposit (docs/CIRCUIT.md section 4).
 
   // ---- A, balance Y: swaps and remove credit amt2, add debits it; balance Z (LP): add credits
   // amt3, remove debits it ----

@@ -222,9 +222,7 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
         [&](const auto& x) {
           using T = std::remove_cvref_t<decltype(x)>;
           if constexpr (std::is_same_v<T, tx::Deposit>) {
-            sw.queued = u256(x.amount);
-            sw.amt1 = u256(ex.amount_in);
-            sw.deposit_overflow = ex.amount_in == 0 && x.amount != 0;
+            sw.amt1 = u256(ex.amount_in);  // == x.amount: a deposit either credits it all or fails
           } else if constexpr (std::is_same_v<T, tx::FullExit>) {
             sw.amt1 = u256(ex.amount_in);
           } else if constexpr (std::is_same_v<T, tx::Transfer> || std::is_same_v<T, tx::Withdraw>) {

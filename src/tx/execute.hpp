@@ -47,8 +47,9 @@ struct ExecOptions {
 
 /// Applies t to s all-or-nothing: on any error s is unchanged. L2 transactions bump the
 /// signer's nonce by one. Priority operations: CreateAccount must name the next account index;
-/// a Deposit that would overflow a balance, and a FullExit of an unknown account or an empty
-/// balance, succeed with executed amount 0 (docs/BATCH.md section 4).
+/// a Deposit credits its whole amount (kState with kBalanceOverflow if that would overflow the
+/// balance, which the contract's per-token cap rules out); a FullExit of an unknown account or
+/// an empty balance succeeds with executed amount 0 (docs/BATCH.md section 4).
 ExecResult execute(state::State& s, const Tx& t, const Domain& d, const ExecOptions& opt) noexcept;
 
 /// Appends the accounts, balance leaves and pools that t changes when executed on s (call it

@@ -114,7 +114,7 @@ TEST(BatchCircuit, EachTypeSatisfiesWithTheNodesRootAndPublicInput) {
       {transfer(1, 2, 0, e18(5)), swap_in(2, 1, 2, e18(3), u(1))},
       {swap_out(1, 2, 1, e18(1), e18(100)), withdraw(2, 3, e18(2))},
       {deposit(3, 2, e18(9)), full_exit(2, 1)},
-      {create_account(5), deposit(4, 3, u(20))},  // the deposit overflows: executed as 0
+      {create_account(5), deposit(4, 3, u(9))},  // the deposit reaches the largest balance 2^128 - 1
       {transfer(3, 3, 1, e18(1)), full_exit(9, 1)},  // to itself; exit of an unknown account
       {swap_in(1, 0, 1, e18(1), u(0)), full_exit(1, 512)},  // full exit of an LP token: 0
       {create_pool(2, 3, 1), add_liq(2, 3, 1, e18(10), e18(40), u(0), u(0), 1)},  // first mint
@@ -292,20 +292,64 @@ TEST(BatchSoundness, BalanceOverflowAndUnderflow) {
   }
 }
 
-TEST(BatchSoundness, DepositOverflowRule) {
-  {  // an overflowing deposit credited anyway
-    Built b = build({deposit(4, 3, u(20))});
+/// The public input of w's header with new_root replaced and w's pubdata with slot 0's amount
+/// (bytes 6..22) replaced, hashed natively (OpenSSL SHA-256).
+Fr public_input_with(const BatchWitness& w, const Fr& new_root, const U256& slot0_amount) {
+  std::vector<uint8_t> all = w.header;
+  std::array<uint8_t, 32> root{};
+  new_root.to_bytes_be(root.data());
+  std::copy(root.begin(), root.end(), all.begin() + 48);
+  all.insert(all.end(), w.pubdata.begin(), w.pubdata.end());
+  for (size_t k = 0; k < 16; ++k) {
+    all[kHeaderBytes + 6 + k] = static_cast<uint8_t>(slot0_amount[(15 - k) / 8] >> (8 * ((15 - k) % 8)));
+  }
+  hash::Digest32 d = hash::sha256(all);
+  d[0] &= 0x1f;
+  return *Fr::from_bytes_be(d.data());
+}
+
+TEST(BatchSoundness, DepositCreditsExactlyThePubdataAmount) {
+  // An honest deposit of 20 of token 3 to account 1; the contract requires the slot's amount to
+  // equal the queued 20. A cheating operator credits another amount while publishing 20: the
+  // proof must fail for that public input (before the fix it could credit 0, claiming overflow).
+  const Built honest = build({deposit(1, 3, u(20))});
+  expect_honest(honest);
+  EXPECT_EQ(public_input_with(honest.w, honest.w.new_root, u(20)), honest.w.public_input);
+  for (uint64_t credited : {uint64_t{0}, uint64_t{19}, uint64_t{21}}) {
+    Built b = honest;
+    b.w.slots[0].amt1 = u(credited);
+    rerecord(b.w, b.s0);
+    state::State s = b.s0;  // the root the cheat would reach, from the state (independent of the circuit)
+    if (credited != 0) {
+      ASSERT_TRUE(s.deposit(1, 3, u(credited)).ok());
+    }
+    const Fr cheat_root = state::StateTrees::build(s).root();
+    const Fr claimed = public_input_with(b.w, cheat_root, u(20));
+    EXPECT_FALSE(check(b.w, &claimed).satisfied) << "credited " << credited;
+    // The witness holds only with the amount it credits in the public data, which commitBatch
+    // rejects (amount != queued).
+    const Checked c = check(b.w);
+    EXPECT_TRUE(c.satisfied) << "credited " << credited;
+    EXPECT_EQ(c.public_input, public_input_with(b.w, cheat_root, u(credited))) << "credited " << credited;
+  }
+}
+
+TEST(BatchSoundness, DepositCannotOverflowABalance) {
+  {  // account 4 holds 2^128 - 10 of token 3: a deposit of 9 reaches 2^128 - 1, one of 10 overflows
+    Built b = build({deposit(4, 3, u(9))});
     expect_honest(b);
-    EXPECT_TRUE(ff::is_zero(b.w.slots[0].amt1));
-    b.w.slots[0].amt1 = u(20);
+    b.w.slots[0].amt1 = u(10);
     rerecord(b.w, b.s0);
     EXPECT_FALSE(check(b.w).satisfied);
   }
-  {  // a fitting deposit zeroed
-    Built b = build({deposit(1, 3, u(20))});
-    b.w.slots[0].amt1 = u(0);
-    rerecord(b.w, b.s0);
-    EXPECT_FALSE(check(b.w).satisfied);
+  {  // the node's execution refuses it too (unreachable on L1: the contract's token cap)
+    state::State s = genesis();
+    state::StateTrees trees = state::StateTrees::build(s);
+    BatchInput in;
+    in.txs = {deposit(4, 3, u(10))};
+    in.timestamp = kTimestamp;
+    const WitnessResult r = build_witness(s, trees, kParams, in);
+    EXPECT_FALSE(r.ok());
   }
 }
 

@@ -84,13 +84,17 @@ TEST(TxExecute, PriorityOperations) {
   // CreateAccount must name the next index.
   EXPECT_EQ(execute(s, Tx{CreateAccount{9, 7, packed_pub(7)}}, kDomain, {}).error, ExecError::kUnknownAccount);
   ASSERT_TRUE(execute(s, Tx{CreateAccount{9, 4, packed_pub(4)}}, kDomain, {}).ok());
-  // A deposit that would overflow 2^128 credits nothing but is not rejected.
+  // A deposit credits its whole amount, up to the largest balance 2^128 - 1.
   const ExecResult big = execute(s, Tx{Deposit{10, 4, 1, ~Amount{0}}}, kDomain, {});
   ASSERT_TRUE(big.ok());
   EXPECT_EQ(big.executed.amount_in, ~Amount{0});
+  // One more would overflow 2^128: the contract's per-token cap makes that unreachable, so it
+  // fails (the node treats a failing priority operation as fatal) and leaves the state as it was.
+  const state::State full = s;
   const ExecResult over = execute(s, Tx{Deposit{11, 4, 1, 1}}, kDomain, {});
-  ASSERT_TRUE(over.ok());
-  EXPECT_EQ(over.executed.amount_in, Amount{0});
+  EXPECT_EQ(over.error, ExecError::kState);
+  EXPECT_EQ(over.status.error, state::StateError::kBalanceOverflow);
+  EXPECT_EQ(s, full);
   // A full exit takes the whole balance; a second one takes nothing.
   const ExecResult exit1 = execute(s, Tx{FullExit{12, 4, 1}}, kDomain, {});
   ASSERT_TRUE(exit1.ok());
