@@ -140,6 +140,15 @@ bool sign(Tx& t, const hash::PrivateKey& prv, const Domain& d) noexcept {
   return true;
 }
 
+bool verify(const Tx& t, const ec::BabyJubPreparedKey& pub, const Domain& d) noexcept {
+  const PackedSignature* packed = signature_of(t);
+  if (packed == nullptr) return false;
+  const auto sig = hash::unpack_signature(packed->data());
+  if (!sig) return false;
+  const auto m = message_hash(t, d);
+  return m && hash::eddsa_verify_poseidon(pub, *m, *sig);
+}
+
 bool verify(const Tx& t, const ec::BabyJubAffine& pub, const Domain& d) noexcept {
   const PackedSignature* packed = signature_of(t);
   if (packed == nullptr) return false;

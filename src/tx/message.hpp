@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "ec/babyjubjub.hpp"
+#include "ec/babyjubjub_fast.hpp"
 #include "ff/bn254.hpp"
 #include "hash/eddsa.hpp"
 #include "tx/tx.hpp"
@@ -38,6 +39,9 @@ std::optional<ff::Fr> message_hash(const Tx& t, const Domain& d) noexcept;
 
 /// True when t is an L2 transaction whose signature is valid for `pub` over M(t, d).
 [[nodiscard]] bool verify(const Tx& t, const ec::BabyJubAffine& pub, const Domain& d) noexcept;
+
+/// As above with a key prepared once for repeated checks (same answers, about 0.7x the time).
+[[nodiscard]] bool verify(const Tx& t, const ec::BabyJubPreparedKey& pub, const Domain& d) noexcept;
 
 /// As above with a packed key; false when the key does not unpack.
 [[nodiscard]] bool verify(const Tx& t, const PackedPubKey& pub, const Domain& d) noexcept;

@@ -1,0 +1,282 @@
+#pragma once
+// The L2 node core (docs/ARCHITECTURE.md sections 5-6): mempool, sequencer (verifier pool + one
+// writer thread), block sealing with synced RocksDB writes (soft finality), and the batcher that
+// groups soft transactions into fixed-size batches and computes their state roots off the writer.
+// This is the C++ API the JSON-RPC server (src/node/rpc_*) and the `zkamm` commands use.
+//
+// Threads: every public member is thread-safe. Callbacks (subscriptions, submit_async) run on the
+// node's notifier thread, never while a node lock is held, so they may call back into the node;
+// they must return quickly (queue work elsewhere). Keys never appear in logs.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ff/bn254.hpp"
+#include "hash/sha256.hpp"
+#include "state/commitment.hpp"
+#include "state/state.hpp"
+#include "tx/message.hpp"
+#include "tx/public_data.hpp"
+#include "tx/tx.hpp"
+
+namespace zkamm::node {
+
+using ff::U256;
+using Hash = hash::Digest32;  ///< tx hash (keccak256 of the canonical encoding) or block hash
+using TimeMs = uint64_t;      ///< milliseconds since the Unix epoch
+
+/// docs/ARCHITECTURE.md section 5. kUnknown: the node has never seen the hash (or forgot a
+/// rejection: rejected hashes are kept in memory only, the most recent NodeConfig::rejected_keep).
+enum class TxStatus : uint8_t { kUnknown = 0, kPending, kSoft, kRejected, kCommitted, kProven, kFinalized };
+/// "unknown", "pending", "soft", "rejected", "committed", "proven", "finalized".
+std::string_view to_string(TxStatus s) noexcept;
+
+/// Why a transaction was rejected. The numeric values are stable (the RPC layer maps them to
+/// JSON-RPC error codes); new codes are only appended.
+enum class RejectCode : uint16_t {
+  kNone = 0,
+  kMalformed = 1,            ///< bytes do not decode, or account/token out of range
+  kNotL2 = 2,                ///< noop or priority op sent to submit (priority ops: submit_priority)
+  kDuplicate = 3,            ///< the same tx hash is pending, soft, or was already submitted
+  kUnknownAccount = 4,       ///< the signer account does not exist
+  kBadSignature = 5,
+  kNonceTooLow = 6,          ///< nonce < account nonce (replay)
+  kNonceGap = 7,             ///< nonce >= account nonce + NodeConfig::max_nonce_gap
+  kNonceTaken = 8,           ///< another pending tx of the account has this nonce
+  kAccountQueueFull = 9,     ///< the account has NodeConfig::max_per_account pending txs
+  kMempoolFull = 10,         ///< NodeConfig::max_pending txs are pending
+  kDeadlineExpired = 11,     ///< deadline < block time (at submit, while pending, or at execution)
+  kTtlExpired = 12,          ///< pending longer than NodeConfig::pending_ttl
+  kInsufficientBalance = 13,
+  kPoolNotFound = 14,
+  kSlippage = 15,            ///< Uniswap V2 INSUFFICIENT_OUTPUT/INPUT_AMOUNT, EXCESSIVE_INPUT_AMOUNT, INSUFFICIENT_A/B_AMOUNT
+  kAmm = 16,                 ///< other Uniswap V2 error (reason holds the revert string)
+  kStateRule = 17,           ///< other state rule (unknown token, identical tokens, pool exists, overflow, ...)
+  kLpWithdraw = 18,          ///< LP tokens never leave the L2
+  kShuttingDown = 19,        ///< the node is stopping
+  kBadPriorityOp = 20,       ///< submit_priority: not a priority op, or serial != next_priority_serial()
+};
+/// Stable snake_case name: "malformed", "not_l2", "duplicate", "unknown_account", ...
+std::string_view to_string(RejectCode c) noexcept;
+
+struct NodeConfig {
+  std::string data_dir;                                  ///< RocksDB folder (created if missing)
+  std::chrono::milliseconds block_time{100};             ///< seal the open block this often
+  uint32_t max_block_txs = 10000;                        ///< ... or when it holds this many txs
+  uint32_t max_pending = 200000;                         ///< global mempool cap
+  uint32_t max_per_account = 1024;                       ///< pending txs per account
+  uint32_t max_nonce_gap = 64;                           ///< accepted nonces: [nonce, nonce + gap)
+  std::chrono::milliseconds pending_ttl{60000};          ///< a pending tx older than this is dropped
+  uint32_t batch_slots = 4;                              ///< N, the batch circuit's size
+  std::chrono::milliseconds batch_timeout{1000};         ///< close a non-empty batch after this
+  tx::Domain domain;                                     ///< chain id + rollup address
+  uint32_t verifier_threads = 2;                         ///< signature checks for submit_async
+  uint32_t rejected_keep = 100000;                       ///< rejected hashes remembered in memory
+  bool compute_batch_roots = true;                       ///< false: batches recorded without roots
+  bool check_signatures = true;                          ///< false only in benchmarks of the writer
+};
+
+struct SubmitResult {
+  bool accepted = false;        ///< true: pending in the mempool
+  RejectCode code = RejectCode::kNone;
+  std::string reason;           ///< human text, e.g. "UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT"
+  Hash hash{};                  ///< zero when the bytes did not decode
+};
+
+struct TxTimes {
+  TimeMs received = 0;  ///< submit() was called
+  TimeMs accepted = 0;  ///< entered the mempool (0 if rejected at submit)
+  TimeMs soft = 0;      ///< its block's synced write returned
+  TimeMs rejected = 0;
+};
+
+struct TxInfo {
+  Hash hash{};
+  TxStatus status = TxStatus::kUnknown;
+  RejectCode code = RejectCode::kNone;  ///< for kRejected
+  std::string reason;
+  uint64_t block = 0;                   ///< soft and later
+  uint32_t position = 0;                ///< index in the block
+  std::optional<uint64_t> batch;        ///< batch number once batched
+  TxTimes times;
+  std::optional<tx::Tx> tx;             ///< when known
+  std::optional<tx::Executed> executed; ///< soft and later
+};
+
+struct BlockHeader {
+  uint64_t number = 0;      ///< 1, 2, 3, ... (0 = none yet)
+  TimeMs timestamp = 0;     ///< the block's time; txs' deadlines are checked at timestamp / 1000
+  Hash parent_hash{};       ///< zero for block 1
+  Hash hash{};              ///< keccak256 of the encoded header fields and the tx hashes
+  uint32_t tx_count = 0;
+};
+
+struct BlockTx {
+  Hash hash{};
+  tx::Tx tx;
+  tx::Executed executed;
+};
+
+struct Block {
+  BlockHeader header;
+  std::vector<BlockTx> txs;
+};
+
+/// docs/BATCH.md section 2.
+struct BatchHeader {
+  uint64_t number = 0;          ///< 1, 2, ...
+  uint64_t timestamp = 0;       ///< seconds: the block time of the batch's first tx
+  ff::Fr old_root = ff::Fr::zero();
+  ff::Fr new_root = ff::Fr::zero();  ///< valid when Batch::root_ready
+  uint64_t priority_first = 0;
+  uint32_t priority_count = 0;
+  uint32_t num_slots = 0;
+  /// The 96-byte big-endian header of docs/BATCH.md section 2.
+  std::array<uint8_t, 96> encode() const noexcept;
+};
+
+inline constexpr std::size_t kSlotPubdataBytes = 56;
+
+struct BatchSlot {
+  Hash hash{};             ///< zero for noop padding
+  tx::Tx tx;               ///< tx::Noop for padding
+  tx::Executed executed;
+  uint64_t block = 0;      ///< 0 for padding
+  uint32_t position = 0;
+};
+
+struct Batch {
+  BatchHeader header;
+  std::vector<BatchSlot> slots;    ///< exactly header.num_slots
+  std::vector<uint8_t> pubdata;    ///< num_slots * 56 bytes (docs/BATCH.md section 3)
+  bool root_ready = false;         ///< header.old_root/new_root computed
+  /// sha256(header || pubdata) with the top 3 bits cleared (docs/BATCH.md section 5); root_ready.
+  ff::Fr public_input() const;
+};
+
+/// What the batch thread hands to the apply hook: the batch (header.new_root not yet set; slots
+/// in order) while `state`/`trees` hold the pre-state (root == header.old_root). The hook must
+/// apply every non-noop slot to `state` with tx::execute(verify_signature = false, timestamp =
+/// slot_timestamps[i]) and bring `trees` up to date; it returns the new root, or nullopt when a
+/// slot did not re-execute with the recorded Executed (the node then logs an error and records
+/// the batch without a root). The hook runs on the batch thread only.
+struct BatchJob {
+  const Batch& batch;
+  std::span<const uint64_t> slot_timestamps;  ///< per slot: its block's time in seconds
+  const tx::Domain& domain;
+};
+using BatchApplyHook =
+    std::function<std::optional<ff::Fr>(state::State& state, state::StateTrees& trees, const BatchJob& job)>;
+
+/// The default hook: re-executes the slots, collects what they touched, StateTrees::sync.
+std::optional<ff::Fr> apply_batch(state::State& state, state::StateTrees& trees, const BatchJob& job);
+
+struct Quote {
+  state::AmmError error = state::AmmError::kOk;  ///< kOk, or the library's revert reason
+  bool pool_found = false;
+  U256 amount_in{};
+  U256 amount_out{};
+};
+
+struct NodeStatus {
+  uint64_t head_block = 0;
+  TimeMs head_timestamp = 0;
+  Hash head_hash{};
+  uint64_t pending = 0;           ///< txs in the mempool (including those in the open block)
+  uint64_t soft_txs = 0;          ///< txs in sealed blocks since genesis
+  uint64_t last_batch = 0;        ///< number of the last recorded batch (0 = none)
+  uint64_t last_root_batch = 0;   ///< last batch whose root is computed
+  ff::Fr state_root = ff::Fr::zero();  ///< new_root of last_root_batch (genesis: the empty state's)
+  uint64_t next_priority_serial = 0;
+  uint64_t num_accounts = 0;
+  uint64_t uptime_ms = 0;
+};
+
+using SubscriptionId = uint64_t;
+
+/// One node over one data directory. Construction opens (or creates) the store, recovers state
+/// and head, and starts the threads; the destructor calls stop().
+class Node {
+ public:
+  /// Opens cfg.data_dir; on failure error() is non-empty and every call rejects.
+  explicit Node(NodeConfig cfg);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  /// Empty when the node opened its store; otherwise why not.
+  const std::string& error() const noexcept;
+  const NodeConfig& config() const noexcept;
+
+  // ---- transactions ----
+  /// Decodes, checks (signature on the calling thread) and enqueues an L2 tx.
+  SubmitResult submit(std::span<const uint8_t> encoded);
+  SubmitResult submit(const tx::Tx& t);
+  /// As submit(), with the checks on the node's verifier pool; `done` runs on a node thread.
+  void submit_async(std::vector<uint8_t> encoded, std::function<void(const SubmitResult&)> done);
+  /// submit() then wait until the tx is soft or rejected, at most `timeout` (then status kPending).
+  TxInfo submit_and_wait(const tx::Tx& t, std::chrono::milliseconds timeout);
+  /// L1 priority operations (CreateAccount, Deposit, FullExit), applied by the writer in serial
+  /// order; t's serial must equal next_priority_serial() at the time of the call.
+  SubmitResult submit_priority(const tx::Tx& t);
+  uint64_t next_priority_serial() const;
+  /// Registers an L1 token (ETH is token 0); waits until it is durable. nullopt on failure.
+  std::optional<state::TokenId> add_token(const state::L1Address& l1_address);
+  /// Seals the open block now (if it holds txs) and waits until every tx accepted before the
+  /// call is soft or rejected, at most `timeout`; true when that happened.
+  bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  // ---- reads ----
+  TxInfo tx_info(const Hash& h) const;
+  std::optional<state::Account> account(state::AccountIndex index) const;
+  std::optional<state::Pool> pool(state::TokenId token_a, state::TokenId token_b) const;
+  std::optional<state::Token> token(state::TokenId id) const;
+  /// UniswapV2Library.getAmountOut / getAmountIn on the current reserves (one hop).
+  Quote quote_exact_in(state::TokenId token_in, state::TokenId token_out, const U256& amount_in) const;
+  Quote quote_exact_out(state::TokenId token_in, state::TokenId token_out, const U256& amount_out) const;
+  std::optional<Block> block(uint64_t number) const;
+  std::optional<Batch> batch(uint64_t number) const;
+  NodeStatus status() const;
+  /// A copy of the live state (soft state plus the open block); for tests and tools.
+  state::State state_copy() const;
+
+  // ---- subscriptions (callbacks on the notifier thread) ----
+  /// Each sealed block, after its synced write.
+  SubscriptionId on_block(std::function<void(const Block&)> cb);
+  /// Each recorded batch (again when its root is ready, with root_ready = true).
+  SubscriptionId on_batch(std::function<void(const Batch&)> cb);
+  /// Every later status change of `h` (soft, rejected, batched ...). If h is already soft or
+  /// rejected, cb runs once right away (on the calling thread).
+  SubscriptionId on_tx_status(const Hash& h, std::function<void(const TxInfo&)> cb);
+  void unsubscribe(SubscriptionId id);
+
+  // ---- genesis ----
+  /// Loads a devnet genesis JSON (format in docs/NODE.md) into an empty node by executing
+  /// CreateAccount/Deposit priority ops and signed CreatePool/AddLiquidity txs; waits until all
+  /// are soft. "" on success, else the error.
+  std::string load_genesis_file(const std::string& path);
+  std::string load_genesis_json(std::string_view json_text);
+
+  /// Replaces the batch apply hook (before the first batch closes). Empty = apply_batch.
+  void set_batch_hook(BatchApplyHook hook);
+
+  /// Stops accepting, executes what is ready, seals the open block, records the last batch
+  /// (padded) and joins the threads. Idempotent.
+  void stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Hex helpers for logs and RPC: "0x" + lowercase hex.
+std::string to_hex(const Hash& h);
+
+}  // namespace zkamm::node

@@ -1,0 +1,191 @@
+#pragma once
+// Node internals shared by node.cpp (threads), node_api.cpp (reads, subscriptions) and
+// genesis.cpp. Lock order: state_mu -> mp_mu; sub_mu, batch_mu, head_mu and notify_mu are leaves.
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "node/key_table.hpp"
+#include "node/mempool.hpp"
+#include "node/node.hpp"
+#include "node/replay.hpp"
+#include "node/store.hpp"
+#include "tx/execute.hpp"
+
+namespace zkamm::node {
+
+TimeMs now_ms() noexcept;
+
+struct RejectedInfo {
+  RejectCode code = RejectCode::kNone;
+  std::string reason;
+  TimeMs received = 0;
+  TimeMs accepted = 0;
+  TimeMs rejected = 0;
+  std::optional<tx::Tx> tx;
+};
+
+/// A tx status subscription; `last` keeps a callback from seeing one status twice.
+struct TxSub {
+  SubscriptionId id = 0;
+  Hash hash{};
+  std::function<void(const TxInfo&)> cb;
+  std::mutex mu;
+  TxStatus last = TxStatus::kUnknown;
+};
+
+/// Work for the writer thread besides transactions.
+struct Control {
+  enum Kind { kFlush, kAddToken } kind = kFlush;
+  state::L1Address address{};
+  std::shared_ptr<std::promise<std::optional<state::TokenId>>> done;
+};
+
+/// A sealed block on its way to the disk (or a marker that fulfils `done` in order).
+struct SealJob {
+  std::unique_ptr<rocksdb::WriteBatch> wb;  ///< state records (the sealer adds block, index, head)
+  std::shared_ptr<Block> block;             ///< null for markers and token registrations
+  std::vector<TxTimes> times;               ///< per tx: received, accepted
+  HeadMeta head;
+  std::shared_ptr<std::promise<std::optional<state::TokenId>>> done;
+  std::optional<state::TokenId> token;      ///< a registered token (the batcher learns it too)
+  state::L1Address token_address{};
+};
+
+/// What the batcher consumes in order: a soft block or an L1 token registration.
+struct BatchItem {
+  std::shared_ptr<const Block> block;
+  std::optional<state::L1Address> token;
+};
+
+struct Node::Impl {
+  explicit Impl(NodeConfig c);
+  ~Impl();
+
+  // ---- set-up ----
+  bool open();
+  void start_threads();
+  void stop();
+
+  // ---- submit path ----
+  SubmitResult submit_tx(tx::Tx t, TimeMs received);
+  SubmitResult reject(const Hash& h, RejectCode code, std::string reason, TimeMs received, const tx::Tx* t);
+  void remember_rejected(const Hash& h, RejectedInfo info);  ///< mp_mu held
+
+  // ---- threads ----
+  void writer_loop(std::stop_token st);
+  void execute_chunk(std::vector<PendingPtr>& chunk);
+  void open_block();
+  void seal();
+  void sweep();
+  void sealer_loop();
+  void batcher_loop();
+  void close_batch();
+  void notifier_loop();
+  void verifier_loop();
+  void post(std::function<void()> fn);  ///< run on the notifier thread
+
+  // ---- reads ----
+  TxInfo info(const Hash& h) const;
+  std::optional<uint64_t> batch_of(uint64_t block, uint32_t position) const;
+  void notify_tx(const TxInfo& info);
+
+  NodeConfig cfg;
+  std::string error;
+  std::unique_ptr<Store> store;
+  const TimeMs started = now_ms();
+
+  // live state: written by the writer under a unique lock, read by API calls under a shared one
+  mutable std::shared_mutex state_mu;
+  state::State state;
+  KeyTable keys;
+
+  // mempool, priority queue, control queue, rejected cache
+  mutable std::mutex mp_mu;
+  std::condition_variable writer_cv;
+  Mempool mempool;
+  std::deque<PendingPtr> priority;
+  std::deque<Control> control;
+  uint64_t next_serial = 0;         ///< serial the next submit_priority must carry
+  uint64_t expected_accounts = 0;   ///< accounts after every queued CreateAccount
+  bool stopping = false;
+  std::unordered_map<Hash, RejectedInfo, HashHasher> rejected;
+  std::deque<Hash> rejected_order;
+
+  // writer thread only
+  bool block_open = false;
+  TimeMs block_ts = 0;
+  std::chrono::steady_clock::time_point block_deadline;
+  std::chrono::steady_clock::time_point next_sweep;
+  std::shared_ptr<Block> open_block_;
+  std::vector<TxTimes> open_times;
+  state::Touched open_touched;
+  HeadMeta head;                     ///< the writer's head (sealed or queued for sealing)
+  uint64_t executed_serial = 0;      ///< next priority serial to execute
+
+  // sealer
+  std::mutex seal_mu;
+  std::condition_variable seal_cv;
+  std::condition_variable seal_space_cv;
+  std::deque<SealJob> seal_queue;
+  bool seal_stop = false;
+
+  // soft head (published after the synced write)
+  mutable std::mutex head_mu;
+  HeadMeta soft_head;
+
+  // batcher
+  mutable std::mutex batch_mu;
+  std::condition_variable batch_cv;
+  std::deque<BatchItem> batch_queue;
+  bool batch_stop = false;
+  std::vector<TxPos> batch_ends;     ///< per batch (index = number - 1): its last tx
+  uint64_t last_root_batch = 0;
+  ff::Fr last_root = ff::Fr::zero();
+  BatchApplyHook hook;
+  // batcher thread only
+  state::State bstate;
+  state::StateTrees btrees;
+  std::vector<BatchSlot> slots;
+  std::vector<uint64_t> slot_ts;
+  std::chrono::steady_clock::time_point batch_open_since;
+  uint64_t batch_prio_next = 0;
+  bool roots_broken = false;
+
+  // notifier
+  std::mutex notify_mu;
+  std::condition_variable notify_cv;
+  std::deque<std::function<void()>> notify_queue;
+  bool notify_stop = false;
+
+  // subscriptions
+  mutable std::mutex sub_mu;
+  SubscriptionId next_sub = 1;
+  std::unordered_map<SubscriptionId, std::function<void(const Block&)>> block_subs;
+  std::unordered_map<SubscriptionId, std::function<void(const Batch&)>> batch_subs;
+  std::unordered_map<Hash, std::vector<std::shared_ptr<TxSub>>, HashHasher> tx_subs;
+  std::unordered_map<SubscriptionId, Hash> tx_sub_hash;
+
+  // verifier pool (submit_async)
+  std::mutex verify_mu;
+  std::condition_variable verify_cv;
+  std::deque<std::pair<std::vector<uint8_t>, std::function<void(const SubmitResult&)>>> verify_queue;
+  bool verify_stop = false;
+
+  std::vector<std::jthread> verifiers;
+  std::jthread notifier;
+  std::jthread batcher;
+  std::jthread sealer;
+  std::jthread writer;
+  std::once_flag stop_once;
+};
+
+/// Maps a failed execution to the node's reject code.
+RejectCode code_of(const tx::ExecResult& r) noexcept;
+
+}  // namespace zkamm::node

@@ -1,0 +1,55 @@
+#include "node/replay.hpp"
+
+#include <algorithm>
+
+#include "tx/execute.hpp"
+
+namespace zkamm::node {
+
+bool same_executed(const tx::Executed& a, const tx::Executed& b) noexcept {
+  return a.amount_in == b.amount_in && a.amount_out == b.amount_out && a.liquidity == b.liquidity &&
+         a.lp_token == b.lp_token;
+}
+
+std::optional<state::State> replay_blocks(const Store& store, const tx::Domain& domain, uint64_t head,
+                                          std::optional<TxPos> stop_after) {
+  std::vector<state::Account> accounts;
+  std::vector<std::pair<state::Token, uint64_t>> tokens;
+  std::vector<state::Pool> pools;
+  if (!store.load_state(accounts, tokens, pools)) return std::nullopt;
+  // Every L1 token up front, in id order: registering only adds ids, and a tx in a block never
+  // names a token registered after it (it would have failed), so the outcome is the same.
+  std::sort(tokens.begin(), tokens.end(), [](const auto& a, const auto& b) { return a.first.id < b.first.id; });
+  state::State s;
+  for (const auto& [t, at] : tokens) {
+    if (t.id == state::kEthToken) continue;
+    state::TokenId id = 0;
+    if (!s.add_token(t.l1_address, id).ok() || id != t.id) return std::nullopt;
+  }
+  for (uint64_t n = 1; n <= head; ++n) {
+    const auto b = store.block(n);
+    if (!b) return std::nullopt;
+    for (uint32_t i = 0; i < b->txs.size(); ++i) {
+      const auto& t = b->txs[i];
+      const tx::ExecResult r = tx::execute(s, t.tx, domain, tx::ExecOptions{b->header.timestamp / 1000, false});
+      if (!r.ok() || !same_executed(r.executed, t.executed)) return std::nullopt;
+      if (stop_after && TxPos{n, i} == *stop_after) return s;
+    }
+  }
+  if (stop_after && stop_after->block != 0) return std::nullopt;  // the position is past the head
+  return s;
+}
+
+std::optional<state::State> load_state(const Store& store) {
+  std::vector<state::Account> accounts;
+  std::vector<std::pair<state::Token, uint64_t>> tokens;
+  std::vector<state::Pool> pools;
+  if (!store.load_state(accounts, tokens, pools)) return std::nullopt;
+  if (accounts.empty()) return state::State();
+  std::vector<state::Token> l1;
+  l1.reserve(tokens.size());
+  for (auto& t : tokens) l1.push_back(t.first);
+  return state::State::from_parts(std::move(accounts), std::move(l1), std::move(pools));
+}
+
+}  // namespace zkamm::node

@@ -1,0 +1,48 @@
+#pragma once
+// The node's network face: the zkamm_* JSON-RPC methods (docs/API.md) bound to a Node, served
+// over HTTP and WebSocket by http::Server, with Prometheus metrics (GET /metrics), a health probe
+// (GET /health) and WebSocket subscriptions (newBlocks, txStatus). The Node must outlive the
+// service; stop() (or the destructor) detaches from the Node before returning.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "node/http_server.hpp"
+#include "node/metrics_registry.hpp"
+#include "node/node.hpp"
+#include "node/rpc_jsonrpc.hpp"
+
+namespace zkamm::node::rpc {
+
+struct ServiceConfig {
+  http::ServerConfig server;
+  DispatcherLimits limits;
+  std::chrono::milliseconds sync_default_timeout{5000};  ///< zkamm_sendTransactionSync without a timeout
+  std::chrono::milliseconds sync_max_timeout{60000};
+  std::size_t max_subscriptions_per_peer = 1024;
+};
+
+class Service {
+ public:
+  Service(Node& node, ServiceConfig cfg);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  /// Starts listening; false and *error on failure.
+  bool start(std::string* error);
+  uint16_t port() const noexcept;
+  void stop();
+
+  /// The JSON-RPC dispatcher (for in-process calls and tests).
+  const Dispatcher& dispatcher() const noexcept;
+  metrics::Registry& registry() noexcept;
+
+  struct Core;
+
+ private:
+  std::shared_ptr<Core> core_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace zkamm::node::rpc

@@ -1,0 +1,193 @@
+#include "node/store.hpp"
+
+#include <rocksdb/options.h>
+
+#include "tx/encoding.hpp"
+
+namespace zkamm::node {
+namespace {
+
+std::string key32(char prefix, uint32_t v) {
+  std::string k(1, prefix);
+  ByteWriter(k).u32(v);
+  return k;
+}
+std::string key64(char prefix, uint64_t v) {
+  std::string k(1, prefix);
+  ByteWriter(k).u64(v);
+  return k;
+}
+std::string key_hash(const Hash& h) {
+  std::string k(1, 'x');
+  k.append(reinterpret_cast<const char*>(h.data()), h.size());
+  return k;
+}
+const std::string kHeadKey = "mblock";
+const std::string kBatchKey = "mbatch";
+
+}  // namespace
+
+std::unique_ptr<Store> Store::open(const std::string& dir, std::string& error) {
+  rocksdb::Options opt;
+  opt.create_if_missing = true;
+  opt.max_background_jobs = 2;
+  opt.write_buffer_size = 32 << 20;
+  rocksdb::DB* db = nullptr;
+  const rocksdb::Status st = rocksdb::DB::Open(opt, dir, &db);
+  if (!st.ok()) {
+    error = st.ToString();
+    return nullptr;
+  }
+  return std::unique_ptr<Store>(new Store(db));
+}
+
+Store::~Store() {
+  (void)db_->Close();
+  delete db_;
+}
+
+bool Store::write(rocksdb::WriteBatch& wb, bool sync) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return db_->Write(wo, &wb).ok();
+}
+
+void Store::put_account(rocksdb::WriteBatch& wb, const state::Account& a) {
+  (void)wb.Put(key32('A', a.index), encode_account(a));
+}
+
+void Store::put_token(rocksdb::WriteBatch& wb, const state::Token& t, uint64_t registered_at_head) {
+  (void)wb.Put(key32('T', t.id), encode_token(t));
+  std::string v;
+  ByteWriter(v).u64(registered_at_head);
+  (void)wb.Put(key32('R', t.id), v);
+}
+
+void Store::put_pool(rocksdb::WriteBatch& wb, uint32_t pool_id, const state::Pool& p) {
+  (void)wb.Put(key32('P', pool_id), encode_pool(p));
+}
+
+void Store::put_block(rocksdb::WriteBatch& wb, const Block& b) { (void)wb.Put(key64('b', b.header.number), encode_block(b)); }
+
+void Store::put_tx(rocksdb::WriteBatch& wb, const Hash& h, const TxLocation& l, const tx::Tx& t,
+                   const tx::Executed& e) {
+  std::string v = encode_location(l);
+  ByteWriter w(v);
+  const auto enc = tx::encode(t);
+  w.u16(static_cast<uint16_t>(enc.size()));
+  w.bytes(enc);
+  write_executed(w, e);
+  (void)wb.Put(key_hash(h), v);
+}
+
+void Store::put_head(rocksdb::WriteBatch& wb, const HeadMeta& m) {
+  std::string v;
+  ByteWriter w(v);
+  w.u64(m.head);
+  w.u64(m.timestamp);
+  w.bytes(m.hash);
+  w.u64(m.next_priority_serial);
+  w.u64(m.soft_txs);
+  (void)wb.Put(kHeadKey, v);
+}
+
+void Store::put_batch(rocksdb::WriteBatch& wb, const Batch& b) {
+  (void)wb.Put(key64('B', b.header.number), encode_batch(b));
+  std::string v;
+  ByteWriter(v).u64(b.header.number);
+  (void)wb.Put(kBatchKey, v);
+}
+
+std::optional<std::string> Store::get(const std::string& key) const {
+  std::string v;
+  if (!db_->Get(rocksdb::ReadOptions(), key, &v).ok()) return std::nullopt;
+  return v;
+}
+
+HeadMeta Store::head() const {
+  HeadMeta m;
+  const auto v = get(kHeadKey);
+  if (!v) return m;
+  ByteReader r(*v);
+  m.head = r.u64();
+  m.timestamp = r.u64();
+  const auto h = r.bytes(32);
+  if (r.ok()) std::copy(h.begin(), h.end(), m.hash.begin());
+  m.next_priority_serial = r.u64();
+  m.soft_txs = r.u64();
+  return r.done() ? m : HeadMeta{};
+}
+
+uint64_t Store::last_batch() const {
+  const auto v = get(kBatchKey);
+  if (!v) return 0;
+  ByteReader r(*v);
+  const uint64_t n = r.u64();
+  return r.done() ? n : 0;
+}
+
+std::optional<Block> Store::block(uint64_t number) const {
+  const auto v = get(key64('b', number));
+  if (!v) return std::nullopt;
+  return decode_block(*v);
+}
+
+std::optional<IndexedTx> Store::tx(const Hash& h) const {
+  const auto v = get(key_hash(h));
+  if (!v) return std::nullopt;
+  constexpr std::size_t kLoc = 8 + 4 + 8 + 8 + 8;
+  if (v->size() < kLoc) return std::nullopt;
+  auto loc = decode_location(std::string_view(*v).substr(0, kLoc));
+  if (!loc) return std::nullopt;
+  ByteReader r(std::string_view(*v).substr(kLoc));
+  const uint16_t n = r.u16();
+  const auto b = r.bytes(n);
+  if (!r.ok()) return std::nullopt;
+  auto t = tx::decode(b);
+  if (!t) return std::nullopt;
+  IndexedTx out{*loc, std::move(*t), read_executed(r)};
+  if (!r.done()) return std::nullopt;
+  return out;
+}
+
+bool Store::has_tx(const Hash& h) const {
+  std::string v;
+  return db_->Get(rocksdb::ReadOptions(), key_hash(h), &v).ok();
+}
+
+std::optional<Batch> Store::batch(uint64_t number) const {
+  const auto v = get(key64('B', number));
+  if (!v) return std::nullopt;
+  return decode_batch(*v);
+}
+
+bool Store::load_state(std::vector<state::Account>& accounts,
+                       std::vector<std::pair<state::Token, uint64_t>>& tokens,
+                       std::vector<state::Pool>& pools) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("A"); it->Valid() && it->key().starts_with("A"); it->Next()) {
+    auto a = decode_account(it->value().ToStringView());
+    if (!a) return false;
+    accounts.push_back(std::move(*a));
+  }
+  for (it->Seek("P"); it->Valid() && it->key().starts_with("P"); it->Next()) {
+    auto p = decode_pool(it->value().ToStringView());
+    if (!p) return false;
+    pools.push_back(*p);
+  }
+  for (it->Seek("T"); it->Valid() && it->key().starts_with("T"); it->Next()) {
+    auto t = decode_token(it->value().ToStringView());
+    if (!t) return false;
+    const auto reg = get(key32('R', t->id));
+    uint64_t at = 0;
+    if (reg) {
+      ByteReader r(*reg);
+      at = r.u64();
+      if (!r.done()) return false;
+    }
+    tokens.emplace_back(*t, at);
+  }
+  return it->status().ok();
+}
+
+}  // namespace zkamm::node

@@ -1,0 +1,78 @@
+#pragma once
+// The node's RocksDB store (docs/NODE.md "Store"). One key space with one-letter prefixes:
+//   'A' u32 account            -> encode_account      (state; written with the block that changed it)
+//   'T' u32 token id           -> encode_token        (L1 tokens; LP tokens follow from pools)
+//   'R' u32 token id           -> u64 head block when registered (replay order of add_token)
+//   'P' u32 pool id            -> encode_pool
+//   'b' u64 block number       -> encode_block
+//   'x' 32-byte tx hash        -> encode_location + tx encoding + Executed
+//   'B' u64 batch number       -> encode_batch
+//   'm' "block"                -> head number, timestamp, hash, next priority serial, soft tx count
+//   'm' "batch"                -> last batch number
+// A block is soft-final once the one synced WriteBatch with its block record, tx index entries,
+// state records and head meta has returned (kill -9 keeps it).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "node/codec.hpp"
+
+namespace zkamm::node {
+
+struct HeadMeta {
+  uint64_t head = 0;
+  TimeMs timestamp = 0;
+  Hash hash{};
+  uint64_t next_priority_serial = 0;
+  uint64_t soft_txs = 0;
+};
+
+/// A soft tx as the index holds it.
+struct IndexedTx {
+  TxLocation location;
+  tx::Tx tx;
+  tx::Executed executed;
+};
+
+class Store {
+ public:
+  /// Opens (creating if missing) the database in dir; nullptr and `error` on failure.
+  static std::unique_ptr<Store> open(const std::string& dir, std::string& error);
+  ~Store();
+
+  /// Writes the batch; sync = the write survives a power loss / kill -9 when it returns.
+  [[nodiscard]] bool write(rocksdb::WriteBatch& wb, bool sync);
+
+  // -- WriteBatch builders --
+  static void put_account(rocksdb::WriteBatch& wb, const state::Account& a);
+  static void put_token(rocksdb::WriteBatch& wb, const state::Token& t, uint64_t registered_at_head);
+  static void put_pool(rocksdb::WriteBatch& wb, uint32_t pool_id, const state::Pool& p);
+  static void put_block(rocksdb::WriteBatch& wb, const Block& b);
+  static void put_tx(rocksdb::WriteBatch& wb, const Hash& h, const TxLocation& l, const tx::Tx& t,
+                     const tx::Executed& e);
+  static void put_head(rocksdb::WriteBatch& wb, const HeadMeta& m);
+  static void put_batch(rocksdb::WriteBatch& wb, const Batch& b);
+
+  // -- reads --
+  HeadMeta head() const;
+  uint64_t last_batch() const;
+  std::optional<Block> block(uint64_t number) const;
+  std::optional<IndexedTx> tx(const Hash& h) const;
+  bool has_tx(const Hash& h) const;
+  std::optional<Batch> batch(uint64_t number) const;
+  /// Every stored account, L1 token (with its registration head) and pool, in key order;
+  /// false when a record does not decode.
+  bool load_state(std::vector<state::Account>& accounts, std::vector<std::pair<state::Token, uint64_t>>& tokens,
+                  std::vector<state::Pool>& pools) const;
+
+ private:
+  explicit Store(rocksdb::DB* db) : db_(db) {}
+  std::optional<std::string> get(const std::string& key) const;
+  rocksdb::DB* db_;
+};
+
+}  // namespace zkamm::node

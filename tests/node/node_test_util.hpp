@@ -1,0 +1,109 @@
+#pragma once
+// Shared helpers for the node tests: temporary data dirs, deterministic test keys (self-generated),
+// a small devnet genesis, and signed swaps.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <random>
+#include <string>
+
+#include "ec/babyjubjub.hpp"
+#include "hash/eddsa.hpp"
+#include "node/node.hpp"
+#include "tx/json.hpp"
+#include "tx/message.hpp"
+
+namespace zkamm::node::testing {
+
+inline uint64_t test_seed(const char* who) {
+  uint64_t seed = 0;
+  if (const char* s = std::getenv("ZKAMM_SEED")) {
+    seed = std::strtoull(s, nullptr, 10);
+  } else {
+    seed = std::random_device{}();
+  }
+  std::cout << "[" << who << "] seed " << seed << " (set ZKAMM_SEED to repeat)\n";
+  return seed;
+}
+
+/// A fresh, empty folder under the build tree, removed by the destructor.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path = std::filesystem::path(ZKAMM_BINARY_DIR) / "node-test-data" /
+           (std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  std::string str() const { return path.string(); }
+};
+
+inline tx::Domain test_domain() {
+  tx::Domain d;
+  d.chain_id = 31337;
+  for (std::size_t i = 0; i < d.rollup.size(); ++i) d.rollup[i] = static_cast<uint8_t>(0xa0 + i);
+  return d;
+}
+
+/// Test key i (i >= 1): bytes i, i+1, ... (self-generated).
+inline hash::PrivateKey test_key(uint32_t i) {
+  hash::PrivateKey k{};
+  for (std::size_t j = 0; j < k.size(); ++j) k[j] = static_cast<uint8_t>(i * 31 + j + 1);
+  return k;
+}
+
+inline std::string hex(std::span<const uint8_t> b) { return tx::to_hex0x(b.data(), b.size()); }
+
+/// Genesis: tokens 1 and 2, accounts 1..n with keys test_key(i) and 10^24 of tokens 1 and 2 each
+/// (account 1 also provides the 1-2 pool with reserves 10^21 / 4*10^21).
+inline std::string test_genesis(uint32_t accounts) {
+  std::string g = R"({"tokens":["0x1111111111111111111111111111111111111111","0x2222222222222222222222222222222222222222"],"accounts":[)";
+  for (uint32_t i = 1; i <= accounts; ++i) {
+    if (i > 1) g += ",";
+    g += R"({"private_key":")" + hex(test_key(i)) +
+         R"(","balances":{"1":"1000000000000000000000000","2":"1000000000000000000000000"}})";
+  }
+  g += R"(],"pools":[{"token_a":1,"token_b":2,"amount_a":"1000000000000000000000","amount_b":"4000000000000000000000","provider":1}]})";
+  return g;
+}
+
+inline NodeConfig test_config(const std::string& dir) {
+  NodeConfig c;
+  c.data_dir = dir;
+  c.block_time = std::chrono::milliseconds(20);
+  c.batch_slots = 4;
+  c.batch_timeout = std::chrono::milliseconds(200);
+  c.domain = test_domain();
+  c.verifier_threads = 1;
+  return c;
+}
+
+inline tx::Tx swap(uint32_t account, uint32_t nonce, tx::Amount amount_in, tx::Amount min_out = 0,
+                   uint64_t deadline = UINT64_MAX, uint16_t token_in = 1, uint16_t token_out = 2) {
+  tx::SwapExactIn s;
+  s.account = account;
+  s.token_in = token_in;
+  s.token_out = token_out;
+  s.amount_in = amount_in;
+  s.amount_out_min = min_out;
+  s.deadline = deadline;
+  s.nonce = nonce;
+  tx::Tx t = s;
+  EXPECT_TRUE(tx::sign(t, test_key(account), test_domain()));
+  return t;
+}
+
+inline tx::Tx sign_as(tx::Tx t, uint32_t key_index) {
+  EXPECT_TRUE(tx::sign(t, test_key(key_index), test_domain()));
+  return t;
+}
+
+}  // namespace zkamm::node::testing
