@@ -15,6 +15,12 @@ void register_export_verifier(CLI::App& app, int& exit_code);
 void register_zkey(CLI::App& app, int& exit_code);
 void register_demo(CLI::App& app, int& exit_code);
 void register_crypto(CLI::App& app, int& exit_code);
+void register_node(CLI::App& app, int& exit_code);
+void register_wallet(CLI::App& app, int& exit_code);
+void register_rpc_bench(CLI::App& app, int& exit_code);
+void register_bench(CLI::App& app, int& exit_code);
+void register_setup_batch(CLI::App& app, int& exit_code);  // cmd_devnet.cpp
+void register_devnet(CLI::App& app, int& exit_code);
 
 /// Prints "error: <what>" to stderr and returns 1.
 int fail(const std::string& what);

@@ -26,6 +26,12 @@ int main(int argc, char** argv) {
   zkamm::app::register_zkey(app, exit_code);
   zkamm::app::register_demo(app, exit_code);
   zkamm::app::register_crypto(app, exit_code);
+  zkamm::app::register_node(app, exit_code);
+  zkamm::app::register_wallet(app, exit_code);
+  zkamm::app::register_rpc_bench(app, exit_code);
+  zkamm::app::register_bench(app, exit_code);
+  zkamm::app::register_setup_batch(app, exit_code);
+  zkamm::app::register_devnet(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

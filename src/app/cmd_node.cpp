@@ -1,0 +1,195 @@
+// zkamm node --config FILE: the sequencer (src/node) behind the JSON-RPC server (docs/API.md),
+// until SIGINT or SIGTERM. The config is JSON (configs/devnet-node.json); flags override it.
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.hpp"
+#include "node/node.hpp"
+#include "node/rpc_service.hpp"
+#include "node/rpc_views.hpp"
+
+namespace zkamm::app {
+namespace {
+
+using nlohmann::json;
+
+struct NodeOptions {
+  std::string config;
+  std::optional<std::string> data_dir, host, genesis, rollup, chain_id;
+  std::optional<uint16_t> port;
+  std::optional<unsigned> rpc_threads, verifier_threads;
+  bool unsafe_skip_signatures = false;
+  std::optional<uint32_t> block_time_ms, max_block_txs, batch_slots, batch_timeout_ms, max_pending, max_per_account;
+};
+
+/// Reads key `k` of object `o` into `out` when present; false (and *err) on a wrong type.
+template <class T>
+bool read_key(const json& o, const char* k, T& out, std::string* err) {
+  auto it = o.find(k);
+  if (it == o.end()) return true;
+  try {
+    out = it->get<T>();
+    return true;
+  } catch (const json::exception&) {
+    *err = std::string("config key '") + k + "' has the wrong type";
+    return false;
+  }
+}
+
+int run_node(const NodeOptions& o) {
+  node::NodeConfig nc;
+  node::rpc::ServiceConfig sc;
+  std::string genesis;
+  std::string chain_id = "31337", rollup = "0x0000000000000000000000000000000000000000";
+  uint64_t block_time_ms = 100, batch_timeout_ms = 1000;
+  if (!o.config.empty()) {
+    std::ifstream in(o.config);
+    if (!in) return fail("cannot read config " + o.config);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const json c = json::parse(ss.str(), nullptr, false, /*ignore_comments=*/true);
+    if (c.is_discarded() || !c.is_object()) return fail(o.config + ": not a JSON object");
+    static const char* kKeys[] = {"data_dir",      "rpc",          "block_time_ms",    "max_block_txs",
+                                  "batch_slots",   "batch_timeout_ms", "mempool",       "chain_id",
+                                  "rollup",        "genesis",      "verifier_threads", "comment"};
+    for (const auto& [k, v] : c.items()) {
+      (void)v;
+      if (std::find(std::begin(kKeys), std::end(kKeys), k) == std::end(kKeys)) return fail(o.config + ": unknown key '" + k + "'");
+    }
+    std::string err;
+    uint64_t cid = 0;
+    bool ok = read_key(c, "data_dir", nc.data_dir, &err) && read_key(c, "block_time_ms", block_time_ms, &err) &&
+              read_key(c, "max_block_txs", nc.max_block_txs, &err) && read_key(c, "batch_slots", nc.batch_slots, &err) &&
+              read_key(c, "batch_timeout_ms", batch_timeout_ms, &err) && read_key(c, "rollup", rollup, &err) &&
+              read_key(c, "genesis", genesis, &err) && read_key(c, "verifier_threads", nc.verifier_threads, &err);
+    if (ok && c.contains("chain_id")) {
+      if (c["chain_id"].is_string()) ok = read_key(c, "chain_id", chain_id, &err);
+      else if ((ok = read_key(c, "chain_id", cid, &err))) chain_id = std::to_string(cid);
+    }
+    if (ok && c.contains("rpc")) {
+      const json& r = c["rpc"];
+      if (!r.is_object()) return fail(o.config + ": rpc must be an object");
+      std::size_t body_limit = sc.server.body_limit, max_conn = sc.server.max_connections, inflight = sc.server.max_inflight;
+      ok = read_key(r, "host", sc.server.host, &err) && read_key(r, "port", sc.server.port, &err) &&
+           read_key(r, "threads", sc.server.threads, &err) && read_key(r, "body_limit", body_limit, &err) &&
+           read_key(r, "max_connections", max_conn, &err) && read_key(r, "max_inflight", inflight, &err) &&
+           read_key(r, "max_batch", sc.limits.max_batch, &err);
+      sc.server.body_limit = body_limit;
+      sc.server.max_connections = max_conn;
+      sc.server.max_inflight = inflight;
+    }
+    if (ok && c.contains("mempool")) {
+      const json& m = c["mempool"];
+      if (!m.is_object()) return fail(o.config + ": mempool must be an object");
+      ok = read_key(m, "max_pending", nc.max_pending, &err) && read_key(m, "max_per_account", nc.max_per_account, &err) &&
+           read_key(m, "max_nonce_gap", nc.max_nonce_gap, &err);
+    }
+    if (!ok) return fail(o.config + ": " + err);
+    // Relative paths in the config are relative to the config file.
+    const auto base = std::filesystem::path(o.config).parent_path();
+    if (!nc.data_dir.empty() && std::filesystem::path(nc.data_dir).is_relative()) nc.data_dir = (base / nc.data_dir).string();
+    if (!genesis.empty() && std::filesystem::path(genesis).is_relative()) genesis = (base / genesis).string();
+  }
+  if (o.data_dir) nc.data_dir = *o.data_dir;
+  if (o.host) sc.server.host = *o.host;
+  if (o.port) sc.server.port = *o.port;
+  if (o.genesis) genesis = *o.genesis;
+  if (o.rollup) rollup = *o.rollup;
+  if (o.chain_id) chain_id = *o.chain_id;
+  if (o.rpc_threads) sc.server.threads = *o.rpc_threads;
+  if (o.verifier_threads) nc.verifier_threads = *o.verifier_threads;
+  if (o.block_time_ms) block_time_ms = *o.block_time_ms;
+  if (o.max_block_txs) nc.max_block_txs = *o.max_block_txs;
+  if (o.batch_slots) nc.batch_slots = *o.batch_slots;
+  if (o.batch_timeout_ms) batch_timeout_ms = *o.batch_timeout_ms;
+  if (o.max_pending) nc.max_pending = *o.max_pending;
+  if (o.max_per_account) nc.max_per_account = *o.max_per_account;
+  if (o.unsafe_skip_signatures) {
+    nc.check_signatures = false;
+    std::cerr << "WARNING: --unsafe-skip-signature-checks: signatures are NOT verified (benchmarks of the RPC path only)\n";
+  }
+  if (nc.data_dir.empty()) return fail("no data dir: give --data-dir or data_dir in the config");
+  nc.block_time = std::chrono::milliseconds(block_time_ms);
+  nc.batch_timeout = std::chrono::milliseconds(batch_timeout_ms);
+  const auto cid = node::rpc::u64_from_decimal(chain_id);
+  if (!cid) return fail("chain_id must be a decimal number below 2^64");
+  nc.domain.chain_id = *cid;
+  const auto addr = node::rpc::bytes_from_hex(rollup, 20);
+  if (!addr || addr->size() != 20) return fail("rollup must be a 0x-prefixed 20-byte address");
+  std::copy(addr->begin(), addr->end(), nc.domain.rollup.begin());
+
+  // Every thread the node and the server start inherits this mask, so only sigwait sees the signals.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  node::Node n(nc);
+  if (!n.error().empty()) return fail("node: " + n.error());
+  const auto st = n.status();
+  if (!genesis.empty()) {
+    if (st.head_block == 0 && st.num_accounts <= 1) {
+      std::cout << "loading genesis " << genesis << std::endl;
+      if (auto e = n.load_genesis_file(genesis); !e.empty()) return fail("genesis: " + e);
+    } else {
+      std::cout << "data dir already initialised (head block " << st.head_block << "); genesis ignored" << std::endl;
+    }
+  }
+  node::rpc::Service service(n, sc);
+  std::string err;
+  if (!service.start(&err)) return fail(err);
+  std::cout << "zkamm node: chain " << nc.domain.chain_id << ", head block " << n.status().head_block
+            << ", listening on http://" << sc.server.host << ":" << service.port() << std::endl;
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+  service.stop();
+  n.stop();
+  std::cout << "zkamm node: stopped at block " << n.status().head_block << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+void register_node(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<NodeOptions>();
+  auto* cmd = app.add_subcommand("node", "run the sequencer and its JSON-RPC server (docs/API.md)");
+  cmd->add_option("--config", o->config, "JSON config file (configs/devnet-node.json)");
+  cmd->add_option("--data-dir", o->data_dir, "RocksDB data directory");
+  cmd->add_option("--rpc-host", o->host, "listen address (default 127.0.0.1)");
+  cmd->add_option("--rpc-port", o->port, "listen port (default 8545; 0 = any free port)");
+  cmd->add_option("--rpc-threads", o->rpc_threads, "HTTP I/O threads");
+  cmd->add_option("--verifier-threads", o->verifier_threads, "signature verification threads");
+  cmd->add_option("--genesis", o->genesis, "devnet genesis JSON, loaded into an empty data dir");
+  cmd->add_option("--chain-id", o->chain_id, "chain id (decimal)");
+  cmd->add_option("--rollup", o->rollup, "rollup contract address (0x + 40 hex)");
+  cmd->add_option("--block-time-ms", o->block_time_ms, "seal a block this often");
+  cmd->add_option("--max-block-txs", o->max_block_txs, "or when it holds this many txs");
+  cmd->add_option("--batch-slots", o->batch_slots, "transactions per batch (the circuit's size)");
+  cmd->add_option("--batch-timeout-ms", o->batch_timeout_ms, "close a non-empty batch after this");
+  cmd->add_option("--max-pending", o->max_pending, "mempool capacity");
+  cmd->add_option("--max-per-account", o->max_per_account, "pending transactions per account");
+  cmd->add_flag("--unsafe-skip-signature-checks", o->unsafe_skip_signatures,
+                "BENCHMARK ONLY: accept transactions without verifying signatures");
+  cmd->callback([o, &exit_code] {
+    try {
+      exit_code = run_node(*o);
+    } catch (const std::exception& e) {
+      exit_code = fail(e.what());
+    }
+  });
+}
+
+}  // namespace zkamm::app

@@ -1,0 +1,392 @@
+// zkamm wallet: keys, and a JSON-RPC client of `zkamm node` (docs/API.md). Transactions are
+// signed locally (tx::sign over the domain the node reports) with the account's next nonce and
+// sent with zkamm_sendTransactionSync; the result (soft, or the rejection) is printed as JSON.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/commands.hpp"
+#include "app/wallet_keys.hpp"
+#include "node/rpc_client.hpp"
+#include "node/rpc_views.hpp"
+#include "tx/encoding.hpp"
+#include "tx/json.hpp"
+#include "tx/message.hpp"
+
+namespace zkamm::app {
+namespace {
+
+using nlohmann::json;
+namespace rpc = node::rpc;
+
+struct WalletOptions {
+  std::string url = "http://127.0.0.1:8545";
+  std::string key;
+  std::optional<uint32_t> account;
+  uint64_t timeout_ms = 10000;
+  uint64_t deadline_secs = 600;
+  // transaction fields
+  uint32_t to = 0;
+  uint32_t token = 0, token_in = 0, token_out = 0, token_a = 0, token_b = 0;
+  std::string amount, amount_in, amount_out, min_out, max_in, amount_a, amount_b, min_a = "0", min_b = "0", liquidity,
+      l1_to;
+  std::string hash;
+  std::string out;
+  // new-genesis
+  uint32_t accounts = 4, tokens = 2;
+  std::string seed = "devnet", balance = "1000000000000000000000", pool_amount = "1000000000000000000000000";
+  std::string keys_dir;
+};
+
+tx::Amount amount_or_throw(const std::string& s, const char* what) {
+  auto a = tx::amount_from_decimal(s);
+  if (!a) throw std::invalid_argument(std::string(what) + ": '" + s + "' is not a decimal amount below 2^128");
+  return *a;
+}
+
+uint16_t token_or_throw(uint32_t t, const char* what) {
+  if (t >= tx::kTokenLimit) throw std::invalid_argument(std::string(what) + " must be < 1024");
+  return static_cast<uint16_t>(t);
+}
+
+/// The wallet's key and account (flag over key file).
+struct Signer {
+  wallet::KeyFile key;
+  uint32_t account = 0;
+};
+
+Signer load_signer(const WalletOptions& o) {
+  if (o.key.empty()) throw std::invalid_argument("--key FILE is required");
+  std::string err;
+  auto k = wallet::read_key_file(o.key, &err);
+  if (!k) throw std::invalid_argument(err);
+  Signer s{*k, 0};
+  if (o.account) s.account = *o.account;
+  else if (k->account) s.account = *k->account;
+  else throw std::invalid_argument("no account index: give --account N or an \"account\" in the key file");
+  return s;
+}
+
+rpc::Endpoint endpoint(const WalletOptions& o) {
+  auto ep = rpc::parse_url(o.url);
+  if (!ep) throw std::invalid_argument("--url must look like http://127.0.0.1:8545");
+  return *ep;
+}
+
+tx::Domain fetch_domain(rpc::Client& c) {
+  const json d = c.call("zkamm_domain");
+  tx::Domain dom;
+  auto cid = rpc::u64_from_decimal(d.at("chain_id").get<std::string>());
+  auto addr = rpc::bytes_from_hex(d.at("rollup").get<std::string>(), 20);
+  if (!cid || !addr || addr->size() != 20) throw rpc::TransportError("node returned a malformed domain");
+  dom.chain_id = *cid;
+  std::copy(addr->begin(), addr->end(), dom.rollup.begin());
+  return dom;
+}
+
+uint64_t deadline(const WalletOptions& o) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count()) +
+         o.deadline_secs;
+}
+
+/// Fills nonce, signs and sends t; prints the node's answer.
+int sign_and_send(const WalletOptions& o, const Signer& s, tx::Tx t) {
+  rpc::Client c(endpoint(o), std::chrono::milliseconds(o.timeout_ms + 5000));
+  const tx::Domain dom = fetch_domain(c);
+  const json acct = c.call("zkamm_getAccount", json::array({s.account}));
+  const auto nonce = acct.at("nonce").get<uint64_t>();
+  if (acct.at("pubkey").get<std::string>() != wallet::packed_pubkey_hex(s.key.private_key))
+    throw std::invalid_argument("account " + std::to_string(s.account) + " belongs to another key");
+  std::visit(
+      [&](auto& x) {
+        if constexpr (requires { x.nonce; }) x.nonce = static_cast<uint32_t>(nonce);
+      },
+      t);
+  if (!tx::sign(t, s.key.private_key, dom)) throw std::invalid_argument("cannot sign this transaction type");
+  const json res = c.call("zkamm_sendTransactionSync", json::array({tx::to_json(t), o.timeout_ms}));
+  std::cout << res.dump(2) << "\n";
+  return 0;
+}
+
+int run_guarded(const std::function<int()>& f) {
+  try {
+    return f();
+  } catch (const rpc::RpcError& e) {
+    std::cerr << "error: " << e.message << " (code " << e.code << ")";
+    if (!e.data.is_null()) std::cerr << " " << e.data.dump();
+    std::cerr << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+}
+
+int run_create(const WalletOptions& o) {
+  if (o.out.empty()) return fail("--out FILE is required");
+  wallet::KeyFile k{wallet::random_key(), o.account};
+  if (auto e = wallet::write_key_file(o.out, k); !e.empty()) return fail(e);
+  std::cout << json{{"key_file", o.out}, {"pubkey", wallet::packed_pubkey_hex(k.private_key)}}.dump(2) << "\n";
+  return 0;
+}
+
+int run_address(const WalletOptions& o) {
+  std::string err;
+  auto k = wallet::read_key_file(o.key, &err);
+  if (!k) return fail(err);
+  const auto pub = hash::eddsa_public_key(k->private_key);
+  json j = {{"pubkey", wallet::packed_pubkey_hex(k->private_key)}, {"x", pub.x.to_decimal()}, {"y", pub.y.to_decimal()}};
+  if (o.account) j["account"] = *o.account;
+  else if (k->account) j["account"] = *k->account;
+  std::cout << j.dump(2) << "\n";
+  return 0;
+}
+
+int run_balances(const WalletOptions& o) {
+  uint32_t account = 0;
+  if (o.account) account = *o.account;
+  else account = load_signer(o).account;
+  rpc::Client c(endpoint(o), std::chrono::milliseconds(o.timeout_ms));
+  const json a = c.call("zkamm_getAccount", json::array({account}));
+  std::cout << json{{"account", account}, {"nonce", a.at("nonce")}, {"balances", a.at("balances")}}.dump(2) << "\n";
+  return 0;
+}
+
+int run_status(const WalletOptions& o) {
+  rpc::Client c(endpoint(o), std::chrono::milliseconds(o.timeout_ms));
+  std::cout << c.call("zkamm_getTransaction", json::array({o.hash})).dump(2) << "\n";
+  return 0;
+}
+
+int run_new_genesis(const WalletOptions& o) {
+  if (o.out.empty()) return fail("--out FILE is required");
+  if (o.accounts == 0 || o.accounts > 1'000'000) return fail("--accounts must be 1 .. 1000000");
+  if (o.tokens < 2 || o.tokens > 100) return fail("--tokens must be 2 .. 100");
+  (void)amount_or_throw(o.balance, "--balance");
+  (void)amount_or_throw(o.pool_amount, "--pool-amount");
+  json tokens = json::array();
+  for (uint32_t t = 1; t <= o.tokens; ++t) {
+    std::array<uint8_t, 20> addr{};
+    addr[0] = 0xe2;  // DEVNET ONLY: placeholder L1 addresses 0xe2..00TT
+    addr[18] = static_cast<uint8_t>(t >> 8);
+    addr[19] = static_cast<uint8_t>(t);
+    tokens.push_back(node::rpc::hex0x(addr.data(), addr.size()));
+  }
+  json balances = json::object();
+  for (uint32_t t = 0; t <= o.tokens; ++t) balances[std::to_string(t)] = o.balance;
+  json accounts = json::array();
+  for (uint32_t i = 1; i <= o.accounts; ++i) {
+    const auto prv = wallet::devnet_key(o.seed, i);
+    accounts.push_back({{"private_key", node::rpc::hex0x(prv.data(), prv.size())}, {"balances", balances}});
+  }
+  json pools = json::array();
+  for (uint32_t t = 1; t < o.tokens; ++t)
+    pools.push_back({{"token_a", t}, {"token_b", t + 1}, {"amount_a", o.pool_amount}, {"amount_b", o.pool_amount},
+                     {"provider", 1}});
+  const json g = {{"comment", "DEVNET ONLY: private keys are public. zkamm wallet new-genesis --accounts " +
+                                  std::to_string(o.accounts) + " --tokens " + std::to_string(o.tokens) + " --seed " +
+                                  o.seed},
+                  {"tokens", tokens},
+                  {"accounts", accounts},
+                  {"pools", pools}};
+  {
+    std::ofstream f(o.out);
+    if (!f) return fail("cannot write " + o.out);
+    f << g.dump(1) << "\n";
+  }
+  if (!o.keys_dir.empty()) {
+    std::filesystem::create_directories(o.keys_dir);
+    for (uint32_t i = 1; i <= o.accounts && i <= 1000; ++i) {
+      const std::string path = (std::filesystem::path(o.keys_dir) / ("account-" + std::to_string(i) + ".json")).string();
+      std::filesystem::remove(path);
+      if (auto e = wallet::write_key_file(path, wallet::KeyFile{wallet::devnet_key(o.seed, i), i}); !e.empty())
+        return fail(e);
+    }
+  }
+  std::cout << "wrote " << o.out << ": " << o.accounts << " accounts, " << o.tokens << " tokens, " << pools.size()
+            << " pools\n";
+  return 0;
+}
+
+}  // namespace
+
+void register_wallet(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<WalletOptions>();
+  auto* w = app.add_subcommand("wallet", "keys and transactions against a zkamm node (JSON-RPC)");
+  w->require_subcommand(1);
+  auto net = [o](CLI::App* c, bool needs_key) {
+    c->add_option("--url", o->url, "node JSON-RPC URL (default http://127.0.0.1:8545)");
+    auto* k = c->add_option("--key", o->key, "key file (zkamm wallet create)");
+    if (needs_key) k->required();
+    c->add_option("--account", o->account, "account index (default: the key file's)");
+    c->add_option("--timeout-ms", o->timeout_ms, "wait at most this long for soft finality");
+  };
+  auto with_deadline = [o](CLI::App* c) {
+    c->add_option("--deadline-secs", o->deadline_secs, "deadline = now + this (default 600)");
+  };
+  auto bind = [&exit_code](CLI::App* c, std::function<int()> f) {
+    c->callback([f, &exit_code] { exit_code = run_guarded(f); });
+  };
+
+  auto* create = w->add_subcommand("create", "new Baby Jubjub key file (mode 0600; the key is never printed)");
+  create->add_option("--out", o->out, "key file to create")->required();
+  create->add_option("--account", o->account, "account index to record in the file");
+  bind(create, [o] { return run_create(*o); });
+
+  auto* address = w->add_subcommand("address", "public key of a key file");
+  address->add_option("--key", o->key, "key file")->required();
+  address->add_option("--account", o->account, "account index");
+  bind(address, [o] { return run_address(*o); });
+
+  auto* balances = w->add_subcommand("balances", "nonce and balances of an account");
+  net(balances, false);
+  bind(balances, [o] { return run_balances(*o); });
+
+  auto* status = w->add_subcommand("status", "finality status of a transaction");
+  status->add_option("HASH", o->hash, "transaction hash (0x...)")->required();
+  status->add_option("--url", o->url, "node JSON-RPC URL");
+  bind(status, [o] { return run_status(*o); });
+
+  auto* transfer = w->add_subcommand("transfer", "send tokens to another account");
+  net(transfer, true);
+  transfer->add_option("--to", o->to, "recipient account")->required();
+  transfer->add_option("--token", o->token, "token id")->required();
+  transfer->add_option("--amount", o->amount, "amount (decimal)")->required();
+  bind(transfer, [o] {
+    const Signer s = load_signer(*o);
+    tx::Transfer t;
+    t.from = s.account;
+    t.to = o->to;
+    t.token = token_or_throw(o->token, "--token");
+    t.amount = amount_or_throw(o->amount, "--amount");
+    return sign_and_send(*o, s, t);
+  });
+
+  auto* swap = w->add_subcommand("swap", "Uniswap V2 swap: --amount-in X --min-out Y, or --amount-out X --max-in Y");
+  net(swap, true);
+  with_deadline(swap);
+  swap->add_option("--in", o->token_in, "token sold")->required();
+  swap->add_option("--out", o->token_out, "token bought")->required();
+  swap->add_option("--amount-in", o->amount_in, "exact input amount");
+  swap->add_option("--min-out", o->min_out, "minimum output (slippage bound) for --amount-in");
+  swap->add_option("--amount-out", o->amount_out, "exact output amount");
+  swap->add_option("--max-in", o->max_in, "maximum input for --amount-out");
+  bind(swap, [o] {
+    const Signer s = load_signer(*o);
+    if (!o->amount_in.empty() == !o->amount_out.empty())
+      throw std::invalid_argument("give exactly one of --amount-in (with --min-out) or --amount-out (with --max-in)");
+    if (!o->amount_in.empty()) {
+      tx::SwapExactIn t;
+      t.account = s.account;
+      t.token_in = token_or_throw(o->token_in, "--in");
+      t.token_out = token_or_throw(o->token_out, "--out");
+      t.amount_in = amount_or_throw(o->amount_in, "--amount-in");
+      t.amount_out_min = amount_or_throw(o->min_out.empty() ? "0" : o->min_out, "--min-out");
+      t.deadline = deadline(*o);
+      return sign_and_send(*o, s, t);
+    }
+    if (o->max_in.empty()) throw std::invalid_argument("--amount-out needs --max-in");
+    tx::SwapExactOut t;
+    t.account = s.account;
+    t.token_in = token_or_throw(o->token_in, "--in");
+    t.token_out = token_or_throw(o->token_out, "--out");
+    t.amount_out = amount_or_throw(o->amount_out, "--amount-out");
+    t.amount_in_max = amount_or_throw(o->max_in, "--max-in");
+    t.deadline = deadline(*o);
+    return sign_and_send(*o, s, t);
+  });
+
+  auto* create_pool = w->add_subcommand("create-pool", "create the pool of a token pair");
+  net(create_pool, true);
+  create_pool->add_option("--token-a", o->token_a, "token")->required();
+  create_pool->add_option("--token-b", o->token_b, "token")->required();
+  bind(create_pool, [o] {
+    const Signer s = load_signer(*o);
+    tx::CreatePool t;
+    t.account = s.account;
+    t.token_a = token_or_throw(o->token_a, "--token-a");
+    t.token_b = token_or_throw(o->token_b, "--token-b");
+    return sign_and_send(*o, s, t);
+  });
+
+  auto* add = w->add_subcommand("add-liquidity", "Router02.addLiquidity");
+  net(add, true);
+  with_deadline(add);
+  add->add_option("--token-a", o->token_a, "token")->required();
+  add->add_option("--token-b", o->token_b, "token")->required();
+  add->add_option("--amount-a", o->amount_a, "amount of token a desired")->required();
+  add->add_option("--amount-b", o->amount_b, "amount of token b desired")->required();
+  add->add_option("--min-a", o->min_a, "minimum of token a");
+  add->add_option("--min-b", o->min_b, "minimum of token b");
+  bind(add, [o] {
+    const Signer s = load_signer(*o);
+    tx::AddLiquidity t;
+    t.account = s.account;
+    t.token_a = token_or_throw(o->token_a, "--token-a");
+    t.token_b = token_or_throw(o->token_b, "--token-b");
+    t.amount_a_desired = amount_or_throw(o->amount_a, "--amount-a");
+    t.amount_b_desired = amount_or_throw(o->amount_b, "--amount-b");
+    t.amount_a_min = amount_or_throw(o->min_a, "--min-a");
+    t.amount_b_min = amount_or_throw(o->min_b, "--min-b");
+    t.deadline = deadline(*o);
+    return sign_and_send(*o, s, t);
+  });
+
+  auto* remove = w->add_subcommand("remove-liquidity", "Router02.removeLiquidity");
+  net(remove, true);
+  with_deadline(remove);
+  remove->add_option("--token-a", o->token_a, "token")->required();
+  remove->add_option("--token-b", o->token_b, "token")->required();
+  remove->add_option("--liquidity", o->liquidity, "LP tokens to burn")->required();
+  remove->add_option("--min-a", o->min_a, "minimum of token a");
+  remove->add_option("--min-b", o->min_b, "minimum of token b");
+  bind(remove, [o] {
+    const Signer s = load_signer(*o);
+    tx::RemoveLiquidity t;
+    t.account = s.account;
+    t.token_a = token_or_throw(o->token_a, "--token-a");
+    t.token_b = token_or_throw(o->token_b, "--token-b");
+    t.liquidity = amount_or_throw(o->liquidity, "--liquidity");
+    t.amount_a_min = amount_or_throw(o->min_a, "--min-a");
+    t.amount_b_min = amount_or_throw(o->min_b, "--min-b");
+    t.deadline = deadline(*o);
+    return sign_and_send(*o, s, t);
+  });
+
+  auto* withdraw = w->add_subcommand("withdraw", "move tokens to an L1 address (claimable once the batch is final)");
+  net(withdraw, true);
+  withdraw->add_option("--token", o->token, "token id")->required();
+  withdraw->add_option("--amount", o->amount, "amount")->required();
+  withdraw->add_option("--to", o->l1_to, "L1 address 0x + 40 hex")->required();
+  bind(withdraw, [o] {
+    const Signer s = load_signer(*o);
+    tx::Withdraw t;
+    t.account = s.account;
+    t.token = token_or_throw(o->token, "--token");
+    t.amount = amount_or_throw(o->amount, "--amount");
+    auto a = rpc::bytes_from_hex(o->l1_to, 20);
+    if (!a || a->size() != 20) throw std::invalid_argument("--to must be 0x + 40 hex digits");
+    std::copy(a->begin(), a->end(), t.l1_address.begin());
+    return sign_and_send(*o, s, t);
+  });
+
+  auto* gen = w->add_subcommand("new-genesis", "DEVNET ONLY: a genesis with N funded accounts (keys inside)");
+  gen->add_option("--out", o->out, "genesis JSON to write")->required();
+  gen->add_option("--accounts", o->accounts, "funded accounts (indices 1..N; account 1 provides the pools)");
+  gen->add_option("--tokens", o->tokens, "ERC-20 tokens 1..T (pools T1/T2, T2/T3, ...)");
+  gen->add_option("--balance", o->balance, "balance of every token (and ETH) per account");
+  gen->add_option("--pool-amount", o->pool_amount, "reserve of each token per pool");
+  gen->add_option("--seed", o->seed, "key derivation seed");
+  gen->add_option("--keys-dir", o->keys_dir, "also write key files account-I.json (first 1000 accounts)");
+  bind(gen, [o] { return run_new_genesis(*o); });
+}
+
+}  // namespace zkamm::app

@@ -1,0 +1,128 @@
+#include "settle/batch_keys.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "l1/bytes.hpp"
+#include "snark/r1cs_file.hpp"
+#include "snark/solidity_verifier.hpp"
+#include "snark/zkey_file.hpp"
+
+namespace zkamm::settle {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool write_text(const std::string& path, const std::string& text) {
+  // Write then rename, so a crash never leaves a half-written cache entry under the final name.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out << text;
+    if (!out.flush()) return false;
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  return !ec;
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+std::string digest_hex(const hash::Digest32& d) { return l1::to_hex(d); }
+
+std::string cache_stem(const batch::BatchParams& params) {
+  std::string rollup = l1::to_hex(params.domain.rollup).substr(2);
+  return "batch-n" + std::to_string(params.num_slots) + "-c" + std::to_string(params.domain.chain_id) + "-" + rollup;
+}
+
+KeysResult load_or_setup(const batch::BatchParams& params, const std::string& dir) {
+  KeysResult res;
+  if (params.num_slots == 0) {
+    res.error = "num_slots must be >= 1";
+    return res;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    res.error = "cannot create " + dir + ": " + ec.message();
+    return res;
+  }
+  const std::string stem = (fs::path(dir) / cache_stem(params)).string();
+  BatchKeys k;
+  k.params = params;
+  k.zkey_path = stem + ".zkey";
+  k.verifier_path = stem + ".Verifier.sol";
+  const std::string meta_path = stem + ".json";
+
+  const snark::R1cs r1cs = batch::batch_r1cs(params);
+  k.num_constraints = r1cs.constraints.size();
+  k.r1cs_hash = hash::sha256(snark::encode_r1cs(r1cs));
+
+  // Reuse when the recorded R1CS hash matches the circuit built now and the key file is intact.
+  if (auto meta_text = read_bytes(meta_path); meta_text && fs::exists(k.zkey_path)) {
+    const json meta = json::parse(meta_text->begin(), meta_text->end(), nullptr, false);
+    auto zkey = read_bytes(k.zkey_path);
+    if (!meta.is_discarded() && meta.is_object() && zkey && meta.value("r1cs_sha256", "") == digest_hex(k.r1cs_hash) &&
+        meta.value("zkey_sha256", "") == digest_hex(hash::sha256(*zkey))) {
+      auto pk = snark::decode_zkey(std::move(*zkey));
+      if (pk && pk->num_public == 1 && pk->num_vars == r1cs.num_wires) {
+        k.pk = std::move(*pk);
+        k.vk = snark::verification_key(k.pk);
+        k.reused = true;
+      }
+    }
+  }
+  if (!k.reused) {
+    auto pk = snark::setup_dev(r1cs);
+    if (!pk) {
+      res.error = "setup failed (circuit too large?)";
+      return res;
+    }
+    k.pk = std::move(*pk);
+    k.vk = snark::verification_key(k.pk);
+    const std::vector<uint8_t> zkey = snark::encode_zkey(k.pk);
+    if (!write_text(k.zkey_path, std::string(zkey.begin(), zkey.end()))) {
+      res.error = "cannot write " + k.zkey_path;
+      return res;
+    }
+    json meta = {{"num_slots", params.num_slots},
+                 {"chain_id", params.domain.chain_id},
+                 {"rollup", l1::to_hex(params.domain.rollup)},
+                 {"constraints", k.num_constraints},
+                 {"r1cs_sha256", digest_hex(k.r1cs_hash)},
+                 {"zkey_sha256", digest_hex(hash::sha256(zkey))},
+                 {"warning", "development setup (single party): never use these keys in production"}};
+    if (!write_text(meta_path, meta.dump(2) + "\n")) {
+      res.error = "cannot write " + meta_path;
+      return res;
+    }
+  }
+  auto sol = snark::export_solidity_verifier(k.vk, "BatchGroth16Verifier");
+  if (!sol || !write_text(k.verifier_path, *sol)) {
+    res.error = "cannot write " + k.verifier_path;
+    return res;
+  }
+  k.setup_ms = ms_since(t0);
+  res.keys = std::move(k);
+  return res;
+}
+
+}  // namespace zkamm::settle

@@ -1,0 +1,44 @@
+#pragma once
+// Groth16 keys of the batch circuit for one (num_slots, domain), made by a development setup and
+// cached on disk. A cache entry is reused only when the R1CS built now hashes to the value
+// recorded with it and the .zkey file hashes to its recorded value (a stale or edited key is
+// rebuilt, never used).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "batch/batch_circuit.hpp"
+#include "hash/sha256.hpp"
+#include "snark/groth16.hpp"
+
+namespace zkamm::settle {
+
+struct BatchKeys {
+  batch::BatchParams params;
+  snark::ProvingKey pk;
+  snark::VerificationKey vk;
+  hash::Digest32 r1cs_hash{};     ///< sha256 of the .r1cs encoding of batch_r1cs(params)
+  size_t num_constraints = 0;
+  std::string zkey_path;          ///< the cached .zkey
+  std::string verifier_path;      ///< the Solidity verifier (contract BatchGroth16Verifier)
+  bool reused = false;            ///< true: loaded from the cache, false: made now
+  double setup_ms = 0;            ///< R1CS build + setup (or load) time
+};
+
+struct [[nodiscard]] KeysResult {
+  std::string error;  ///< empty on success
+  std::optional<BatchKeys> keys;
+  bool ok() const noexcept { return error.empty(); }
+};
+
+/// The cache file stem for params: "batch-n<N>-c<chain id>-<rollup hex without 0x>".
+std::string cache_stem(const batch::BatchParams& params);
+
+/// Loads the keys for params from dir, or builds them (dev setup) and stores them there.
+/// Precondition: params.num_slots >= 1. dir is created when missing.
+KeysResult load_or_setup(const batch::BatchParams& params, const std::string& dir);
+
+/// "0x" + hex of a digest.
+std::string digest_hex(const hash::Digest32& d);
+
+}  // namespace zkamm::settle

@@ -1,0 +1,97 @@
+#pragma once
+// The L1 sender: takes proven batches through ZkammRollup.commitBatch -> proveBatch ->
+// executeBatch, in batch order, one L1 transaction at a time with l1::TxSender. A batch is
+// committed only after the prover checked its proof, so no unprovable root reaches L1. Before
+// every step it reads the contract's lastCommitted/lastProven/lastExecuted, which are the truth
+// across restarts: a step the contract already shows is skipped, so nothing is sent twice.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "l1/rpc_client.hpp"
+#include "l1/abi.hpp"
+#include "l1/sender.hpp"
+#include "settle/prover.hpp"
+
+namespace zkamm::settle {
+
+/// Where a batch is on L1. kProven = the proof was accepted by proveBatch; kExecuted = finalized.
+enum class L1Stage : uint8_t { kPending = 0, kCommitted, kProven, kExecuted };
+std::string_view to_string(L1Stage s) noexcept;
+
+struct L1BatchState {
+  uint64_t number = 0;
+  L1Stage stage = L1Stage::kPending;
+  TimeMs closed_ms = 0, proved_local_ms = 0;             ///< from the prover
+  TimeMs committed_ms = 0, proven_ms = 0, executed_ms = 0;  ///< receipt seen (0: skipped or not yet)
+  uint64_t gas_commit = 0, gas_prove = 0, gas_execute = 0;  ///< gasUsed of our transactions
+};
+
+struct ChainView {
+  uint64_t last_committed = 0, last_proven = 0, last_executed = 0;
+};
+
+struct L1SenderConfig {
+  l1::Address rollup{};
+  uint64_t prove_gas_limit = 1'000'000;  ///< explicit: a verifier short of gas returns false
+  unsigned retries = 3;                  ///< transport errors retried this often, then halt
+  std::chrono::milliseconds retry_delay{500};
+};
+
+class L1Sender {
+ public:
+  /// rpc and tx outlive the sender; tx's key must be the rollup's operator.
+  L1Sender(l1::RpcClient& rpc, l1::TxSender& tx, L1SenderConfig cfg);
+  ~L1Sender();
+  L1Sender(const L1Sender&) = delete;
+  L1Sender& operator=(const L1Sender&) = delete;
+
+  /// The contract's counters (eth_call on latest).
+  l1::Result<ChainView> chain_view();
+  /// Runs the three steps of one batch now, on the calling thread; "" on success. Steps the
+  /// contract already shows are skipped. Precondition: earlier batches are executed on L1 or
+  /// were processed before (the contract enforces the order).
+  std::string process(const ProvedBatch& p);
+
+  /// Starts the worker thread, which processes enqueued batches in number order.
+  void start();
+  void enqueue(const ProvedBatch& p);
+  /// cb(batch, stage, time) on the worker thread after each step (also for skipped steps, with
+  /// the time the sender found out).
+  void on_stage(std::function<void(uint64_t, L1Stage, TimeMs)> cb);
+  std::optional<L1BatchState> state(uint64_t number) const;
+  uint64_t last_executed() const;
+  bool wait_executed(uint64_t number, std::chrono::milliseconds timeout) const;
+  /// Non-empty once the worker halted (a transaction reverted, or L1 unreachable).
+  std::string error() const;
+  void stop();
+
+ private:
+  l1::Result<uint64_t> read_counter(const l1::abi::Function& f);
+  l1::Result<l1::Receipt> send(const l1::Bytes& data, std::optional<uint64_t> gas_limit);
+  void mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas);
+  void run();
+
+  l1::RpcClient& rpc_;
+  l1::TxSender& tx_;
+  L1SenderConfig cfg_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  std::map<uint64_t, ProvedBatch> queue_;
+  std::map<uint64_t, L1BatchState> states_;
+  uint64_t last_executed_ = 0;
+  std::string error_;
+  std::vector<std::function<void(uint64_t, L1Stage, TimeMs)>> callbacks_;
+  bool stop_ = false;
+  std::thread worker_;
+};
+
+/// The proveBatch arguments (a, b, c) of a proof, b in the precompile order (c1, c0).
+std::vector<l1::abi::Value> proof_args(const snark::Proof& proof);
+
+}  // namespace zkamm::settle
