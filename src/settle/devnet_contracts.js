@@ -65,7 +65,7 @@ try {
   if (old.sources_sha256 === digest) process.exit(0);
 } catch (e) { /* compile */ }
 
-const solc = require(path.join(nm, "solc"));
+const solc = require(path.resolve(nm, "solc"));
 const input = {
   language: "Solidity",
   sources,
@@ -87,7 +87,7 @@ const code = (file, name) => {
   if (!c) throw new Error("missing " + file + ":" + name);
   return "0x" + c.evm.bytecode.object;
 };
-const circomlibjs = require(path.join(nm, "circomlibjs"));
+const circomlibjs = require(path.resolve(nm, "circomlibjs"));
 const result = {
   sources_sha256: digest,
   poseidon2: circomlibjs.poseidonContract.createCode(2),
