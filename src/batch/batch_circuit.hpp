@@ -23,7 +23,7 @@ namespace zkamm::batch {
 using ff::Fr;
 using ff::U256;
 
-inline constexpr size_t kSlotPubdataBytes = 56;
+inline constexpr size_t kSlotPubdataBytes = tx::kSlotPublicDataBytes;
 inline constexpr size_t kHeaderBytes = 96;
 
 /// Fixed per deployment: the key is made for one (num_slots, domain).

@@ -299,9 +299,7 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
       sw.zero_for_one = r.token_x < r.token_y;
     }
     record_slot(trees, sw);
-    std::vector<uint8_t> pd = tx::public_data(t, ex);
-    pd.resize(kSlotPubdataBytes, 0);
-    w.pubdata.insert(w.pubdata.end(), pd.begin(), pd.end());
+    tx::append_slot_public_data(w.pubdata, t, ex);
     w.slots.push_back(std::move(sw));
   }
 

@@ -311,11 +311,7 @@ Hash block_hash(const BlockHeader& h, std::span<const BlockTx> txs) {
 std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots) {
   std::vector<uint8_t> out;
   out.reserve(slots.size() * kSlotPubdataBytes);
-  for (const auto& s : slots) {
-    const std::size_t start = out.size();
-    if (tx::type_of(s.tx) != tx::TxType::Noop) tx::append_public_data(out, s.tx, s.executed);
-    out.resize(start + kSlotPubdataBytes, 0);
-  }
+  for (const auto& s : slots) tx::append_slot_public_data(out, s.tx, s.executed);
   return out;
 }
 

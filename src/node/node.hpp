@@ -141,7 +141,7 @@ struct BatchHeader {
   std::array<uint8_t, 96> encode() const noexcept;
 };
 
-inline constexpr std::size_t kSlotPubdataBytes = 56;
+inline constexpr std::size_t kSlotPubdataBytes = tx::kSlotPublicDataBytes;
 
 struct BatchSlot {
   Hash hash{};             ///< zero for noop padding

@@ -93,4 +93,10 @@ void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& 
       t);
 }
 
+void append_slot_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& ex) {
+  const std::size_t start = out.size();
+  append_public_data(out, t, ex);
+  out.resize(start + kSlotPublicDataBytes, 0);
+}
+
 }  // namespace zkamm::tx

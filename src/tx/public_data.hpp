@@ -24,6 +24,14 @@ std::size_t public_data_size(TxType type) noexcept;
 /// Appends t's public data to out; in_range(t) and ex as documented for t's type.
 void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& ex = {});
 
+/// Every batch slot carries exactly this many public-data bytes: the largest type, zero-padded
+/// (docs/BATCH.md section 3).
+inline constexpr std::size_t kSlotPublicDataBytes = 56;
+
+/// Appends t's public data zero-padded to kSlotPublicDataBytes (a noop slot is all zero);
+/// in_range(t).
+void append_slot_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& ex = {});
+
 inline std::vector<uint8_t> public_data(const Tx& t, const Executed& ex = {}) {
   std::vector<uint8_t> out;
   append_public_data(out, t, ex);
