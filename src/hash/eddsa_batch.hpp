@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "ec/babyjubjub_fast.hpp"
 #include "hash/eddsa.hpp"
 
 namespace zkamm::hash {
@@ -27,13 +28,25 @@ struct EddsaVerifyItem {
   EddsaSignature sig;
 };
 
-/// hm_i = Poseidon(R8.x, R8.y, A.x, A.y, msg) of every item (no validity checks), computed two
-/// at a time with interleaved permutations; equal to hash::poseidon of the same inputs.
+/// hm_i = Poseidon(R8.x, R8.y, A.x, A.y, msg) of every item (no validity checks), computed eight
+/// at a time (hash::poseidon_batch) with IFMA, else two at a time with interleaved permutations;
+/// equal to hash::poseidon of the same inputs.
 std::vector<ff::Fr> poseidon_eddsa_hashes(std::span<const EddsaVerifyItem> items);
 
 /// Per-item eddsa_verify_poseidon: result[i] == eddsa_verify_poseidon(items[i].a, items[i].msg,
 /// items[i].sig) for every i, always (no probabilistic acceptance).
 std::vector<bool> eddsa_verify_poseidon_batch(std::span<const EddsaVerifyItem> items);
+
+/// An item checked against a key prepared once (ec::BabyJubPreparedKey), as the node does.
+struct EddsaPreparedItem {
+  const ec::BabyJubPreparedKey* a = nullptr;  ///< precondition: not null, on the curve
+  ff::Fr msg;
+  EddsaSignature sig;
+};
+
+/// result[i] == eddsa_verify_poseidon(*items[i].a, items[i].msg, items[i].sig) for every i; the
+/// hm hashes of the items that pass the cheap checks run in one Poseidon batch.
+std::vector<bool> eddsa_verify_poseidon_batch_prepared(std::span<const EddsaPreparedItem> items);
 
 /// Whether every item verifies (stops at the first failure).
 [[nodiscard]] bool eddsa_verify_poseidon_all(std::span<const EddsaVerifyItem> items) noexcept;

@@ -176,6 +176,20 @@ TEST(EddsaBatch, PerItemResultsEqualSingleVerification) {
   for (size_t i = 0; i < mixed.size(); ++i) EXPECT_EQ(got[i], reference(mixed[i])) << "item " << i;
   const std::vector<bool> want{false, false, false, false, false, true, false, false, true, true, true, true};
   EXPECT_EQ(got, want);
+
+  // The prepared-key batch gives the same answers (keys on the curve only: its precondition).
+  std::vector<ec::BabyJubPreparedKey> keys;
+  keys.reserve(mixed.size());
+  std::vector<EddsaPreparedItem> prepared;
+  std::vector<bool> want_prepared;
+  for (const auto& it : mixed) {
+    if (!it.a.is_on_curve()) continue;
+    keys.emplace_back(it.a);
+    prepared.push_back({&keys.back(), it.msg, it.sig});
+    want_prepared.push_back(reference(it));
+  }
+  EXPECT_EQ(eddsa_verify_poseidon_batch_prepared(prepared), want_prepared);
+  EXPECT_TRUE(eddsa_verify_poseidon_batch_prepared({}).empty());
 }
 
 }  // namespace
