@@ -1,13 +1,32 @@
 #include "state/commitment.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
 #include "ff/parallel.hpp"
 #include "hash/poseidon.hpp"
+#include "hash/poseidon_batch.hpp"
 
 namespace zkamm::state {
 namespace {
 
 Fr to_fr(const U256& v) noexcept { return Fr::from_canonical(v).value_or(Fr::zero()); }  // v < 2^128 < r
 Fr to_fr(uint64_t v) noexcept { return Fr::from_canonical(U256{v, 0, 0, 0}).value_or(Fr::zero()); }
+
+/// Poseidon of every row, eight rows per batch, groups of eight split across threads when many.
+void hash_rows(const std::vector<std::array<Fr, 4>>& rows, std::vector<Fr>& out) {
+  out.resize(rows.size());
+  const size_t n = rows.size();
+  ff::parallel_for_chunks(
+      (n + 7) / 8,
+      [&](size_t begin, size_t end, unsigned) {
+        const size_t first = begin * 8, last = std::min(n, end * 8);
+        hash::poseidon_batch<4>(std::span<const std::array<Fr, 4>>(rows.data() + first, last - first),
+                                std::span<Fr>(out.data() + first, last - first));
+      },
+      n < 64 ? 1u : 0u);
+}
 
 const SparseMerkleTree& empty_balance_tree() {
   static const SparseMerkleTree t(kTreeArity, kBalanceTreeDepth);
@@ -20,9 +39,16 @@ Fr account_leaf(const PublicKey& key, uint64_t nonce, const Fr& balance_root) no
   return hash::poseidon({key.x, key.y, to_fr(nonce), balance_root});
 }
 
-Fr pool_leaf(const Pool& p) noexcept {
+namespace {
+std::array<Fr, 4> pool_leaf_inputs(const Pool& p) noexcept {
   const uint64_t tokens = uint64_t{p.token0} + (uint64_t{p.token1} << 10);
-  return hash::poseidon({to_fr(tokens), to_fr(p.reserve0), to_fr(p.reserve1), to_fr(p.total_supply)});
+  return {to_fr(tokens), to_fr(p.reserve0), to_fr(p.reserve1), to_fr(p.total_supply)};
+}
+}  // namespace
+
+Fr pool_leaf(const Pool& p) noexcept {
+  const std::array<Fr, 4> in = pool_leaf_inputs(p);
+  return hash::poseidon(std::span<const Fr>(in));
 }
 
 Fr state_root(const Fr& account_root, const Fr& pool_root) noexcept {
@@ -62,10 +88,18 @@ std::optional<std::vector<Fr>> StateTrees::balance_path(AccountIndex a, TokenId 
 
 std::optional<std::vector<Fr>> StateTrees::pool_path(uint32_t pool) const { return pools_.path(pool); }
 
-void StateTrees::set_balance(AccountIndex a, TokenId t, const U256& value) {
+SparseMerkleTree& StateTrees::balance_tree(AccountIndex a) {
   auto& tree = balances_[a];
-  if (!tree) tree = std::make_unique<SparseMerkleTree>(kTreeArity, kBalanceTreeDepth);
-  (void)tree->set_leaf(t, to_fr(value));
+  if (!tree) {
+    tree = std::make_unique<SparseMerkleTree>(kTreeArity, kBalanceTreeDepth);
+    tree->track_changes(tracking_);
+  }
+  return *tree;
+}
+
+void StateTrees::set_balance(AccountIndex a, TokenId t, const U256& value) {
+  if (tracking_) changed_balances_.push_back(a);
+  (void)balance_tree(a).set_leaf(t, to_fr(value));
 }
 
 void StateTrees::set_account(AccountIndex a, const PublicKey& key, uint64_t nonce) {
@@ -78,34 +112,94 @@ void StateTrees::sync(const State& s, const Touched& touched) {
   // Balance leaves grouped per account; each account's balance tree is independent.
   std::unordered_map<AccountIndex, std::vector<std::pair<uint64_t, Fr>>> per_account;
   for (const auto& [a, t] : touched.balances) per_account[a].emplace_back(t, to_fr(s.balance(a, t)));
-  std::vector<std::pair<SparseMerkleTree*, const std::vector<std::pair<uint64_t, Fr>>*>> jobs;
+  // All touched balance trees level by level together, so that their nodes hash in batches.
+  std::vector<SparseMerkleTree*> trees;
+  std::vector<std::span<const std::pair<uint64_t, Fr>>> tree_updates;
   for (auto& [a, updates] : per_account) {
-    auto& tree = balances_[a];
-    if (!tree) tree = std::make_unique<SparseMerkleTree>(kTreeArity, kBalanceTreeDepth);
-    jobs.emplace_back(tree.get(), &updates);
+    if (tracking_) changed_balances_.push_back(a);
+    trees.push_back(&balance_tree(a));
+    tree_updates.emplace_back(updates);
   }
-  ff::parallel_for_chunks(jobs.size(), [&](size_t begin, size_t end, unsigned) {
-    for (size_t i = begin; i < end; ++i) (void)jobs[i].first->set_leaves(*jobs[i].second);
-  });
+  (void)SparseMerkleTree::set_leaves_many(trees, tree_updates);
 
-  // Account leaves: every account named, and every account whose balances changed.
+  // Account leaves: every account named, and every account whose balances changed (each once),
+  // hashed in one batch.
   std::vector<AccountIndex> accounts = touched.accounts;
   for (const auto& [a, updates] : per_account) accounts.push_back(a);
-  std::vector<std::pair<uint64_t, Fr>> leaves(accounts.size());
-  ff::parallel_for_chunks(accounts.size(), [&](size_t begin, size_t end, unsigned) {
-    for (size_t i = begin; i < end; ++i) {
-      const Account* acc = s.account(accounts[i]);
-      leaves[i] = {accounts[i], acc ? account_leaf(acc->public_key, acc->nonce, balance_root(accounts[i])) : Fr::zero()};
+  std::sort(accounts.begin(), accounts.end());
+  accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
+  std::vector<std::array<Fr, 4>> rows;
+  std::vector<size_t> row_of(accounts.size(), SIZE_MAX);
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    if (const Account* acc = s.account(accounts[i])) {
+      row_of[i] = rows.size();
+      rows.push_back({acc->public_key.x, acc->public_key.y, to_fr(acc->nonce), balance_root(accounts[i])});
     }
-  });
+  }
+  std::vector<Fr> hashed;
+  hash_rows(rows, hashed);
+  std::vector<std::pair<uint64_t, Fr>> leaves(accounts.size());
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    leaves[i] = {accounts[i], row_of[i] == SIZE_MAX ? Fr::zero() : hashed[row_of[i]]};
+  }
   (void)accounts_.set_leaves(leaves);
 
   std::vector<std::pair<uint64_t, Fr>> pool_leaves;
+  std::vector<std::array<Fr, 4>> pool_rows;
+  std::vector<size_t> pool_row_of;
   for (uint32_t id : touched.pools) {
     const Pool* p = s.pool_by_id(id);
-    pool_leaves.emplace_back(id, p ? pool_leaf(*p) : Fr::zero());
+    pool_row_of.push_back(p ? pool_rows.size() : SIZE_MAX);
+    if (p) pool_rows.push_back(pool_leaf_inputs(*p));
+  }
+  std::vector<Fr> pool_hashed;
+  hash_rows(pool_rows, pool_hashed);
+  for (size_t i = 0; i < touched.pools.size(); ++i) {
+    pool_leaves.emplace_back(touched.pools[i], pool_row_of[i] == SIZE_MAX ? Fr::zero() : pool_hashed[pool_row_of[i]]);
   }
   (void)pools_.set_leaves(pool_leaves);
+}
+
+void StateTrees::track_changes(bool on) {
+  tracking_ = on;
+  changed_balances_.clear();
+  accounts_.track_changes(on);
+  pools_.track_changes(on);
+  for (auto& [a, tree] : balances_) tree->track_changes(on);
+}
+
+std::vector<TreeNodeChange> StateTrees::take_changes() {
+  std::vector<TreeNodeChange> out;
+  for (const NodeChange& c : accounts_.take_changes()) out.push_back(TreeNodeChange{TreeKind::kAccounts, 0, c});
+  for (const NodeChange& c : pools_.take_changes()) out.push_back(TreeNodeChange{TreeKind::kPools, 0, c});
+  std::sort(changed_balances_.begin(), changed_balances_.end());
+  changed_balances_.erase(std::unique(changed_balances_.begin(), changed_balances_.end()), changed_balances_.end());
+  for (const AccountIndex a : changed_balances_) {
+    for (const NodeChange& c : balances_.at(a)->take_changes()) out.push_back(TreeNodeChange{TreeKind::kBalances, a, c});
+  }
+  changed_balances_.clear();
+  return out;
+}
+
+std::vector<TreeNodeChange> StateTrees::all_nodes() const {
+  std::vector<TreeNodeChange> out;
+  for (const NodeChange& c : accounts_.all_nodes()) out.push_back(TreeNodeChange{TreeKind::kAccounts, 0, c});
+  for (const NodeChange& c : pools_.all_nodes()) out.push_back(TreeNodeChange{TreeKind::kPools, 0, c});
+  for (const auto& [a, tree] : balances_) {
+    for (const NodeChange& c : tree->all_nodes()) out.push_back(TreeNodeChange{TreeKind::kBalances, a, c});
+  }
+  return out;
+}
+
+bool StateTrees::load_node(TreeKind kind, AccountIndex account, unsigned level, uint64_t index, const Fr& value) {
+  switch (kind) {
+    case TreeKind::kAccounts: return accounts_.load_node(level, index, value);
+    case TreeKind::kPools: return pools_.load_node(level, index, value);
+    case TreeKind::kBalances:
+      if (uint64_t{account} >= accounts_.capacity()) return false;
+      return balance_tree(account).load_node(level, index, value);
+  }
+  return false;
 }
 
 }  // namespace zkamm::state

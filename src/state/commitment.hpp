@@ -36,6 +36,17 @@ struct Touched {
   std::vector<uint32_t> pools;                             ///< pool ids
 };
 
+/// Which tree of a StateTrees a node belongs to (the key prefix under which the node stores it).
+enum class TreeKind : uint8_t { kAccounts = 0, kPools = 1, kBalances = 2 };
+
+/// A changed (or, from all_nodes(), a stored) node of one of the trees; `account` names the
+/// balance tree and is 0 for the account and pool trees.
+struct TreeNodeChange {
+  TreeKind kind = TreeKind::kAccounts;
+  AccountIndex account = 0;
+  NodeChange node;
+};
+
 /// The trees of a State. Not thread-safe; sync() parallelises internally.
 class StateTrees {
  public:
@@ -68,10 +79,25 @@ class StateTrees {
   /// SparseMerkleTree::set_leaves.
   void sync(const State& s, const Touched& touched);
 
+  /// Persistence (SparseMerkleTree::track_changes): records the nodes every later update stores,
+  /// in every tree including balance trees created later. Turning it off forgets the record.
+  void track_changes(bool on);
+  /// The nodes stored since tracking started or the last call; forgets them.
+  std::vector<TreeNodeChange> take_changes();
+  /// Every non-empty node of every tree (to write the trees whole after a rebuild).
+  std::vector<TreeNodeChange> all_nodes() const;
+  /// Puts back a node read from storage (no hashing). false when the position is out of range.
+  [[nodiscard]] bool load_node(TreeKind kind, AccountIndex account, unsigned level, uint64_t index, const Fr& value);
+
  private:
+  /// The account's balance tree, created (empty, tracking like the others) when missing.
+  SparseMerkleTree& balance_tree(AccountIndex a);
+
   SparseMerkleTree accounts_;
   SparseMerkleTree pools_;
   std::unordered_map<AccountIndex, std::unique_ptr<SparseMerkleTree>> balances_;
+  bool tracking_ = false;
+  std::vector<AccountIndex> changed_balances_;  ///< balance trees updated while tracking
 };
 
 }  // namespace zkamm::state

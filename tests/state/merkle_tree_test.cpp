@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -96,6 +97,42 @@ TEST_P(MerkleTree, BatchUpdateEqualsSequentialUpdates) {
   const std::vector<std::pair<uint64_t, Fr>> dup = {{3, Fr::from_u64(1)}, {3, Fr::from_u64(2)}};
   ASSERT_TRUE(batch.set_leaves(dup));
   EXPECT_EQ(batch.get_leaf(3), Fr::from_u64(2));
+}
+
+// set_leaves_many (all trees' nodes of a level hashed in one Poseidon batch) against set_leaf on
+// each tree in order, with trees of 0, 1, a few and many updates; out of range changes no tree.
+TEST_P(MerkleTree, ManyTreesEqualSequentialUpdates) {
+  const auto [arity, depth] = GetParam();
+  auto rng = testing::seeded_rng("MerkleTree.ManyTreesEqualSequentialUpdates", arity);
+  constexpr size_t kTrees = 12;
+  std::vector<SparseMerkleTree> seq(kTrees, SparseMerkleTree(arity, depth)), many(kTrees, SparseMerkleTree(arity, depth));
+  std::vector<std::vector<std::pair<uint64_t, Fr>>> updates(kTrees);
+  for (size_t i = 0; i < kTrees; ++i) {
+    const size_t n = i == 0 ? 0 : (i < 4 ? i : (i == 5 ? 150 : 9));
+    for (size_t k = 0; k < n; ++k) updates[i].emplace_back(rng() % seq[i].capacity(), random_leaf(rng));
+  }
+  for (size_t i = 0; i < kTrees; ++i) {
+    for (const auto& [index, v] : updates[i]) ASSERT_TRUE(seq[i].set_leaf(index, v));
+  }
+  std::vector<SparseMerkleTree*> ptrs;
+  std::vector<std::span<const std::pair<uint64_t, Fr>>> spans;
+  for (size_t i = 0; i < kTrees; ++i) {
+    ptrs.push_back(&many[i]);
+    spans.emplace_back(updates[i]);
+  }
+  ASSERT_TRUE(SparseMerkleTree::set_leaves_many(ptrs, spans));
+  for (size_t i = 0; i < kTrees; ++i) {
+    ASSERT_EQ(many[i].root(), seq[i].root()) << "tree " << i;
+    ASSERT_EQ(many[i].stored_nodes(), seq[i].stored_nodes());
+  }
+  // One bad index anywhere: no tree changes.
+  const Fr root1 = many[1].root();
+  updates[1].emplace_back(0, Fr::from_u64(99));
+  updates[2].emplace_back(many[2].capacity(), Fr::one());
+  spans[1] = updates[1];
+  spans[2] = updates[2];
+  EXPECT_FALSE(SparseMerkleTree::set_leaves_many(ptrs, spans));
+  EXPECT_EQ(many[1].root(), root1);
 }
 
 TEST_P(MerkleTree, RejectsIndicesOutOfRange) {
