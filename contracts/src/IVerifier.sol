@@ -10,4 +10,8 @@ interface IVerifier {
         uint256[2] calldata c,
         uint256[1] calldata input
     ) external view returns (bool);
+
+    /// All of proofs[i] = [a0, a1, b00, b01, b10, b11, c0, c1] for inputs[i], checked together
+    /// (random-weight batch verification: k + 3 pairings). False on empty or mismatched arrays.
+    function verifyProofs(uint256[8][] calldata proofs, uint256[1][] calldata inputs) external view returns (bool);
 }

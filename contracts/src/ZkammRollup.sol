@@ -71,21 +71,26 @@ contract ZkammRollup {
     // ---- tokens and accounts ----
     address[] internal tokenAddresses; // tokenAddresses[id - 1] for ERC-20 ids 1..511
     mapping(address => uint16) public tokenIds;
-    uint32 public numAccounts;
     mapping(uint32 => address) public owner;
-
-    // ---- priority queue: serials [executedPriorityOps, totalPriorityOps) are outstanding ----
     mapping(uint64 => PriorityOp) internal priorityOps;
+
+    // ---- queue counters, account count and exodus flag: one storage slot (the batch path reads
+    // it once; registering and queueing write it once) ----
+    // Priority serials [executedPriorityOps, totalPriorityOps) are outstanding.
     uint64 public totalPriorityOps; // next serial to assign
     uint64 public committedPriorityOps; // next serial a commit must consume
     uint64 public executedPriorityOps; // oldest serial not yet executed
+    uint32 public numAccounts;
+    bool public exodusMode;
 
-    // ---- batches: batch 0 is the genesis state ----
-    mapping(uint256 => StoredBatch) internal batches;
-    uint256 public lastCommitted;
-    uint256 public lastProven;
-    uint256 public lastExecuted;
+    // ---- batch counters: one storage slot. Batch 0 is the genesis state. ----
+    uint64 public lastCommitted;
+    uint64 public lastProven;
+    uint64 public lastExecuted;
+    uint64 internal lastExecutedTimestamp; // header timestamp of batch lastExecuted (0 for genesis)
     uint256 public lastExecutedRoot;
+    /// Batches committed with commitBatch (kept after execution; revertBatches deletes reverted ones).
+    mapping(uint256 => StoredBatch) internal batches;
 
     // ---- balances and exodus ----
     mapping(address => mapping(uint16 => uint256)) public pendingWithdrawals;
@@ -94,7 +99,6 @@ contract ZkammRollup {
     /// sum of its balances and pool reserves; transfers, swaps and liquidity conserve it) never
     /// exceeds it, so neither does any single balance.
     mapping(uint16 => uint256) public l2Holdings;
-    bool public exodusMode;
     mapping(uint32 => mapping(uint16 => bool)) public exited;
     uint256 private locked = 1;
 
@@ -160,7 +164,6 @@ contract ZkammRollup {
         priorityDeadlineSeconds = priorityDeadlineSeconds_;
         operator = operator_;
         governor = governor_;
-        batches[0].newRoot = genesisRoot_;
         lastExecutedRoot = genesisRoot_;
     }
 
@@ -291,70 +294,127 @@ contract ZkammRollup {
 
     /// Commits the next batch (docs/BATCH.md sections 2-5). Operator only.
     function commitBatch(bytes calldata header, bytes calldata pubdata) external onlyOperator notExodus {
-        require(pubdata.length == SLOT_BYTES * uint256(numSlots), "zkamm: pubdata length");
-        StoredBatch memory b = _checkHeader(header);
-        (uint32 count, bytes32 opsHash) = _checkPriorityOps(pubdata, b.priorityFirst);
-        require(count == b.priorityCount, "zkamm: priority_count");
-        b.onchainOpsHash = opsHash;
-        bytes memory data = abi.encodePacked(header, pubdata);
-        b.publicInput = uint256(sha256(data)) & INPUT_MASK;
-        uint256 batchNumber = lastCommitted + 1;
-        batches[batchNumber] = b;
-        lastCommitted = batchNumber;
-        committedPriorityOps = b.priorityFirst + b.priorityCount;
-        emit BatchCommitted(
-            batchNumber, b.newRoot, b.publicInput, keccak256(data), b.priorityFirst, b.priorityCount
-        );
+        uint64 n = lastCommitted + 1;
+        batches[n] = _commit(header, pubdata, false);
     }
 
-    /// Checks the header against the last committed batch and the queue (docs/BATCH.md section 2).
-    function _checkHeader(bytes calldata header) private view returns (StoredBatch memory b) {
+    /// Commits, proves and executes `headers.length` consecutive batches in one transaction:
+    /// batch i is (headers[i], pubdatas[i]) with the proof proofs[i] = [a0, a1, b00, b01, b10, b11,
+    /// c0, c1] (proveBatch's a, b, c in order). Each batch follows the rules of commitBatch,
+    /// proveBatch and executeBatch (its own pubdata is what is executed); only allowed when no
+    /// batch is pending (lastCommitted == lastExecuted). One batch is checked with verifyProof,
+    /// several with the verifier's verifyProofs (k + 3 pairings for k proofs); any invalid proof
+    /// reverts the whole call. Stores no StoredBatch (storedBatch(n) reads zero); emits
+    /// BatchCommitted, BatchProven and BatchExecuted per batch. Operator only.
+    function commitProveExecute(bytes[] calldata headers, bytes[] calldata pubdatas, uint256[8][] calldata proofs)
+        external
+        onlyOperator
+        notExodus
+    {
+        uint256 k = headers.length;
+        require(k > 0 && pubdatas.length == k && proofs.length == k, "zkamm: batch arrays");
+        require(lastExecuted == lastCommitted, "zkamm: batches pending");
+        uint256[1][] memory inputs = new uint256[1][](k);
+        for (uint256 i = 0; i < k; i++) {
+            StoredBatch memory b = _commit(headers[i], pubdatas[i], true);
+            uint64 n = lastCommitted;
+            inputs[i][0] = b.publicInput;
+            lastProven = n;
+            emit BatchProven(n);
+            _executed(n, b.newRoot, b.timestamp, b.priorityFirst + b.priorityCount);
+        }
+        // A verifier that runs out of gas returns false: a short gas limit reverts, never accepts.
+        bool ok;
+        if (k == 1) {
+            uint256[8] calldata p = proofs[0];
+            ok = verifier.verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], inputs[0]);
+        } else {
+            ok = verifier.verifyProofs(proofs, inputs);
+        }
+        require(ok, "zkamm: invalid proof");
+    }
+
+    /// Checks the next batch against the last committed one and the queue (docs/BATCH.md sections
+    /// 2-5), makes it the last committed one and emits BatchCommitted. With `pay` it also credits
+    /// its withdraws and full exits and dequeues its priority operations (executeBatch's work).
+    function _commit(bytes calldata header, bytes calldata pubdata, bool pay) private returns (StoredBatch memory b) {
         require(header.length == HEADER_BYTES, "zkamm: header length");
-        StoredBatch storage prev = batches[lastCommitted];
-        require(header.readUint(0, 8) == lastCommitted + 1, "zkamm: batch number");
+        require(pubdata.length == SLOT_BYTES * uint256(numSlots), "zkamm: pubdata length");
+        uint64 n = lastCommitted;
+        (uint256 prevRoot, uint64 prevTime) =
+            n == lastExecuted ? (lastExecutedRoot, lastExecutedTimestamp) : (batches[n].newRoot, batches[n].timestamp);
+        n++;
+        require(header.readUint(0, 8) == n, "zkamm: batch number");
         b.timestamp = uint64(header.readUint(8, 8));
-        require(b.timestamp >= prev.timestamp, "zkamm: timestamp before previous batch");
+        require(b.timestamp >= prevTime, "zkamm: timestamp before previous batch");
         require(b.timestamp <= block.timestamp + MAX_TIMESTAMP_AHEAD, "zkamm: timestamp in the future");
-        require(header.readUint(16, 32) == prev.newRoot, "zkamm: old root");
+        require(header.readUint(16, 32) == prevRoot, "zkamm: old root");
         b.newRoot = header.readUint(48, 32);
         require(b.newRoot < R, "zkamm: new root not canonical");
         b.priorityFirst = uint64(header.readUint(80, 8));
         require(b.priorityFirst == committedPriorityOps, "zkamm: priority_first");
         b.priorityCount = uint32(header.readUint(88, 4));
         require(header.readUint(92, 4) == numSlots, "zkamm: num_slots");
+        (uint64 end, bytes32 opsHash) = _walk(pubdata, b.priorityFirst, true, pay);
+        require(end - b.priorityFirst == b.priorityCount, "zkamm: priority_count");
+        b.onchainOpsHash = opsHash;
+        bytes memory data = abi.encodePacked(header, pubdata);
+        b.publicInput = uint256(sha256(data)) & INPUT_MASK;
+        lastCommitted = n;
+        committedPriorityOps = end;
+        emit BatchCommitted(n, b.newRoot, b.publicInput, keccak256(data), b.priorityFirst, b.priorityCount);
     }
 
-    /// Checks every priority slot against the queue in order from `serial`; returns their number
-    /// and the chain hash of the on-chain slots.
-    function _checkPriorityOps(bytes calldata pubdata, uint64 serial)
-        private
-        view
-        returns (uint32 count, bytes32 opsHash)
-    {
+    /// Walks the on-chain slots of `data` (a batch's pubdata, or only its on-chain slots) from the
+    /// priority serial `serial`. With `check`, each priority slot must match the next queue entry
+    /// (commit); with `pay`, withdraws and full exits are credited and priority operations
+    /// dequeued (execute). Returns the next serial and the chain hash of the on-chain slots.
+    function _walk(bytes calldata data, uint64 serial, bool check, bool pay) private returns (uint64, bytes32 opsHash) {
         for (uint256 off = 0; ; off += SLOT_BYTES) {
             uint256 t;
             bool unknown;
-            (off, t, unknown) = _scan(pubdata, off);
+            (off, t, unknown) = _scan(data, off);
             require(!unknown, "zkamm: unknown slot type");
-            if (off == pubdata.length) break;
-            opsHash = _chain(opsHash, pubdata, off);
-            if (t == OP_WITHDRAW) continue;
-            require(serial < totalPriorityOps, "zkamm: priority op not queued");
-            PriorityOp storage op = priorityOps[serial];
-            require(op.opType == t, "zkamm: priority op type");
-            require(pubdata.readUint(off + 1, 3) == op.account, "zkamm: priority op account");
-            if (t == OP_CREATE_ACCOUNT) {
-                require(bytes32(pubdata[off + 4:off + 36]) == op.pubkey, "zkamm: priority op pubkey");
-            } else {
-                require(pubdata.readUint(off + 4, 2) == op.token, "zkamm: priority op token");
-                if (t == OP_DEPOSIT) {
-                    // Credited in full: the token cap rules out an overflowing balance.
-                    require(pubdata.readUint(off + 6, 16) == op.amount, "zkamm: deposit amount");
+            if (off == data.length) break;
+            opsHash = _chain(opsHash, data, off);
+            if (t == OP_WITHDRAW) {
+                if (pay) {
+                    _payOut(address(uint160(data.readUint(off + 22, 20))), uint16(data.readUint(off + 4, 2)), data.readUint(off + 6, 16));
                 }
+                continue;
             }
+            if (check) _checkOp(data, off, t, serial);
+            if (pay) _dequeue(data, off, t, serial);
             serial++;
-            count++;
         }
+        return (serial, opsHash);
+    }
+
+    /// The priority slot of type t at data[off..] must match the queue entry `serial`.
+    function _checkOp(bytes calldata data, uint256 off, uint256 t, uint64 serial) private view {
+        require(serial < totalPriorityOps, "zkamm: priority op not queued");
+        PriorityOp storage op = priorityOps[serial];
+        require(op.opType == t, "zkamm: priority op type");
+        require(data.readUint(off + 1, 3) == op.account, "zkamm: priority op account");
+        if (t == OP_CREATE_ACCOUNT) {
+            require(bytes32(data[off + 4:off + 36]) == op.pubkey, "zkamm: priority op pubkey");
+        } else {
+            require(data.readUint(off + 4, 2) == op.token, "zkamm: priority op token");
+            if (t == OP_DEPOSIT) {
+                // Credited in full: the token cap rules out an overflowing balance.
+                require(data.readUint(off + 6, 16) == op.amount, "zkamm: deposit amount");
+            }
+        }
+    }
+
+    /// Executes the priority slot of type t at data[off..] (queue entry `serial`): a full exit
+    /// credits owner[account] the slot's amount; the entry is dequeued.
+    function _dequeue(bytes calldata data, uint256 off, uint256 t, uint64 serial) private {
+        if (t == OP_FULL_EXIT) {
+            PriorityOp storage op = priorityOps[serial];
+            _payOut(owner[op.account], op.token, data.readUint(off + 6, 16));
+        }
+        delete priorityOps[serial];
     }
 
     /// Proves the next unproven committed batch with the Groth16 verifier and the stored input.
@@ -369,7 +429,7 @@ contract ZkammRollup {
         // A verifier that runs out of gas returns false, so a short gas limit reverts here
         // instead of accepting.
         require(verifier.verifyProof(a, b, c, [input]), "zkamm: invalid proof");
-        lastProven = batchNumber;
+        lastProven = uint64(batchNumber);
         emit BatchProven(batchNumber);
     }
 
@@ -383,32 +443,18 @@ contract ZkammRollup {
         require(batchNumber <= lastProven, "zkamm: batch not proven");
         require(ops.length % SLOT_BYTES == 0, "zkamm: ops length");
         StoredBatch storage batch = batches[batchNumber];
-        uint64 serial = batch.priorityFirst;
-        bytes32 opsHash;
-        for (uint256 off = 0; ; off += SLOT_BYTES) {
-            uint256 t;
-            bool unknown;
-            (off, t, unknown) = _scan(ops, off);
-            require(!unknown, "zkamm: unknown slot type");
-            if (off == ops.length) break;
-            opsHash = _chain(opsHash, ops, off);
-            if (t == OP_WITHDRAW) {
-                address to = address(uint160(ops.readUint(off + 22, 20)));
-                _payOut(to, uint16(ops.readUint(off + 4, 2)), ops.readUint(off + 6, 16));
-                continue;
-            }
-            if (t == OP_FULL_EXIT) {
-                PriorityOp storage op = priorityOps[serial];
-                _payOut(owner[op.account], op.token, ops.readUint(off + 6, 16));
-            }
-            delete priorityOps[serial];
-            serial++;
-        }
+        (uint64 serial, bytes32 opsHash) = _walk(ops, batch.priorityFirst, false, true);
         require(opsHash == batch.onchainOpsHash, "zkamm: pubdata mismatch");
+        _executed(uint64(batchNumber), batch.newRoot, batch.timestamp, serial);
+    }
+
+    /// Makes batch n (new root, header timestamp, next priority serial) the last executed one.
+    function _executed(uint64 n, uint256 newRoot, uint64 timestamp, uint64 serial) private {
         executedPriorityOps = serial;
-        lastExecuted = batchNumber;
-        lastExecutedRoot = batch.newRoot;
-        emit BatchExecuted(batchNumber, batch.newRoot);
+        lastExecuted = n;
+        lastExecutedTimestamp = timestamp;
+        lastExecutedRoot = newRoot;
+        emit BatchExecuted(n, newRoot);
     }
 
     /// Slot types executeBatch acts on: deposit, full_exit, withdraw, create_account.
@@ -450,14 +496,19 @@ contract ZkammRollup {
         for (uint256 n = lastCommitted; n > newLastCommitted; n--) {
             delete batches[n];
         }
-        StoredBatch storage last = batches[newLastCommitted];
-        committedPriorityOps = last.priorityFirst + last.priorityCount; // batch 0 (genesis): 0
-        lastCommitted = newLastCommitted;
-        if (lastProven > newLastCommitted) lastProven = newLastCommitted;
+        if (newLastCommitted == lastExecuted) {
+            committedPriorityOps = executedPriorityOps;
+        } else {
+            StoredBatch storage last = batches[newLastCommitted];
+            committedPriorityOps = last.priorityFirst + last.priorityCount;
+        }
+        lastCommitted = uint64(newLastCommitted);
+        if (lastProven > newLastCommitted) lastProven = uint64(newLastCommitted);
         emit BatchesReverted(newLastCommitted);
     }
 
-    /// The stored data of a committed batch (zero for uncommitted ones).
+    /// The stored data of a batch committed with commitBatch (zero for uncommitted ones and for
+    /// batches settled by commitProveExecute; batch 0 reads zero: genesisRoot is the genesis).
     function storedBatch(uint256 batchNumber) external view returns (StoredBatch memory) {
         return batches[batchNumber];
     }

@@ -6,19 +6,29 @@ import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
 import {RollupTestBase, MockVerifier} from "./RollupTestBase.sol";
 import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
 
-/// Gas of commitBatch / executeBatch for N = 4, 8, 64, 512 slots of swap pubdata (mock verifier;
-/// the Groth16 verification cost, measured in ZkammGroth16.t.sol, does not depend on N).
+/// Gas of commitBatch / executeBatch and of commitProveExecute for N = 4, 8, 64, 512 slots of swap
+/// pubdata (mock verifier; the Groth16 verification cost, measured in ZkammGroth16.t.sol, does not
+/// depend on N). Execution gas inside one forge test: the rollup is fresh (its counters go from
+/// zero), so these overstate a steady-state batch; the transaction figures with the real verifier
+/// come from bench/scripts/rollup_gas.sh (anvil receipts).
 /// Prints (forge test -vv) the execution gas measured with gasleft() and the calldata tokens
 /// (zero bytes + 4 * non-zero bytes of the ABI-encoded call) from which the intrinsic calldata
 /// cost follows: 4 gas/token (EIP-2028), or the EIP-7623 floor of 10 gas/token (Prague).
 contract ZkammGasTest is RollupTestBase {
+    /// A swap amount as the node publishes it for swaps of 1e15..1e21 wei: 10^e plus random low
+    /// digits below 10^e, e in 15..20 (7 to 9 significant bytes, all of them non-zero bytes in
+    /// general). Deterministic (keccak of the slot index and side): a self-generated vector.
+    function _amount(uint256 i, uint256 side) internal pure returns (uint128) {
+        uint256 h = uint256(keccak256(abi.encode(i, side)));
+        uint256 p = 10 ** (15 + h % 6);
+        return uint128(p + (h >> 8) % p);
+    }
+
+    /// n swap_exact_in slots: type 4, account 1000 + i, tokens 1 -> 2, amounts from _amount.
     function _swapPubdata(uint256 n) internal pure returns (bytes memory p) {
         p = new bytes(56 * n);
         for (uint256 i = 0; i < n; i++) {
-            // swap_exact_in: type, account, token_in, token_out, amount_in, amount_out (~1e18 scale)
-            bytes memory s = abi.encodePacked(
-                uint8(4), uint24(1000 + i), uint16(1), uint16(2), uint128(1e18 + i * 7919), uint128(3.9e18 + i * 104729)
-            );
+            bytes memory s = abi.encodePacked(uint8(4), uint24(1000 + i), uint16(1), uint16(2), _amount(i, 0), _amount(i, 1));
             for (uint256 k = 0; k < s.length; k++) {
                 p[56 * i + k] = s[k];
             }
@@ -49,6 +59,18 @@ contract ZkammGasTest is RollupTestBase {
         logGas("  commitBatch calldata tokens", _tokens(abi.encodeCall(ZkammRollup.commitBatch, (h, p))));
         logGas("  executeBatch(n, \"\") execution gas", executeGas);
         logGas("  executeBatch calldata tokens", _tokens(abi.encodeCall(ZkammRollup.executeBatch, (1, ""))));
+
+        // the same batch in one transaction (a fresh rollup: the same cold state as above)
+        rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), n);
+        bytes[] memory hs = new bytes[](1);
+        bytes[] memory ps = new bytes[](1);
+        (hs[0], ps[0]) = (h, p);
+        uint256[8][] memory proofs = new uint256[8][](1);
+        proofs[0] = [uint256(type(uint256).max), 1, 2, 3, 4, 5, 6, 7]; // 256 non-zero bytes, as a real proof
+        g = gasleft();
+        rollup.commitProveExecute(hs, ps, proofs);
+        logGas("  commitProveExecute execution gas (mock verifier)", g - gasleft());
+        logGas("  commitProveExecute calldata tokens", _tokens(abi.encodeCall(ZkammRollup.commitProveExecute, (hs, ps, proofs))));
     }
 
     function test_gas_swaps_4() public {

@@ -126,4 +126,159 @@ contract ZkammGroth16Test is RollupTestBase {
         assert(!ok);
         assert(rollup.lastProven() == 0);
     }
+
+    // ---- commitProveExecute with the real verifier ----
+
+    function _settle(bytes memory h, bytes memory p, bool rerandomised) internal {
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c,) =
+            rerandomised ? BatchProofFixture.proofRerandomised() : BatchProofFixture.proof();
+        bytes[] memory hs = new bytes[](1);
+        bytes[] memory ps = new bytes[](1);
+        uint256[8][] memory proofs = new uint256[8][](1);
+        (hs[0], ps[0]) = (h, p);
+        proofs[0] = [a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1]];
+        rollup.commitProveExecute(hs, ps, proofs);
+    }
+
+    function test_commitProveExecuteRealProof() public {
+        // another public input (changed header): rejected, with the proof and its re-randomisation
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        _settle(BatchFixture.header1Changed(), BatchFixture.pubdata1(), false);
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        _settle(BatchFixture.header1Changed(), BatchFixture.pubdata1(), true);
+        uint256 g = gasleft();
+        _settle(BatchFixture.header1(), BatchFixture.pubdata1(), false);
+        logGas("commitProveExecute N=4, real verifier (execution only)", g - gasleft());
+        assert(rollup.lastExecuted() == 1 && rollup.lastExecutedRoot() == ExodusFixture.STATE_ROOT);
+        vm.prank(CAROL);
+        rollup.withdraw(1);
+        assert(token.balanceOf(CAROL) == 300 && token.balanceOf(address(rollup)) == 700);
+        vm.prank(CAROL);
+        vm.expectRevert(bytes("zkamm: nothing to withdraw"));
+        rollup.withdraw(1);
+        // the re-randomised proof of the executed batch 1: batch 1 is not next, batch 2 differs
+        vm.expectRevert(bytes("zkamm: batch number"));
+        _settle(BatchFixture.header1(), BatchFixture.pubdata1(), true);
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        _settle(BatchFixture.header2(), BatchFixture.pubdata2(), true);
+        // nor through the pipelined path
+        rollup.commitBatch(BatchFixture.header2(), BatchFixture.pubdata2());
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c,) = BatchProofFixture.proofRerandomised();
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        rollup.proveBatch(2, a, b, c);
+    }
+
+    function test_commitProveExecuteTooLittleGas() public {
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c,) = BatchProofFixture.proof();
+        bytes[] memory hs = new bytes[](1);
+        bytes[] memory ps = new bytes[](1);
+        uint256[8][] memory proofs = new uint256[8][](1);
+        (hs[0], ps[0]) = (BatchFixture.header1(), BatchFixture.pubdata1());
+        proofs[0] = [a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1]];
+        (bool ok,) = address(rollup).call{gas: 200_000}(abi.encodeCall(ZkammRollup.commitProveExecute, (hs, ps, proofs)));
+        assert(!ok);
+        assert(rollup.lastExecuted() == 0 && rollup.lastCommitted() == 0);
+    }
+
+    // ---- several batches: verifyProofs (random-weight batch verification) ----
+
+    function _flat(uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) internal pure returns (uint256[8] memory) {
+        return [a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1]];
+    }
+
+    function _verifyMany(uint256[8][] memory proofs, uint256[] memory inputs) internal view returns (bool) {
+        uint256[1][] memory ins = new uint256[1][](inputs.length);
+        for (uint256 i = 0; i < inputs.length; i++) {
+            ins[i][0] = inputs[i];
+        }
+        return verifier.verifyProofs{gas: 2_000_000}(proofs, ins);
+    }
+
+    function _two(uint256[8] memory p, uint256[8] memory q) internal pure returns (uint256[8][] memory out) {
+        out = new uint256[8][](2);
+        (out[0], out[1]) = (p, q);
+    }
+
+    function _pair(uint256 x, uint256 y) internal pure returns (uint256[] memory out) {
+        out = new uint256[](2);
+        (out[0], out[1]) = (x, y);
+    }
+
+    function test_verifyProofs() public view {
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c, uint256[1] memory pub1) = BatchProofFixture.proof();
+        uint256[8] memory p1 = _flat(a, b, c);
+        (a, b, c,) = BatchProofFixture.proofRerandomised();
+        uint256[8] memory p1r = _flat(a, b, c);
+        uint256[1] memory pub2;
+        (a, b, c, pub2) = BatchProofFixture.proof2();
+        uint256[8] memory p2 = _flat(a, b, c);
+        uint256 x1 = pub1[0];
+        uint256 x2 = pub2[0];
+        require(x1 == BatchFixture.INPUT1 && x2 != x1, "fixture inputs");
+        require(_verifyMany(_two(p1, p2), _pair(x1, x2)), "two valid proofs rejected");
+        require(_verifyMany(_two(p1r, p1), _pair(x1, x1)), "a proof and its re-randomisation rejected");
+        uint256[8][] memory one = new uint256[8][](1);
+        one[0] = p2;
+        uint256[] memory in1 = new uint256[](1);
+        in1[0] = x2;
+        require(_verifyMany(one, in1), "one valid proof rejected");
+        require(!_verifyMany(_two(p1, p2), _pair(x2, x1)), "swapped inputs accepted");
+        require(!_verifyMany(_two(p1, p2), _pair(x1, x2 + 1)), "changed input accepted");
+        require(!_verifyMany(_two(p1, p2), _pair(x1 + R, x2)), "input >= r accepted");
+        require(!_verifyMany(_two(p1, p1r), _pair(x1, x2)), "a proof for another input accepted");
+        uint256[8] memory bad = _copy(p2); // memory arrays alias: copy before changing
+        bad[0] += Q;
+        require(!_verifyMany(_two(p1, bad), _pair(x1, x2)), "coordinate >= q accepted");
+        require(!_verifyMany(new uint256[8][](0), new uint256[](0)), "empty batch accepted");
+        require(!_verifyMany(_two(p1, p2), in1), "mismatched lengths accepted");
+        // Two invalid proofs whose errors cancel in an unweighted sum: (A, B, 2C) and (A, B, 0).
+        // e(A,B)^2 = e(alpha,beta)^2 e(vk_x,gamma)^2 e(2C + 0, delta) holds; the random weights
+        // must catch it.
+        uint256[8] memory twiceC = _copy(p1);
+        (twiceC[6], twiceC[7]) = _double(p1[6], p1[7]);
+        uint256[8] memory zeroC = _copy(p1);
+        (zeroC[6], zeroC[7]) = (0, 0);
+        one[0] = twiceC;
+        in1[0] = x1;
+        require(!_verifyMany(one, in1), "(A, B, 2C) accepted alone");
+        require(!_verifyMany(_two(twiceC, zeroC), _pair(x1, x1)), "cancelling invalid proofs accepted");
+        require(!_verifyMany(_two(zeroC, twiceC), _pair(x1, x1)), "cancelling invalid proofs accepted (swapped)");
+        require(_verifyMany(_two(p1, p2), _pair(x1, x2)), "valid proofs changed by the test");
+    }
+
+    function _copy(uint256[8] memory p) internal pure returns (uint256[8] memory q) {
+        for (uint256 i = 0; i < 8; i++) {
+            q[i] = p[i];
+        }
+    }
+
+    uint256 internal constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
+
+    function _double(uint256 x, uint256 y) internal view returns (uint256, uint256) {
+        (bool ok, bytes memory out) = address(0x06).staticcall(abi.encode(x, y, x, y));
+        require(ok, "ecAdd");
+        return abi.decode(out, (uint256, uint256));
+    }
+
+    function test_commitProveExecuteTwoBatchesRealProofs() public {
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c,) = BatchProofFixture.proof();
+        uint256[8] memory p1 = _flat(a, b, c);
+        (a, b, c,) = BatchProofFixture.proof2();
+        uint256[8] memory p2 = _flat(a, b, c);
+        bytes[] memory hs = new bytes[](2);
+        bytes[] memory ps = new bytes[](2);
+        (hs[0], hs[1]) = (BatchFixture.header1(), BatchFixture.header2());
+        (ps[0], ps[1]) = (BatchFixture.pubdata1(), BatchFixture.pubdata2());
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        rollup.commitProveExecute(hs, ps, _two(p2, p1)); // proofs swapped
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        rollup.commitProveExecute(hs, ps, _two(p1, p1));
+        uint256 g = gasleft();
+        rollup.commitProveExecute(hs, ps, _two(p1, p2));
+        logGas("commitProveExecute, 2 batches of N=4, real verifier (execution only)", g - gasleft());
+        assert(rollup.lastExecuted() == 2 && rollup.storedBatch(2).newRoot == 0);
+        vm.prank(CAROL);
+        rollup.withdraw(1);
+        assert(token.balanceOf(CAROL) == 300);
+    }
 }

@@ -572,6 +572,174 @@ contract ZkammRollupTest is RollupTestBase {
         rollup.refundDeposit(1);
     }
 
+    // ---- commitProveExecute: one transaction per batch (or per run of batches) ----
+
+    /// Settles (header, pubdata) pairs with commitProveExecute, mock proofs.
+    function _settle(bytes memory h, bytes memory p) internal {
+        bytes[] memory hs = new bytes[](1);
+        bytes[] memory ps = new bytes[](1);
+        hs[0] = h;
+        ps[0] = p;
+        rollup.commitProveExecute(hs, ps, new uint256[8][](1));
+    }
+
+    function _settle2(bytes memory h1, bytes memory p1, bytes memory h2, bytes memory p2) internal {
+        bytes[] memory hs = new bytes[](2);
+        bytes[] memory ps = new bytes[](2);
+        (hs[0], hs[1], ps[0], ps[1]) = (h1, h2, p1, p2);
+        rollup.commitProveExecute(hs, ps, new uint256[8][](2));
+    }
+
+    /// The lifecycle of test_fullLifecycleExactBalances with batches settled in one transaction,
+    /// mixed with the pipelined path, and two batches in one call.
+    function test_commitProveExecuteLifecycle() public {
+        _aliceOnboards();
+        (bytes memory h, bytes memory p) = _batch1();
+        vm.expectEmit();
+        emit ZkammRollup.BatchCommitted(1, rootOf("root1"), uint256(sha256(abi.encodePacked(h, p))) & ((1 << 253) - 1), keccak256(abi.encodePacked(h, p)), 0, 3);
+        vm.expectEmit();
+        emit ZkammRollup.BatchProven(1);
+        vm.expectEmit();
+        emit ZkammRollup.BatchExecuted(1, rootOf("root1"));
+        _settle(h, p);
+        assert(rollup.lastCommitted() == 1 && rollup.lastProven() == 1 && rollup.lastExecuted() == 1);
+        assert(rollup.lastExecutedRoot() == rootOf("root1"));
+        assert(rollup.committedPriorityOps() == 3 && rollup.executedPriorityOps() == 3);
+        assert(rollup.priorityOp(0).opType == 0 && rollup.priorityOp(2).opType == 0); // dequeued
+        assert(rollup.pendingWithdrawals(CAROL, tokenId) == 300 && rollup.l2Holdings(tokenId) == 700);
+        assert(rollup.storedBatch(1).newRoot == 0); // nothing stored
+        // replaying batch 1 fails: batch number and old root have moved on
+        vm.expectRevert(bytes("zkamm: batch number"));
+        _settle(h, p);
+
+        // batch 2 on the pipelined path: old root = the settled batch's new root
+        bytes memory noops = slots4(noopSlot(), noopSlot(), noopSlot(), noopSlot());
+        vm.expectRevert(bytes("zkamm: timestamp before previous batch"));
+        _commit(header(2, uint64(T0 - 1), rootOf("root1"), rootOf("root2"), 3, 0, N), noops);
+        _commit(header(2, uint64(T0 + 5), rootOf("root1"), rootOf("root2"), 3, 0, N), noops);
+        // not while a committed batch is pending
+        vm.expectRevert(bytes("zkamm: batches pending"));
+        _settle(header(3, uint64(T0 + 6), rootOf("root2"), rootOf("root3"), 3, 0, N), noops);
+        _prove(2);
+        vm.expectRevert(bytes("zkamm: batches pending"));
+        _settle(header(3, uint64(T0 + 6), rootOf("root2"), rootOf("root3"), 3, 0, N), noops);
+        rollup.executeBatch(2, "");
+
+        // batches 3 and 4 in one call: an ETH withdraw and a full exit of the token balance
+        vm.prank(ALICE);
+        rollup.requestFullExit(1, tokenId); // serial 3
+        bytes memory p3 = slots4(withdrawSlot(1, 0, 2 ether, CAROL), noopSlot(), noopSlot(), noopSlot());
+        bytes memory p4 = slots4(noopSlot(), fullExitSlot(1, tokenId, 700), noopSlot(), noopSlot());
+        vm.expectRevert(bytes("zkamm: timestamp before previous batch")); // batch 2's timestamp counts
+        _settle(header(3, uint64(T0 + 4), rootOf("root2"), rootOf("root3"), 3, 0, N), p3);
+        // batch 4 must chain on batch 3 of the same call
+        vm.expectRevert(bytes("zkamm: old root"));
+        _settle2(
+            header(3, uint64(T0 + 6), rootOf("root2"), rootOf("root3"), 3, 0, N), p3,
+            header(4, uint64(T0 + 7), rootOf("root2"), rootOf("root4"), 3, 1, N), p4
+        );
+        _settle2(
+            header(3, uint64(T0 + 6), rootOf("root2"), rootOf("root3"), 3, 0, N), p3,
+            header(4, uint64(T0 + 7), rootOf("root3"), rootOf("root4"), 3, 1, N), p4
+        );
+        assert(rollup.lastExecuted() == 4 && rollup.lastCommitted() == 4 && rollup.lastExecutedRoot() == rootOf("root4"));
+        assert(rollup.executedPriorityOps() == 4 && rollup.committedPriorityOps() == 4);
+        assert(rollup.l2Holdings(tokenId) == 0 && rollup.l2Holdings(0) == 3 ether);
+
+        uint256 aliceTokens = token.balanceOf(ALICE);
+        vm.prank(CAROL);
+        rollup.withdraw(tokenId);
+        vm.prank(CAROL);
+        rollup.withdraw(0);
+        vm.prank(ALICE);
+        rollup.withdraw(tokenId);
+        assert(token.balanceOf(CAROL) == 300 && CAROL.balance == 2 ether);
+        assert(token.balanceOf(ALICE) == aliceTokens + 700 && token.balanceOf(address(rollup)) == 0);
+        vm.prank(CAROL);
+        vm.expectRevert(bytes("zkamm: nothing to withdraw"));
+        rollup.withdraw(0); // double withdrawal
+
+        // the pipelined path goes on after settled batches
+        _commit(header(5, uint64(T0 + 8), rootOf("root4"), rootOf("root5"), 4, 0, N), noops);
+        rollup.revertBatches(4);
+        assert(rollup.lastCommitted() == 4 && rollup.committedPriorityOps() == 4);
+    }
+
+    /// commitBatch's rules hold in commitProveExecute: skipped, reordered or invented priority
+    /// operations, bad headers, a rejected proof, a non-operator, exodus mode, bad arrays.
+    function test_commitProveExecuteRejects() public {
+        _aliceOnboards();
+        bytes memory h4 = header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 4, N);
+        // an invented deposit
+        vm.expectRevert(bytes("zkamm: priority op not queued"));
+        _settle(h4, slots4(createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 1000), depositSlot(1, 0, 1)));
+        vm.prank(BOB);
+        rollup.deposit(1, tokenId, 999); // serial 3
+        // skipped ETH deposit
+        vm.expectRevert(bytes("zkamm: priority op token"));
+        _settle(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 2, N),
+            slots4(createAccountSlot(1, pkAlice), depositSlot(1, tokenId, 1000), noopSlot(), noopSlot()));
+        vm.expectRevert(bytes("zkamm: priority_first"));
+        _settle(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 1, 2, N),
+            slots4(depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 1000), noopSlot(), noopSlot()));
+        // reordered deposits
+        vm.expectRevert(bytes("zkamm: deposit amount"));
+        _settle(h4, slots4(createAccountSlot(1, pkAlice), depositSlot(1, 0, 5 ether), depositSlot(1, tokenId, 999), depositSlot(1, tokenId, 1000)));
+        vm.expectRevert(bytes("zkamm: priority op type"));
+        _settle(h4, slots4(depositSlot(1, 0, 5 ether), createAccountSlot(1, pkAlice), depositSlot(1, tokenId, 1000), depositSlot(1, tokenId, 999)));
+        // a wrong count, a wrong key
+        vm.expectRevert(bytes("zkamm: priority_count"));
+        _settle(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 2, N), slots4(createAccountSlot(1, pkAlice), noopSlot(), noopSlot(), noopSlot()));
+        vm.expectRevert(bytes("zkamm: priority op pubkey"));
+        _settle(header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 1, N), slots4(createAccountSlot(1, pkBob), noopSlot(), noopSlot(), noopSlot()));
+        // header fields
+        bytes memory noops = slots4(noopSlot(), noopSlot(), noopSlot(), noopSlot());
+        vm.expectRevert(bytes("zkamm: batch number"));
+        _settle(header(2, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), noops);
+        vm.expectRevert(bytes("zkamm: old root"));
+        _settle(header(1, uint64(T0), rootOf("other"), rootOf("r"), 0, 0, N), noops);
+        vm.expectRevert(bytes("zkamm: timestamp in the future"));
+        _settle(header(1, uint64(T0 + 3601), rootOf("genesis"), rootOf("r"), 0, 0, N), noops);
+        vm.expectRevert(bytes("zkamm: new root not canonical"));
+        _settle(header(1, uint64(T0), rootOf("genesis"), R, 0, 0, N), noops);
+        vm.expectRevert(bytes("zkamm: num_slots"));
+        _settle(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, 8), noops);
+        vm.expectRevert(bytes("zkamm: pubdata length"));
+        _settle(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), abi.encodePacked(noops, uint8(0)));
+        vm.expectRevert(bytes("zkamm: header length"));
+        _settle(abi.encodePacked(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), uint8(0)), noops);
+        vm.expectRevert(bytes("zkamm: unknown slot type"));
+        _settle(header(1, uint64(T0), rootOf("genesis"), rootOf("r"), 0, 0, N), slots4(pad(abi.encodePacked(uint8(11))), noopSlot(), noopSlot(), noopSlot()));
+        // arrays
+        vm.expectRevert(bytes("zkamm: batch arrays"));
+        rollup.commitProveExecute(new bytes[](0), new bytes[](0), new uint256[8][](0));
+        vm.expectRevert(bytes("zkamm: batch arrays"));
+        rollup.commitProveExecute(new bytes[](1), new bytes[](1), new uint256[8][](2));
+        // a rejected proof: nothing happens, payouts included
+        (bytes memory h, bytes memory p) = _batch1();
+        h = header(1, uint64(T0), rootOf("genesis"), rootOf("root1"), 0, 3, N);
+        verifier.setAccept(false);
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        _settle(h, p);
+        verifier.setAccept(true);
+        assert(rollup.lastCommitted() == 0 && rollup.pendingWithdrawals(CAROL, tokenId) == 0 && rollup.priorityOp(0).opType == 10);
+        // a rejected proof for the second batch of a call undoes the first
+        verifier.setAccept(false);
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        _settle2(h, p, header(2, uint64(T0), rootOf("root1"), rootOf("r2"), 3, 0, N), noops);
+        verifier.setAccept(true);
+        assert(rollup.lastExecuted() == 0 && rollup.lastExecutedRoot() == rootOf("genesis"));
+        // operator only
+        vm.prank(ALICE);
+        vm.expectRevert(bytes("zkamm: not operator"));
+        _settle(h, p);
+        // exodus mode
+        vm.warp(T0 + DEADLINE + 1);
+        rollup.activateExodus();
+        vm.expectRevert(bytes("zkamm: exodus mode"));
+        _settle(h, p);
+    }
+
     function test_constructorRejectsZeroGenesis() public {
         vm.expectRevert(bytes("zkamm: bad genesis root"));
         deployRollup(verifier, IPoseidon2(address(0)), IPoseidon4(address(0)), 0, N);

@@ -5,6 +5,9 @@
 // The contract (our own text) uses the EIP-196/197 precompiles 0x06 (add), 0x07 (mul) and
 // 0x08 (pairing); it returns false for any public input >= r, any proof coordinate >= q, and
 // any point the precompiles reject (off the curve, G2 outside the subgroup).
+// It also has verifyProofs(uint256[8][] proofs, uint[N][] pubSignals) -> bool: k proofs checked
+// together with random weights (k + 3 pairings instead of 4k), for the rollup's several-batches
+// transaction (contracts/src/ZkammRollup.sol commitProveExecute).
 #include <optional>
 #include <string>
 

@@ -8,7 +8,10 @@
 #    `zkamm setup` + `zkamm prove` give a real Groth16 proof, `zkamm export-verifier` the
 #    verifier, and a re-randomised copy of the proof (checked by zkamm and snarkjs);
 #  - forge runs contracts/test/ZkammRollup.t.sol (mock verifier), ZkammGroth16.t.sol (real
-#    verifier) and ZkammExodus.t.sol (Merkle exits with the Poseidon contracts).
+#    verifier: verifyProof, verifyProofs with the proofs of batches 1 and 2, commitProveExecute)
+#    and ZkammExodus.t.sol (Merkle exits with the Poseidon contracts);
+#  - on anvil: batch 1 through commitBatch/proveBatch/executeBatch, batch 2 through one
+#    commitProveExecute transaction, both with real proofs.
 source "$(dirname "$0")/common.sh"
 
 step "fixtures: batch, state roots, Merkle paths, Poseidon bytecode"
@@ -46,10 +49,14 @@ node "$ROOT/tests/e2e/contracts_fixture.js" rerandomise "$TMP/proof.json" "$TMP/
 snarkjs groth16 verify "$TMP/vk.json" "$TMP/public.json" "$TMP/proof_r.json"
 "$ZKAMM" calldata "$TMP/public.json" "$TMP/proof.json" > "$TMP/calldata.txt"
 "$ZKAMM" calldata "$TMP/public.json" "$TMP/proof_r.json" > "$TMP/calldata_r.txt"
+# batch 2's proof: commitProveExecute settles batches 1 and 2 with one verifyProofs call
+snarkjs wtns calculate "$TMP/batchinput_js/batchinput.wasm" "$TMP/input2.json" "$TMP/batch2.wtns"
+"$ZKAMM" prove "$TMP/batch.zkey" "$TMP/batch2.wtns" "$TMP/proof2.json" "$TMP/public2.json"
+"$ZKAMM" calldata "$TMP/public2.json" "$TMP/proof2.json" > "$TMP/calldata2.txt"
 "$ZKAMM" export-verifier "$TMP/batch.zkey" "$TMP/Verifier.sol"
 sed "s/^contract Groth16Verifier /contract BatchGroth16Verifier /" "$TMP/Verifier.sol" > "$P/src/generated/BatchVerifier.sol"
 grep -q "contract BatchGroth16Verifier " "$P/src/generated/BatchVerifier.sol"
-node "$ROOT/tests/e2e/contracts_fixture.js" proof "$TMP/calldata.txt" "$TMP/calldata_r.txt" "$P/src/generated/BatchProofFixture.sol"
+node "$ROOT/tests/e2e/contracts_fixture.js" proof "$TMP/calldata.txt" "$TMP/calldata_r.txt" "$TMP/calldata2.txt" "$P/src/generated/BatchProofFixture.sol"
 
 step "forge test"
 cp "$ROOT"/contracts/src/*.sol "$P/src/"
@@ -122,6 +129,14 @@ GOT=$("$CAST" call --rpc-url "$RPC" "$ROLLUP" "lastExecutedRoot()(uint256)" | cu
 GOT=$("$CAST" call --rpc-url "$RPC" "$ROLLUP" "pendingWithdrawals(address,uint16)(uint256)" "$(fx carol)" 1)
 [ "$GOT" = 300 ] || { echo "FAIL: pendingWithdrawals(carol, 1) = $GOT"; exit 1; }
 echo "anvil: batch 1 committed, proven with the real verifier and executed"
+# batch 2 in one transaction (commitProveExecute), its real proof flattened as [a, b, c]
+F2=$(node -e '
+  const v = JSON.parse("[" + require("fs").readFileSync(process.argv[1], "utf8").trim() + "]");
+  process.stdout.write("[" + v.slice(0, 3).flat(2).map((x) => BigInt(x).toString()).join(",") + "]");' "$TMP/calldata2.txt")
+send "commitProveExecute(batch 2, N=4)" --gas-limit 1000000 "$ROLLUP" "commitProveExecute(bytes[],bytes[],uint256[8][])" \
+  "[$(fx header2)]" "[$(fx pubdata2)]" "[$F2]"
+GOT=$("$CAST" call --rpc-url "$RPC" "$ROLLUP" "lastExecuted()(uint256)")
+[ "$GOT" = 2 ] || { echo "FAIL: lastExecuted after commitProveExecute = $GOT"; exit 1; }
 send "registerAccount(second account)" "$ROLLUP" "registerAccount(uint256,uint256)" "$(fx pubkey2X)" "$(fx pubkey2Y)"
 GOT=$("$CAST" call --rpc-url "$RPC" "$ROLLUP" "priorityOp(uint64)((address,uint64,uint32,uint128,uint16,uint8,bytes32))" 3)
 case "$GOT" in *"2, 0, 0, 10, $(fx pubkey2))") ;; *) echo "FAIL: priorityOp(3) = $GOT"; exit 1 ;; esac

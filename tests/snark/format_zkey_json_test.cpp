@@ -164,6 +164,8 @@ TEST(FormatSolidity, VerifierHasSnarkjsAbi) {
   EXPECT_NE(sol->find("function verifyProof(\n        uint[2] calldata _pA,\n        uint[2][2] calldata _pB,\n"
                       "        uint[2] calldata _pC,\n        uint[3] calldata _pubSignals\n    ) public view returns (bool)"),
             std::string::npos);
+  EXPECT_NE(sol->find("function verifyProofs(uint256[8][] calldata proofs, uint[3][] calldata pubSignals)"),
+            std::string::npos);
   VerificationKey none;
   none.ic.resize(1);
   EXPECT_FALSE(export_solidity_verifier(none).has_value());

@@ -12,25 +12,25 @@ contract BatchGroth16Verifier {
     /// Base field order q: proof coordinates must be below it.
     uint256 private constant Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
 
-    uint256 private constant ALPHA_X = 8866716799412749615974722024510454507324348298249411176735442756714897251579;
-    uint256 private constant ALPHA_Y = 7506185256083499242809977146155955973835828620641632991213751303055472559485;
-    uint256 private constant BETA_X1 = 20720885585601643926285374457478080650788179605210583274493516924869551733131;
-    uint256 private constant BETA_X0 = 7661541500431893000134104585894698120777056749104520305185275334867042986495;
-    uint256 private constant BETA_Y1 = 18176194941650470813646774457511728258388580816211928859660941484847252196567;
-    uint256 private constant BETA_Y0 = 1609411054144760346215377984221128921854951285780320972436888819371308588561;
-    uint256 private constant GAMMA_X1 = 1716858743030766606432381830306794499405369302030657358299869434885022547034;
-    uint256 private constant GAMMA_X0 = 7063111615093694859468806264036472065624719825614046136163786535850175958753;
-    uint256 private constant GAMMA_Y1 = 1462974345914270141284639081980616154104949387141789297518266212182818988853;
-    uint256 private constant GAMMA_Y0 = 17126285050844621143538413299095398711188675462948954515948810148581310011524;
-    uint256 private constant DELTA_X1 = 3964756113920894244532737499184252282492222270134117099515441066211631206592;
-    uint256 private constant DELTA_X0 = 7441710155274459700510423586182424601730099274712671596474072989650244750288;
-    uint256 private constant DELTA_Y1 = 10344133983079836240732832732428730169657405619172779868157913812616194080630;
-    uint256 private constant DELTA_Y0 = 111952250316265260889844899638365168365702647508975655973743881317824812915;
+    uint256 private constant ALPHA_X = 2287405766455193888048995078309018392921919338907285535100870503096029358536;
+    uint256 private constant ALPHA_Y = 17527723622831814667939634503704102539392521173322528261341308656420581093686;
+    uint256 private constant BETA_X1 = 18482476649545370391450022267633085047588170953913794606548455913492392210558;
+    uint256 private constant BETA_X0 = 17510975505026224220004185080929477083083160321079442122251971312500938066373;
+    uint256 private constant BETA_Y1 = 9967757449472995739316106780190922915083783925418957490795578036202640609421;
+    uint256 private constant BETA_Y0 = 4734144286786393731233800990567970860166870384162751749858670344253732497667;
+    uint256 private constant GAMMA_X1 = 16132952771203036732649452666130373496640625395455874427818024875150436046747;
+    uint256 private constant GAMMA_X0 = 20204035797701133202647608279447450037561720746622808030093716124806583313119;
+    uint256 private constant GAMMA_Y1 = 2577816489591899503739740012501826472285190456256832521779416308357402394895;
+    uint256 private constant GAMMA_Y0 = 17730810963847905725190546541000926329337209411135995380176563358910026652106;
+    uint256 private constant DELTA_X1 = 3072668728314681944480241584383804659439616438590718700860896563608480318879;
+    uint256 private constant DELTA_X0 = 16319523629228007919773655662177807904861755141024126073519296061922590980517;
+    uint256 private constant DELTA_Y1 = 255439993988497791480101015240905481592674209537102574537168465577054966004;
+    uint256 private constant DELTA_Y0 = 12948205917571792496111261687870698282543449652754014927137906917280581509652;
 
-    uint256 private constant IC0_X = 8471022021113382131659650706719814395317498040822195554200900621047349145229;
-    uint256 private constant IC0_Y = 153308393860769234936154858832135115763186584444932858199490826750400763096;
-    uint256 private constant IC1_X = 9161209446669868462379411972854901345282812237294742329472363374000370238759;
-    uint256 private constant IC1_Y = 10325631626805331210951398984948693483651682435805079690042678268233821658435;
+    uint256 private constant IC0_X = 8163255089253806050951322889663226830678709469416434502693738381159934782248;
+    uint256 private constant IC0_Y = 6088955687784416879258947708653170438042841256828323866044974491677209353685;
+    uint256 private constant IC1_X = 4004110273227631640919711466972883169017742161138661366298172682731101926939;
+    uint256 private constant IC1_Y = 8829836211889647578736672006975860574719128525032655002472416284464590280296;
 
     /// Returns true iff the proof is valid for these public signals. Never reverts on bad
     /// input: out-of-range values and points the precompiles reject give false. Callers
@@ -61,6 +61,77 @@ contract BatchGroth16Verifier {
         (bool success, bytes memory out) = address(0x08).staticcall(abi.encodePacked(input));
         if (!success || out.length != 32) return false;
         return abi.decode(out, (uint256)) == 1;
+    }
+
+    /// Batch verification of proofs[i] = [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y] (verifyProof's
+    /// arguments in order) for pubSignals[i]: true iff every proof is valid, except with
+    /// probability about 2^-128 when one is not. The k checks are combined with weights r_0 = 1
+    /// and 128-bit r_i (i >= 1) hashed from all proofs and inputs (small-exponents batch test,
+    /// Bellare, Garay, Rabin, EUROCRYPT 1998): prod_i e(-r_i A_i, B_i) e(sum r_i alpha, beta)
+    /// e(sum r_i vk_x_i, gamma) e(sum r_i C_i, delta) == 1: k + 3 pairings instead of 4k.
+    /// Returns false (never reverts) on empty or mismatched arrays, any public input >= r, any
+    /// coordinate >= q and any point the precompiles reject.
+    function verifyProofs(uint256[8][] calldata proofs, uint[1][] calldata pubSignals)
+        public view returns (bool)
+    {
+        uint256 k = proofs.length;
+        if (k == 0 || pubSignals.length != k) return false;
+        bytes32 seed = keccak256(abi.encode(proofs, pubSignals));
+        // k (-r_i A_i, B_i) pairs, then (sum r_i alpha, beta), (sum r_i vk_x_i, gamma),
+        // (sum r_i C_i, delta) from m = 6k; sums start at (0, 0), the point at infinity.
+        uint256[] memory input = new uint256[](6 * (k + 3));
+        uint256 m = 6 * k;
+        uint256[2] memory s; // s[j] = sum_i r_i pubSignals[i][j] mod r; s[1] = sum_i r_i
+        for (uint256 i = 0; i < k; i++) {
+            uint256[8] calldata p = proofs[i];
+            for (uint256 j = 0; j < 8; j++) {
+                if (p[j] >= Q) return false;
+            }
+            uint256 r = i == 0 ? 1 : uint256(keccak256(abi.encode(seed, i))) >> 128;
+            s[1] += r; // < k * 2^128 < r: never reduced
+            for (uint256 j = 0; j < 1; j++) {
+                if (pubSignals[i][j] >= R) return false;
+                s[j] = addmod(s[j], mulmod(r, pubSignals[i][j], R), R);
+            }
+            if (!_mulTo(input, 6 * i, p[0], p[1], r)) return false;
+            // -(r A): (x, q - y); y = 0 stays 0 (only the point at infinity has it).
+            if (input[6 * i + 1] != 0) input[6 * i + 1] = Q - input[6 * i + 1];
+            (input[6 * i + 2], input[6 * i + 3], input[6 * i + 4], input[6 * i + 5]) = (p[2], p[3], p[4], p[5]);
+            if (!_mulAddTo(input, m + 12, p[6], p[7], r)) return false;
+        }
+        if (!_mulAddTo(input, m, ALPHA_X, ALPHA_Y, s[1])) return false;
+        if (!_mulAddTo(input, m + 6, IC0_X, IC0_Y, s[1])) return false;
+        if (!_mulAddTo(input, m + 6, IC1_X, IC1_Y, s[0])) return false;
+        (input[m + 2], input[m + 3], input[m + 4], input[m + 5]) = (BETA_X1, BETA_X0, BETA_Y1, BETA_Y0);
+        (input[m + 8], input[m + 9], input[m + 10], input[m + 11]) = (GAMMA_X1, GAMMA_X0, GAMMA_Y1, GAMMA_Y0);
+        (input[m + 14], input[m + 15], input[m + 16], input[m + 17]) = (DELTA_X1, DELTA_X0, DELTA_Y1, DELTA_Y0);
+        (bool success, bytes memory out) = address(0x08).staticcall(abi.encodePacked(input));
+        if (!success || out.length != 32) return false;
+        return abi.decode(out, (uint256)) == 1;
+    }
+
+    /// buf[pos .. pos + 2] = e * (x, y) (precompile 0x07; e = 1 copies); false if the call fails.
+    function _mulTo(uint256[] memory buf, uint256 pos, uint256 x, uint256 y, uint256 e) private view returns (bool) {
+        if (e != 1) {
+            (bool ok, bytes memory out) = address(0x07).staticcall(abi.encode(x, y, e));
+            if (!ok || out.length != 64) return false;
+            (x, y) = abi.decode(out, (uint256, uint256));
+        }
+        (buf[pos], buf[pos + 1]) = (x, y);
+        return true;
+    }
+
+    /// buf[pos .. pos + 2] += e * (x, y) (precompiles 0x07 and 0x06); false if a call fails.
+    function _mulAddTo(uint256[] memory buf, uint256 pos, uint256 x, uint256 y, uint256 e) private view returns (bool) {
+        if (e != 1) {
+            (bool ok, bytes memory out) = address(0x07).staticcall(abi.encode(x, y, e));
+            if (!ok || out.length != 64) return false;
+            (x, y) = abi.decode(out, (uint256, uint256));
+        }
+        (bool ok2, bytes memory sum) = address(0x06).staticcall(abi.encode(buf[pos], buf[pos + 1], x, y));
+        if (!ok2 || sum.length != 64) return false;
+        (buf[pos], buf[pos + 1]) = abi.decode(sum, (uint256, uint256));
+        return true;
     }
 
     /// acc + s * (x, y) via precompiles 0x07 and 0x06; ok = false if either call fails.
