@@ -149,6 +149,7 @@ NodeMetrics::NodeMetrics(Registry& r)
       ws_dropped(r.counter("zkamm_ws_dropped_total", "WebSocket clients dropped for a full send queue")),
       soft_latency(r.histogram("zkamm_soft_latency_seconds", "Time from submission to soft finality", kLatencyBuckets)),
       block_fill(r.histogram("zkamm_block_fill", "Transactions per sealed L2 block", kFillBuckets)),
-      rpc_latency(r.histogram("zkamm_rpc_latency_seconds", "HTTP request handling time", kLatencyBuckets)) {}
+      rpc_latency(r.histogram("zkamm_rpc_latency_seconds", "HTTP request handling time", kLatencyBuckets)),
+      batcher_backlog(r.gauge("zkamm_batcher_backlog_batches", "Batches of soft transactions waiting for the batcher")) {}
 
 }  // namespace zkamm::node::metrics

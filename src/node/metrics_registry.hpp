@@ -103,6 +103,7 @@ struct NodeMetrics {
   Histogram& soft_latency;  ///< seconds, submission to soft
   Histogram& block_fill;    ///< transactions per block
   Histogram& rpc_latency;   ///< seconds per HTTP request
+  Gauge& batcher_backlog;   ///< NodeStatus::batcher_backlog_batches (set at scrape)
 };
 
 }  // namespace zkamm::node::metrics

@@ -5,8 +5,11 @@
 
 #include <algorithm>
 
+#include "hash/eddsa_batch.hpp"
+#include "hash/poseidon_batch.hpp"
 #include "node/node_impl.hpp"
 #include "tx/encoding.hpp"
+#include "tx/message.hpp"
 
 namespace zkamm::node {
 
@@ -124,16 +127,67 @@ bool Node::Impl::open() {
         return false;
       }
       if (n == boundary.block) b->txs.erase(b->txs.begin(), b->txs.begin() + boundary.position + 1);
-      if (!b->txs.empty()) batch_queue.push_back(BatchItem{std::make_shared<const Block>(std::move(*b)), {}});
+      if (b->txs.empty()) continue;
+      batch_backlog_txs += b->txs.size();
+      batch_queue.push_back(BatchItem{std::make_shared<const Block>(std::move(*b)), {}});
     }
   }
-  if (cfg.compute_batch_roots) {
+  if (cfg.compute_batch_roots && !open_trees(nbatches)) return false;
+  return true;
+}
+
+bool Node::Impl::open_trees(uint64_t nbatches) {
+  // bstate is the state at the end of batch nbatches. The stored trees are usable when they are
+  // that batch's (written with its record) and give its recorded root.
+  const auto t0 = Clock::now();
+  const auto ms_since = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  };
+  const std::optional<uint64_t> stored = store->tree_batch();
+  if (stored && *stored == nbatches && nbatches != 0 && last_root_batch == nbatches) {
+    state::StateTrees t;
+    if (store->load_trees(t) && t.root() == last_root) {
+      btrees = std::move(t);
+      trees_restored = true;
+      spdlog::info("node: state trees of batch {} loaded from the store in {} ms", nbatches, ms_since());
+    } else {
+      spdlog::warn("node: the stored state trees do not give batch {}'s root; rebuilding them", nbatches);
+    }
+  } else if (stored && nbatches != 0) {
+    spdlog::info("node: stored state trees are of batch {}, the batcher resumes after batch {} (last root: {}); "
+                 "rebuilding them",
+                 *stored, nbatches, last_root_batch);
+  }
+  if (!trees_restored) {
     btrees = state::StateTrees::build(bstate);
     if (last_root_batch == 0) last_root = btrees.root();
     if (last_root_batch != 0 && last_root_batch == nbatches && !(btrees.root() == last_root)) {
       spdlog::error("node: the replayed state does not give batch {}'s root", last_root_batch);
     }
+    // Store them whole: the marker goes last, so a crash part-way leaves no marker (rebuild again).
+    const auto nodes = btrees.all_nodes();
+    constexpr std::size_t kChunk = 65536;
+    rocksdb::WriteBatch wb;
+    Store::clear_trees(wb);
+    for (std::size_t i = 0; i < nodes.size(); i += kChunk) {
+      Store::put_tree_nodes(wb, std::span(nodes).subspan(i, std::min(kChunk, nodes.size() - i)));
+      if (!store->write(wb, false)) {
+        error = "cannot write the state trees to " + cfg.data_dir;
+        return false;
+      }
+      wb.Clear();
+    }
+    Store::put_tree_batch(wb, nbatches);
+    if (!store->write(wb, false)) {
+      error = "cannot write the state trees to " + cfg.data_dir;
+      return false;
+    }
+    if (nbatches != 0) {
+      spdlog::info("node: state trees of batch {} rebuilt and stored in {} ms ({} nodes)", nbatches, ms_since(),
+                   nodes.size());
+    }
   }
+  btrees.track_changes(true);
   return true;
 }
 
@@ -228,7 +282,7 @@ void Node::Impl::remember_rejected(const Hash& h, RejectedInfo info) {
   }
 }
 
-SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received) {
+SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received, std::optional<bool> signature_ok) {
   const tx::TxType type = tx::type_of(t);
   if (!tx::in_range(t)) return SubmitResult{false, RejectCode::kMalformed, "account or token out of range", {}};
   const Hash h = tx::tx_hash(t);
@@ -249,9 +303,14 @@ SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received) {
     if (stopping) return SubmitResult{false, RejectCode::kShuttingDown, "node is stopping", h};
     if (mempool.find(h) != nullptr) return SubmitResult{false, RejectCode::kDuplicate, "already pending", h};
   }
+  if (cfg.max_batch_backlog != 0 &&
+      batch_backlog_txs.load(std::memory_order_relaxed) > uint64_t{cfg.max_batch_backlog} * cfg.batch_slots)
+    return reject(h, RejectCode::kBatcherBehind,
+                  "batcher behind: more than " + std::to_string(cfg.max_batch_backlog) + " batches wait for their roots",
+                  received, &t);
   if (nonce < key->nonce.load(std::memory_order_acquire) && store->has_tx(h))
     return SubmitResult{false, RejectCode::kDuplicate, "already soft", h};
-  if (account == state::kReservedAccount || (cfg.check_signatures && !tx::verify(t, key->prepared_key(), cfg.domain)))
+  if (account == state::kReservedAccount || (cfg.check_signatures && !signature_ok.value_or(tx::verify(t, key->prepared_key(), cfg.domain))))
     return reject(h, RejectCode::kBadSignature, "bad signature", received, &t);
 
   auto p = std::make_shared<PendingTx>();
@@ -279,22 +338,81 @@ SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received) {
   return SubmitResult{true, RejectCode::kNone, "", h};
 }
 
+namespace {
+
+/// tx::verify(*txs[i], keys[i]->prepared_key(), d) for every i with txs[i] and keys[i] set
+/// (nullopt for the others), with the group's message hashes and EdDSA hm hashes each computed
+/// in one Poseidon batch (hash/poseidon_batch.hpp).
+std::vector<std::optional<bool>> verify_group(const std::vector<std::optional<tx::Tx>>& txs,
+                                              const std::vector<const KeyTable::Entry*>& keys, const tx::Domain& d) {
+  std::vector<std::optional<bool>> out(txs.size());
+  std::vector<std::size_t> live;
+  std::vector<std::array<ff::Fr, tx::kMessageInputs>> inputs;
+  std::vector<hash::EddsaSignature> sigs;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    if (!txs[i] || keys[i] == nullptr) continue;
+    const tx::PackedSignature* packed = nullptr;
+    std::visit(
+        [&](const auto& x) {
+          if constexpr (requires { x.signature; }) packed = &x.signature;
+        },
+        *txs[i]);
+    const auto sig = packed ? hash::unpack_signature(packed->data()) : std::nullopt;
+    const auto e = sig ? tx::message_inputs(*txs[i], d) : std::nullopt;
+    if (!e) {
+      out[i] = false;  // what tx::verify answers for these
+      continue;
+    }
+    live.push_back(i);
+    inputs.push_back(*e);
+    sigs.push_back(*sig);
+  }
+  std::vector<ff::Fr> m(live.size());
+  hash::poseidon_batch<tx::kMessageInputs>(inputs, m);
+  std::vector<hash::EddsaPreparedItem> items(live.size());
+  for (std::size_t k = 0; k < live.size(); ++k) items[k] = {&keys[live[k]]->prepared_key(), m[k], sigs[k]};
+  const std::vector<bool> ok = hash::eddsa_verify_poseidon_batch_prepared(items);
+  for (std::size_t k = 0; k < live.size(); ++k) out[live[k]] = ok[k];
+  return out;
+}
+
+}  // namespace
+
 void Node::Impl::verifier_loop() {
+  // Up to this many queued transactions are taken at once so that their signature hashes run in
+  // Poseidon batches; a lone transaction is not delayed (the group is whatever is queued).
+  constexpr std::size_t kGroup = 16;
+  using Job = std::pair<std::vector<uint8_t>, std::function<void(const SubmitResult&)>>;
+  std::vector<Job> jobs;
   std::unique_lock lk(verify_mu);
   for (;;) {
     verify_cv.wait(lk, [&] { return verify_stop || !verify_queue.empty(); });
     if (verify_queue.empty()) return;
-    auto job = std::move(verify_queue.front());
-    verify_queue.pop_front();
+    jobs.clear();
+    while (!verify_queue.empty() && jobs.size() < kGroup) {
+      jobs.push_back(std::move(verify_queue.front()));
+      verify_queue.pop_front();
+    }
     lk.unlock();
     const TimeMs received = now_ms();
-    SubmitResult r;
-    if (auto t = tx::decode(job.first)) {
-      r = submit_tx(std::move(*t), received);
-    } else {
-      r = SubmitResult{false, RejectCode::kMalformed, "transaction bytes do not decode", {}};
+    std::vector<std::optional<tx::Tx>> txs(jobs.size());
+    std::vector<const KeyTable::Entry*> group_keys(jobs.size(), nullptr);
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      txs[i] = tx::decode(jobs[i].first);
+      if (!cfg.check_signatures || !txs[i] || !tx::in_range(*txs[i])) continue;
+      if (const auto account = tx::signer_account(*txs[i])) group_keys[i] = keys.get(*account);
     }
-    if (job.second) job.second(r);
+    const std::vector<std::optional<bool>> sig_ok =
+        cfg.check_signatures ? verify_group(txs, group_keys, cfg.domain) : std::vector<std::optional<bool>>(jobs.size());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      SubmitResult r;
+      if (txs[i]) {
+        r = submit_tx(std::move(*txs[i]), received, sig_ok[i]);
+      } else {
+        r = SubmitResult{false, RejectCode::kMalformed, "transaction bytes do not decode", {}};
+      }
+      if (jobs[i].second) jobs[i].second(r);
+    }
     lk.lock();
   }
 }
@@ -585,6 +703,7 @@ void Node::Impl::sealer_loop() {
       }
       {
         std::lock_guard lk(batch_mu);
+        batch_backlog_txs += b->txs.size();
         batch_queue.push_back(BatchItem{b, {}});
       }
       batch_cv.notify_one();
@@ -664,7 +783,13 @@ void Node::Impl::batcher_loop() {
       } else {
         timeout = !batch_cv.wait_until(lk, batch_open_since + cfg.batch_timeout, ready);
       }
-      if (!batch_queue.empty()) {
+      if (batch_stop && !batch_queue.empty() && drain_over_locked()) {
+        lk.unlock();
+        spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from the "
+                     "block log",
+                     batch_backlog_txs.load(), cfg.stop_batch_drain.count());
+        return;
+      } else if (!batch_queue.empty()) {
         b = std::move(batch_queue.front().block);
         token = batch_queue.front().token;
         batch_queue.pop_front();
@@ -686,7 +811,15 @@ void Node::Impl::batcher_loop() {
         slots.push_back(BatchSlot{t.hash, t.tx, t.executed, b->header.number, pos});
         slot_ts.push_back(b->header.timestamp / 1000);
         if (slots.size() == 1) batch_open_since = Clock::now();
-        if (slots.size() == cfg.batch_slots) close_batch();
+        if (slots.size() == cfg.batch_slots) {
+          close_batch();
+          if (drain_over()) {
+            spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from "
+                         "the block log",
+                         batch_backlog_txs.load(), cfg.stop_batch_drain.count());
+            return;
+          }
+        }
       }
     } else if (timeout && !slots.empty() && Clock::now() >= batch_open_since + cfg.batch_timeout) {
       close_batch();
@@ -698,7 +831,30 @@ void Node::Impl::batcher_loop() {
   }
 }
 
+bool Node::Impl::drain_over() {
+  std::lock_guard lk(batch_mu);
+  return batch_stop && drain_over_locked();
+}
+
+bool Node::Impl::drain_over_locked() {
+  const auto now = Clock::now();
+  const uint64_t backlog = batch_backlog_txs.load();
+  if (!drain_since) {
+    drain_since = now;
+    drain_log = now + std::chrono::seconds(2);
+    if (backlog > uint64_t{16} * cfg.batch_slots) {
+      spdlog::info("node: stopping: batching the {} soft txs left (at most {} ms; the rest at the next start)",
+                   backlog, cfg.stop_batch_drain.count());
+    }
+  } else if (now >= drain_log) {
+    spdlog::info("node: stopping: {} soft txs still to batch", backlog);
+    drain_log = now + std::chrono::seconds(2);
+  }
+  return now - *drain_since >= cfg.stop_batch_drain;
+}
+
 void Node::Impl::close_batch() {
+  batch_backlog_txs -= slots.size();
   Batch b;
   auto& h = b.header;
   {
@@ -745,12 +901,18 @@ void Node::Impl::close_batch() {
       b.root_ready = true;
     } else {
       roots_broken = true;
+      btrees.track_changes(false);  // the stored trees stay those of the last batch with a root
       spdlog::error("node: batch {} did not re-execute; batch roots stop here", h.number);
     }
   }
   slot_ts.clear();
   rocksdb::WriteBatch wb;
   Store::put_batch(wb, b);
+  if (b.root_ready) {
+    // The nodes this batch's sync stored, atomically with the batch record (docs/NODE.md "Store").
+    Store::put_tree_nodes(wb, btrees.take_changes());
+    Store::put_tree_batch(wb, h.number);
+  }
   if (!store->write(wb, false)) spdlog::error("node: cannot record batch {}", h.number);
   {
     std::lock_guard lk(batch_mu);

@@ -61,6 +61,7 @@ enum class RejectCode : uint16_t {
   kLpWithdraw = 18,          ///< LP tokens never leave the L2
   kShuttingDown = 19,        ///< the node is stopping
   kBadPriorityOp = 20,       ///< submit_priority: not a priority op, or serial != next_priority_serial()
+  kBatcherBehind = 21,       ///< more than NodeConfig::max_batch_backlog batches wait for their roots
 };
 /// Stable snake_case name: "malformed", "not_l2", "duplicate", "unknown_account", ...
 std::string_view to_string(RejectCode c) noexcept;
@@ -80,6 +81,12 @@ struct NodeConfig {
   uint32_t rejected_keep = 100000;                       ///< rejected hashes remembered in memory
   bool compute_batch_roots = true;                       ///< false: batches recorded without roots
   bool check_signatures = true;                          ///< false only in benchmarks of the writer
+  /// Back-pressure: submit rejects L2 txs (kBatcherBehind) while more than this many batches of
+  /// soft txs wait for the batcher (blocks stay soft-final; the writer never waits). 0 = no cap.
+  uint32_t max_batch_backlog = 1024;
+  /// stop(): how long the batcher keeps batching its backlog; what is left is batched again from
+  /// the block log at the next start.
+  std::chrono::milliseconds stop_batch_drain{10000};
 };
 
 struct SubmitResult {
@@ -94,6 +101,9 @@ struct TxTimes {
   TimeMs accepted = 0;  ///< entered the mempool (0 if rejected at submit)
   TimeMs soft = 0;      ///< its block's synced write returned
   TimeMs rejected = 0;
+  TimeMs committed = 0;  ///< its batch's commitBatch receipt was seen on L1 (0: not yet / unknown)
+  TimeMs proven = 0;     ///< ... proveBatch receipt
+  TimeMs finalized = 0;  ///< ... executeBatch receipt (hard finality)
 };
 
 struct TxInfo {
@@ -196,6 +206,21 @@ struct NodeStatus {
   uint64_t next_priority_serial = 0;
   uint64_t num_accounts = 0;
   uint64_t uptime_ms = 0;
+  uint64_t last_committed = 0;    ///< highest batch committed on L1 (set_batch_l1_status; 0 = none)
+  uint64_t last_proven = 0;       ///< highest batch proven on L1
+  uint64_t last_finalized = 0;    ///< highest batch executed (finalized) on L1
+  /// Soft txs not yet in a closed batch, in batches (rounded up): the batcher's backlog.
+  uint64_t batcher_backlog_batches = 0;
+  /// The batcher's trees were loaded from the store at open (false: rebuilt from the state).
+  bool trees_restored = false;
+};
+
+/// A batch's progress on L1 (set by the L1 sender through Node::set_batch_l1_status). Times are
+/// ms since the epoch when the node learnt of the step (0: unknown, e.g. skipped after a restart).
+struct BatchL1Info {
+  TxStatus stage = TxStatus::kSoft;  ///< kSoft (nothing on L1 yet), kCommitted, kProven or kFinalized
+  TimeMs committed = 0, proven = 0, finalized = 0;
+  Hash commit_tx{}, prove_tx{}, execute_tx{};  ///< L1 tx hashes (zero: unknown)
 };
 
 using SubscriptionId = uint64_t;
@@ -246,6 +271,23 @@ class Node {
   /// A copy of the live state (soft state plus the open block); for tests and tools.
   state::State state_copy() const;
 
+  // ---- L1 settlement (node_l1.cpp) ----
+  /// Records that batch `batch` reached `stage` (kCommitted, kProven or kFinalized) on L1 at
+  /// `at`; synced to the store. Monotone (a lower or equal stage changes nothing) and idempotent;
+  /// every tx of the batch then reports the stage in tx_info() and on_tx_status subscribers are
+  /// notified. Precondition: the batch is recorded. false on a bad argument or a store error.
+  bool set_batch_l1_status(uint64_t batch, TxStatus stage, TimeMs at, const Hash& l1_tx = {});
+  /// The batch's L1 progress; nullopt when the batch is not recorded.
+  std::optional<BatchL1Info> batch_l1(uint64_t batch) const;
+  /// Durable records of the settlement layer (stored proofs, the L1 sender's journal), in their
+  /// own key space of the node's store; the write is synced. false on a store error.
+  bool put_settle_record(std::string_view key, std::string_view value);
+  std::optional<std::string> settle_record(std::string_view key) const;
+  /// The state before batch `batch` (after every tx of batches 1..batch-1), rebuilt by replaying
+  /// the block log; for re-making a witness after a restart. nullopt when the batch is not
+  /// recorded or the log does not replay.
+  std::optional<state::State> state_before_batch(uint64_t batch) const;
+
   // ---- subscriptions (callbacks on the notifier thread) ----
   /// Each sealed block, after its synced write.
   SubscriptionId on_block(std::function<void(const Block&)> cb);
@@ -267,7 +309,9 @@ class Node {
   void set_batch_hook(BatchApplyHook hook);
 
   /// Stops accepting, executes what is ready, seals the open block, records the last batch
-  /// (padded) and joins the threads. Idempotent.
+  /// (padded) and joins the threads. Idempotent. With a batcher backlog it batches for at most
+  /// NodeConfig::stop_batch_drain (logging progress), then leaves the rest (blocks are durable)
+  /// to be batched again at the next start.
   void stop();
 
   struct Impl;

@@ -42,6 +42,7 @@ std::string_view to_string(RejectCode c) noexcept {
     case RejectCode::kLpWithdraw: return "lp_withdraw";
     case RejectCode::kShuttingDown: return "shutting_down";
     case RejectCode::kBadPriorityOp: return "bad_priority_op";
+    case RejectCode::kBatcherBehind: return "batcher_behind";
   }
   return "unknown";
 }
@@ -121,7 +122,7 @@ TxInfo Node::submit_and_wait(const tx::Tx& t, std::chrono::milliseconds timeout)
   }
   const Hash h = tx::tx_hash(t);
   const SubscriptionId id = on_tx_status(h, [w](const TxInfo& ti) {
-    if (ti.status != TxStatus::kSoft && ti.status != TxStatus::kRejected) return;
+    if (ti.status == TxStatus::kUnknown || ti.status == TxStatus::kPending) return;
     std::lock_guard lk(w->mu);
     if (!w->final) w->final = ti;
     w->cv.notify_all();
@@ -248,6 +249,7 @@ TxInfo Node::Impl::info(const Hash& h) const {
       ti.tx = std::move(it->tx);
       ti.executed = it->executed;
       ti.batch = batch_of(ti.block, ti.position);
+      apply_l1(ti);  // committed / proven / finalized on L1 (node_l1.cpp)
       return ti;
     }
   }
@@ -356,10 +358,16 @@ NodeStatus Node::status() const {
     s.state_root = impl_->last_root;
   }
   {
+    const uint64_t slots = std::max<uint64_t>(impl_->cfg.batch_slots, 1);
+    s.batcher_backlog_batches = (impl_->batch_backlog_txs.load(std::memory_order_relaxed) + slots - 1) / slots;
+    s.trees_restored = impl_->trees_restored;
+  }
+  {
     std::shared_lock lk(impl_->state_mu);
     s.num_accounts = impl_->state.num_accounts();
   }
   s.uptime_ms = now_ms() - impl_->started;
+  impl_->l1_counters(s);
   return s;
 }
 
@@ -412,7 +420,7 @@ SubscriptionId Node::on_tx_status(const Hash& h, std::function<void(const TxInfo
   }
   // Registered first, then read: a change that happened before registration is seen here.
   const TxInfo ti = impl_->info(h);
-  if (ti.status == TxStatus::kSoft || ti.status == TxStatus::kRejected) {
+  if (ti.status != TxStatus::kUnknown && ti.status != TxStatus::kPending) {  // soft, rejected or on L1
     std::lock_guard lk(sub->mu);
     if (sub->last != ti.status) {
       sub->last = ti.status;

@@ -3,6 +3,7 @@
 // genesis.cpp. Lock order: state_mu -> mp_mu; sub_mu, batch_mu, head_mu and notify_mu are leaves.
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <future>
 #include <mutex>
 #include <shared_mutex>
@@ -73,7 +74,9 @@ struct Node::Impl {
   void stop();
 
   // ---- submit path ----
-  SubmitResult submit_tx(tx::Tx t, TimeMs received);
+  /// signature_ok: the result of tx::verify for t with its account's key when the caller already
+  /// has it (the verifier pool checks groups in batches); nullopt: submit_tx checks.
+  SubmitResult submit_tx(tx::Tx t, TimeMs received, std::optional<bool> signature_ok = std::nullopt);
   SubmitResult reject(const Hash& h, RejectCode code, std::string reason, TimeMs received, const tx::Tx* t);
   void remember_rejected(const Hash& h, RejectedInfo info);  ///< mp_mu held
 
@@ -86,6 +89,10 @@ struct Node::Impl {
   void sealer_loop();
   void batcher_loop();
   void close_batch();
+  bool open_trees(uint64_t nbatches);  ///< load the stored trees, or rebuild (and store) them
+  /// Batcher: true when stop() asked and the drain budget is spent (logs progress meanwhile).
+  bool drain_over();
+  bool drain_over_locked();  ///< batch_mu held, batch_stop set
   void notifier_loop();
   void verifier_loop();
   void post(std::function<void()> fn);  ///< run on the notifier thread
@@ -156,6 +163,10 @@ struct Node::Impl {
   std::chrono::steady_clock::time_point batch_open_since;
   uint64_t batch_prio_next = 0;
   bool roots_broken = false;
+  std::atomic<uint64_t> batch_backlog_txs{0};  ///< soft txs not yet in a closed batch
+  bool trees_restored = false;
+  std::optional<std::chrono::steady_clock::time_point> drain_since;  // batcher thread only
+  std::chrono::steady_clock::time_point drain_log;
 
   // notifier
   std::mutex notify_mu;
@@ -176,6 +187,14 @@ struct Node::Impl {
   std::condition_variable verify_cv;
   std::deque<std::pair<std::vector<uint8_t>, std::function<void(const SubmitResult&)>>> verify_queue;
   bool verify_stop = false;
+
+  // L1 settlement status (node_l1.cpp); l1_mu is a leaf. Loaded from the store on first use.
+  mutable std::mutex l1_mu;
+  mutable bool l1_loaded = false;
+  mutable std::map<uint64_t, BatchL1Info> l1_info;
+  void load_l1() const;                 ///< l1_mu held
+  void apply_l1(TxInfo& ti) const;      ///< a soft tx's batch stage and times
+  void l1_counters(NodeStatus& s) const;
 
   std::vector<std::jthread> verifiers;
   std::jthread notifier;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "node/exit_proof.hpp"
 #include "node/rpc_views.hpp"
 #include "tx/encoding.hpp"
 #include "tx/json.hpp"
@@ -155,6 +156,9 @@ struct Service::Core : std::enable_shared_from_this<Core> {
   ServiceConfig cfg;
   metrics::Registry reg;
   metrics::NodeMetrics m{reg};
+  metrics::Gauge& l1_committed = reg.gauge("zkamm_l1_last_committed_batch", "Highest batch committed on L1.");
+  metrics::Gauge& l1_proven = reg.gauge("zkamm_l1_last_proven_batch", "Highest batch proven on L1.");
+  metrics::Gauge& l1_finalized = reg.gauge("zkamm_l1_last_finalized_batch", "Highest batch executed (finalized) on L1.");
   Dispatcher disp;
   Timers timers;
   std::atomic<bool> stopping{false};
@@ -440,7 +444,9 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       const uint64_t n = number_arg(param(p, 0, "number", false), core->node.status().last_batch);
       auto b = core->node.batch(n);
       if (!b) throw RpcError(code::kNotFound, "batch not found", json{{"number", n}});
-      return batch_json(*b);
+      json j = batch_json(*b);
+      if (auto l1 = core->node.batch_l1(n)) j["l1"] = batch_l1_json(*l1);
+      return j;
     });
 
     disp.add_sync("zkamm_status", [self](const json&, const CallContext&) {
@@ -454,6 +460,32 @@ struct Service::Core : std::enable_shared_from_this<Core> {
 
     disp.add_sync("zkamm_domain", [self](const json&, const CallContext&) {
       return domain_json(self()->node.config().domain);
+    });
+
+    // Exodus exit proof of (account, token) against `root` (default: the last batch root);
+    // node/exit_proof.hpp. The state is replayed from the batches: this call is not cheap.
+    disp.add_sync("zkamm_getExitProof", [self](const json& p, const CallContext&) {
+      const auto account = uint_arg(*param(p, 0, "account"), "account", tx::kAccountLimit - 1);
+      const auto token = uint_arg(*param(p, 1, "token"), "token", tx::kTokenLimit - 1);
+      std::optional<ff::Fr> root;
+      if (const json* r = param(p, 2, "root", false); r && !r->is_null()) {
+        const std::string& s = string_arg(*r, "root");
+        auto h = hash_from_hex(s);
+        auto v = h ? std::optional<ff::U256>(ff::from_bytes_be(h->data())) : u256_from_decimal(s);
+        if (v) root = ff::Fr::from_canonical(*v);
+        if (!root) throw RpcError(code::kInvalidParams, "root must be a field element: 0x + 64 hex digits or a decimal below r");
+      }
+      auto core = self();
+      const ExitProofResult res =
+          exit_proof_at_root(core->node, static_cast<state::AccountIndex>(account), static_cast<state::TokenId>(token), root);
+      if (!res.ok()) {
+        const bool missing = res.error == ExitProofError::kRootNotFound || res.error == ExitProofError::kUnknownAccount ||
+                             res.error == ExitProofError::kUnknownPool;
+        const int c = missing ? code::kNotFound : res.error == ExitProofError::kReplayFailed ? code::kInternal : code::kInvalidParams;
+        throw RpcError(c, "no exit proof: " + res.message,
+                       json{{"reason", std::string(to_string(res.error))}});
+      }
+      return exit_proof_json(*res.proof);
     });
 
     disp.add_sync("zkamm_subscribe", [self](const json& p, const CallContext& ctx) {
@@ -539,6 +571,10 @@ struct Service::Core : std::enable_shared_from_this<Core> {
         const NodeStatus s = node.status();
         m.mempool_size.set(static_cast<int64_t>(s.pending));
         m.head_block.set(static_cast<int64_t>(s.head_block));
+        m.batcher_backlog.set(static_cast<int64_t>(s.batcher_backlog_batches));
+        l1_committed.set(static_cast<int64_t>(s.last_committed));
+        l1_proven.set(static_cast<int64_t>(s.last_proven));
+        l1_finalized.set(static_cast<int64_t>(s.last_finalized));
       }
       return {200, "text/plain; version=0.0.4; charset=utf-8", reg.render()};
     }
@@ -577,6 +613,7 @@ void Service::stop() {
 }
 
 const Dispatcher& Service::dispatcher() const noexcept { return core_->disp; }
+void Service::add_method(std::string name, SyncMethod m) { core_->disp.add_sync(std::move(name), std::move(m)); }
 metrics::Registry& Service::registry() noexcept { return core_->reg; }
 
 }  // namespace zkamm::node::rpc

@@ -36,6 +36,9 @@ class Service {
 
   /// The JSON-RPC dispatcher (for in-process calls and tests).
   const Dispatcher& dispatcher() const noexcept;
+  /// Adds a method served by a layer above the node (e.g. the prover's job board).
+  /// Precondition: before start().
+  void add_method(std::string name, SyncMethod m);
   metrics::Registry& registry() noexcept;
 
   struct Core;

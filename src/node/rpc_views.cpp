@@ -95,7 +95,10 @@ json tx_info_json(const TxInfo& info) {
   j["times"] = {{"received", info.times.received},
                 {"accepted", info.times.accepted},
                 {"soft", info.times.soft},
-                {"rejected", info.times.rejected}};
+                {"rejected", info.times.rejected},
+                {"committed", info.times.committed},
+                {"proven", info.times.proven},
+                {"finalized", info.times.finalized}};
   if (info.tx) j["tx"] = tx::to_json(*info.tx);
   if (info.executed) j["executed"] = executed_json(*info.executed);
   return j;
@@ -173,6 +176,17 @@ json batch_json(const Batch& b) {
   return j;
 }
 
+json batch_l1_json(const BatchL1Info& i) {
+  const auto h = [](const Hash& x) { return x == Hash{} ? json(nullptr) : json(hex0x(x.data(), x.size())); };
+  return {{"stage", std::string(to_string(i.stage))},
+          {"committed", i.committed},
+          {"proven", i.proven},
+          {"finalized", i.finalized},
+          {"commit_tx", h(i.commit_tx)},
+          {"prove_tx", h(i.prove_tx)},
+          {"execute_tx", h(i.execute_tx)}};
+}
+
 json domain_json(const tx::Domain& d) {
   return {{"chain_id", std::to_string(d.chain_id)}, {"rollup", hex0x(d.rollup.data(), d.rollup.size())}};
 }
@@ -189,6 +203,10 @@ json status_json(const NodeStatus& s, const tx::Domain& d) {
           {"next_priority_serial", std::to_string(s.next_priority_serial)},
           {"num_accounts", s.num_accounts},
           {"uptime_ms", s.uptime_ms},
+          {"batcher_backlog_batches", s.batcher_backlog_batches},
+          {"last_committed", s.last_committed},
+          {"last_proven", s.last_proven},
+          {"last_finalized", s.last_finalized},
           {"chain_id", std::to_string(d.chain_id)},
           {"rollup", hex0x(d.rollup.data(), d.rollup.size())}};
 }

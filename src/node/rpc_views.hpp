@@ -34,6 +34,9 @@ nlohmann::json block_header_json(const BlockHeader& h);
 /// full: transactions as objects (hash, tx, executed), else only their hashes.
 nlohmann::json block_json(const Block& b, bool full);
 nlohmann::json batch_json(const Batch& b);
+/// {"stage": "soft"|"committed"|"proven"|"finalized", "committed", "proven", "finalized" (ms),
+///  "commit_tx", "prove_tx", "execute_tx" (0x-hex or null)}
+nlohmann::json batch_l1_json(const BatchL1Info& i);
 nlohmann::json status_json(const NodeStatus& s, const tx::Domain& d);
 nlohmann::json domain_json(const tx::Domain& d);
 

@@ -24,6 +24,18 @@ std::string key_hash(const Hash& h) {
 }
 const std::string kHeadKey = "mblock";
 const std::string kBatchKey = "mbatch";
+const std::string kTreeKey = "mtree";
+constexpr std::size_t kTreeKeySize = 1 + 1 + 4 + 1 + 8;
+
+std::string tree_key(const state::TreeNodeChange& c) {
+  std::string k(1, 'N');
+  ByteWriter w(k);
+  w.u8(static_cast<uint8_t>(c.kind));
+  w.u32(c.account);
+  w.u8(static_cast<uint8_t>(c.node.level));
+  w.u64(c.node.index);
+  return k;
+}
 
 }  // namespace
 
@@ -67,6 +79,10 @@ void Store::put_pool(rocksdb::WriteBatch& wb, uint32_t pool_id, const state::Poo
   (void)wb.Put(key32('P', pool_id), encode_pool(p));
 }
 
+void Store::put_raw(rocksdb::WriteBatch& wb, const std::string& key, std::string_view value) {
+  (void)wb.Put(key, rocksdb::Slice(value.data(), value.size()));
+}
+
 void Store::put_block(rocksdb::WriteBatch& wb, const Block& b) { (void)wb.Put(key64('b', b.header.number), encode_block(b)); }
 
 void Store::put_tx(rocksdb::WriteBatch& wb, const Hash& h, const TxLocation& l, const tx::Tx& t,
@@ -96,6 +112,59 @@ void Store::put_batch(rocksdb::WriteBatch& wb, const Batch& b) {
   std::string v;
   ByteWriter(v).u64(b.header.number);
   (void)wb.Put(kBatchKey, v);
+}
+
+void Store::put_tree_nodes(rocksdb::WriteBatch& wb, std::span<const state::TreeNodeChange> changes) {
+  uint8_t value[32];
+  for (const auto& c : changes) {
+    if (c.node.empty) {
+      (void)wb.Delete(tree_key(c));
+    } else {
+      c.node.value.to_bytes_be(value);
+      (void)wb.Put(tree_key(c), rocksdb::Slice(reinterpret_cast<const char*>(value), sizeof value));
+    }
+  }
+}
+
+void Store::put_tree_batch(rocksdb::WriteBatch& wb, uint64_t number) {
+  std::string v;
+  ByteWriter(v).u64(number);
+  (void)wb.Put(kTreeKey, v);
+}
+
+void Store::clear_trees(rocksdb::WriteBatch& wb) {
+  (void)wb.Delete(kTreeKey);
+  (void)wb.DeleteRange("N", "O");
+}
+
+std::optional<uint64_t> Store::tree_batch() const {
+  const auto v = get(kTreeKey);
+  if (!v) return std::nullopt;
+  ByteReader r(*v);
+  const uint64_t n = r.u64();
+  if (!r.done()) return std::nullopt;
+  return n;
+}
+
+bool Store::load_trees(state::StateTrees& trees) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // read once at open
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  for (it->Seek("N"); it->Valid() && it->key().starts_with("N"); it->Next()) {
+    const rocksdb::Slice key = it->key(), value = it->value();
+    if (key.size() != kTreeKeySize || value.size() != 32) return false;
+    ByteReader r(key.ToStringView().substr(1));
+    const uint8_t kind = r.u8();
+    const uint32_t account = r.u32();
+    const uint8_t level = r.u8();
+    const uint64_t index = r.u64();
+    const auto v = ff::Fr::from_bytes_be(reinterpret_cast<const uint8_t*>(value.data()));
+    if (!r.done() || !v || kind > static_cast<uint8_t>(state::TreeKind::kBalances)) return false;
+    const auto k = static_cast<state::TreeKind>(kind);
+    if (k != state::TreeKind::kBalances && account != 0) return false;
+    if (!trees.load_node(k, account, level, index, *v)) return false;
+  }
+  return it->status().ok();
 }
 
 std::optional<std::string> Store::get(const std::string& key) const {

@@ -9,8 +9,16 @@
 //   'B' u64 batch number       -> encode_batch
 //   'm' "block"                -> head number, timestamp, hash, next priority serial, soft tx count
 //   'm' "batch"                -> last batch number
+//   'N' u8 tree u32 account u8 level u64 index -> 32-byte node (state::TreeKind; account 0 unless
+//                                 a balance tree); non-empty nodes only, written with each batch
+//   'm' "tree"                 -> number of the batch whose end state the 'N' records commit to
+//   'L' u64 batch number       -> the batch's L1 progress (node_l1.cpp)
+//   'S' name                   -> settlement records: stored proofs, the L1 sender's journal
 // A block is soft-final once the one synced WriteBatch with its block record, tx index entries,
-// state records and head meta has returned (kill -9 keeps it).
+// state records and head meta has returned (kill -9 keeps it). A batch's record, the tree nodes
+// its sync changed and the "tree" marker share one WriteBatch, so the stored trees are always
+// those of a recorded batch; a crash between a block's write and its batch's loses nothing (the
+// restart batches the blocks after the last batch again and the trees catch up).
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +27,10 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <span>
+
 #include "node/codec.hpp"
+#include "state/commitment.hpp"
 
 namespace zkamm::node {
 
@@ -56,6 +67,14 @@ class Store {
                      const tx::Executed& e);
   static void put_head(rocksdb::WriteBatch& wb, const HeadMeta& m);
   static void put_batch(rocksdb::WriteBatch& wb, const Batch& b);
+  /// Tree node records: a put per changed node, a delete per node that became empty.
+  static void put_tree_nodes(rocksdb::WriteBatch& wb, std::span<const state::TreeNodeChange> changes);
+  /// The stored trees are those of the end of batch `number` (0: before the first batch).
+  static void put_tree_batch(rocksdb::WriteBatch& wb, uint64_t number);
+  /// Deletes every tree node record and the marker (before writing rebuilt trees whole).
+  static void clear_trees(rocksdb::WriteBatch& wb);
+  /// A record under a caller-made key (the 'L' and 'S' spaces above).
+  static void put_raw(rocksdb::WriteBatch& wb, const std::string& key, std::string_view value);
 
   // -- reads --
   HeadMeta head() const;
@@ -64,6 +83,12 @@ class Store {
   std::optional<IndexedTx> tx(const Hash& h) const;
   bool has_tx(const Hash& h) const;
   std::optional<Batch> batch(uint64_t number) const;
+  /// The batch the stored trees belong to; nullopt when none are stored.
+  std::optional<uint64_t> tree_batch() const;
+  /// Puts every stored tree node into `trees` (fresh); false when a record does not decode or is
+  /// out of range. The caller checks the root.
+  bool load_trees(state::StateTrees& trees) const;
+  std::optional<std::string> get_raw(const std::string& key) const { return get(key); }
   /// Every stored account, L1 token (with its registration head) and pool, in key order;
   /// false when a record does not decode.
   bool load_state(std::vector<state::Account>& accounts, std::vector<std::pair<state::Token, uint64_t>>& tokens,

@@ -1,5 +1,11 @@
 #include "settle/l1_sender.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
 #include "settle/rollup_abi.hpp"
 
 namespace zkamm::settle {
@@ -54,15 +60,97 @@ l1::Result<ChainView> L1Sender::chain_view() {
   return v;
 }
 
-l1::Result<l1::Receipt> L1Sender::send(const l1::Bytes& data, std::optional<uint64_t> gas_limit) {
+namespace {
+
+/// Test-only fault hook (l1_sender.hpp): ends the process like a kill -9 at `point`.
+void fault(std::string_view point) {
+  static const char* const env = std::getenv("ZKAMM_FAULT");
+  if (env != nullptr && point == env) {
+    std::fprintf(stderr, "l1 sender: ZKAMM_FAULT=%s: exiting\n", env);
+    ::_exit(86);
+  }
+}
+
+l1::RpcError sender_error(std::string message) {
+  return l1::RpcError{l1::RpcErrorKind::BadResponse, 0, std::move(message), ""};
+}
+
+}  // namespace
+
+l1::Result<bool> L1Sender::shows(uint64_t n, L1Stage step) {
+  const l1::abi::Function f = step == L1Stage::kCommitted ? rollup_abi::last_committed()
+                              : step == L1Stage::kProven  ? rollup_abi::last_proven()
+                                                          : rollup_abi::last_executed();
+  auto c = read_counter(f);
+  if (!c) return c.error();
+  return *c >= n;
+}
+
+l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, const l1::Bytes& data,
+                                                      std::optional<uint64_t> gas_limit) {
+  const std::string key = "l1tx/" + std::to_string(n) + "/" + std::string(to_string(step));
+  const bool journal = cfg_.journal_put && cfg_.journal_get;
+  const l1::Address op = tx_.address();
+  if (journal) {
+    if (auto rec = cfg_.journal_get(key)) {
+      // Sent (or about to be sent) before a restart: settle that nonce before anything else.
+      std::istringstream in(*rec);
+      uint64_t nonce = 0;
+      std::string hash_hex;
+      in >> nonce >> hash_hex;
+      if (!in) return sender_error("corrupt journal record " + key);
+      const auto deadline = std::chrono::steady_clock::now() + tx_.options().timeout;
+      for (;;) {
+        auto mined = rpc_.get_transaction_count(op, l1::BlockTag::latest());
+        if (!mined) return mined.error();
+        if (*mined > nonce) break;  // a mined tx used the nonce
+        auto pending = rpc_.get_transaction_count(op, l1::BlockTag::pending());
+        if (!pending) return pending.error();
+        if (*pending <= nonce) break;  // nothing holds the nonce: the tx never reached L1
+        if (std::chrono::steady_clock::now() >= deadline) {
+          return l1::RpcError{l1::RpcErrorKind::Timeout, 0, key + ": the transaction sent before the restart is not mined", ""};
+        }
+        std::this_thread::sleep_for(tx_.options().poll_interval);
+      }
+      std::optional<l1::Receipt> receipt;
+      if (auto h = l1::from_hex(hash_hex); h && h->size() == 32) {
+        l1::Bytes32 hash{};
+        std::copy(h->begin(), h->end(), hash.begin());
+        auto r = rpc_.get_transaction_receipt(hash);
+        if (!r) return r.error();
+        receipt = *r;
+      }
+      auto shown = shows(n, step);
+      if (!shown) return shown.error();
+      if (*shown) {
+        if (receipt && receipt->status) return receipt;
+        return std::optional<l1::Receipt>{};
+      }
+      if (receipt && !receipt->status) {
+        return l1::RpcError{l1::RpcErrorKind::Reverted, 0, "transaction " + l1::to_hex(receipt->transaction_hash) + " reverted", ""};
+      }
+      // Not on L1: send it now (the recorded nonce is free again, or another tx took it).
+    }
+  }
+  auto k = tx_.resync_nonce();
+  if (!k) return k.error();
+  if (journal && !cfg_.journal_put(key, std::to_string(*k) + " -")) return sender_error("cannot write the journal");
   l1::TxRequest req;
   req.to = cfg_.rollup;
   req.data = data;
   req.gas_limit = gas_limit;
-  return tx_.send_and_wait(req);
+  auto pending = tx_.send(req);
+  if (!pending) return pending.error();
+  if (journal && !cfg_.journal_put(key, std::to_string(pending->tx.nonce) + " " + l1::to_hex(pending->hashes.front()))) {
+    return sender_error("cannot write the journal");
+  }
+  fault("after-send-" + std::string(to_string(step)));
+  auto r = tx_.wait(*pending);
+  if (!r) return r.error();
+  return std::optional<l1::Receipt>(*r);
 }
 
-void L1Sender::mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas) {
+void L1Sender::mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas, const l1::Bytes32& tx) {
   std::vector<std::function<void(uint64_t, L1Stage, TimeMs)>> cbs;
   {
     std::lock_guard lk(mu_);
@@ -70,10 +158,10 @@ void L1Sender::mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas) {
     st.number = n;
     if (s > st.stage) st.stage = s;
     switch (s) {
-      case L1Stage::kCommitted: st.committed_ms = t, st.gas_commit = gas; break;
-      case L1Stage::kProven: st.proven_ms = t, st.gas_prove = gas; break;
+      case L1Stage::kCommitted: st.committed_ms = t, st.gas_commit = gas, st.commit_tx = tx; break;
+      case L1Stage::kProven: st.proven_ms = t, st.gas_prove = gas, st.prove_tx = tx; break;
       case L1Stage::kExecuted:
-        st.executed_ms = t, st.gas_execute = gas;
+        st.executed_ms = t, st.gas_execute = gas, st.execute_tx = tx;
         if (n > last_executed_) last_executed_ = n;
         break;
       case L1Stage::kPending: break;
@@ -95,14 +183,20 @@ std::string L1Sender::process(const ProvedBatch& p) {
   const std::string tag = "batch " + std::to_string(p.number) + ": ";
   auto view = chain_view();
   if (!view) return tag + "reading the rollup: " + view.error().message;
+  // No receipt: the step was sent before a restart and found done on L1 (time 0, no gas).
+  const auto done = [&](L1Stage s, const std::optional<l1::Receipt>& r) {
+    if (r) mark(p.number, s, now_ms(), r->gas_used, r->transaction_hash);
+    else mark(p.number, s, 0, 0);
+  };
   if (p.number > view->last_committed) {
     if (p.number != view->last_committed + 1) {
       return tag + "L1 has committed only up to " + std::to_string(view->last_committed);
     }
     auto data = l1::abi::encode_call(rollup_abi::commit_batch(), std::vector<Value>{Value::bytes_value(p.header), Value::bytes_value(p.pubdata)});
-    auto r = send(*data, std::nullopt);
+    auto r = send(p.number, L1Stage::kCommitted, *data, std::nullopt);
     if (!r) return tag + "commitBatch: " + r.error().message;
-    mark(p.number, L1Stage::kCommitted, now_ms(), r->gas_used);
+    fault("after-commit");
+    done(L1Stage::kCommitted, *r);
   } else {
     mark(p.number, L1Stage::kCommitted, 0, 0);
   }
@@ -110,17 +204,17 @@ std::string L1Sender::process(const ProvedBatch& p) {
     std::vector<Value> args = {Value::uint(p.number)};
     for (auto& v : proof_args(p.proof)) args.push_back(std::move(v));
     auto data = l1::abi::encode_call(rollup_abi::prove_batch(), args);
-    auto r = send(*data, cfg_.prove_gas_limit);
+    auto r = send(p.number, L1Stage::kProven, *data, cfg_.prove_gas_limit);
     if (!r) return tag + "proveBatch: " + r.error().message;
-    mark(p.number, L1Stage::kProven, now_ms(), r->gas_used);
+    done(L1Stage::kProven, *r);
   } else {
     mark(p.number, L1Stage::kProven, 0, 0);
   }
   if (p.number > view->last_executed) {
     auto data = l1::abi::encode_call(rollup_abi::execute_batch(), std::vector<Value>{Value::uint(p.number), Value::bytes_value(p.pubdata)});
-    auto r = send(*data, std::nullopt);
+    auto r = send(p.number, L1Stage::kExecuted, *data, std::nullopt);
     if (!r) return tag + "executeBatch: " + r.error().message;
-    mark(p.number, L1Stage::kExecuted, now_ms(), r->gas_used);
+    done(L1Stage::kExecuted, *r);
   } else {
     mark(p.number, L1Stage::kExecuted, 0, 0);
   }
@@ -203,6 +297,30 @@ void L1Sender::run() {
     }
     queue_.erase(p.number);
   }
+}
+
+void use_node_journal(L1SenderConfig& cfg, node::Node& node) {
+  cfg.journal_put = [&node](const std::string& k, const std::string& v) { return node.put_settle_record("sender/" + k, v); };
+  cfg.journal_get = [&node](const std::string& k) { return node.settle_record("sender/" + k); };
+}
+
+void report_to_node(L1Sender& sender, node::Node& node) {
+  sender.on_stage([&sender, &node](uint64_t n, L1Stage s, TimeMs t) {
+    const auto st = sender.state(n);
+    node::TxStatus stage = node::TxStatus::kCommitted;
+    l1::Bytes32 tx{};
+    if (s == L1Stage::kCommitted && st) tx = st->commit_tx;
+    if (s == L1Stage::kProven) stage = node::TxStatus::kProven, tx = st ? st->prove_tx : tx;
+    if (s == L1Stage::kExecuted) stage = node::TxStatus::kFinalized, tx = st ? st->execute_tx : tx;
+    if (s == L1Stage::kPending) return;
+    node::Hash h{};
+    std::copy(tx.begin(), tx.end(), h.begin());
+    (void)node.set_batch_l1_status(n, stage, t != 0 ? t : now_ms(), h);
+  });
+}
+
+void resume_from_store(L1Sender& sender, const Prover& prover, const node::Node& node) {
+  for (const ProvedBatch& p : prover.proved_after(node.status().last_finalized)) sender.enqueue(p);
 }
 
 }  // namespace zkamm::settle

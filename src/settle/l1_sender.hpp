@@ -1,9 +1,21 @@
 #pragma once
 // The L1 sender: takes proven batches through ZkammRollup.commitBatch -> proveBatch ->
 // executeBatch, in batch order, one L1 transaction at a time with l1::TxSender. A batch is
-// committed only after the prover checked its proof, so no unprovable root reaches L1. Before
-// every step it reads the contract's lastCommitted/lastProven/lastExecuted, which are the truth
-// across restarts: a step the contract already shows is skipped, so nothing is sent twice.
+// committed only after the prover checked (and stored) its proof, so no unprovable root reaches
+// L1. Before every step it reads the contract's lastCommitted/lastProven/lastExecuted, which are
+// the truth across restarts: a step the contract already shows is skipped.
+//
+// Restarts (kill -9) between sending a step and seeing its receipt: before each send the sender
+// writes (batch, step, nonce) to a durable journal, and the tx hash right after the send. After a
+// restart, a step that the contract does not show yet but that has a journal record is not sent
+// again while a transaction with the recorded nonce is pending: the sender waits until that nonce
+// is mined (or found unused), re-reads the counters, and only then sends, with the same nonce
+// when the first one never reached L1. So each step costs at most one mined operator tx.
+//
+// Test-only fault hooks (never set them in production): the environment variable ZKAMM_FAULT
+//   after-commit           _exit(86) right after the commitBatch receipt is seen
+//   after-send-committed   _exit(86) right after commitBatch's eth_sendRawTransaction returned
+//   after-send-proven      ... proveBatch's;   after-send-executed   ... executeBatch's
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -30,6 +42,7 @@ struct L1BatchState {
   TimeMs closed_ms = 0, proved_local_ms = 0;             ///< from the prover
   TimeMs committed_ms = 0, proven_ms = 0, executed_ms = 0;  ///< receipt seen (0: skipped or not yet)
   uint64_t gas_commit = 0, gas_prove = 0, gas_execute = 0;  ///< gasUsed of our transactions
+  l1::Bytes32 commit_tx{}, prove_tx{}, execute_tx{};       ///< our transactions (zero: unknown)
 };
 
 struct ChainView {
@@ -41,6 +54,11 @@ struct L1SenderConfig {
   uint64_t prove_gas_limit = 1'000'000;  ///< explicit: a verifier short of gas returns false
   unsigned retries = 3;                  ///< transport errors retried this often, then halt
   std::chrono::milliseconds retry_delay{500};
+  /// The durable journal (devnet: Node::put_settle_record / settle_record). put must return only
+  /// once the record is durable; both empty: no journal (a kill between send and receipt may
+  /// then cost one reverted duplicate).
+  std::function<bool(const std::string& key, const std::string& value)> journal_put;
+  std::function<std::optional<std::string>(const std::string& key)> journal_get;
 };
 
 class L1Sender {
@@ -73,8 +91,13 @@ class L1Sender {
 
  private:
   l1::Result<uint64_t> read_counter(const l1::abi::Function& f);
-  l1::Result<l1::Receipt> send(const l1::Bytes& data, std::optional<uint64_t> gas_limit);
-  void mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas);
+  /// Sends one step with the journal protocol above; nullopt receipt: the step turned out to be
+  /// done already on L1 (a transaction sent before a restart).
+  l1::Result<std::optional<l1::Receipt>> send(uint64_t n, L1Stage step, const l1::Bytes& data,
+                                              std::optional<uint64_t> gas_limit);
+  /// Whether the contract shows `step` for batch n.
+  l1::Result<bool> shows(uint64_t n, L1Stage step);
+  void mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas, const l1::Bytes32& tx = {});
   void run();
 
   l1::RpcClient& rpc_;
@@ -90,6 +113,14 @@ class L1Sender {
   bool stop_ = false;
   std::thread worker_;
 };
+
+/// Puts the sender's journal in the node's store (Node::put_settle_record, keys "sender/...").
+void use_node_journal(L1SenderConfig& cfg, node::Node& node);
+/// Reports every stage to the node (Node::set_batch_l1_status with the L1 tx hash), so tx_info()
+/// and the RPC show committed / proven / finalized. Skipped steps get the time the sender found out.
+void report_to_node(L1Sender& sender, node::Node& node);
+/// Hands every stored proof above the node's last finalized batch to the sender (after a restart).
+void resume_from_store(L1Sender& sender, const Prover& prover, const node::Node& node);
 
 /// The proveBatch arguments (a, b, c) of a proof, b in the precompile order (c1, c0).
 std::vector<l1::abi::Value> proof_args(const snark::Proof& proof);

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <chrono>
 
+#include "node/codec.hpp"
 #include "snark/constraint_system.hpp"
+#include "snark/json_io.hpp"
+#include "batch/witness_codec.hpp"
+#include "settle/remote_prover.hpp"
 
 namespace zkamm::settle {
 
@@ -17,12 +21,166 @@ namespace {
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
+std::string proof_key(uint64_t n) { return "proof/" + std::to_string(n); }
 }  // namespace
 
-Prover::Prover(node::Node& node, const BatchKeys& keys) : node_(node), keys_(keys) {
+std::string encode_proved(const ProvedBatch& p) {
+  std::string out;
+  node::ByteWriter w(out);
+  w.u64(p.number);
+  w.u32(static_cast<uint32_t>(p.header.size()));
+  w.bytes(p.header);
+  w.u32(static_cast<uint32_t>(p.pubdata.size()));
+  w.bytes(p.pubdata);
+  w.fr(p.new_root);
+  w.fr(p.public_input);
+  w.u64(p.closed_ms);
+  w.u64(p.proved_ms);
+  out += snark::proof_to_json(p.proof);
+  return out;
+}
+
+std::optional<ProvedBatch> decode_proved(std::string_view in) {
+  node::ByteReader r(in);
+  ProvedBatch p;
+  p.number = r.u64();
+  const uint32_t nh = r.u32();
+  if (!r.ok() || nh != 96) return std::nullopt;
+  const auto h = r.bytes(nh);
+  p.header.assign(h.begin(), h.end());
+  const uint32_t np = r.u32();
+  if (!r.ok() || np > in.size()) return std::nullopt;
+  const auto d = r.bytes(np);
+  p.pubdata.assign(d.begin(), d.end());
+  p.new_root = r.fr();
+  p.public_input = r.fr();
+  p.closed_ms = r.u64();
+  p.proved_ms = r.u64();
+  if (!r.ok()) return std::nullopt;
+  const std::size_t used = 8 + 4 + nh + 4 + np + 32 + 32 + 8 + 8;
+  auto proof = snark::proof_from_json(in.substr(used));
+  if (!proof) return std::nullopt;
+  p.proof = *proof;
+  return p;
+}
+
+Prover::Prover(node::Node& node, const BatchKeys& keys, ProverOptions opts)
+    : node_(node), keys_(keys), opts_(opts) {
+  if (opts_.remote_jobs) {
+    // Workers are never trusted: a proof counts only if it verifies against the public input
+    // this prover computed for the batch.
+    board_ = std::make_unique<JobBoard>(opts_.lease, [this](uint64_t n, const snark::Proof& proof) {
+      ff::Fr pi = ff::Fr::zero();
+      {
+        std::lock_guard lk(mu_);
+        auto it = posted_.find(n);
+        if (it == posted_.end()) return false;
+        pi = it->second;
+      }
+      const std::vector<ff::Fr> pub = {pi};
+      return snark::verify(keys_.vk, pub, proof);
+    });
+  }
   node_.set_batch_hook([this](state::State& s, state::StateTrees& t, const node::BatchJob& job) { return hook(s, t, job); });
   sub_ = node_.on_batch([this](const node::Batch& b) { on_batch(b); });
+  recover();
   worker_ = std::thread([this] { run(); });
+  if (board_) {
+    for (unsigned i = 0; i < opts_.local_workers; ++i) local_workers_.emplace_back([this, i] { local_worker_loop(i); });
+  }
+}
+
+void Prover::local_worker_loop(unsigned index) {
+  const std::string name = "local-" + std::to_string(index);
+  for (;;) {
+    {
+      std::lock_guard lk(mu_);
+      if (stop_) return;
+    }
+    std::optional<JobLease> l = board_->lease(name, std::chrono::milliseconds(200));
+    if (!l) continue;
+    std::string err;
+    std::optional<JobResult> r = prove_witness_bytes(keys_, *l->witness, &err);
+    if (!r) {
+      std::lock_guard lk(mu_);
+      halt("batch " + std::to_string(l->batch) + ": " + err);
+      return;
+    }
+    r->worker = name;
+    (void)board_->submit(l->lease_id, std::move(*r));
+  }
+}
+
+bool Prover::post_job(const node::Batch& b, const batch::BatchWitness& w) {
+  const auto hdr = b.header.encode();
+  if (w.new_root != b.header.new_root || !std::equal(hdr.begin(), hdr.end(), w.header.begin(), w.header.end()) ||
+      w.pubdata != b.pubdata || w.public_input != b.public_input()) {
+    return false;
+  }
+  {
+    std::lock_guard lk(mu_);
+    if (posted_.count(b.header.number) != 0) return true;
+    posted_[b.header.number] = w.public_input;
+  }
+  board_->post(b.header.number, batch::encode_witness(w));
+  return true;
+}
+
+void Prover::recover() {
+  const uint64_t last = node_.status().last_batch;
+  std::lock_guard lk(mu_);
+  for (uint64_t n = 1; n <= last; ++n) {
+    const auto rec = node_.settle_record(proof_key(n));
+    if (!rec) break;
+    auto p = decode_proved(*rec);
+    if (!p || p->number != n) {
+      halt("batch " + std::to_string(n) + ": the stored proof does not decode");
+      return;
+    }
+    proved_[n] = std::move(*p);
+    last_proved_ = n;
+  }
+  // Recorded before the restart but not proven: queued here, witnesses rebuilt by the worker.
+  for (uint64_t n = last_proved_ + 1; n <= last; ++n) {
+    auto b = node_.batch(n);
+    if (!b || !b->root_ready) break;
+    closed_[n] = now_ms();
+    queue_.push_back(std::move(*b));
+  }
+}
+
+std::vector<ProvedBatch> Prover::proved_after(uint64_t after) const {
+  std::lock_guard lk(mu_);
+  std::vector<ProvedBatch> out;
+  for (auto it = proved_.upper_bound(after); it != proved_.end(); ++it) out.push_back(it->second);
+  return out;
+}
+
+std::string Prover::rebuild_witness(const node::Batch& b, batch::BatchWitness& out) {
+  const uint64_t n = b.header.number;
+  if (rebuilt_next_ != n || !rebuilt_state_) {
+    rebuilt_state_ = node_.state_before_batch(n);
+    if (!rebuilt_state_) return "the block log does not replay to the batch's pre-state";
+    rebuilt_trees_ = state::StateTrees::build(*rebuilt_state_);
+  }
+  rebuilt_next_ = 0;
+  if (!(rebuilt_trees_->root() == b.header.old_root)) return "the replayed pre-state's root differs from the header's old root";
+  batch::BatchInput in;
+  in.batch_number = n;
+  in.timestamp = b.header.timestamp;
+  in.priority_first = b.header.priority_first;
+  for (const node::BatchSlot& slot : b.slots) {
+    in.txs.push_back(slot.tx);
+    in.executed.push_back(slot.executed);
+  }
+  batch::WitnessResult w = batch::build_witness(*rebuilt_state_, *rebuilt_trees_, keys_.params, in);
+  if (!w.ok()) {
+    rebuilt_state_.reset();
+    return "witness: " + w.error;
+  }
+  out = std::move(w.witness);
+  rebuilt_next_ = n + 1;
+  return "";
 }
 
 Prover::~Prover() { stop(); }
@@ -34,6 +192,10 @@ void Prover::stop() {
     stop_ = true;
   }
   cv_.notify_all();
+  if (board_) board_->close();
+  for (std::thread& t : local_workers_) {
+    if (t.joinable()) t.join();
+  }
   // Back to the node's default hook: batches closed from now on (e.g. by Node::stop) still get
   // their roots, and the node no longer calls into this object.
   node_.set_batch_hook({});
@@ -127,9 +289,17 @@ void Prover::run() {
       });
       while (!queue_.empty() && queue_.front().header.number <= last_proved_) queue_.pop_front();
       if (queue_.empty() || queue_.front().header.number != last_proved_ + 1) {
-        // A gap: wait for the missing batch (or stop).
-        if (!queue_.empty() && !witnesses_.count(last_proved_ + 1)) {
-          halt("batch " + std::to_string(last_proved_ + 1) + ": no witness recorded (node restarted?)");
+        // A gap: wait for the missing batch (or stop). A later batch is queued while the next
+        // one is not (it closed before this prover subscribed): take it from the node's store.
+        if (!queue_.empty()) {
+          lk.unlock();
+          auto missing = node_.batch(last_proved_ + 1);
+          lk.lock();
+          if (missing && missing->root_ready) {
+            closed_.emplace(missing->header.number, now_ms());
+            queue_.push_front(std::move(*missing));
+            continue;
+          }
         }
         cv_.wait_for(lk, std::chrono::milliseconds(100));
         continue;
@@ -137,13 +307,20 @@ void Prover::run() {
       b = std::move(queue_.front());
       queue_.pop_front();
       auto it = witnesses_.find(b.header.number);
-      if (it == witnesses_.end()) {
-        halt("batch " + std::to_string(b.header.number) + ": no witness recorded");
-        continue;
-      }
-      w = std::move(it->second);
-      witnesses_.erase(it);
       closed = closed_[b.header.number];
+      if (it != witnesses_.end()) {
+        w = std::move(it->second);
+        witnesses_.erase(it);
+      } else {
+        // Recorded before a restart (or before this prover's hook): rebuild from the block log.
+        lk.unlock();
+        const std::string e = rebuild_witness(b, w);
+        lk.lock();
+        if (!e.empty()) {
+          halt("batch " + std::to_string(b.header.number) + ": " + e);
+          continue;
+        }
+      }
     }
 
     std::string err;
@@ -162,7 +339,36 @@ void Prover::run() {
     } else if (w.public_input != b.public_input()) {
       err = "circuit public input differs from the node's";
     }
-    if (err.empty()) {
+    if (err.empty() && board_) {
+      // Post this batch and every later one whose witness is ready, so that several workers
+      // prove in parallel; then wait for this one (proofs are emitted in order).
+      if (!post_job(b, w)) err = "the batch's witness does not match the node's batch";
+      std::vector<std::pair<node::Batch, const batch::BatchWitness*>> ahead;
+      {
+        std::lock_guard lk(mu_);
+        for (const node::Batch& later : queue_) {
+          auto it = witnesses_.find(later.header.number);
+          if (it != witnesses_.end() && posted_.count(later.header.number) == 0) ahead.emplace_back(later, &it->second);
+        }
+      }
+      // witnesses_ entries are erased only by this thread, so the pointers stay valid here.
+      for (const auto& [later, lw] : ahead) (void)post_job(later, *lw);
+      while (err.empty()) {
+        std::optional<JobResult> r = board_->wait_result(b.header.number, std::chrono::milliseconds(200));
+        if (r) {
+          p.proof = r->proof;
+          p.witness_ms = r->witness_ms;
+          p.prove_ms = r->prove_ms;
+          board_->forget(b.header.number);
+          std::lock_guard lk(mu_);
+          posted_.erase(b.header.number);
+          break;
+        }
+        std::lock_guard lk(mu_);
+        if (stop_) return;
+        if (!error_.empty()) err = error_;
+      }
+    } else if (err.empty()) {
       const auto t0 = std::chrono::steady_clock::now();
       snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
       const batch::BatchHandles h = batch::synthesize(cs, keys_.params, w);
@@ -180,6 +386,9 @@ void Prover::run() {
       p.prove_ms = ms_since(t1);
     }
     p.proved_ms = now_ms();
+
+    // Durable before anyone may commit the batch on L1 (l1_sender.hpp).
+    if (err.empty() && !node_.put_settle_record(proof_key(p.number), encode_proved(p))) err = "cannot store the proof";
 
     std::vector<std::function<void(const ProvedBatch&)>> cbs;
     {

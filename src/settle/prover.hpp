@@ -5,11 +5,19 @@
 // only when it verifies and the circuit's new root and public input equal the node's header;
 // on any mismatch the pipeline halts and error() says why, so nothing downstream ever commits a
 // root that cannot be proven.
+//
+// Restarts: each proof is stored in the node's store (Node::put_settle_record "proof/<n>", a
+// synced write, which also makes the node's earlier batch records durable) before on_proved
+// callbacks run, so the L1 sender only ever commits a batch whose proof survives a kill -9. A new
+// Prover over a restarted node loads the stored proofs (never proving those batches again) and
+// proves the recorded batches that have none: it rebuilds their witnesses by replaying the
+// node's block log up to the batch's pre-state (Node::state_before_batch).
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -18,6 +26,7 @@
 
 #include "node/node.hpp"
 #include "settle/batch_keys.hpp"
+#include "settle/job_board.hpp"
 
 namespace zkamm::settle {
 
@@ -39,22 +48,37 @@ struct ProvedBatch {
   double prove_ms = 0;    ///< Groth16 prove + verify
 };
 
+/// Where proofs are made. Default: in this process, one batch at a time (the prover thread).
+/// With remote_jobs, each batch's witness is posted on a JobBoard (jobs()) as soon as it is
+/// ready, several batches ahead, and `local_workers` threads here plus any number of
+/// `zkamm prover --node URL` workers (add_prover_methods) prove them in parallel; proofs are
+/// still checked and emitted in batch order.
+struct ProverOptions {
+  bool remote_jobs = false;
+  unsigned local_workers = 1;                    ///< with remote_jobs; 0: only remote workers prove
+  std::chrono::milliseconds lease{120'000};      ///< a job not proven in this time is handed out again
+};
+
 class Prover {
  public:
   /// Installs the witness hook on `node` and subscribes to its batches; the node must not have
   /// closed a batch yet (set_batch_hook's precondition). `keys` and `node` outlive the prover.
-  Prover(node::Node& node, const BatchKeys& keys);
+  Prover(node::Node& node, const BatchKeys& keys, ProverOptions opts = {});
   ~Prover();
   Prover(const Prover&) = delete;
   Prover& operator=(const Prover&) = delete;
 
-  /// cb runs on the prover thread for each proven batch, in batch order.
+  /// cb runs on the prover thread for each proven batch, in batch order (after its proof is stored).
   void on_proved(std::function<void(const ProvedBatch&)> cb);
+  /// Every proven batch numbered above `after` (stored before a restart or proven since), in order.
+  std::vector<ProvedBatch> proved_after(uint64_t after) const;
   std::optional<ProvedBatch> proved(uint64_t number) const;
   /// The highest batch proven (0 = none); batches are proven in order.
   uint64_t last_proved() const;
   /// Waits until batch `number` is proven or the pipeline halted; true when proven.
   bool wait_proved(uint64_t number, std::chrono::milliseconds timeout) const;
+  /// The job board (remote_jobs only; nullptr otherwise).
+  JobBoard* jobs() noexcept { return board_.get(); }
   /// Non-empty once the pipeline halted (witness or proof failure, root mismatch).
   std::string error() const;
   void stop();
@@ -64,6 +88,10 @@ class Prover {
   void on_batch(const node::Batch& b);
   void run();
   void halt(std::string why);  // precondition: mu_ held
+  /// Loads stored proofs and queues the recorded batches that have none (constructor).
+  void recover();
+  /// Rebuilds batch n's witness from the block log; "" or the error. Runs on the worker.
+  std::string rebuild_witness(const node::Batch& b, batch::BatchWitness& out);
 
   node::Node& node_;
   const BatchKeys& keys_;
@@ -78,7 +106,24 @@ class Prover {
   std::string error_;
   std::vector<std::function<void(const ProvedBatch&)>> callbacks_;
   bool stop_ = false;
+  // worker only: the state after the last rebuilt witness (consecutive rebuilds replay once)
+  uint64_t rebuilt_next_ = 0;
+  std::optional<state::State> rebuilt_state_;
+  std::optional<state::StateTrees> rebuilt_trees_;
   std::thread worker_;
+  // remote_jobs: the board, the public input of each posted batch (the board's checker), workers
+  ProverOptions opts_;
+  std::unique_ptr<JobBoard> board_;
+  std::map<uint64_t, ff::Fr> posted_;  // under mu_
+  std::vector<std::thread> local_workers_;
+  /// Posts batch b's job after the same checks as the in-process path; false when a check fails.
+  bool post_job(const node::Batch& b, const batch::BatchWitness& w);  // precondition: mu_ not held
+  void local_worker_loop(unsigned index);
 };
+
+/// The stored form of a ProvedBatch (self-made layout: u64 number, u32-length-prefixed header and
+/// pubdata, new root, public input, u64 times, proof as snarkjs proof.json) and its strict reader.
+std::string encode_proved(const ProvedBatch& p);
+std::optional<ProvedBatch> decode_proved(std::string_view in);
 
 }  // namespace zkamm::settle

@@ -387,6 +387,31 @@ TEST(Node, SubmitAsyncAndSubscriptions) {
   EXPECT_EQ(bad.get_future().get().code, RejectCode::kMalformed);
 }
 
+// A burst through the verifier pool (checked in groups, signature hashes batched): per-tx
+// answers as single checks give them, including a wrong-key signature and undecodable bytes.
+TEST(Node, SubmitAsyncBurstGivesPerTxAnswers) {
+  TempDir dir;
+  auto n = start(test_config(dir.str()));
+  // Accounts 2 and 3 start at nonce 0 (account 1 provided the genesis pool).
+  std::vector<std::vector<uint8_t>> burst = {tx::encode(swap(2, 0, kE18)), tx::encode(swap(3, 0, kE18)),
+                                             tx::encode(testing::sign_as(swap(2, 1, kE18), 3)),
+                                             std::vector<uint8_t>{0xff}, tx::encode(swap(2, 1, kE18)),
+                                             tx::encode(swap(3, 1, kE18))};
+  for (uint32_t a = 2; a <= 3; ++a) burst.push_back(tx::encode(swap(a, 9, kE18)));  // answers not checked
+  std::vector<std::promise<SubmitResult>> results(burst.size());
+  for (size_t i = 0; i < burst.size(); ++i) {
+    n->submit_async(burst[i], [&results, i](const SubmitResult& r) { results[i].set_value(r); });
+  }
+  std::vector<SubmitResult> got;
+  for (auto& p : results) got.push_back(p.get_future().get());
+  EXPECT_TRUE(got[0].accepted) << got[0].reason;
+  EXPECT_TRUE(got[1].accepted);
+  EXPECT_EQ(got[2].code, RejectCode::kBadSignature);
+  EXPECT_EQ(got[3].code, RejectCode::kMalformed);
+  EXPECT_TRUE(got[4].accepted);
+  EXPECT_TRUE(got[5].accepted);
+}
+
 TEST(Node, TokensAndPriorityOpsAtRuntime) {
   TempDir dir;
   auto cfg = test_config(dir.str());

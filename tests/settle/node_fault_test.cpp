@@ -1,0 +1,335 @@
+// Node faults (issue 6): the node, the prover, the L1 watcher and the L1 sender run in a forked
+// child against anvil and die at a test-only fault point (ZKAMM_FAULT, settle/l1_sender.hpp: the
+// child _exits like a kill -9, no destructors); a second child on the same data directory must
+// finish the pipeline. anvil is the oracle: every batch ends executed with the contract's counters
+// right, and the operator's mined nonce count shows each commit/prove/execute was sent exactly
+// once (a duplicate would revert on the contract but still take a nonce). The stored proof of a
+// batch proven before the kill is byte-equal after the restart (Groth16 proofs are randomised,
+// so a second proving would differ).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "anvil_fixture.hpp"
+#include "hash/eddsa.hpp"
+#include "hash/keccak256.hpp"
+#include "l1/abi.hpp"
+#include "l1/rlp.hpp"
+#include "settle/batch_keys.hpp"
+#include "settle/l1_sender.hpp"
+#include "settle/l1_watcher.hpp"
+#include "settle/prover.hpp"
+
+namespace zkamm::settle::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using l1::abi::Value;
+using Clock = std::chrono::steady_clock;
+
+// anvil's default account 1 (a public test key): registers the L2 accounts, so the operator's
+// (account 0's) nonce counts only rollup steps after the deployment.
+constexpr const char* kUserKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+l1::Address create_address(const l1::Address& sender, uint64_t nonce) {
+  std::vector<l1::Bytes> items = {l1::rlp::encode_string(sender), l1::rlp::encode_uint(nonce)};
+  const auto h = hash::keccak256(l1::rlp::encode_list(items));
+  l1::Address a{};
+  std::copy(h.begin() + 12, h.end(), a.begin());
+  return a;
+}
+
+l1::Bytes call(const char* signature, std::vector<Value> args) {
+  auto f = l1::abi::parse_function(signature);
+  auto data = l1::abi::encode_call(*f, args);
+  return data ? *data : l1::Bytes{};
+}
+
+l1::Bytes encode_args(const std::vector<const char*>& types, std::vector<Value> values) {
+  std::vector<l1::abi::Type> ts;
+  for (const char* t : types) ts.push_back(*l1::abi::parse_type(t));
+  auto enc = l1::abi::encode(ts, values);
+  return enc ? *enc : l1::Bytes{};
+}
+
+Value fr_value(const ff::Fr& x) { return Value::uint(x.to_canonical()); }
+
+class NodeFaultTest : public AnvilTest {
+ protected:
+  void SetUp() override {
+    AnvilTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    const std::string src = ZKAMM_SOURCE_DIR;
+    const std::string cache = std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys";
+    auto nonce0 = rpc_->get_transaction_count(sender_->address(), l1::BlockTag::latest());
+    ASSERT_TRUE(nonce0.ok());
+    // Deployment order as in devnet.cpp: poseidon2, poseidon4, verifier, rollup.
+    rollup_ = create_address(sender_->address(), *nonce0 + 3);
+    params_.num_slots = 1;
+    params_.domain.chain_id = 31337;
+    std::copy(rollup_.begin(), rollup_.end(), params_.domain.rollup.begin());
+    KeysResult kr = load_or_setup(params_, cache);
+    ASSERT_TRUE(kr.ok()) << kr.error;
+    keys_ = std::move(kr.keys);
+    const std::string artifacts = cache + "/" + cache_stem(params_) + ".contracts.json";
+    const std::string cmd = "node '" + src + "/src/settle/devnet_contracts.js' '" + src + "' '" + src +
+                            "/node_modules' '" + keys_->verifier_path + "' '" + artifacts + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    std::ifstream in(artifacts);
+    const auto art = nlohmann::json::parse(in, nullptr, false);
+    ASSERT_FALSE(art.is_discarded());
+    const auto code = [&](const char* k) { return *l1::from_hex(art[k].get<std::string>()); };
+    auto p2 = sender_->deploy(code("poseidon2"));
+    ASSERT_TRUE(p2.ok()) << p2.error().message;
+    auto p4 = sender_->deploy(code("poseidon4"));
+    ASSERT_TRUE(p4.ok()) << p4.error().message;
+    auto verifier = sender_->deploy(code("verifier"));
+    ASSERT_TRUE(verifier.ok()) << verifier.error().message;
+    const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
+    const l1::Address op = sender_->address();
+    const l1::Bytes ctor = encode_args(
+        {"address", "address", "address", "uint256", "uint32", "uint64", "address", "address"},
+        {Value::address(*verifier), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(1),
+         Value::uint(604800), Value::address(op), Value::address(op)});
+    auto rollup = sender_->deploy(code("rollup"), ctor);
+    ASSERT_TRUE(rollup.ok()) << rollup.error().message;
+    ASSERT_EQ(*rollup, rollup_);
+    auto block = rpc_->block_number();
+    ASSERT_TRUE(block.ok());
+    deploy_block_ = *block;
+    auto n = rpc_->get_transaction_count(op, l1::BlockTag::latest());
+    ASSERT_TRUE(n.ok());
+    op_nonce_ = *n;
+    data_dir_ = (fs::temp_directory_path() / ("zkamm-node-fault-" + std::to_string(::getpid()))).string();
+    fs::remove_all(data_dir_);
+  }
+
+  void TearDown() override {
+    if (!data_dir_.empty()) fs::remove_all(data_dir_);
+    AnvilTest::TearDown();
+  }
+
+  node::NodeConfig node_config() const {
+    node::NodeConfig c;
+    c.data_dir = data_dir_;
+    c.batch_slots = 1;
+    c.batch_timeout = std::chrono::milliseconds(50);
+    c.block_time = std::chrono::milliseconds(20);
+    c.domain = params_.domain;
+    return c;
+  }
+
+  /// k registerAccount calls from account 1: k CreateAccount priority ops = k one-slot batches.
+  void register_accounts(uint32_t k) {
+    l1::SenderOptions so;
+    so.poll_interval = std::chrono::milliseconds(10);
+    l1::TxSender user(*rpc_, *l1::PrivateKey::from_hex(kUserKey), 31337, so);
+    for (uint32_t i = 1; i <= k; ++i) {
+      hash::PrivateKey key{};
+      key[0] = static_cast<uint8_t>(i);
+      const auto pub = hash::eddsa_public_key(key);
+      l1::TxRequest req;
+      req.to = rollup_;
+      req.data = call("registerAccount(uint256,uint256)", {fr_value(pub.x), fr_value(pub.y)});
+      auto r = user.send_and_wait(req);
+      ASSERT_TRUE(r.ok()) << r.error().message;
+    }
+  }
+
+  /// The child: node + prover + watcher + sender until `want` batches are finalized (0), or a
+  /// failure / timeout (1), or a fault point (86, from inside the sender).
+  int child_main(uint64_t want) {
+    node::Node node(node_config());
+    if (!node.error().empty()) return std::cerr << "child: node: " << node.error() << std::endl, 1;
+    Prover prover(node, *keys_);
+    auto rpc = l1::RpcClient::create(anvil_.url());
+    auto watch_rpc = l1::RpcClient::create(anvil_.url());
+    l1::SenderOptions so;
+    so.poll_interval = std::chrono::milliseconds(20);
+    l1::TxSender op(*rpc, *l1::PrivateKey::from_hex(kAnvilKey0), 31337, so);
+    L1SenderConfig sc;
+    sc.rollup = rollup_;
+    use_node_journal(sc, node);
+    L1Sender sender(*rpc, op, sc);
+    prover.on_proved([&](const ProvedBatch& p) { sender.enqueue(p); });
+    report_to_node(sender, node);
+    resume_from_store(sender, prover, node);
+    sender.start();
+    WatcherConfig wc;
+    wc.rollup = rollup_;
+    wc.from_block = deploy_block_;
+    wc.poll_interval = std::chrono::milliseconds(50);
+    L1Watcher watcher(*watch_rpc, node_sink(node), wc);
+    watcher.start();
+    const auto end = Clock::now() + std::chrono::seconds(120);
+    int rc = 1;
+    while (Clock::now() < end) {
+      if (node.status().last_finalized >= want) {
+        rc = 0;
+        break;
+      }
+      if (!prover.error().empty() || !sender.error().empty() || !watcher.error().empty()) {
+        std::cerr << "child: halted: prover '" << prover.error() << "' sender '" << sender.error() << "' watcher '"
+                  << watcher.error() << "'" << std::endl;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    watcher.stop();
+    sender.stop();
+    prover.stop();
+    node.stop();
+    return rc;
+  }
+
+  /// Runs child_main in a forked process with ZKAMM_FAULT = fault (or unset); its exit code, or
+  /// -1 when it had to be killed after 180 s.
+  int run_child(uint64_t want, const char* fault) {
+    std::cout.flush();
+    std::cerr.flush();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      if (fault != nullptr) ::setenv("ZKAMM_FAULT", fault, 1);
+      else ::unsetenv("ZKAMM_FAULT");
+      ::_exit(child_main(want));
+    }
+    const auto end = Clock::now() + std::chrono::seconds(180);
+    int status = 0;
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+      if (Clock::now() > end) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  ChainView chain() {
+    L1SenderConfig sc;
+    sc.rollup = rollup_;
+    L1Sender s(*rpc_, *sender_, sc);
+    auto v = s.chain_view();
+    EXPECT_TRUE(v.ok());
+    return v.ok() ? *v : ChainView{};
+  }
+
+  uint64_t op_nonce(const l1::BlockTag& tag = l1::BlockTag::latest()) {
+    auto n = rpc_->get_transaction_count(sender_->address(), tag);
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : 0;
+  }
+
+  std::optional<std::string> record(const std::string& key) {
+    node::Node node(node_config());
+    EXPECT_EQ(node.error(), "");
+    auto r = node.settle_record(key);
+    node.stop();
+    return r;
+  }
+  std::optional<std::string> stored_proof(uint64_t n) { return record("proof/" + std::to_string(n)); }
+
+  /// The end state after `batches` batches: all executed, 3 operator txs per batch, every batch
+  /// and its txs finalized in the node's store.
+  void expect_all_finalized(uint64_t batches) {
+    const ChainView v = chain();
+    EXPECT_EQ(v.last_committed, batches);
+    EXPECT_EQ(v.last_proven, batches);
+    EXPECT_EQ(v.last_executed, batches);
+    EXPECT_EQ(op_nonce(), op_nonce_ + 3 * batches) << "an L1 step was sent twice";
+    node::Node node(node_config());
+    ASSERT_EQ(node.error(), "");
+    const node::NodeStatus s = node.status();
+    EXPECT_EQ(s.last_finalized, batches);
+    EXPECT_EQ(s.last_committed, batches);
+    for (uint64_t n = 1; n <= batches; ++n) {
+      auto l1 = node.batch_l1(n);
+      ASSERT_TRUE(l1.has_value());
+      EXPECT_EQ(l1->stage, node::TxStatus::kFinalized);
+      EXPECT_NE(l1->finalized, 0u);
+      EXPECT_NE(l1->execute_tx, node::Hash{});
+      auto b = node.batch(n);
+      ASSERT_TRUE(b.has_value());
+      const node::TxInfo ti = node.tx_info(b->slots[0].hash);
+      EXPECT_EQ(ti.status, node::TxStatus::kFinalized);
+      EXPECT_NE(ti.times.finalized, 0u);
+    }
+    node.stop();
+  }
+
+  batch::BatchParams params_;
+  std::optional<BatchKeys> keys_;
+  l1::Address rollup_{};
+  uint64_t deploy_block_ = 0;
+  uint64_t op_nonce_ = 0;
+  std::string data_dir_;
+};
+
+TEST_F(NodeFaultTest, KilledBetweenCommitAndProveFinishesWithoutResending) {
+  register_accounts(2);
+  ASSERT_EQ(run_child(2, "after-commit"), 86);
+  ChainView v = chain();
+  EXPECT_EQ(v.last_committed, 1u);
+  EXPECT_EQ(v.last_proven, 0u);
+  EXPECT_EQ(op_nonce(), op_nonce_ + 1);
+  const auto proof1 = stored_proof(1);
+  ASSERT_TRUE(proof1.has_value()) << "the proof must be stored before the commit";
+
+  ASSERT_EQ(run_child(2, nullptr), 0);
+  expect_all_finalized(2);
+  EXPECT_EQ(stored_proof(1), proof1) << "batch 1 was proven again after the restart";
+
+  // L1Sender on its own: a batch the contract already shows costs no transaction.
+  const auto p = decode_proved(*proof1);
+  ASSERT_TRUE(p.has_value());
+  L1SenderConfig sc;
+  sc.rollup = rollup_;
+  L1Sender s(*rpc_, *sender_, sc);
+  EXPECT_EQ(s.process(*p), "");
+  EXPECT_EQ(op_nonce(), op_nonce_ + 6);
+  EXPECT_EQ(s.state(1)->stage, L1Stage::kExecuted);
+  // Negative: a batch beyond the next one is refused before anything is sent.
+  ProvedBatch gap = *p;
+  gap.number = 4;
+  EXPECT_NE(s.process(gap).find("committed only up to 2"), std::string::npos);
+  EXPECT_EQ(op_nonce(), op_nonce_ + 6);
+}
+
+TEST_F(NodeFaultTest, KilledAfterSendingBeforeTheReceiptWaitsForThatTransaction) {
+  register_accounts(2);
+  // No mining: the commit stays in anvil's mempool when the child dies right after sending it.
+  ASSERT_TRUE(rpc_->evm_set_automine(false).ok());
+  ASSERT_EQ(run_child(2, "after-send-committed"), 86);
+  EXPECT_EQ(chain().last_committed, 0u);
+  EXPECT_EQ(op_nonce(), op_nonce_);
+  EXPECT_EQ(op_nonce(l1::BlockTag::pending()), op_nonce_ + 1) << "the commit should be pending";
+  // The journal holds "<nonce> <tx hash>" of that pending commit.
+  const auto rec = record("sender/l1tx/1/committed");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->substr(0, rec->find(' ')), std::to_string(op_nonce_));
+  const std::string pending_hash = rec->substr(rec->find(' ') + 1);
+  // Blocks every second from now: the pending commit is mined while the new child runs.
+  ASSERT_TRUE(rpc_->request("evm_setIntervalMining", nlohmann::json::array({1})).ok());
+  ASSERT_EQ(run_child(2, nullptr), 0);
+  expect_all_finalized(2);
+  // Batch 1 was committed by the very transaction sent before the kill.
+  node::Node node(node_config());
+  ASSERT_EQ(node.error(), "");
+  const auto l1 = node.batch_l1(1);
+  ASSERT_TRUE(l1.has_value());
+  EXPECT_EQ(l1::to_hex(l1->commit_tx), pending_hash);
+  node.stop();
+}
+
+}  // namespace
+}  // namespace zkamm::settle::testing
