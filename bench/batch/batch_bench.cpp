@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "batch/batch_circuit.hpp"
+#include "batch/swap_demo.hpp"
 #include "batch/slot_circuit.hpp"
 #include "hash/eddsa.hpp"
 #include "circuit/eddsa_gadget.hpp"
@@ -14,69 +15,10 @@
 namespace {
 
 using namespace zkamm;
-using state::U256;
 
 const tx::Domain kDomain{31337, {0xde, 0xad}};
 
-hash::PrivateKey key_for(uint32_t a) {
-  hash::PrivateKey k{};
-  k[0] = static_cast<uint8_t>(a);
-  k[2] = 0x5a;
-  return k;
-}
-
-U256 e18(uint64_t v) {
-  U256 out{};
-  (void)state::checked_mul(out, U256{v, 0, 0, 0}, U256{1'000'000'000'000'000'000ULL, 0, 0, 0});
-  return out;
-}
-
-state::State genesis() {
-  state::State s;
-  for (uint8_t t = 1; t <= 2; ++t) {
-    state::L1Address addr{};
-    addr[19] = t;
-    state::TokenId id = 0;
-    (void)s.add_token(addr, id);
-  }
-  for (uint32_t a = 1; a <= 4; ++a) {
-    const ec::BabyJubAffine p = hash::eddsa_public_key(key_for(a));
-    state::AccountIndex idx = 0;
-    (void)s.create_account(state::PublicKey{p.x, p.y}, idx);
-    for (state::TokenId t = 0; t <= 2; ++t) (void)s.deposit(a, t, e18(1'000'000));
-  }
-  state::TokenId lp = 0;
-  (void)s.create_pool(1, 2, lp);
-  state::AddLiquidityReceipt rc;
-  (void)s.add_liquidity(1, 1, 2, e18(1000), e18(2000), U256{}, U256{}, rc);
-  return s;
-}
-
-std::vector<tx::Tx> swaps(uint32_t n) {
-  std::vector<tx::Tx> out;
-  for (uint32_t i = 0; i < n; ++i) {
-    tx::SwapExactIn t;
-    t.account = 1 + i % 4;
-    t.token_in = 1;
-    t.token_out = 2;
-    t.amount_in = 1'000'000'000'000'000'000ULL;
-    t.deadline = 2'000'000'000;
-    t.nonce = i / 4;
-    tx::Tx tx = t;
-    (void)tx::sign(tx, key_for(t.account), kDomain);
-    out.push_back(tx);
-  }
-  return out;
-}
-
-batch::BatchWitness witness_for(const batch::BatchParams& p) {
-  state::State s = genesis();
-  state::StateTrees trees = state::StateTrees::build(s);
-  batch::BatchInput in;
-  in.txs = swaps(p.num_slots);
-  in.timestamp = 1'700'000'000;
-  return batch::build_witness(s, trees, p, in).witness;
-}
+batch::BatchWitness witness_for(const batch::BatchParams& p) { return batch::demo_swap_witness(p).witness; }
 
 void BM_ConstraintCounts(benchmark::State& st) {
   size_t c1 = 0, c2 = 0, c4 = 0, slot = 0;
@@ -120,12 +62,7 @@ BENCHMARK(BM_ConstraintCounts)->Iterations(1)->Unit(benchmark::kMillisecond);
 void BM_Witness(benchmark::State& st) {
   const batch::BatchParams p{static_cast<uint32_t>(st.range(0)), kDomain};
   for (auto _ : st) {
-    state::State s = genesis();
-    state::StateTrees trees = state::StateTrees::build(s);
-    batch::BatchInput in;
-    in.txs = swaps(p.num_slots);
-    in.timestamp = 1'700'000'000;
-    const auto r = batch::build_witness(s, trees, p, in);
+    const auto r = batch::demo_swap_witness(p);
     snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
     (void)batch::synthesize(cs, p, r.witness);
     benchmark::DoNotOptimize(cs.witness());

@@ -1,0 +1,38 @@
+// zkamm prover --node URL: a proving worker on any machine. It leases batch jobs from a node's
+// JSON-RPC (zkamm_proverLease), proves them with its own cached copy of the batch keys and
+// submits the proofs, which the node checks before it uses them (src/settle/remote_prover.hpp).
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "settle/remote_prover.hpp"
+
+namespace zkamm::app {
+namespace {
+
+std::atomic<bool> g_prover_stop{false};
+extern "C" void on_prover_signal(int) { g_prover_stop.store(true); }
+
+}  // namespace
+
+void register_prover(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<settle::WorkerOptions>();
+  auto idle_s = std::make_shared<double>(0);
+  CLI::App* cmd = app.add_subcommand("prover", "Prove batches for a node: lease jobs over JSON-RPC, prove, submit");
+  cmd->add_option("--node", opts->url, "The node's JSON-RPC URL")->default_val(opts->url);
+  cmd->add_option("--cache", opts->cache_dir, "Folder of the batch keys (made by the same setup as the node's)")
+      ->default_val(opts->cache_dir);
+  cmd->add_option("--name", opts->name, "Worker name shown in the node's figures")->default_val(opts->name);
+  cmd->add_option("--max-jobs", opts->max_jobs, "Stop after this many proofs (0: run until SIGINT)")->default_val(0);
+  cmd->add_option("--idle-exit", *idle_s, "Stop after this many seconds without a job (0: never)")->default_val(0);
+  cmd->callback([opts, idle_s, &exit_code] {
+    ::signal(SIGINT, on_prover_signal);
+    ::signal(SIGTERM, on_prover_signal);
+    opts->idle_exit = std::chrono::milliseconds(static_cast<int64_t>(*idle_s * 1000));
+    exit_code = settle::run_prover_worker(*opts, g_prover_stop, std::cerr);
+  });
+}
+
+}  // namespace zkamm::app

@@ -1,0 +1,185 @@
+#include "settle/remote_prover.hpp"
+
+#include <ostream>
+#include <thread>
+
+#include "batch/witness_codec.hpp"
+#include "l1/bytes.hpp"
+#include "node/rpc_client.hpp"
+#include "snark/constraint_system.hpp"
+#include "snark/json_io.hpp"
+
+namespace zkamm::settle {
+namespace {
+
+using node::rpc::json;
+using node::rpc::RpcError;
+namespace rpc_code = node::rpc::code;
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+json circuit_info(const BatchKeys& keys) {
+  return {{"slots", keys.params.num_slots},
+          {"chain_id", keys.params.domain.chain_id},
+          {"rollup", l1::to_hex(keys.params.domain.rollup)},
+          {"r1cs_hash", digest_hex(keys.r1cs_hash)}};
+}
+
+uint64_t u64_param(const json& params, std::size_t pos, const char* name) {
+  const json* p = node::rpc::param(params, pos, name);
+  if (!p->is_number_unsigned()) throw RpcError(rpc_code::kInvalidParams, std::string(name) + " must be an unsigned integer");
+  return p->get<uint64_t>();
+}
+
+double ms_param(const json& params, const char* name) {
+  const json* p = node::rpc::param(params, 99, name, false);
+  if (p == nullptr || !p->is_number() || p->get<double>() < 0) return 0;
+  return p->get<double>();
+}
+
+}  // namespace
+
+void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const BatchKeys& keys) {
+  svc.add_method("zkamm_proverInfo", [&board, &keys](const json&, const node::rpc::CallContext&) {
+    json j = circuit_info(keys);
+    const JobBoardStats s = board.stats();
+    j["lease_ms"] = board.lease_time().count();
+    j["jobs"] = {{"open", s.open}, {"leased", s.leased}, {"done", s.done},
+                 {"leases", s.leases}, {"expired", s.expired}, {"rejected", s.rejected}};
+    return j;
+  });
+  svc.add_method("zkamm_proverLease", [&board](const json& params, const node::rpc::CallContext&) {
+    std::string worker = "anonymous";
+    if (const json* w = node::rpc::param(params, 0, "worker", false); w != nullptr && w->is_string()) {
+      worker = w->get<std::string>().substr(0, 64);
+    }
+    const std::optional<JobLease> l = board.lease(worker);
+    if (!l) return json(nullptr);
+    return json{{"batch", l->batch},
+                {"lease_id", l->lease_id},
+                {"lease_ms", board.lease_time().count()},
+                {"witness", l1::to_hex(*l->witness)}};
+  });
+  svc.add_method("zkamm_proverSubmit", [&board](const json& params, const node::rpc::CallContext&) {
+    const uint64_t lease_id = u64_param(params, 0, "lease_id");
+    const json* p = node::rpc::param(params, 1, "proof");
+    if (!p->is_object()) throw RpcError(rpc_code::kInvalidParams, "proof must be a snarkjs proof object");
+    auto proof = snark::proof_from_json(p->dump());
+    if (!proof) throw RpcError(rpc_code::kInvalidParams, "proof is not a valid snarkjs Groth16 proof (points on the curve, values below the modulus)");
+    JobResult r;
+    r.proof = *proof;
+    r.witness_ms = ms_param(params, "witness_ms");
+    r.prove_ms = ms_param(params, "prove_ms");
+    if (const json* w = node::rpc::param(params, 99, "worker", false); w != nullptr && w->is_string()) {
+      r.worker = w->get<std::string>().substr(0, 64);
+    }
+    const SubmitOutcome o = board.submit(lease_id, std::move(r));
+    return json{{"outcome", std::string(to_string(o))}};
+  });
+}
+
+std::optional<JobResult> prove_witness_bytes(const BatchKeys& keys, std::span<const uint8_t> bytes, std::string* error) {
+  const auto fail = [&](std::string why) -> std::optional<JobResult> {
+    if (error != nullptr) *error = std::move(why);
+    return std::nullopt;
+  };
+  std::optional<batch::BatchWitness> w = batch::decode_witness(bytes);
+  if (!w) return fail("witness does not decode");
+  if (w->slots.size() != keys.params.num_slots) return fail("witness has a different slot count than the keys");
+  JobResult r;
+  const auto t0 = std::chrono::steady_clock::now();
+  snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
+  const batch::BatchHandles h = batch::synthesize(cs, keys.params, *w);
+  const std::vector<ff::Fr> wit = cs.witness();
+  r.witness_ms = ms_since(t0);
+  if (cs.value(h.public_input) != w->public_input) return fail("synthesized public input differs from the witness'");
+  const auto t1 = std::chrono::steady_clock::now();
+  auto proof = snark::prove(keys.pk, wit);
+  if (!proof) return fail("prove failed (witness size)");
+  const std::vector<ff::Fr> pub = {w->public_input};
+  if (!snark::verify(keys.vk, pub, *proof)) return fail("proof does not verify (unsatisfied witness)");
+  r.proof = *proof;
+  r.prove_ms = ms_since(t1);
+  return r;
+}
+
+int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, std::ostream& log) {
+  const auto ep = node::rpc::parse_url(opts.url);
+  if (!ep) {
+    log << "prover: bad node URL " << opts.url << "\n";
+    return 1;
+  }
+  node::rpc::Client client(*ep, std::chrono::seconds(60));
+  json info;
+  try {
+    info = client.call("zkamm_proverInfo");
+  } catch (const std::exception& e) {
+    log << "prover: cannot reach the node's prover methods at " << opts.url << ": " << e.what() << "\n";
+    return 1;
+  }
+  batch::BatchParams params;
+  params.num_slots = info.value("slots", 0u);
+  params.domain.chain_id = info.value("chain_id", uint64_t{0});
+  const auto rollup = l1::fixed_from_hex<20>(info.value("rollup", std::string()));
+  if (params.num_slots == 0 || !rollup) {
+    log << "prover: the node announced no usable circuit\n";
+    return 1;
+  }
+  params.domain.rollup = *rollup;
+  log << "prover " << opts.name << ": " << params.num_slots << "-slot batches for chain " << params.domain.chain_id
+      << "; loading keys from " << opts.cache_dir << std::endl;
+  KeysResult keys = load_or_setup(params, opts.cache_dir);
+  if (!keys.ok()) {
+    log << "prover: keys: " << keys.error << "\n";
+    return 1;
+  }
+  if (digest_hex(keys.keys->r1cs_hash) != info.value("r1cs_hash", std::string())) {
+    log << "prover: our circuit's R1CS hash " << digest_hex(keys.keys->r1cs_hash)
+        << " differs from the node's; refusing to prove\n";
+    return 1;
+  }
+  uint64_t done = 0;
+  auto idle_since = std::chrono::steady_clock::now();
+  while (!stop.load()) {
+    json lease;
+    try {
+      lease = client.call("zkamm_proverLease", json{{"worker", opts.name}});
+    } catch (const std::exception& e) {
+      log << "prover: lease failed: " << e.what() << std::endl;
+      lease = nullptr;
+    }
+    if (lease.is_null()) {
+      if (opts.idle_exit.count() > 0 && std::chrono::steady_clock::now() - idle_since > opts.idle_exit) break;
+      std::this_thread::sleep_for(opts.poll);
+      continue;
+    }
+    const uint64_t batch_no = lease.value("batch", uint64_t{0});
+    const auto bytes = l1::from_hex(lease.value("witness", std::string()));
+    std::string err;
+    std::optional<JobResult> r = bytes ? prove_witness_bytes(*keys.keys, *bytes, &err) : std::nullopt;
+    if (!r) {
+      log << "prover: batch " << batch_no << ": " << (bytes ? err : "witness is not hex") << std::endl;
+      std::this_thread::sleep_for(opts.poll);
+      continue;
+    }
+    try {
+      const json res = client.call("zkamm_proverSubmit",
+                                   json{{"lease_id", lease.value("lease_id", uint64_t{0})},
+                                        {"proof", json::parse(snark::proof_to_json(r->proof))},
+                                        {"witness_ms", r->witness_ms},
+                                        {"prove_ms", r->prove_ms},
+                                        {"worker", opts.name}});
+      log << "prover " << opts.name << ": batch " << batch_no << " proven in " << static_cast<uint64_t>(r->prove_ms)
+          << " ms: " << res.value("outcome", std::string("?")) << std::endl;
+    } catch (const std::exception& e) {
+      log << "prover: submit of batch " << batch_no << " failed: " << e.what() << std::endl;
+    }
+    idle_since = std::chrono::steady_clock::now();
+    if (opts.max_jobs != 0 && ++done >= opts.max_jobs) break;
+  }
+  return 0;
+}
+
+}  // namespace zkamm::settle

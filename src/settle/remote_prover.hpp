@@ -1,0 +1,48 @@
+#pragma once
+// Proving on other machines (issue 5): the node exposes its JobBoard over JSON-RPC, and
+// `zkamm prover --node URL` workers lease jobs, prove them with their own copy of the batch keys
+// (the same circuit: the worker checks the R1CS hash the node announces) and submit the proof.
+// The node checks every submitted proof against its verification key and its own public input
+// before it accepts it (JobBoard's checker), so a worker is never trusted.
+//
+// Methods (docs/API.md "Prover jobs"):
+//   zkamm_proverInfo   -> {slots, chain_id, rollup, r1cs_hash, lease_ms, jobs: {open, leased, done, ...}}
+//   zkamm_proverLease  {worker} -> null, or {batch, lease_id, lease_ms, witness: "0x..."}
+//   zkamm_proverSubmit {lease_id, proof (snarkjs proof JSON object), witness_ms, prove_ms, worker}
+//                      -> {outcome: "accepted" | "already_done" | "invalid_proof" | ...}
+#include <atomic>
+#include <chrono>
+#include <iosfwd>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "node/rpc_service.hpp"
+#include "settle/batch_keys.hpp"
+#include "settle/job_board.hpp"
+
+namespace zkamm::settle {
+
+/// Adds the zkamm_prover* methods. Precondition: before svc.start(); board and keys outlive svc.
+void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const BatchKeys& keys);
+
+/// Synthesizes and proves one encode_witness() payload with keys; checks the circuit's public
+/// input against the witness' own and the proof against keys.vk. nullopt and *error on failure.
+std::optional<JobResult> prove_witness_bytes(const BatchKeys& keys, std::span<const uint8_t> witness,
+                                             std::string* error);
+
+struct WorkerOptions {
+  std::string url = "http://127.0.0.1:8545";
+  std::string cache_dir = ".zkamm-cache";     ///< where the batch keys are (made when missing)
+  std::string name = "worker";
+  uint64_t max_jobs = 0;                      ///< stop after this many proofs (0: run until stopped)
+  std::chrono::milliseconds poll{250};        ///< between lease attempts when no job is open
+  std::chrono::milliseconds idle_exit{0};     ///< stop after this long without a job (0: never)
+};
+
+/// `zkamm prover --node URL`: leases, proves and submits until `stop`, max_jobs or idle_exit.
+/// Returns 0 on a normal end, 1 when the keys do not match the node's circuit or the node
+/// cannot be reached at start.
+int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, std::ostream& log);
+
+}  // namespace zkamm::settle
