@@ -14,6 +14,9 @@
 
 #include "app/commands.hpp"
 #include "app/wallet_keys.hpp"
+#include "l1/abi.hpp"
+#include "l1/bytes.hpp"
+#include "node/exit_proof.hpp"
 #include "node/rpc_client.hpp"
 #include "node/rpc_views.hpp"
 #include "tx/encoding.hpp"
@@ -43,6 +46,8 @@ struct WalletOptions {
   uint32_t accounts = 4, tokens = 2;
   std::string seed = "devnet", balance = "1000000000000000000000", pool_amount = "1000000000000000000000000";
   std::string keys_dir;
+  // exit-proof
+  std::string root;
 };
 
 tx::Amount amount_or_throw(const std::string& s, const char* what) {
@@ -216,6 +221,96 @@ int run_new_genesis(const WalletOptions& o) {
   return 0;
 }
 
+/// ExitProof from zkamm_getExitProof's JSON (node::exit_proof_json); throws on a malformed answer.
+node::ExitProof exit_proof_from_json(const json& j) {
+  const auto fr = [](const json& v) {
+    auto x = ff::Fr::from_decimal(v.get<std::string>());
+    if (!x) throw rpc::TransportError("node returned a malformed field element");
+    return *x;
+  };
+  const auto frs = [&](const json& a) {
+    std::vector<ff::Fr> v;
+    for (const json& x : a) v.push_back(fr(x));
+    return v;
+  };
+  node::ExitProof p;
+  p.batch = j.at("batch").get<uint64_t>();
+  auto root = rpc::hash_from_hex(j.at("root").get<std::string>());
+  auto r = root ? ff::Fr::from_bytes_be(root->data()) : std::nullopt;
+  auto bal = rpc::u256_from_decimal(j.at("balance").get<std::string>());
+  if (!r || !bal) throw rpc::TransportError("node returned a malformed root or balance");
+  p.root = *r;
+  p.account = j.at("account").get<uint32_t>();
+  p.token = j.at("token").get<uint32_t>();
+  p.balance = *bal;
+  p.key.x = fr(j.at("pubkey_x"));
+  p.key.y = fr(j.at("pubkey_y"));
+  p.nonce = j.at("nonce").get<uint64_t>();
+  p.balance_path = frs(j.at("balance_path"));
+  p.account_path = frs(j.at("account_path"));
+  p.pool_root = fr(j.at("pool_root"));
+  if (j.contains("pool")) {
+    const json& q = j.at("pool");
+    node::LpExitData lp;
+    lp.pool = q.at("pool").get<uint32_t>();
+    const auto leaf = frs(q.at("leaf"));
+    if (leaf.size() != 4) throw rpc::TransportError("node returned a malformed pool leaf");
+    std::copy(leaf.begin(), leaf.end(), lp.leaf_fields.begin());
+    lp.pool_path = frs(q.at("path"));
+    p.lp = std::move(lp);
+  }
+  return p;
+}
+
+/// ZkammRollup.exodusExit / exodusExitLp calldata for a proof (docs/CONTRACTS.md).
+std::pair<std::string, l1::Bytes> exodus_calldata(const node::ExitProof& p) {
+  using l1::abi::Value;
+  const auto v = [](const ff::Fr& x) { return Value::uint(x.to_canonical()); };
+  const auto list = [&](const std::vector<ff::Fr>& xs) {
+    std::vector<Value> items;
+    for (const auto& x : xs) items.push_back(v(x));
+    return Value::list(std::move(items));
+  };
+  const Value keys = Value::list({v(p.key.x), v(p.key.y), Value::uint(p.nonce)});
+  std::string sig;
+  std::vector<Value> args;
+  if (p.lp) {
+    sig = "exodusExitLp(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256[4],uint256[])";
+    args = {Value::uint(p.account), Value::uint(p.lp->pool), Value::uint(p.balance), keys, list(p.balance_path),
+            list(p.account_path), list({p.lp->leaf_fields.begin(), p.lp->leaf_fields.end()}), list(p.lp->pool_path)};
+  } else {
+    sig = "exodusExit(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256)";
+    args = {Value::uint(p.account), Value::uint(p.token), Value::uint(p.balance), keys, list(p.balance_path),
+            list(p.account_path), v(p.pool_root)};
+  }
+  auto f = l1::abi::parse_function(sig);
+  auto data = f ? l1::abi::encode_call(*f, args) : std::nullopt;
+  if (!data) throw std::invalid_argument("cannot ABI-encode " + sig);
+  return {sig, *data};
+}
+
+/// zkamm wallet exit-proof: the node's proof, re-checked here against the root (the contract's
+/// computation in C++), with the calldata of the exodus call.
+int run_exit_proof(const WalletOptions& o) {
+  if (!o.account) throw std::invalid_argument("--account N is required");
+  rpc::Client c(endpoint(o), std::chrono::milliseconds(std::max<uint64_t>(o.timeout_ms, 60000)));
+  json params = {{"account", *o.account}, {"token", o.token}};
+  if (!o.root.empty()) params["root"] = o.root;
+  json j = c.call("zkamm_getExitProof", params);
+  const node::ExitProof p = exit_proof_from_json(j);
+  const auto root = node::exit_proof_root(p);
+  if (!root || *root != p.root) throw std::invalid_argument("the node's proof does not hash to its root: do not use it");
+  if (!o.root.empty() && rpc::hash_from_hex(o.root)) {
+    auto want = ff::Fr::from_bytes_be(rpc::hash_from_hex(o.root)->data());
+    if (!want || *want != p.root) throw std::invalid_argument("the node's proof is for another root");
+  }
+  auto [sig, data] = exodus_calldata(p);
+  j["function"] = sig;
+  j["calldata"] = l1::to_hex(data);
+  std::cout << j.dump(2) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void register_wallet(CLI::App& app, int& exit_code) {
@@ -377,6 +472,14 @@ void register_wallet(CLI::App& app, int& exit_code) {
     std::copy(a->begin(), a->end(), t.l1_address.begin());
     return sign_and_send(*o, s, t);
   });
+
+  auto* exit_proof = w->add_subcommand(
+      "exit-proof", "exodus: Merkle proof of a balance (LP token 512+p: exodusExitLp) + calldata, from the node's batches");
+  exit_proof->add_option("--url", o->url, "node JSON-RPC URL");
+  exit_proof->add_option("--account", o->account, "account index")->required();
+  exit_proof->add_option("--token", o->token, "token id (512 + pool for an LP position)")->required();
+  exit_proof->add_option("--root", o->root, "state root to prove against (L1 lastExecutedRoot, 0x + 64 hex); default: last batch");
+  bind(exit_proof, [o] { return run_exit_proof(*o); });
 
   auto* gen = w->add_subcommand("new-genesis", "DEVNET ONLY: a genesis with N funded accounts (keys inside)");
   gen->add_option("--out", o->out, "genesis JSON to write")->required();
