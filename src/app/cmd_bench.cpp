@@ -54,6 +54,9 @@ void register_bench(CLI::App& app, int& exit_code) {
   sub->add_option("--soft-timeout", cfg->soft_timeout_s, "seconds to wait for soft finality after the last reply")
       ->capture_default_str();
   sub->add_flag("!--no-verify", cfg->verify_with_node, "skip zkamm_getTransaction for every swap at the end");
+  sub->add_option("--hard-timeout", cfg->hard_timeout_s,
+                  "> 0: after soft, wait up to this many seconds per run until every soft swap is finalized on L1")
+      ->capture_default_str();
   sub->add_option("--gas-table", cfg->gas_table, "Uniswap V2 gas table (default: bench/scripts/uniswap_gas.json)");
   sub->add_flag("!--no-plots", cfg->plots, "skip gnuplot");
   sub->add_flag("!--quiet", cfg->progress, "no progress line");
@@ -69,7 +72,7 @@ void register_bench(CLI::App& app, int& exit_code) {
     for (const auto& s : r.runs)
       std::cout << s.label << ": " << s.sent << " swaps, " << s.soft << " soft, " << s.rejected << " rejected, "
                 << s.timed_out << " timed out, " << s.time_s << " s, " << s.tps << " TPS, p99 soft " << s.soft_p99_ms
-                << " ms\n";
+                << " ms" << (s.finalized ? ", " + std::to_string(s.finalized) + " finalized" : std::string()) << "\n";
     if (*mode == "sweep") std::cout << "sweep: best rate " << r.sweep_best_rate << " swaps/s\n";
     std::cout << "report: " << r.report_dir << "/summary.md\n";
     exit_code = (r.runs.empty()) ? 1 : 0;

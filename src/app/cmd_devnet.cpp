@@ -2,12 +2,16 @@
 // and the one-machine rollup (anvil + contracts + node + watcher + prover + L1 sender + RPC),
 // docs/DEVNET.md.
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <iomanip>
 #include <iostream>
+#include <vector>
 
 #include "app/commands.hpp"
+#include "bench/bench.hpp"
 #include "l1/bytes.hpp"
 #include "settle/batch_keys.hpp"
 #include "settle/devnet.hpp"
@@ -16,6 +20,67 @@ namespace zkamm::app {
 namespace {
 
 std::atomic<bool> g_stop{false};
+
+/// `zkamm devnet --once`'s paper experiment (docs/BENCH.md): its flags and the hook the devnet calls.
+struct DevnetBenchOptions {
+  bool off = false;
+  std::vector<uint32_t> instances = {1, 2, 3, 4, 5};
+  // scaled down from the paper's 10 accounts x 20 swaps per instance: every swap is proven
+  // (~5 s per 2-slot batch on 2 cores), so the default run stays within a few minutes
+  uint32_t accounts = 2;
+  uint32_t swaps = 2;
+  std::string report = "zkamm-report";
+  double hard_timeout_s = 3600;
+  bool plots = true;
+};
+
+bool run_devnet_bench(const DevnetBenchOptions& b, const settle::DevnetBenchTarget& t) {
+  bench::BenchConfig cfg;
+  cfg.url = t.url;
+  cfg.genesis_path = t.keys_path;
+  cfg.node_pid = static_cast<int>(::getpid());  // the node runs inside the devnet process
+  cfg.mode = bench::Mode::kTable;
+  cfg.table_instances = b.instances;
+  cfg.accounts_per_instance = b.accounts;
+  cfg.swaps_per_account = b.swaps;
+  cfg.out_dir = b.report;
+  cfg.hard_timeout_s = b.hard_timeout_s;
+  cfg.plots = b.plots;
+  std::string ks;
+  for (const uint32_t k : b.instances) ks += (ks.empty() ? "" : ", ") + std::to_string(k);
+  cfg.note = "Run by `zkamm devnet --once` against its own node with L1 settlement (anvil, Groth16 proofs verified on L1; "
+             "node, prover and bench share this machine). Instances " + ks + " x " + std::to_string(b.accounts) +
+             " accounts x " + std::to_string(b.swaps) + " swaps per account" +
+             (b.accounts == 10 && b.swaps == 20 ? " (the paper's workload)."
+                                                 : ", scaled down from the paper's 10 accounts x 20 swaps (full run: "
+                                                   "`zkamm devnet --once --bench-accounts 10 --bench-swaps 20`; every "
+                                                   "swap is proven, so it takes hours with small batches).");
+  cfg.target_healthy = t.healthy;
+  cfg.batch_figures = [f = t.batch_figures](uint64_t n, bench::BatchFigures& out) {
+    const auto x = f ? f(n) : std::nullopt;
+    if (!x) return false;
+    out.witness_ms = x->witness_ms;
+    out.prove_ms = x->prove_ms;
+    out.gas_commit = static_cast<double>(x->gas_commit);
+    out.gas_prove = static_cast<double>(x->gas_prove);
+    out.gas_execute = static_cast<double>(x->gas_execute);
+    return true;
+  };
+  std::cout << "devnet: bench: the paper's experiment against " << t.url << " (" << b.accounts << " accounts x " << b.swaps
+            << " swaps per instance), report -> " << b.report << std::endl;
+  const bench::BenchResult r = bench::run(cfg);
+  if (!r.ok) {
+    std::cout << "devnet: bench: error: " << r.error << std::endl;
+    return false;
+  }
+  for (const auto& s : r.runs)
+    std::cout << "devnet: bench " << s.label << ": " << s.sent << " sent, " << s.soft << " soft, " << s.rejected
+              << " rejected, " << s.timed_out << " timed out, " << s.finalized << " finalized; soft p99 " << std::fixed
+              << std::setprecision(1) << s.soft_p99_ms << " ms, hard p50 / max " << s.hard_p50_s << " / " << s.hard_max_s
+              << " s, prover share " << std::setprecision(0) << 100 * s.prover_share << " %" << std::endl;
+  std::cout << "devnet: report " << r.report_dir << "/summary.md" << std::endl;
+  return !r.runs.empty();
+}
 
 extern "C" void on_signal(int) { g_stop.store(true); }
 
@@ -62,6 +127,7 @@ void register_devnet(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<settle::DevnetOptions>();
   auto timeout_ms = std::make_shared<uint64_t>(2000);
   auto no_scenario = std::make_shared<bool>(false);
+  auto bench = std::make_shared<DevnetBenchOptions>();
   cmd->add_option("--slots", o->slots, "N, slots per batch")->default_val(4);
   cmd->add_option("--repo", o->repo, "repository root (contracts/, src/settle/devnet_contracts.js)")->default_val(".");
   cmd->add_option("--node-modules", o->node_modules, "npm folder with anvil, solc, circomlibjs (default <repo>/node_modules)");
@@ -71,11 +137,31 @@ void register_devnet(CLI::App& app, int& exit_code) {
   cmd->add_option("--rpc-port", o->rpc_port, "L2 JSON-RPC port (0: any)")->default_val(0);
   cmd->add_option("--confirmations", o->confirmations, "L1 confirmations before an event is delivered")->default_val(1);
   cmd->add_option("--batch-timeout-ms", *timeout_ms, "close a non-empty batch after this")->default_val(2000);
-  cmd->add_flag("--once", o->once, "run the scenario, print the figures and exit");
+  cmd->add_option("--priority-deadline", o->priority_deadline_s, "seconds an L1 priority op may wait before exodus")->default_val(604800);
+  cmd->add_flag("--censor-full-exits", o->censor_full_exits, "TEST ONLY: the operator ignores full exits (and the queue after them)");
+  cmd->add_flag("--once", o->once, "run the scenario, print the figures, run the paper's bench (--no-bench: skip) and exit");
+  cmd->add_flag("--prover-jobs", o->prover_jobs, "serve proof jobs to `zkamm prover --node URL` workers (leases)");
+  cmd->add_option("--local-provers", o->local_provers, "with --prover-jobs: proving threads in this process (0: remote only)")
+      ->capture_default_str();
   cmd->add_flag("--no-scenario", *no_scenario, "only start the stack (no deposits, pools or swaps)");
-  cmd->callback([o, timeout_ms, no_scenario, &exit_code] {
+  cmd->add_flag("--no-bench", bench->off, "--once: skip the paper's experiment after the scenario");
+  cmd->add_option("--bench-instances", bench->instances, "--once bench: instance counts, one run each")->capture_default_str();
+  cmd->add_option("--bench-accounts", bench->accounts, "--once bench: accounts per instance (funded by L1 deposits)")
+      ->capture_default_str();
+  cmd->add_option("--bench-swaps", bench->swaps, "--once bench: swaps per account")->capture_default_str();
+  cmd->add_option("--bench-hard-timeout", bench->hard_timeout_s, "--once bench: seconds to wait for hard finality per run")
+      ->capture_default_str();
+  cmd->add_flag("!--bench-no-plots", bench->plots, "--once bench: skip gnuplot");
+  cmd->add_option("--report", bench->report, "--once bench: report folder")->capture_default_str();
+  cmd->callback([o, timeout_ms, no_scenario, bench, &exit_code] {
     o->batch_timeout = std::chrono::milliseconds(*timeout_ms);
     o->scenario = !*no_scenario;
+    if (!bench->off && !bench->instances.empty() && bench->accounts > 0 && bench->swaps > 0) {
+      uint32_t most = 0;
+      for (const uint32_t k : bench->instances) most = std::max(most, k);
+      o->bench_accounts = most * bench->accounts;
+      o->bench = [bench](const settle::DevnetBenchTarget& t) { return run_devnet_bench(*bench, t); };
+    }
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -49,15 +50,16 @@ std::string req_body(uint64_t id, const std::string& method, const json& params)
   return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump();
 }
 
-/// Waits (bounded) until the node's mempool is empty and its batch roots caught up, so one run's
-/// tail does not load the next run.
-void wait_idle(node::rpc::Client& ctl, double max_s, bool roots) {
+/// Waits (bounded) until the node's mempool is empty and its batch roots caught up (and, with
+/// `hard`, every batch is finalized on L1), so one run's tail does not load the next run.
+void wait_idle(node::rpc::Client& ctl, double max_s, bool roots, bool hard = false) {
   const auto until = SteadyClock::now() + std::chrono::milliseconds(static_cast<int64_t>(max_s * 1000));
   while (SteadyClock::now() < until) {
     try {
       const json s = call(ctl, "zkamm_status");
       if (s.value("pending", uint64_t{1}) == 0 &&
-          (!roots || s.value("last_root_batch", uint64_t{0}) >= s.value("last_batch", uint64_t{0})))
+          (!roots || s.value("last_root_batch", uint64_t{0}) >= s.value("last_batch", uint64_t{0})) &&
+          (!hard || s.value("last_finalized", uint64_t{0}) >= s.value("last_batch", uint64_t{0})))
         return;
     } catch (const std::exception&) {
     }
@@ -131,7 +133,14 @@ RunData Runner::run(const RunSpec& spec) {
   sum.instances = spec.instances;
   sum.offered_rate = spec.rate;
   node::rpc::Client ctl(t_.ep, std::chrono::seconds(30));
-  wait_idle(ctl, cfg_.url.empty() ? 120 : 30, cfg_.compute_batch_roots || !cfg_.url.empty());
+  if (cfg_.hard_timeout_s > 0) {
+    // hard finality is measured on an idle pipeline: earlier batches (the accounts' deposits, the
+    // previous run) are proven and executed on L1 first, so they do not queue before this run's
+    if (cfg_.progress) std::fprintf(stderr, "[%s] waiting until every earlier batch is finalized on L1...\n", spec.label.c_str());
+    wait_idle(ctl, cfg_.hard_timeout_s, true, true);
+  } else {
+    wait_idle(ctl, cfg_.url.empty() ? 120 : 30, cfg_.compute_batch_roots || !cfg_.url.empty());
+  }
 
   // accounts of the instances, nonces from the node
   const uint32_t A = cfg_.accounts_per_instance;
@@ -304,6 +313,37 @@ RunData Runner::run(const RunSpec& spec) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
+  // hard finality: wait (bounded) until every soft swap's batch is executed on L1
+  if (cfg_.hard_timeout_s > 0) {
+    std::vector<std::size_t> left;
+    for (std::size_t k = 0; k < n; ++k)
+      if (stamps.soft_ns[k].load() >= 0) left.push_back(k);
+    const std::size_t soft_n = left.size();
+    const auto hard_start = SteadyClock::now();
+    const auto until = hard_start + std::chrono::milliseconds(static_cast<int64_t>(cfg_.hard_timeout_s * 1000));
+    std::size_t shown = soft_n + 1;
+    auto shown_at = hard_start;
+    while (!left.empty() && SteadyClock::now() < until) {
+      if (cfg_.target_healthy && !cfg_.target_healthy()) break;
+      std::vector<std::string> bodies;
+      for (const std::size_t k : left) bodies.push_back(req_body(k, "zkamm_getTransaction", json::array({rd.txs[k].hash})));
+      const auto rs = fetch_all(t_.ep, bodies, 4, 1);
+      std::vector<std::size_t> still;
+      for (std::size_t q = 0; q < left.size(); ++q) {
+        const json j = json::parse(rs[q].body, nullptr, false);
+        if (!j.is_object() || !j.contains("result") || j["result"].value("status", "") != "finalized") still.push_back(left[q]);
+      }
+      left.swap(still);
+      // a progress line when the count moves, else every 15 s
+      if (cfg_.progress && (left.size() != shown || SteadyClock::now() - shown_at > std::chrono::seconds(15))) {
+        shown = left.size();
+        shown_at = SteadyClock::now();
+        std::fprintf(stderr, "[%s] hard finality: %zu/%zu soft swaps finalized on L1 (%.0f s)\n", spec.label.c_str(),
+                     soft_n - left.size(), soft_n, std::chrono::duration<double>(SteadyClock::now() - hard_start).count());
+      }
+      if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
   const json after = call(ctl, "zkamm_status");
   sum.node_soft_delta = after.value("soft_txs", uint64_t{0}) - before.value("soft_txs", uint64_t{0});
 
@@ -365,10 +405,26 @@ RunData Runner::run(const RunSpec& spec) {
         const auto h = node::rpc::hash_from_hex(s.value("hash", ""));
         if (h && index.count(*h)) br.ours++;
       }
-      for (const char* key : {"proving_ms", "prove_ms"})
-        if (bj.contains(key) && bj[key].is_number()) br.proving_ms = bj[key].get<double>();
-      for (const char* key : {"l1_gas", "commit_gas"})
-        if (bj.contains(key) && bj[key].is_number()) br.l1_gas = bj[key].get<double>();
+      if (bj.contains("l1") && bj["l1"].is_object()) {
+        const json& l1 = bj["l1"];
+        br.l1_stage = l1.value("stage", "");
+        const auto rel = [&](const char* key) {
+          return l1.contains(key) && l1[key].is_number() && l1[key].get<double>() > 0 ? l1[key].get<double>() - wall_t0_ms : -1.0;
+        };
+        br.committed_ms = rel("committed");
+        br.proven_ms = rel("proven");
+        br.finalized_ms = rel("finalized");
+      }
+      BatchFigures fig;
+      if (cfg_.batch_figures && cfg_.batch_figures(b, fig)) {
+        br.witness_ms = fig.witness_ms;
+        br.prove_ms = fig.prove_ms;
+        if (fig.witness_ms >= 0 && fig.prove_ms >= 0) br.proving_ms = fig.witness_ms + fig.prove_ms;
+        br.gas_commit = fig.gas_commit;
+        br.gas_prove = fig.gas_prove;
+        br.gas_execute = fig.gas_execute;
+        if (fig.gas_commit > 0 && fig.gas_prove > 0 && fig.gas_execute > 0) br.l1_gas = fig.gas_commit + fig.gas_prove + fig.gas_execute;
+      }
       if (br.ours > 0) rd.batches.push_back(br);
     } catch (const std::exception&) {
     }
@@ -418,6 +474,32 @@ RunData Runner::run(const RunSpec& spec) {
   sum.soft_p50_ms = percentile(lat, 50);
   sum.soft_p99_ms = percentile(lat, 99);
   sum.soft_max_ms = percentile(lat, 100);
+
+  // hard finality and the prover's share of it
+  std::map<uint64_t, double> proving;
+  for (const auto& b : rd.batches)
+    if (b.proving_ms >= 0) {
+      proving[b.number] = b.proving_ms;
+      sum.prover_ms += b.proving_ms;
+    }
+  std::vector<double> hard, share;
+  double last_final = -1;
+  for (const auto& r : rd.txs) {
+    sum.committed += r.committed_ms >= 0;
+    sum.proven += r.proven_ms >= 0;
+    if (r.outcome != Outcome::kSoft || r.finalized_ms < 0) continue;
+    ++sum.finalized;
+    const double h = r.finalized_ms - r.intended_ms;
+    hard.push_back(h / 1000.0);
+    last_final = std::max(last_final, r.finalized_ms);
+    if (const auto it = proving.find(r.batch); it != proving.end() && h > 0) share.push_back(it->second / h);
+  }
+  sum.hard_p50_s = percentile(hard, 50);
+  sum.hard_p99_s = percentile(hard, 99);
+  sum.hard_max_s = percentile(hard, 100);
+  sum.hard_time_s = (last_final >= 0 && first_send >= 0) ? (last_final - first_send) / 1000.0 : 0;
+  sum.prover_share = sum.hard_time_s > 0 ? sum.prover_ms / (sum.hard_time_s * 1000.0) : 0;
+  sum.prover_share_p50 = percentile(share, 50);
   return rd;
 }
 

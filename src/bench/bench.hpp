@@ -9,6 +9,7 @@
 //
 // Bounded: every run has a swap cap and a time cap; connections are capped; it stops by itself.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,13 @@ enum class Mode : uint8_t {
   kClosed,  ///< one closed-loop run with `instances`
   kOpen,    ///< one open-loop run at `rate` swaps/s for `duration_s`
   kSweep,   ///< open-loop runs at rising rates; the highest whose p99 soft latency <= `p99_bound_ms`
+};
+
+/// A batch's settlement figures the node's RPC does not carry (from `zkamm devnet`'s prover and
+/// L1 sender, through BenchConfig::batch_figures).
+struct BatchFigures {
+  double witness_ms = -1, prove_ms = -1;                    ///< -1: unknown
+  double gas_commit = -1, gas_prove = -1, gas_execute = -1;  ///< gasUsed of the L1 transactions
 };
 
 struct BenchConfig {
@@ -63,11 +71,17 @@ struct BenchConfig {
   uint32_t io_threads = 2;             ///< sender threads (all instances share them)
   double soft_timeout_s = 60;          ///< after the last reply, wait this long for soft/rejected
   bool verify_with_node = true;        ///< zkamm_getTransaction for every swap at the end
+  double hard_timeout_s = 0;           ///< > 0: after soft, wait (at most this) until every soft swap is finalized on L1
+  /// Optional: per-batch proving time and L1 gas (false: unknown). Set by `zkamm devnet --once`.
+  std::function<bool(uint64_t batch, BatchFigures&)> batch_figures;
+  /// Optional: false once the target's settlement halted (the hard-finality wait then stops).
+  std::function<bool()> target_healthy;
 
   // ---- report ----
   std::string out_dir = "bench-report";
   std::string gas_table;               ///< empty: bench/scripts/uniswap_gas.json of the source tree
   bool plots = true;                   ///< run gnuplot
+  std::string note;                    ///< a line for the summary (e.g. how the run was scaled)
   bool progress = true;                ///< a progress line on stderr
 };
 
@@ -88,6 +102,13 @@ struct RunSummary {
   double offered_rate = 0;  ///< open loop
   double soft_p50_ms = 0, soft_p99_ms = 0, soft_max_ms = 0;  ///< client-seen (newBlocks), from intended send
   double node_soft_p50_ms = 0, node_soft_p99_ms = 0;         ///< the node's soft time (ms clock), from intended send
+  // hard finality (L1 settlement): swaps that reached each stage, and send -> finalized latency
+  uint64_t committed = 0, proven = 0, finalized = 0;
+  double hard_p50_s = 0, hard_p99_s = 0, hard_max_s = 0;  ///< from intended send to finalized
+  double hard_time_s = 0;     ///< first send to last finalized
+  double prover_ms = 0;       ///< witness + prove of the run's batches, summed
+  double prover_share = 0;    ///< prover_ms / (hard_time_s * 1000): the prover's share of the run's hard finality
+  double prover_share_p50 = 0;  ///< median over swaps of (its batch's witness + prove) / its hard latency
 };
 
 struct BenchResult {

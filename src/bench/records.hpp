@@ -31,8 +31,12 @@ struct BatchRecord {
   uint64_t number = 0;
   uint32_t slots = 0, used = 0, ours = 0;
   bool root_ready = false;
-  double proving_ms = -1;  ///< when the node reports it
-  double l1_gas = -1;      ///< when the node reports it
+  double proving_ms = -1;  ///< witness + prove, when reported (BenchConfig::batch_figures)
+  double witness_ms = -1, prove_ms = -1;
+  double gas_commit = -1, gas_prove = -1, gas_execute = -1;
+  double l1_gas = -1;      ///< commit + prove + execute, when reported
+  std::string l1_stage;    ///< zkamm_getBatch "l1".stage ("" when the node has none)
+  double committed_ms = -1, proven_ms = -1, finalized_ms = -1;  ///< since the run's t0
 };
 
 struct RunData {

@@ -71,6 +71,12 @@ std::string utc_now() {
   return buf;
 }
 
+bool any_hard(const std::vector<RunData>& runs) {
+  for (const auto& r : runs)
+    if (r.summary.finalized > 0) return true;
+  return false;
+}
+
 double run_span_s(const RunData& r) {
   double end = 0;
   for (const auto& t : r.txs) end = std::max({end, t.soft_ms, t.accept_ms, t.send_ms});
@@ -117,14 +123,18 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
   {
     auto f = open("table.csv");
     f << "run,label,mode,instances,swaps,soft,rejected,timed_out,time_s,tps,peak_tps,gps,offered_rate,soft_p50_ms,"
-         "soft_p99_ms,soft_max_ms,node_soft_p50_ms,node_soft_p99_ms,node_soft_delta,node_verified,sign_s,connections,websocket\n";
+         "soft_p99_ms,soft_max_ms,node_soft_p50_ms,node_soft_p99_ms,node_soft_delta,node_verified,sign_s,connections,websocket,"
+         "committed,proven,finalized,hard_p50_s,hard_p99_s,hard_max_s,hard_time_s,prover_ms,prover_share,prover_share_p50\n";
     for (std::size_t i = 0; i < runs.size(); ++i) {
       const auto& s = runs[i].summary;
       f << i << ',' << s.label << ',' << runs[i].mode << ',' << s.instances << ',' << s.sent << ',' << s.soft << ','
         << s.rejected << ',' << s.timed_out << ',' << fmt(s.time_s, 4) << ',' << fmt(s.tps) << ',' << fmt(s.peak_tps) << ','
         << fmt(s.gps, 0) << ',' << fmt(s.offered_rate) << ',' << fmt(s.soft_p50_ms, 3) << ',' << fmt(s.soft_p99_ms, 3) << ','
         << fmt(s.soft_max_ms, 3) << ',' << fmt(s.node_soft_p50_ms, 1) << ',' << fmt(s.node_soft_p99_ms, 1) << ',' << s.node_soft_delta << ',' << s.node_verified << ',' << fmt(runs[i].sign_s, 3)
-        << ',' << runs[i].connections << ',' << (runs[i].websocket ? 1 : 0) << '\n';
+        << ',' << runs[i].connections << ',' << (runs[i].websocket ? 1 : 0) << ',' << s.committed << ',' << s.proven << ','
+        << s.finalized << ',' << fmt(s.hard_p50_s, 3) << ',' << fmt(s.hard_p99_s, 3) << ',' << fmt(s.hard_max_s, 3) << ','
+        << fmt(s.hard_time_s, 3) << ',' << fmt(s.prover_ms, 1) << ',' << fmt(s.prover_share, 4) << ','
+        << fmt(s.prover_share_p50, 4) << '\n';
     }
   }
   {
@@ -152,11 +162,15 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
   }
   {
     auto f = open("batches.csv");
-    f << "run,number,slots,used,ours,root_ready,proving_ms,l1_gas\n";
+    f << "run,number,slots,used,ours,root_ready,proving_ms,witness_ms,prove_ms,l1_gas,gas_commit,gas_prove,gas_execute,"
+         "l1_stage,committed_s,proven_s,finalized_s\n";
     for (std::size_t i = 0; i < runs.size(); ++i)
       for (const auto& b : runs[i].batches)
         f << i << ',' << b.number << ',' << b.slots << ',' << b.used << ',' << b.ours << ',' << (b.root_ready ? 1 : 0) << ','
-          << fmt(b.proving_ms, 1) << ',' << fmt(b.l1_gas, 0) << '\n';
+          << fmt(b.proving_ms, 1) << ',' << fmt(b.witness_ms, 1) << ',' << fmt(b.prove_ms, 1) << ',' << fmt(b.l1_gas, 0)
+          << ',' << fmt(b.gas_commit, 0) << ',' << fmt(b.gas_prove, 0) << ',' << fmt(b.gas_execute, 0) << ',' << b.l1_stage
+          << ',' << fmt(b.committed_ms / 1000.0, 3) << ',' << fmt(b.proven_ms / 1000.0, 3) << ','
+          << fmt(b.finalized_ms / 1000.0, 3) << '\n';
   }
   {
     // per-interval rates: 0.1 s bins for short runs, 1 s bins (the paper's TPS) otherwise
@@ -190,7 +204,7 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
       std::sort(s.begin(), s.end());
       std::sort(so.begin(), so.end());
       std::sort(h.begin(), h.end());
-      const double span = run_span_s(runs[i]);
+      const double span = std::max(run_span_s(runs[i]), h.empty() ? 0.0 : h.back() / 1000.0);
       const int points = 400;
       for (int p = 0; p <= points; ++p) {
         const double tms = span * 1000.0 * p / points;
@@ -268,7 +282,10 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
                     {"soft_p50_ms", s.soft_p50_ms}, {"soft_p99_ms", s.soft_p99_ms}, {"soft_max_ms", s.soft_max_ms}, {"node_soft_p50_ms", s.node_soft_p50_ms}, {"node_soft_p99_ms", s.node_soft_p99_ms},
                     {"node_soft_delta", s.node_soft_delta}, {"node_verified", s.node_verified},
                     {"blocks", r.blocks.size()}, {"soft_in_blocks", blocks_txs}, {"batches", r.batches.size()},
-                    {"reasons", reasons}});
+                    {"committed", s.committed}, {"proven", s.proven}, {"finalized", s.finalized},
+                    {"hard_p50_s", s.hard_p50_s}, {"hard_p99_s", s.hard_p99_s}, {"hard_max_s", s.hard_max_s},
+                    {"hard_time_s", s.hard_time_s}, {"prover_ms", s.prover_ms}, {"prover_share", s.prover_share},
+                    {"prover_share_p50", s.prover_share_p50}, {"reasons", reasons}});
     }
     j["runs"] = rs;
     if (!in.sweep.empty()) j["sweep_best_rate"] = in.sweep_best;
@@ -289,14 +306,16 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
        << " swaps per account (capped at " << cfg.max_swaps_per_run << " swaps per run), " << cfg.conns_per_instance
        << " connection(s) per instance (at most " << cfg.max_connections << "), SwapExactIn over random pools and "
        << "directions, min out = quote x (1 - " << cfg.slippage << "), signed before each run, seed " << cfg.seed << "\n";
-    md << "- total bench time " << fmt(in.total_s, 1) << " s\n\n";
+    md << "- total bench time " << fmt(in.total_s, 1) << " s\n";
+    if (!cfg.note.empty()) md << "- " << cfg.note << "\n";
+    md << "\n";
 
     md << "## Table 1: the paper's experiment beside ours\n\n";
     md << "Time = first send to last soft swap; TPS = soft swaps / time; GPS = TPS x the gas of a Uniswap V2 swap on "
           "Ethereum (see below). Paper: Gogol et al., arXiv 2506.00500, Table 1 (ZKsync-stack rollup, 16 cores).\n\n";
     md << "| instances | paper swaps | paper time (s) | paper TPS | swaps | time (s) | TPS | peak TPS (1 s) | GPS (Mgas/s) | "
-          "soft p50 / p99 / max (ms) | failed |\n";
-    md << "|---|---|---|---|---|---|---|---|---|---|---|\n";
+          "soft p50 / p99 / max (ms) | hard p50 / p99 / max (s) | failed |\n";
+    md << "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : runs) {
       const auto& s = r.summary;
       std::string ps = "-", pt = "-", ptps = "-";
@@ -310,8 +329,9 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
       md << "| " << s.instances << (r.mode == "open" ? " (open loop " + fmt(s.offered_rate, 0) + "/s)" : "") << " | " << ps
          << " | " << pt << " | " << ptps << " | " << s.sent << " | " << fmt(s.time_s, 3) << " | " << fmt(s.tps) << " | "
          << fmt(s.peak_tps) << " | " << (in.gas.loaded ? fmt(s.gps / 1e6, 1) : "n/a") << " | " << fmt(s.soft_p50_ms, 1)
-         << " / " << fmt(s.soft_p99_ms, 1) << " / " << fmt(s.soft_max_ms, 1) << " | " << (s.rejected + s.timed_out)
-         << " |\n";
+         << " / " << fmt(s.soft_p99_ms, 1) << " / " << fmt(s.soft_max_ms, 1) << " | "
+         << (s.finalized ? fmt(s.hard_p50_s, 1) + " / " + fmt(s.hard_p99_s, 1) + " / " + fmt(s.hard_max_s, 1) : "-")
+         << " | " << (s.rejected + s.timed_out) << " |\n";
     }
     md << "\nThe paper's headline figures: 71.43 swap TPS sustained (5 instances), peak 98.4 TPS mid-run; soft finality "
           "within 15 s for every swap, median about 2.5 s; hard finality (proof verified on L1) 10 to 20 minutes; the "
@@ -334,32 +354,33 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
         md << "- " << r.summary.label << ": " << why << ": " << n << "\n";
       }
     md << "\n## Finality\n\n";
-    md << "| run | soft p50 (ms) | soft p99 (ms) | soft max (ms) | node soft p50 / p99 (ms) | committed | proven | finalized (hard) | hard p50 (s) |\n";
-    md << "|---|---|---|---|---|---|---|---|---|\n";
+    md << "| run | soft | soft p50 / p99 / max (ms) | node soft p50 / p99 (ms) | committed | proven | finalized (hard) | "
+          "hard p50 / p99 / max (s) | first send -> last finalized (s) | prover time (s) | prover share (run / per-swap p50) |\n";
+    md << "|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : runs) {
-      uint64_t c = 0, p = 0, f = 0;
-      std::vector<double> hard;
-      for (const auto& t : r.txs) {
-        c += t.committed_ms >= 0;
-        p += t.proven_ms >= 0;
-        if (t.finalized_ms >= 0) {
-          ++f;
-          hard.push_back((t.finalized_ms - t.intended_ms) / 1000.0);
-        }
-      }
-      md << "| " << r.summary.label << " | " << fmt(r.summary.soft_p50_ms, 1) << " | " << fmt(r.summary.soft_p99_ms, 1)
-         << " | " << fmt(r.summary.soft_max_ms, 1) << " | " << fmt(r.summary.node_soft_p50_ms, 0) << " / "
-         << fmt(r.summary.node_soft_p99_ms, 0) << " | " << c << " | " << p << " | " << f << " | "
-         << (hard.empty() ? std::string("-") : fmt(percentile(hard, 50), 1)) << " |\n";
+      const auto& s = r.summary;
+      md << "| " << s.label << " | " << s.soft << " | " << fmt(s.soft_p50_ms, 1) << " / " << fmt(s.soft_p99_ms, 1) << " / "
+         << fmt(s.soft_max_ms, 1) << " | " << fmt(s.node_soft_p50_ms, 0) << " / " << fmt(s.node_soft_p99_ms, 0) << " | "
+         << s.committed << " | " << s.proven << " | " << s.finalized << " | "
+         << (s.finalized ? fmt(s.hard_p50_s, 2) + " / " + fmt(s.hard_p99_s, 2) + " / " + fmt(s.hard_max_s, 2) : "-") << " | "
+         << (s.finalized ? fmt(s.hard_time_s, 1) : "-") << " | " << (s.prover_ms > 0 ? fmt(s.prover_ms / 1000.0, 1) : "-")
+         << " | "
+         << (s.prover_ms > 0 && s.finalized ? fmt(100.0 * s.prover_share, 0) + " % / " + fmt(100.0 * s.prover_share_p50, 0) + " %"
+                                             : "-")
+         << " |\n";
     }
     md << "\nSoft = the swap's block was sealed (durable), as seen by a client on the newBlocks WebSocket feed, measured "
           "from the intended send time. Node soft = the node's own soft time for the swap (zkamm_getTransaction times.soft, a millisecond wall clock on the same machine) minus the intended send time: the difference to the client-seen figure is the notification path (WebSocket delivery and the bench's own scheduling). Paper: soft <= 15 s (median ~2.5 s), hard 10-20 min. Committed / proven / "
           "finalized are filled when the node reports those times (zkamm_getTransaction times.committed / proven / "
-          "finalized); 0 means the node did not report them in this run (no L1 settlement attached).\n\n";
+          "finalized); 0 means the node did not report them in this run (no L1 settlement attached). Hard = "
+          "finalized: the swap's batch was executed on L1 (its proof verified there), measured from the intended send "
+          "time. Prover time = witness + Groth16 prove of the run's batches (when the target reports it, e.g. `zkamm "
+          "devnet --once`); run share = prover time / (first send -> last finalized); per-swap share = its batch's "
+          "prover time / its hard latency (median).\n\n";
 
     md << "## Blocks and batches\n\n";
     md << "| run | blocks | mean txs/block | max txs/block | mean fill (% of " << (runs.empty() ? 0 : runs[0].max_block_txs)
-       << ") | batches | mean slots used | proving time (ms) | L1 gas |\n";
+       << ") | batches | mean slots used | proving time (ms, witness + prove) | L1 gas (commit / prove / execute) |\n";
     md << "|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : runs) {
       double sum = 0, mx = 0;
@@ -368,20 +389,23 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
         mx = std::max(mx, static_cast<double>(b.tx_count));
       }
       const double mean = r.blocks.empty() ? 0 : sum / static_cast<double>(r.blocks.size());
-      double used = 0, prove = 0, gas = 0;
+      double used = 0, prove = 0, gas = 0, gc = 0, gp = 0, ge = 0;
       uint64_t np = 0, ng = 0;
       uint32_t slots = 0;
       for (const auto& b : r.batches) {
         used += b.used;
         slots = b.slots;
         if (b.proving_ms >= 0) prove += b.proving_ms, ++np;
-        if (b.l1_gas >= 0) gas += b.l1_gas, ++ng;
+        if (b.l1_gas >= 0) gas += b.l1_gas, gc += b.gas_commit, gp += b.gas_prove, ge += b.gas_execute, ++ng;
       }
       md << "| " << r.summary.label << " | " << r.blocks.size() << " | " << fmt(mean, 1) << " | " << fmt(mx, 0) << " | "
          << (r.max_block_txs ? fmt(100.0 * mean / r.max_block_txs, 2) : "-") << " | " << r.batches.size() << " | "
          << (r.batches.empty() ? std::string("-") : fmt(used / static_cast<double>(r.batches.size()), 1) + " / " + std::to_string(slots))
          << " | " << (np ? fmt(prove / static_cast<double>(np), 0) : "not reported") << " | "
-         << (ng ? fmt(gas / static_cast<double>(ng), 0) : "not reported") << " |\n";
+         << (ng ? fmt(gas / static_cast<double>(ng), 0) + " (" + fmt(gc / static_cast<double>(ng), 0) + " / " +
+                      fmt(gp / static_cast<double>(ng), 0) + " / " + fmt(ge / static_cast<double>(ng), 0) + ")"
+                : "not reported")
+         << " |\n";
     }
     md << "\nPaper: miniblocks averaged about 9 tx and L1 batches about 31 tx; utilisation swung widely.\n\n";
 
@@ -425,7 +449,8 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
           "table.csv (this table), txs.csv (every swap: intended/send/accept/soft times, outcome, reason, block, batch, "
           "node times), blocks.csv, batches.csv, tps.csv, cumulative.csv, latency_cdf.csv, resources.csv, reasons.csv"
        << (in.sweep.empty() ? "" : ", sweep.csv") << "; plots: tps.png, cumulative.png, blocks.png, latency_cdf.png, "
-       << "resources.png" << (in.sweep.empty() ? "" : ", sweep.png") << " (plots.gp).\n";
+       << "resources.png" << (in.sweep.empty() ? "" : ", sweep.png") << (any_hard(runs) ? ", latency_hard_cdf.png" : "")
+       << " (plots.gp).\n";
     std::ofstream(path("summary.md")) << md.str();
   }
 
@@ -451,7 +476,7 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
           "set ylabel 'swaps'\n"
           "plot for [k=0:N-1] 'cumulative.csv' skip 1 using 3:($1==k ? $5 : 1/0) with lines lw 2 lc k+1 title word(labels,k+1), "
           "for [k=0:N-1] 'cumulative.csv' skip 1 using 3:($1==k ? $4 : 1/0) with lines dt 2 lc k+1 notitle, "
-          "for [k=0:N-1] 'cumulative.csv' skip 1 using 3:($1==k ? $6 : 1/0) with lines dt 3 lc k+1 notitle\n";
+          "for [k=0:N-1] 'cumulative.csv' skip 1 using 3:($1==k ? $6 : 1/0) with lines dt 3 lw 2 lc k+1 notitle\n";
     gp << "set output 'blocks.png'\nset title 'Block utilisation (txs per block, % of max_block_txs)'\n"
           "set ylabel 'fill (%)'\n"
           "plot for [k=0:N-1] 'blocks.csv' skip 1 using 3:($1==k ? $7 : 1/0) with linespoints pt 7 ps 0.5 lc k+1 title word(labels,k+1)\n";
@@ -462,6 +487,12 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
           "set xlabel 'latency (ms)'\nset ylabel 'percent of swaps'\nset logscale x\nset key right bottom inside\n"
           "plot for [k=0:N-1] 'latency_cdf.csv' skip 1 using ($1==k ? $4 : 1/0):3 with lines lw 2 lc k+1 title word(labels,k+1)\n"
           "unset logscale x\nset key outside right top\n";
+    if (any_hard(runs))
+      gp << "set output 'latency_hard_cdf.png'\nset title 'Hard-finality latency CDF (intended send -> batch executed on L1)'\n"
+          "set xlabel 'latency (s)'\nset ylabel 'percent of swaps'\nset key right bottom inside\n"
+          "plot for [k=0:N-1] 'latency_cdf.csv' skip 1 using ($1==k && strlen(strcol(5)) > 0 ? $5 / 1000.0 : 1/0):3 with lines lw 2 "
+          "lc k+1 title word(labels,k+1)\n"
+          "set key outside right top\n";
     if (!in.resources.empty())
       gp << "set output 'resources.png'\nset title 'Node process CPU and memory'\nset xlabel 'time since bench start (s)'\n"
           "set ylabel 'CPU (%, 100 = one core)'\nset y2label 'RSS (MiB)'\nset y2tics\n"

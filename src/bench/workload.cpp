@@ -80,8 +80,15 @@ std::optional<GenesisView> read_genesis(const std::string& json_text, std::strin
   }
   uint32_t index = 1;
   for (const auto& a : g["accounts"]) {
-    const uint32_t i = index++;
+    uint32_t i = index++;
     if (!a.is_object() || !a.contains("private_key") || !a.contains("balances")) continue;
+    if (a.contains("account")) {  // explicit account number (zkamm devnet's bench key file)
+      if (!a["account"].is_number_unsigned() || a["account"].get<uint64_t>() == 0 || a["account"].get<uint64_t>() > 0xffffffu) {
+        if (error) *error = "account " + std::to_string(i) + ": \"account\" must be a number in 1..2^24-1";
+        return std::nullopt;
+      }
+      i = a["account"].get<uint32_t>();
+    }
     if (std::find(providers.begin(), providers.end(), i) != providers.end()) continue;
     const auto bytes = node::rpc::bytes_from_hex(a["private_key"].is_string() ? a["private_key"].get<std::string>() : "", 32);
     if (!bytes || bytes->size() != 32) {

@@ -36,7 +36,8 @@ hash::PrivateKey derive_key(uint64_t seed, uint32_t index);
 std::string make_genesis_json(uint64_t seed, uint32_t num_accounts, uint32_t tokens);
 
 /// The accounts of a genesis file that carry a private_key and balances (indices 1, 2, ... in
-/// file order), and its pools' token pairs. nullopt and *error on a malformed file.
+/// file order, or an account's own "account" number), and its pools' token pairs. nullopt and
+/// *error on a malformed file.
 struct GenesisView {
   std::vector<BenchAccount> accounts;
   std::vector<std::pair<uint16_t, uint16_t>> pools;

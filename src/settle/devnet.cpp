@@ -9,6 +9,8 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -23,8 +25,10 @@
 #include "l1/sender.hpp"
 #include "node/node.hpp"
 #include "node/rpc_service.hpp"
+#include "settle/remote_prover.hpp"
 #include "settle/anvil.hpp"
 #include "settle/batch_keys.hpp"
+#include "settle/devnet_bench.hpp"
 #include "settle/l1_sender.hpp"
 #include "settle/l1_watcher.hpp"
 #include "settle/prover.hpp"
@@ -141,6 +145,36 @@ hash::PrivateKey wallet_key(uint32_t i) {
   return k;
 }
 
+/// TEST ONLY (--censor-full-exits): an operator that stops serving the L1 queue at the first
+/// FullExit. That op and every later one (the queue is served in order) never reach the node, so
+/// no batch consumes them and their deadlines pass: the escape hatch's end-to-end test
+/// (tests/e2e/exodus_e2e.sh). The watcher runs the sink on one thread.
+WatcherSink censoring_sink(WatcherSink inner, std::ostream& out) {
+  struct Censor {
+    std::optional<uint64_t> from;  // first dropped serial
+    uint64_t dropped = 0;
+  };
+  auto c = std::make_shared<Censor>();
+  WatcherSink s = inner;
+  s.next_priority_serial = [inner, c] { return c->from ? *c->from + c->dropped : inner.next_priority_serial(); };
+  s.submit_priority = [inner, c, &out](const tx::Tx& op) -> std::string {
+    const bool full_exit = tx::type_of(op) == tx::TxType::FullExit;
+    if (!c->from && !full_exit) return inner.submit_priority(op);
+    uint64_t serial = 0;
+    std::visit(
+        [&](const auto& x) {
+          if constexpr (requires { x.serial; }) serial = x.serial;
+        },
+        op);
+    if (!c->from) c->from = serial;
+    ++c->dropped;
+    out << "devnet: censoring priority op " << serial << (full_exit ? " (full exit)" : " (queued after a censored full exit)")
+        << std::endl;
+    return "";
+  };
+  return s;
+}
+
 std::string fmt_ms(TimeMs from, TimeMs to) {
   if (from == 0 || to == 0) return "-";
   return std::to_string(static_cast<int64_t>(to) - static_cast<int64_t>(from)) + " ms";
@@ -214,7 +248,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   const l1::Bytes ctor = encode_args(
       {"address", "address", "address", "uint256", "uint32", "uint64", "address", "address"},
       {Value::address(*verifier), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(o.slots),
-       Value::uint(604800), Value::address(op_key.address()), Value::address(op_key.address())});
+       Value::uint(o.priority_deadline_s), Value::address(op_key.address()), Value::address(op_key.address())});
   auto rollup = op.deploy(code("rollup"), ctor);
   if (!rollup) return ctx.fail("deploying ZkammRollup: " + rollup.error().message), 1;
   if (*rollup != rollup_addr) return ctx.fail("rollup deployed at an unexpected address"), 1;
@@ -239,11 +273,17 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   nc.domain = params.domain;
   node::Node node(nc);
   if (!node.error().empty()) return ctx.fail("node: " + node.error()), 1;
-  Prover prover(node, keys);
+  ProverOptions po;
+  po.remote_jobs = o.prover_jobs;
+  po.local_workers = o.local_provers;
+  Prover prover(node, keys, po);
   L1SenderConfig sc;
   sc.rollup = *rollup;
+  use_node_journal(sc, node);  // no double submission across a kill -9 (l1_sender.hpp)
   L1Sender sender(*rpc, op, sc);
   prover.on_proved([&](const ProvedBatch& p) { sender.enqueue(p); });
+  report_to_node(sender, node);  // tx_info / RPC: committed, proven, finalized
+  resume_from_store(sender, prover, node);
   sender.on_stage([&](uint64_t n, L1Stage s, TimeMs) {
     out << "devnet: batch " << n << " " << to_string(s) << " on L1" << std::endl;
   });
@@ -254,12 +294,13 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   wc.confirmations = o.confirmations;
   wc.from_block = deploy_block ? *deploy_block : 0;
   wc.poll_interval = std::chrono::milliseconds(100);
-  L1Watcher watcher(*watch_rpc, node_sink(node), wc);
+  L1Watcher watcher(*watch_rpc, o.censor_full_exits ? censoring_sink(node_sink(node), out) : node_sink(node), wc);
   watcher.start();
   node::rpc::ServiceConfig rc;
   rc.server.host = o.rpc_host;
   rc.server.port = o.rpc_port;
   node::rpc::Service service(node, rc);
+  if (prover.jobs() != nullptr) add_prover_methods(service, *prover.jobs(), keys);
   std::string serr;
   if (!service.start(&serr)) {
     node.stop();
@@ -363,6 +404,14 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
 
     if (ok) {
       out << "devnet: batches 1.." << last_batch << " executed on L1" << std::endl;
+      // The sender told the node each stage (report_to_node): every scenario tx reads finalized.
+      const auto all_final = [&] {
+        for (const auto& h : hashes)
+          if (node.tx_info(h).status != node::TxStatus::kFinalized) return false;
+        return node.status().last_finalized >= last_batch;
+      };
+      if (!wait_until(all_final, std::chrono::seconds(10), stop)) ok = ctx.fail("the node does not report the txs finalized");
+      else out << "devnet: node reports every scenario tx finalized (last_finalized " << node.status().last_finalized << ")" << std::endl;
       const l1::U256 eth_before = *rpc->get_balance(u2.address());
       uint64_t g1 = 0, g2 = 0, g3 = 0;
       step("withdraw(TKB)", send_tx(s2, *rollup, call("withdraw(uint16)", {Value::uint(2)}), 0, &g1)) &&
@@ -397,6 +446,39 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
       out << std::endl;
     }
     if (ok) out << "devnet: scenario PASS" << std::endl;
+  }
+
+  // ---- --once: the paper's experiment against this devnet's own RPC (docs/BENCH.md) ----
+  if (ok && o.once && o.bench && o.bench_accounts > 0 && !stop.load()) {
+    BenchFundingConfig bf;
+    bf.accounts = o.bench_accounts;
+    bf.keys_path = work + "/bench-accounts.json";
+    bf.rollup = *rollup;
+    bf.tokens = tokens;
+    bf.chain_id = *chain;
+    bf.confirmations = o.confirmations;
+    bf.domain = params.domain;
+    auto bench_rpc = l1::RpcClient::create(anvil.url(), std::chrono::seconds(30));
+    if (auto e = fund_bench_accounts(bf, *bench_rpc, node, stop, out); !e.empty()) ok = ctx.fail("bench accounts: " + e);
+    ok = ok && healthy();
+    if (ok) {
+      DevnetBenchTarget bt;
+      bt.url = "http://" + std::string(o.rpc_host == "0.0.0.0" ? "127.0.0.1" : o.rpc_host) + ":" + std::to_string(service.port());
+      bt.keys_path = bf.keys_path;
+      bt.batch_figures = [&](uint64_t n) -> std::optional<DevnetBatchFigures> {
+        auto st = sender.state(n);
+        auto pb = prover.proved(n);
+        if (!st && !pb) return std::nullopt;
+        DevnetBatchFigures f;
+        if (pb) f.witness_ms = pb->witness_ms, f.prove_ms = pb->prove_ms;
+        if (st) f.gas_commit = st->gas_commit, f.gas_prove = st->gas_prove, f.gas_execute = st->gas_execute;
+        return f;
+      };
+      bt.healthy = [&] { return prover.error().empty() && sender.error().empty() && watcher.error().empty(); };
+      if (!o.bench(bt)) ok = ctx.fail("the bench failed (see above)");
+      ok = ok && healthy();
+      if (ok) out << "devnet: bench PASS" << std::endl;
+    }
   }
 
   if (!o.once && ok) {

@@ -9,9 +9,24 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 namespace zkamm::settle {
+
+/// One batch's settlement figures, from the devnet's prover and L1 sender (for the bench report).
+struct DevnetBatchFigures {
+  double witness_ms = 0, prove_ms = 0;                      ///< the prover's (prove includes its own verify)
+  uint64_t gas_commit = 0, gas_prove = 0, gas_execute = 0;  ///< gasUsed of the operator's L1 transactions
+};
+
+/// What `zkamm devnet --once` hands its bench (DevnetOptions::bench) after the scenario.
+struct DevnetBenchTarget {
+  std::string url;        ///< the devnet's L2 JSON-RPC
+  std::string keys_path;  ///< the funded bench accounts (fund_bench_accounts' key file)
+  std::function<std::optional<DevnetBatchFigures>(uint64_t)> batch_figures;
+  std::function<bool()> healthy;  ///< false once the prover, sender or watcher halted
+};
 
 struct DevnetOptions {
   uint32_t slots = 4;                ///< N, the batch circuit's size
@@ -25,6 +40,14 @@ struct DevnetOptions {
   std::chrono::milliseconds batch_timeout{2000};
   bool once = false;                 ///< run the scenario, print the figures and return
   bool scenario = true;              ///< play the scenario (also when not once)
+  bool prover_jobs = false;          ///< serve proof jobs to `zkamm prover --node URL` workers
+  unsigned local_provers = 1;        ///< with prover_jobs: in-process proving threads (0: remote only)
+  // ---- escape-hatch tests (docs/DEVNET.md "Escape hatch, end to end") ----
+  uint64_t priority_deadline_s = 604800;  ///< ZkammRollup's priority deadline (seconds)
+  bool censor_full_exits = false;    ///< TEST ONLY: the operator drops the first FullExit and every later priority op
+  // ---- --once: the paper's experiment after the scenario (set by `zkamm devnet`, docs/BENCH.md) ----
+  uint32_t bench_accounts = 0;       ///< bench accounts to fund through L1 deposits (0: no bench)
+  std::function<bool(const DevnetBenchTarget&)> bench;  ///< runs the bench and writes its report
 };
 
 /// Runs the devnet; returns 0 when everything (in --once: the scenario and its checks)

@@ -4,9 +4,11 @@
 // here: the bench learns soft finality from the newBlocks feed, the node from its own store.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +16,8 @@
 #include "bench/records.hpp"
 #include "bench/resources.hpp"
 #include "bench/workload.hpp"
+#include "node/node.hpp"
+#include "node/rpc_service.hpp"
 
 namespace zkamm::bench {
 namespace {
@@ -148,6 +152,90 @@ TEST(Bench, RejectsBadTargets) {
   EXPECT_EQ(run_bench(z), "");
 }
 
+// Hard finality through the node's RPC (URL mode): a stand-in for the L1 pipeline marks every
+// recorded batch committed, proven, then finalized (Node::set_batch_l1_status, as the devnet's
+// L1 sender does); the bench must wait for it and report every soft swap finalized, with the
+// batch figures it was given. The node's zkamm_getTransaction is the oracle for the status.
+TEST(Bench, WaitsForHardFinalityThroughTheNode) {
+  BenchConfig c = small_config("hard");
+  const fs::path dir = c.out_dir;
+  fs::create_directories(dir);
+  node::NodeConfig nc;
+  nc.data_dir = (dir / "node-data").string();
+  nc.block_time = std::chrono::milliseconds(50);
+  nc.batch_slots = 4;
+  nc.batch_timeout = std::chrono::milliseconds(200);
+  nc.domain.chain_id = 31337;
+  node::Node node(nc);
+  ASSERT_EQ(node.error(), "");
+  const std::string genesis = make_genesis_json(c.seed, 2, 2);
+  ASSERT_EQ(node.load_genesis_json(genesis), "");
+  std::ofstream(dir / "genesis.json") << genesis;
+  node::rpc::ServiceConfig sc;
+  sc.server.host = "127.0.0.1";
+  sc.server.port = 0;
+  node::rpc::Service service(node, sc);
+  std::string err;
+  ASSERT_TRUE(service.start(&err)) << err;
+  std::atomic<bool> stop{false};
+  std::thread l1([&] {  // the stand-in L1: each recorded batch goes committed -> proven -> finalized
+    uint64_t done = 0;
+    while (!stop.load()) {
+      const uint64_t last = node.status().last_root_batch;
+      for (uint64_t b = done + 1; b <= last; ++b) {
+        const auto now = static_cast<node::TimeMs>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+        EXPECT_TRUE(node.set_batch_l1_status(b, node::TxStatus::kCommitted, now));
+        EXPECT_TRUE(node.set_batch_l1_status(b, node::TxStatus::kProven, now + 1));
+        EXPECT_TRUE(node.set_batch_l1_status(b, node::TxStatus::kFinalized, now + 2));
+        done = b;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+  });
+  c.url = "http://127.0.0.1:" + std::to_string(service.port());
+  c.genesis_path = (dir / "genesis.json").string();
+  c.mode = Mode::kClosed;
+  c.instances = 1;
+  c.swaps_per_account = 3;
+  c.hard_timeout_s = 30;
+  c.batch_figures = [](uint64_t, BatchFigures& f) {
+    f.witness_ms = 10, f.prove_ms = 90, f.gas_commit = 1, f.gas_prove = 2, f.gas_execute = 3;
+    return true;
+  };
+  const BenchResult r = run(c);
+  stop = true;
+  l1.join();
+  service.stop();
+  node.stop();
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.runs.size(), 1u);
+  const auto& s = r.runs[0];
+  EXPECT_EQ(s.sent, 6u);
+  EXPECT_EQ(s.soft, s.sent);
+  EXPECT_EQ(s.node_verified, s.sent) << "zkamm_getTransaction reports every swap finalized";
+  EXPECT_EQ(s.finalized, s.soft);
+  EXPECT_EQ(s.committed, s.soft);
+  EXPECT_EQ(s.proven, s.soft);
+  EXPECT_GT(s.hard_p50_s, 0);
+  EXPECT_GE(s.hard_max_s, s.hard_p99_s);
+  EXPECT_GE(s.hard_p99_s, s.hard_p50_s);
+  EXPECT_GT(s.prover_ms, 0);
+  EXPECT_GT(s.prover_share, 0);
+  EXPECT_TRUE(fs::exists(dir / "latency_hard_cdf.png"));
+  const std::string batches = read(dir / "batches.csv");
+  EXPECT_NE(batches.find(",100.0,10.0,90.0,6,1,2,3,finalized,"), std::string::npos) << batches;
+  std::ifstream tx(dir / "txs.csv");
+  std::string line;
+  std::getline(tx, line);
+  int rows = 0;
+  while (std::getline(tx, line)) {
+    EXPECT_NE(line.find(",finalized,"), std::string::npos) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 6);
+}
+
 TEST(BenchWorkload, GenesisRoundTripAndKeys) {
   EXPECT_EQ(derive_key(1, 5), derive_key(1, 5));
   EXPECT_NE(derive_key(1, 5), derive_key(1, 6));
@@ -162,6 +250,90 @@ TEST(BenchWorkload, GenesisRoundTripAndKeys) {
   EXPECT_EQ(v->pools.size(), 3u);
   EXPECT_FALSE(read_genesis("[1]", &err));
   EXPECT_FALSE(read_genesis(R"({"accounts":[{"private_key":"0x12","balances":{}}]})", &err));
+}
+
+TEST(BenchWorkload, GenesisExplicitAccountNumbers) {
+  // zkamm devnet's key file: accounts registered on L1 get their contract-assigned numbers
+  const std::string g = R"({"accounts":[{"account":7,"private_key":"0x)" + std::string(64, '1') +
+                        R"(","balances":{"1":"5"}},{"account":9,"private_key":"0x)" + std::string(64, '2') +
+                        R"(","balances":{"1":"5"}}],"pools":[{"token_a":1,"token_b":2}]})";
+  std::string err;
+  const auto v = read_genesis(g, &err);
+  ASSERT_TRUE(v) << err;
+  ASSERT_EQ(v->accounts.size(), 2u);
+  EXPECT_EQ(v->accounts[0].index, 7u);
+  EXPECT_EQ(v->accounts[1].index, 9u);
+  ASSERT_EQ(v->pools.size(), 1u);
+  for (const char* bad : {"0", "-1", "\"7\"", "16777216"}) {
+    const std::string b = R"({"accounts":[{"account":)" + std::string(bad) + R"(,"private_key":"0x)" + std::string(64, '1') +
+                          R"(","balances":{}}]})";
+    EXPECT_FALSE(read_genesis(b, &err)) << bad;
+  }
+}
+
+// Self-generated data (no node): the report's hard-finality columns, batch figures and plots.
+TEST(BenchReport, HardFinalityColumnsAndPlots) {
+  BenchConfig c = small_config("report-hard");
+  RunData rd;
+  rd.mode = "closed";
+  rd.max_block_txs = 100;
+  rd.summary.label = "closed-1";
+  rd.summary.instances = 1;
+  for (int i = 0; i < 4; ++i) {
+    TxRecord t;
+    t.hash = "0x" + std::string(63, '0') + std::to_string(i);
+    t.intended_ms = t.send_ms = 10.0 * i;
+    t.accept_ms = t.send_ms + 1;
+    t.soft_ms = t.send_ms + 30;
+    t.committed_ms = 4000 + 1000.0 * i;
+    t.proven_ms = t.committed_ms + 100;
+    t.finalized_ms = t.proven_ms + 100;
+    t.outcome = Outcome::kSoft;
+    t.batch = 1 + static_cast<uint64_t>(i / 2);
+    rd.txs.push_back(t);
+  }
+  for (uint64_t b = 1; b <= 2; ++b) {
+    BlockSeen bs;
+    bs.number = b;
+    bs.seen_ns = static_cast<int64_t>(b) * 30'000'000;
+    bs.tx_count = bs.ours = 2;
+    rd.blocks.push_back(bs);
+  }
+  for (uint64_t b = 1; b <= 2; ++b) {
+    BatchRecord br;
+    br.number = b;
+    br.slots = br.used = br.ours = 2;
+    br.witness_ms = 100;
+    br.prove_ms = 1900;
+    br.proving_ms = 2000;
+    br.gas_commit = 60000, br.gas_prove = 250000, br.gas_execute = 40000, br.l1_gas = 350000;
+    br.l1_stage = "finalized";
+    rd.batches.push_back(br);
+  }
+  auto& s = rd.summary;
+  s.sent = s.soft = 4;
+  s.finalized = s.committed = s.proven = 4;
+  s.hard_p50_s = 5.2, s.hard_p99_s = 7.2, s.hard_max_s = 7.2, s.hard_time_s = 7.2;
+  s.prover_ms = 4000, s.prover_share = 4000 / 7200.0, s.prover_share_p50 = 0.4;
+  std::vector<RunData> runs{rd};
+  ReportInput in{c, runs, {}, {}, 0, GasTable{}, "test", "test", 1.0};
+  fs::create_directories(c.out_dir);
+  ASSERT_EQ(write_report(c.out_dir, in), "");
+  const fs::path d = c.out_dir;
+  for (const char* f : {"latency_hard_cdf.png", "cumulative.png", "latency_cdf.png", "batches.csv"}) {
+    ASSERT_TRUE(fs::exists(d / f)) << f;
+    EXPECT_GT(fs::file_size(d / f), 0u) << f;
+  }
+  const std::string md = read(d / "summary.md");
+  EXPECT_NE(md.find("5.20 / 7.20 / 7.20"), std::string::npos) << md;
+  EXPECT_NE(md.find("56 % / 40 %"), std::string::npos) << md;
+  EXPECT_NE(md.find("350000 (60000 / 250000 / 40000)"), std::string::npos) << md;
+  const std::string batches = read(d / "batches.csv");
+  EXPECT_NE(batches.find("2000.0,100.0,1900.0,350000,60000,250000,40000,finalized"), std::string::npos) << batches;
+  const std::string cum = read(d / "cumulative.csv");
+  EXPECT_NE(cum.find(",4,4,4\n"), std::string::npos) << "the cumulative series ends with every swap hard";
+  const auto j = nlohmann::json::parse(read(d / "summary.json"));
+  EXPECT_EQ(j["runs"][0]["finalized"].get<uint64_t>(), 4u);
 }
 
 TEST(BenchReport, PercentileAndGasTable) {

@@ -19,7 +19,7 @@ printf 'x' >> "$TMP/keys"/batch-n1-c31337-00000000000000000000000000000000000000
 grep -q "new dev keys" "$TMP/setup3.log"
 
 step "zkamm devnet --once --slots 2"
-"$ZKAMM" devnet --once --slots 2 --repo "$ROOT" --node-modules "$NM" --cache "$CACHE/devnet" \
+"$ZKAMM" devnet --once --no-bench --slots 2 --repo "$ROOT" --node-modules "$NM" --cache "$CACHE/devnet" \
   --work-dir "$TMP/devnet" 2>&1 | tee "$TMP/devnet.log"
 grep -q "devnet: scenario PASS" "$TMP/devnet.log"
 
