@@ -1,5 +1,8 @@
 #include "settle/batch_keys.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -26,8 +29,10 @@ std::optional<std::vector<uint8_t>> read_bytes(const std::string& path) {
 }
 
 bool write_text(const std::string& path, const std::string& text) {
-  // Write then rename, so a crash never leaves a half-written cache entry under the final name.
-  const std::string tmp = path + ".tmp";
+  // Write then rename, so a crash never leaves a half-written cache entry under the final name;
+  // the temporary name is per process and call, so concurrent setups (ctest -j) never share it.
+  static std::atomic<uint64_t> counter{0};
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return false;
