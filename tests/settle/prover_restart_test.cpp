@@ -12,32 +12,12 @@
 #include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
 #include "settle/prover.hpp"
+#include "settle_fixture.hpp"
 
 namespace zkamm::settle::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-const BatchKeys& keys_n1() {
-  static const BatchKeys k = [] {
-    batch::BatchParams p;
-    p.num_slots = 1;
-    p.domain.chain_id = 31337;
-    KeysResult r = load_or_setup(p, std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys");
-    EXPECT_TRUE(r.ok()) << r.error;
-    return *r.keys;
-  }();
-  return k;
-}
-
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const char* tag)
-      : path(fs::temp_directory_path() / (std::string("zkamm-settle-") + tag + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 node::NodeConfig config(const TempDir& d) {
   node::NodeConfig c;
@@ -46,16 +26,6 @@ node::NodeConfig config(const TempDir& d) {
   c.batch_timeout = std::chrono::milliseconds(50);
   c.block_time = std::chrono::milliseconds(20);
   c.domain.chain_id = 31337;
-  return c;
-}
-
-tx::Tx create_account(uint64_t serial, uint32_t account) {
-  hash::PrivateKey k{};
-  k[0] = static_cast<uint8_t>(account);
-  tx::CreateAccount c;
-  c.serial = serial;
-  c.account = account;
-  c.pubkey = ec::pack_point(hash::eddsa_public_key(k));
   return c;
 }
 

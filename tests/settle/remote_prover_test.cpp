@@ -15,26 +15,13 @@
 #include "settle/prover.hpp"
 #include "settle/remote_prover.hpp"
 #include "snark/json_io.hpp"
+#include "settle_fixture.hpp"
 
 namespace zkamm::settle::testing {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-const std::string kKeyDir = std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys";
-
-const BatchKeys& keys_n1() {
-  static const BatchKeys k = [] {
-    batch::BatchParams p;
-    p.num_slots = 1;
-    p.domain.chain_id = 31337;
-    KeysResult r = load_or_setup(p, kKeyDir);
-    EXPECT_TRUE(r.ok()) << r.error;
-    return *r.keys;
-  }();
-  return k;
-}
 
 // One CreateAccount slot on the empty state: a real batch for the 1-slot circuit.
 batch::BatchWitness one_slot_witness() {
@@ -103,7 +90,7 @@ TEST(RemoteProver, ADeadWorkersJobIsProvenByAnotherOverTheRpc) {
   // The job is open again (the bad proof reopened it); the real worker proves and submits it.
   WorkerOptions wo;
   wo.url = url;
-  wo.cache_dir = kKeyDir;
+  wo.cache_dir = kTestKeyDir;
   wo.name = "worker-2";
   wo.max_jobs = 1;
   wo.poll = 50ms;
@@ -140,7 +127,7 @@ TEST(RemoteProver, AWorkerWithOtherKeysRefusesToProve) {
   ASSERT_TRUE(svc.start(&err)) << err;
   WorkerOptions wo;
   wo.url = "http://127.0.0.1:" + std::to_string(svc.port());
-  wo.cache_dir = kKeyDir;
+  wo.cache_dir = kTestKeyDir;
   std::atomic<bool> stop{false};
   std::ostringstream log;
   EXPECT_EQ(run_prover_worker(wo, stop, log), 1);
@@ -192,7 +179,7 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
 
   WorkerOptions wo;
   wo.url = "http://127.0.0.1:" + std::to_string(svc.port());
-  wo.cache_dir = kKeyDir;
+  wo.cache_dir = kTestKeyDir;
   wo.name = "remote-1";
   wo.max_jobs = 2;
   wo.poll = 50ms;
