@@ -18,9 +18,6 @@ TimeMs now_ms() {
 }
 
 namespace {
-double ms_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
 std::string proof_key(uint64_t n) { return "proof/" + std::to_string(n); }
 }  // namespace
 
@@ -369,21 +366,12 @@ void Prover::run() {
         if (!error_.empty()) err = error_;
       }
     } else if (err.empty()) {
-      const auto t0 = std::chrono::steady_clock::now();
-      snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
-      const batch::BatchHandles h = batch::synthesize(cs, keys_.params, w);
-      const std::vector<ff::Fr> wit = cs.witness();
-      p.witness_ms = ms_since(t0);
-      if (cs.value(h.public_input) != w.public_input) err = "synthesized public input differs";
-      const auto t1 = std::chrono::steady_clock::now();
-      if (err.empty()) {
-        auto proof = snark::prove(keys_.pk, wit);
-        const std::vector<ff::Fr> pub = {w.public_input};
-        if (!proof) err = "prove failed (witness size)";
-        else if (!snark::verify(keys_.vk, pub, *proof)) err = "proof does not verify (unsatisfied witness)";
-        else p.proof = *proof;
+      std::optional<JobResult> r = prove_witness(keys_, w, &err);
+      if (r) {
+        p.proof = r->proof;
+        p.witness_ms = r->witness_ms;
+        p.prove_ms = r->prove_ms;
       }
-      p.prove_ms = ms_since(t1);
     }
     p.proved_ms = now_ms();
 

@@ -80,29 +80,38 @@ void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const BatchKey
   });
 }
 
-std::optional<JobResult> prove_witness_bytes(const BatchKeys& keys, std::span<const uint8_t> bytes, std::string* error) {
+std::optional<JobResult> prove_witness(const BatchKeys& keys, const batch::BatchWitness& w, std::string* error) {
   const auto fail = [&](std::string why) -> std::optional<JobResult> {
     if (error != nullptr) *error = std::move(why);
     return std::nullopt;
   };
-  std::optional<batch::BatchWitness> w = batch::decode_witness(bytes);
-  if (!w) return fail("witness does not decode");
-  if (w->slots.size() != keys.params.num_slots) return fail("witness has a different slot count than the keys");
   JobResult r;
   const auto t0 = std::chrono::steady_clock::now();
   snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
-  const batch::BatchHandles h = batch::synthesize(cs, keys.params, *w);
+  const batch::BatchHandles h = batch::synthesize(cs, keys.params, w);
   const std::vector<ff::Fr> wit = cs.witness();
   r.witness_ms = ms_since(t0);
-  if (cs.value(h.public_input) != w->public_input) return fail("synthesized public input differs from the witness'");
+  if (cs.value(h.public_input) != w.public_input) return fail("synthesized public input differs from the witness'");
   const auto t1 = std::chrono::steady_clock::now();
   auto proof = snark::prove(keys.pk, wit);
   if (!proof) return fail("prove failed (witness size)");
-  const std::vector<ff::Fr> pub = {w->public_input};
+  const std::vector<ff::Fr> pub = {w.public_input};
   if (!snark::verify(keys.vk, pub, *proof)) return fail("proof does not verify (unsatisfied witness)");
   r.proof = *proof;
   r.prove_ms = ms_since(t1);
   return r;
+}
+
+std::optional<JobResult> prove_witness_bytes(const BatchKeys& keys, std::span<const uint8_t> bytes, std::string* error) {
+  std::optional<batch::BatchWitness> w = batch::decode_witness(bytes);
+  const char* why = !w ? "witness does not decode"
+                       : w->slots.size() != keys.params.num_slots ? "witness has a different slot count than the keys"
+                                                                  : nullptr;
+  if (why != nullptr) {
+    if (error != nullptr) *error = why;
+    return std::nullopt;
+  }
+  return prove_witness(keys, *w, error);
 }
 
 int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, std::ostream& log) {

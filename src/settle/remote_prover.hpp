@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 
+#include "batch/batch_circuit.hpp"
 #include "node/rpc_service.hpp"
 #include "settle/batch_keys.hpp"
 #include "settle/job_board.hpp"
@@ -26,8 +27,12 @@ namespace zkamm::settle {
 /// Adds the zkamm_prover* methods. Precondition: before svc.start(); board and keys outlive svc.
 void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const BatchKeys& keys);
 
-/// Synthesizes and proves one encode_witness() payload with keys; checks the circuit's public
-/// input against the witness' own and the proof against keys.vk. nullopt and *error on failure.
+/// Synthesizes and proves w with keys; checks the circuit's public input against w's own and
+/// the proof against keys.vk. nullopt and *error on failure. (Every prover, local or remote.)
+std::optional<JobResult> prove_witness(const BatchKeys& keys, const batch::BatchWitness& w, std::string* error);
+
+/// prove_witness of an encode_witness() payload (rejected when it does not decode or has another
+/// slot count than keys).
 std::optional<JobResult> prove_witness_bytes(const BatchKeys& keys, std::span<const uint8_t> witness,
                                              std::string* error);
 
