@@ -200,22 +200,54 @@ std::array<uint8_t, 32> pack_point(const BabyJubAffine& p) noexcept {
   return out;
 }
 
-std::optional<BabyJubAffine> unpack_point(const uint8_t* in32) noexcept {
+namespace {
+/// The y coordinate and x sign bit of a packed point; nullopt when y is not canonical.
+std::optional<Fr> packed_y(const uint8_t* in32, bool& sign) noexcept {
   std::array<uint8_t, 32> buf;
   for (int i = 0; i < 32; ++i) buf[i] = in32[i];
-  const bool sign = (buf[31] & 0x80) != 0;
+  sign = (buf[31] & 0x80) != 0;
   buf[31] &= 0x7f;
-  const auto y = Fr::from_bytes_le(buf.data());
-  if (!y) return std::nullopt;
-  const Fr y2 = y->square();
-  // x^2 = (1 - y^2) / (a - d y^2); the denominator never vanishes since a/d is not a square.
-  const Fr x2 = (Fr::one() - y2) * (coeff_a() - coeff_d() * y2).inverse();
+  return Fr::from_bytes_le(buf.data());
+}
+
+/// The point with this y and sign from x^2 = num * inv_den; nullopt when there is none.
+std::optional<BabyJubAffine> finish_unpack(const Fr& y, bool sign, const Fr& num, const Fr& inv_den) noexcept {
+  const Fr x2 = num * inv_den;
   if (x2.is_zero()) return std::nullopt;
   auto x = x2.sqrt();
   if (!x) return std::nullopt;
   const bool is_high = ff::less_than(kHalfR, x->to_canonical());
   if (is_high != sign) *x = -*x;
-  return BabyJubAffine{*x, *y};
+  return BabyJubAffine{*x, y};
+}
+}  // namespace
+
+std::optional<BabyJubAffine> unpack_point(const uint8_t* in32) noexcept {
+  bool sign = false;
+  const auto y = packed_y(in32, sign);
+  if (!y) return std::nullopt;
+  const Fr y2 = y->square();
+  // x^2 = (1 - y^2) / (a - d y^2); the denominator never vanishes since a/d is not a square.
+  return finish_unpack(*y, sign, Fr::one() - y2, (coeff_a() - coeff_d() * y2).inverse());
+}
+
+void unpack_points(std::span<const uint8_t* const> in, std::span<std::optional<BabyJubAffine>> out) noexcept {
+  const size_t n = std::min(in.size(), out.size());
+  std::vector<Fr> ys(n), den(n);
+  std::vector<bool> signs(n), valid(n);
+  for (size_t i = 0; i < n; ++i) {
+    bool sign = false;
+    const auto y = packed_y(in[i], sign);
+    valid[i] = y.has_value();
+    signs[i] = sign;
+    if (!y) continue;  // den stays zero: batch_invert skips it
+    ys[i] = *y;
+    den[i] = coeff_a() - coeff_d() * y->square();
+  }
+  Fr::batch_invert(den);
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = valid[i] ? finish_unpack(ys[i], signs[i], Fr::one() - ys[i].square(), den[i]) : std::nullopt;
+  }
 }
 
 }  // namespace zkamm::ec

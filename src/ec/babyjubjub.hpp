@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "ff/bn254.hpp"
 
@@ -96,5 +97,9 @@ std::array<uint8_t, 32> pack_point(const BabyJubAffine& p) noexcept;
 /// y with no x on the curve, and x == 0 (circomlibjs rejects it too: its Euler test fails on 0,
 /// so the identity and (0, -1) do not unpack). Returns the point whose x has the packed sign.
 std::optional<BabyJubAffine> unpack_point(const uint8_t* in32) noexcept;
+/// unpack_point for each in[i] (32 readable bytes each) into out[i]; out.size() == in.size().
+/// The denominators share one inversion (Montgomery's trick), so each point costs about one square
+/// root instead of a square root and an inversion.
+void unpack_points(std::span<const uint8_t* const> in, std::span<std::optional<BabyJubAffine>> out) noexcept;
 
 }  // namespace zkamm::ec

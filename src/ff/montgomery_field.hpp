@@ -3,6 +3,7 @@
 // Multiplication is CIOS (Koc, Acar, Kaliski, "Analyzing and Comparing Montgomery
 // Multiplication Algorithms", IEEE Micro 1996) with the final-carry skip that is valid when the
 // modulus' top limb is below 2^63 - 1 (the "no-carry" variant used by gnark-crypto).
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <type_traits>
@@ -159,12 +160,23 @@ class Fp {
   constexpr Fp dbl() const noexcept { return *this + *this; }
   constexpr Fp square() const noexcept { return *this * *this; }
 
-  /// this^e for a plain (non-Montgomery) exponent.
+  /// this^e for a plain (non-Montgomery) exponent; 4-bit fixed windows (Menezes et al.,
+  /// "Handbook of Applied Cryptography", Alg. 14.82): ~n squarings + n/4 multiplications.
   constexpr Fp pow(const U256& e) const noexcept {
+    const unsigned n = bit_length(e);
+    if (n == 0) return one();
+    std::array<Fp, 16> table{};
+    table[0] = one();
+    for (size_t i = 1; i < table.size(); ++i) table[i] = table[i - 1] * *this;
     Fp result = one();
-    for (int i = static_cast<int>(bit_length(e)) - 1; i >= 0; --i) {
-      result = result.square();
-      if (test_bit(e, static_cast<unsigned>(i))) result *= *this;
+    const unsigned top = (n - 1) / 4 * 4;
+    for (unsigned i = top + 4; i-- > 0;) {
+      if (i % 4 != 3) continue;
+      const unsigned low = i - 3;  // window bits low..low+3
+      if (low != top) result = result.square().square().square().square();
+      unsigned window = 0;
+      for (unsigned b = 4; b-- > 0;) window = window << 1 | (test_bit(e, low + b) ? 1u : 0u);
+      if (window != 0) result *= table[window];
     }
     return result;
   }
@@ -185,29 +197,24 @@ class Fp {
 
   /// A square root by Tonelli-Shanks (Cohen, "A Course in Computational Algebraic Number
   /// Theory", Alg. 1.5.1); nullopt for a non-square. Which of the two roots is unspecified.
+  /// One exponentiation: a^((q-1)/2) gives both x = a^((q+1)/2) and t = a^q; a non-square shows
+  /// as t of order 2^s, so no separate Legendre symbol is computed.
   std::optional<Fp> sqrt() const noexcept {
     if (is_zero()) return *this;
-    if (!legendre().is_one()) return std::nullopt;
-    U256 q{};
-    sub_with_borrow(q, kModulus, U256{1, 0, 0, 0});
-    unsigned s = 0;
-    while (!test_bit(q, 0)) {
-      q = shift_right(q, 1);
-      ++s;
-    }
-    const Fp z = non_residue();
-    Fp c = z.pow(q);
-    U256 q_plus_1_half{};
-    add_with_carry(q_plus_1_half, q, U256{1, 0, 0, 0});
-    Fp x = pow(shift_right(q_plus_1_half, 1));
-    Fp t = pow(q);
-    unsigned m = s;
+    static const SqrtConstants k = sqrt_constants();
+    // A non-residue to the q-th power: a generator of the 2^s-th roots of unity.
+    static const Fp z_pow_q = non_residue().pow(shift_left_one_plus_one(k.q_minus_1_half));
+    const Fp w = pow(k.q_minus_1_half);
+    Fp x = *this * w;
+    Fp t = x * w;
+    Fp c = z_pow_q;
+    unsigned m = k.two_adicity;
     while (!t.is_one()) {
       unsigned i = 0;
       Fp t2 = t;
       while (!t2.is_one()) {
         t2 = t2.square();
-        ++i;
+        if (++i == m) return std::nullopt;  // t has order 2^m: this is not a square
       }
       Fp b = c;
       for (unsigned j = 0; j + i + 1 < m; ++j) b = b.square();
@@ -430,6 +437,29 @@ class Fp {
     U256 r{};
     sub_with_borrow(r, a, b);
     return r;
+  }
+  struct SqrtConstants {
+    unsigned two_adicity = 0;  ///< s with p - 1 = 2^s * q, q odd
+    U256 q_minus_1_half{};
+  };
+  static SqrtConstants sqrt_constants() noexcept {
+    SqrtConstants k;
+    U256 q{};
+    sub_with_borrow(q, kModulus, U256{1, 0, 0, 0});
+    while (!test_bit(q, 0)) {
+      q = shift_right(q, 1);
+      ++k.two_adicity;
+    }
+    k.q_minus_1_half = shift_right(q, 1);  // q odd: (q - 1) / 2
+    return k;
+  }
+
+  static constexpr U256 shift_left_one_plus_one(const U256& h) noexcept {  // 2h + 1
+    U256 r{};
+    add_with_carry(r, h, h);
+    U256 out{};
+    add_with_carry(out, r, U256{1, 0, 0, 0});
+    return out;
   }
   static Fp non_residue() noexcept {
     static const Fp z = [] {

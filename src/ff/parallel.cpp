@@ -1,8 +1,15 @@
 #include "ff/parallel.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace zkamm::ff {
+
+namespace {
+thread_local unsigned thread_limit = 0;
+}  // namespace
+
+void limit_workers_on_this_thread(unsigned max_workers) noexcept { thread_limit = max_workers; }
 
 unsigned worker_count() noexcept {
   static const unsigned count = [] {
@@ -13,7 +20,7 @@ unsigned worker_count() noexcept {
     const unsigned hw = std::thread::hardware_concurrency();
     return hw == 0 ? 1u : hw;
   }();
-  return count;
+  return thread_limit != 0 ? std::min(count, thread_limit) : count;
 }
 
 }  // namespace zkamm::ff

@@ -9,8 +9,13 @@
 
 namespace zkamm::ff {
 
-/// Threads the bulk loops may use: ZKAMM_THREADS if set (>= 1), else the hardware's count.
+/// Threads the bulk loops may use: ZKAMM_THREADS if set (>= 1), else the hardware's count (capped
+/// per thread by limit_workers_on_this_thread).
 unsigned worker_count() noexcept;
+/// Caps worker_count() for the loops the calling thread starts (0 = no cap). A service thread that
+/// shares busy cores with others (the node's batcher) sets 1: a fork-join per call would cost it
+/// more in thread starts than it gains.
+void limit_workers_on_this_thread(unsigned max_workers) noexcept;
 
 /// Calls body(begin, end, worker) on disjoint chunks covering [0, n), at most worker_count()
 /// chunks at once; returns when all are done. body must be safe to run concurrently.

@@ -1,5 +1,8 @@
 #include "hash/eddsa.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "ec/babyjubjub_fast.hpp"
 #include "hash/blake512.hpp"
 #include "hash/poseidon.hpp"
@@ -102,6 +105,19 @@ std::optional<EddsaSignature> unpack_signature(const uint8_t* in64) noexcept {
   const U256 s = ff::from_bytes_le(in64 + 32);
   if (!ff::less_than(s, ec::BabyJubScalarSpec::kModulus)) return std::nullopt;
   return EddsaSignature{*r8, s};
+}
+
+void unpack_signatures(std::span<const uint8_t* const> in, std::span<std::optional<EddsaSignature>> out) noexcept {
+  const size_t n = std::min(in.size(), out.size());
+  std::vector<std::optional<ec::BabyJubAffine>> r8(n);
+  ec::unpack_points(in.first(n), r8);
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = std::nullopt;
+    if (!r8[i]) continue;
+    const U256 s = ff::from_bytes_le(in[i] + 32);
+    if (!ff::less_than(s, ec::BabyJubScalarSpec::kModulus)) continue;
+    out[i] = EddsaSignature{*r8[i], s};
+  }
 }
 
 }  // namespace zkamm::hash

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "ec/babyjubjub.hpp"
 #include "ec/babyjubjub_fast.hpp"
@@ -56,5 +57,8 @@ EddsaSignature eddsa_sign_poseidon(const PrivateKey& prv, const ff::Fr& msg) noe
 std::array<uint8_t, 64> pack_signature(const EddsaSignature& sig) noexcept;
 /// circomlibjs unpackSignature; rejects an R8 that does not unpack and S >= l.
 std::optional<EddsaSignature> unpack_signature(const uint8_t* in64) noexcept;
+/// unpack_signature for each in[i] (64 readable bytes each) into out[i], out.size() == in.size(),
+/// with the R8 points unpacked together (ec::unpack_points: one shared inversion).
+void unpack_signatures(std::span<const uint8_t* const> in, std::span<std::optional<EddsaSignature>> out) noexcept;
 
 }  // namespace zkamm::hash

@@ -1,5 +1,7 @@
 #include "node/http_server.hpp"
 
+#include <pthread.h>
+
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -456,7 +458,10 @@ bool Server::start(std::string* error) {
   im.started = true;
   im.do_accept();
   const unsigned n = std::max(1u, im.sh->cfg.threads);
-  for (unsigned i = 0; i < n; ++i) im.threads.emplace_back([&im] { im.ioc.run(); });
+  for (unsigned i = 0; i < n; ++i) im.threads.emplace_back([&im] {
+      pthread_setname_np(pthread_self(), "zk-rpc-io");  // shown by top -H
+      im.ioc.run();
+    });
   return true;
 }
 

@@ -1,19 +1,64 @@
 // The node's threads: writer (executes and builds blocks), sealer (synced RocksDB writes = soft
 // finality, then notifications), batcher (batches and their roots, off the writer), notifier
 // (callbacks) and the verifier pool (submit_async).
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
+#include "ff/parallel.hpp"
 #include "hash/eddsa_batch.hpp"
 #include "hash/poseidon_batch.hpp"
 #include "node/node_impl.hpp"
 #include "tx/encoding.hpp"
+#include "tx/execute.hpp"
 #include "tx/message.hpp"
 
 namespace zkamm::node {
 
 using Clock = std::chrono::steady_clock;
+
+namespace {
+/// Names the calling thread (at most 15 characters) so that top -H and perf tell them apart.
+void name_thread(const char* name) noexcept { pthread_setname_np(pthread_self(), name); }
+/// The batcher's CPU priority. Batch roots may lag behind the blocks (bounded by
+/// max_batch_backlog); soft finality may not. While its backlog is short the batcher runs `nice`
+/// steps nicer (Linux: per thread), so its tree updates wait for the verifiers, writer and sealer
+/// when the cores are busy and cost nothing when they are idle. When the backlog grows it returns
+/// to the normal priority so that the node sustains what it accepts; raising the priority back
+/// needs CAP_SYS_NICE (or RLIMIT_NICE), and without it the backlog limit sheds load instead.
+class BatcherPriority {
+ public:
+  explicit BatcherPriority(int nice) noexcept
+      : nice_(nice), tid_(static_cast<id_t>(::syscall(SYS_gettid))), base_(::getpriority(PRIO_PROCESS, tid_)) {}
+  /// backlog: batches waiting for their roots, this one included.
+  void update(uint64_t backlog) noexcept {
+    if (nice_ <= 0) return;
+    if (!lowered_ && backlog <= kLow) {
+      lowered_ = ::setpriority(PRIO_PROCESS, tid_, base_ + nice_) == 0;
+    } else if (lowered_ && backlog >= kHigh && can_raise_) {
+      if (::setpriority(PRIO_PROCESS, tid_, base_) == 0) {
+        lowered_ = false;
+      } else {
+        can_raise_ = false;
+        spdlog::warn("node: the batcher cannot regain its CPU priority (no CAP_SYS_NICE); it stays {} nicer",
+                     nice_);
+      }
+    }
+  }
+
+ private:
+  static constexpr uint64_t kLow = 2, kHigh = 16;
+  int nice_;
+  id_t tid_;
+  int base_;
+  bool lowered_ = false;
+  bool can_raise_ = true;
+};
+}  // namespace
 
 TimeMs now_ms() noexcept {
   return static_cast<TimeMs>(
@@ -144,14 +189,46 @@ bool Node::Impl::open_trees(uint64_t nbatches) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
   };
   const std::optional<uint64_t> stored = store->tree_batch();
-  if (stored && *stored == nbatches && nbatches != 0 && last_root_batch == nbatches) {
+  if (stored && nbatches != 0 && *stored <= nbatches && last_root_batch == nbatches) {
+    // The trees of batch *stored (a checkpoint; 0 = before the first batch), brought up to batch
+    // nbatches by syncing every leaf the later batches touched from bstate (the state at the end
+    // of nbatches).
     state::StateTrees t;
-    if (store->load_trees(t) && t.root() == last_root) {
+    const auto checkpoint = store->batch(std::max<uint64_t>(*stored, 1));
+    bool ok = checkpoint && checkpoint->root_ready && store->load_trees(t) &&
+              t.root() == (*stored == 0 ? checkpoint->header.old_root : checkpoint->header.new_root);
+    if (ok && *stored < nbatches) {
+      state::Touched touched;
+      for (uint64_t k = *stored + 1; ok && k <= nbatches; ++k) {
+        const auto b = store->batch(k);
+        ok = b.has_value();
+        if (!ok) break;
+        for (const auto& slot : b->slots)
+          if (tx::type_of(slot.tx) != tx::TxType::Noop) tx::collect_touched(bstate, slot.tx, touched);
+      }
+      if (ok) {
+        t.track_changes(true);
+        t.sync(bstate, touched);
+      }
+    }
+    if (ok && t.root() == last_root) {
       btrees = std::move(t);
       trees_restored = true;
-      spdlog::info("node: state trees of batch {} loaded from the store in {} ms", nbatches, ms_since());
+      if (*stored < nbatches) {
+        rocksdb::WriteBatch wb;
+        Store::put_tree_nodes(wb, btrees.take_changes());
+        Store::put_tree_batch(wb, nbatches);
+        if (!store->write_trees(wb)) {
+          error = "cannot write the state trees to " + cfg.data_dir;
+          return false;
+        }
+      }
+      spdlog::info("node: state trees of batch {} loaded from the store{} in {} ms", *stored,
+                   *stored < nbatches ? " and brought up to batch " + std::to_string(nbatches) : std::string(),
+                   ms_since());
     } else {
-      spdlog::warn("node: the stored state trees do not give batch {}'s root; rebuilding them", nbatches);
+      spdlog::warn("node: the stored state trees (batch {}) do not give batch {}'s root; rebuilding them", *stored,
+                   nbatches);
     }
   } else if (stored && nbatches != 0) {
     spdlog::info("node: stored state trees are of batch {}, the batcher resumes after batch {} (last root: {}); "
@@ -171,14 +248,14 @@ bool Node::Impl::open_trees(uint64_t nbatches) {
     Store::clear_trees(wb);
     for (std::size_t i = 0; i < nodes.size(); i += kChunk) {
       Store::put_tree_nodes(wb, std::span(nodes).subspan(i, std::min(kChunk, nodes.size() - i)));
-      if (!store->write(wb, false)) {
+      if (!store->write_trees(wb)) {
         error = "cannot write the state trees to " + cfg.data_dir;
         return false;
       }
       wb.Clear();
     }
     Store::put_tree_batch(wb, nbatches);
-    if (!store->write(wb, false)) {
+    if (!store->write_trees(wb)) {
       error = "cannot write the state trees to " + cfg.data_dir;
       return false;
     }
@@ -188,17 +265,35 @@ bool Node::Impl::open_trees(uint64_t nbatches) {
     }
   }
   btrees.track_changes(true);
+  tree_checkpoint_batch = nbatches;
+  tree_checkpoint_at = Clock::now();
   return true;
 }
 
 void Node::Impl::start_threads() {
   next_sweep = Clock::now() + cfg.block_time;
-  notifier = std::jthread([this] { notifier_loop(); });
-  batcher = std::jthread([this] { batcher_loop(); });
-  sealer = std::jthread([this] { sealer_loop(); });
-  writer = std::jthread([this](std::stop_token st) { writer_loop(st); });
+  notifier = std::jthread([this] {
+    name_thread("zk-notify");
+    notifier_loop();
+  });
+  batcher = std::jthread([this] {
+    name_thread("zk-batcher");
+    ff::limit_workers_on_this_thread(cfg.batcher_threads);
+    batcher_loop();
+  });
+  sealer = std::jthread([this] {
+    name_thread("zk-sealer");
+    sealer_loop();
+  });
+  writer = std::jthread([this](std::stop_token st) {
+    name_thread("zk-writer");
+    writer_loop(st);
+  });
   for (uint32_t i = 0; i < std::max<uint32_t>(cfg.verifier_threads, 1); ++i)
-    verifiers.emplace_back([this] { verifier_loop(); });
+    verifiers.emplace_back([this] {
+      name_thread("zk-verify");
+      verifier_loop();
+    });
 }
 
 void Node::Impl::stop() {
@@ -282,7 +377,8 @@ void Node::Impl::remember_rejected(const Hash& h, RejectedInfo info) {
   }
 }
 
-SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received, std::optional<bool> signature_ok) {
+SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received, std::optional<bool> signature_ok,
+                                   bool notify_writer) {
   const tx::TxType type = tx::type_of(t);
   if (!tx::in_range(t)) return SubmitResult{false, RejectCode::kMalformed, "account or token out of range", {}};
   const Hash h = tx::tx_hash(t);
@@ -310,7 +406,11 @@ SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received, std::optional<bool
                   received, &t);
   if (nonce < key->nonce.load(std::memory_order_acquire) && store->has_tx(h))
     return SubmitResult{false, RejectCode::kDuplicate, "already soft", h};
-  if (account == state::kReservedAccount || (cfg.check_signatures && !signature_ok.value_or(tx::verify(t, key->prepared_key(), cfg.domain))))
+  // Not value_or(tx::verify(...)): its argument would be evaluated, checking every signature the
+  // verifier pool already checked a second time.
+  const bool signature_valid =
+      !cfg.check_signatures || (signature_ok ? *signature_ok : tx::verify(t, key->prepared_key(), cfg.domain));
+  if (account == state::kReservedAccount || !signature_valid)
     return reject(h, RejectCode::kBadSignature, "bad signature", received, &t);
 
   auto p = std::make_shared<PendingTx>();
@@ -334,7 +434,7 @@ SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received, std::optional<bool
     if (code == RejectCode::kDuplicate) return SubmitResult{false, code, "already pending", h};
     return reject(h, code, std::string(to_string(code)), received, &p->tx);
   }
-  writer_cv.notify_one();
+  if (notify_writer) writer_cv.notify_one();
   return SubmitResult{true, RejectCode::kNone, "", h};
 }
 
@@ -346,18 +446,31 @@ namespace {
 std::vector<std::optional<bool>> verify_group(const std::vector<std::optional<tx::Tx>>& txs,
                                               const std::vector<const KeyTable::Entry*>& keys, const tx::Domain& d) {
   std::vector<std::optional<bool>> out(txs.size());
+  std::vector<std::size_t> candidates;
+  std::vector<const uint8_t*> packed;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    if (!txs[i] || keys[i] == nullptr) continue;
+    const tx::PackedSignature* p = nullptr;
+    std::visit(
+        [&](const auto& x) {
+          if constexpr (requires { x.signature; }) p = &x.signature;
+        },
+        *txs[i]);
+    if (p == nullptr) {
+      out[i] = false;  // what tx::verify answers for these
+      continue;
+    }
+    candidates.push_back(i);
+    packed.push_back(p->data());
+  }
+  std::vector<std::optional<hash::EddsaSignature>> unpacked(packed.size());
+  hash::unpack_signatures(packed, unpacked);
   std::vector<std::size_t> live;
   std::vector<std::array<ff::Fr, tx::kMessageInputs>> inputs;
   std::vector<hash::EddsaSignature> sigs;
-  for (std::size_t i = 0; i < txs.size(); ++i) {
-    if (!txs[i] || keys[i] == nullptr) continue;
-    const tx::PackedSignature* packed = nullptr;
-    std::visit(
-        [&](const auto& x) {
-          if constexpr (requires { x.signature; }) packed = &x.signature;
-        },
-        *txs[i]);
-    const auto sig = packed ? hash::unpack_signature(packed->data()) : std::nullopt;
+  for (std::size_t c = 0; c < candidates.size(); ++c) {
+    const std::size_t i = candidates[c];
+    const auto& sig = unpacked[c];
     const auto e = sig ? tx::message_inputs(*txs[i], d) : std::nullopt;
     if (!e) {
       out[i] = false;  // what tx::verify answers for these
@@ -380,25 +493,31 @@ std::vector<std::optional<bool>> verify_group(const std::vector<std::optional<tx
 
 void Node::Impl::verifier_loop() {
   // Up to this many queued transactions are taken at once so that their signature hashes run in
-  // Poseidon batches; a lone transaction is not delayed (the group is whatever is queued).
+  // Poseidon batches. Fewer than kVerifyFill wait for company up to verify_linger after the oldest
+  // was queued; under load the queue fills at once and nobody waits.
   constexpr std::size_t kGroup = 16;
-  using Job = std::pair<std::vector<uint8_t>, std::function<void(const SubmitResult&)>>;
-  std::vector<Job> jobs;
+  std::vector<VerifyJob> jobs;
   std::unique_lock lk(verify_mu);
   for (;;) {
     verify_cv.wait(lk, [&] { return verify_stop || !verify_queue.empty(); });
     if (verify_queue.empty()) return;
+    if (!verify_stop && verify_queue.size() < kVerifyFill && cfg.verify_linger.count() > 0) {
+      verify_cv.wait_until(lk, verify_queue.front().queued + cfg.verify_linger,
+                           [&] { return verify_stop || verify_queue.size() >= kVerifyFill; });
+      if (verify_queue.empty()) continue;  // another verifier took them
+    }
     jobs.clear();
     while (!verify_queue.empty() && jobs.size() < kGroup) {
       jobs.push_back(std::move(verify_queue.front()));
       verify_queue.pop_front();
     }
+    if (!verify_queue.empty()) verify_cv.notify_one();  // the rest for another verifier
     lk.unlock();
     const TimeMs received = now_ms();
     std::vector<std::optional<tx::Tx>> txs(jobs.size());
     std::vector<const KeyTable::Entry*> group_keys(jobs.size(), nullptr);
     for (std::size_t i = 0; i < jobs.size(); ++i) {
-      txs[i] = tx::decode(jobs[i].first);
+      txs[i] = tx::decode(jobs[i].bytes);
       if (!cfg.check_signatures || !txs[i] || !tx::in_range(*txs[i])) continue;
       if (const auto account = tx::signer_account(*txs[i])) group_keys[i] = keys.get(*account);
     }
@@ -407,12 +526,13 @@ void Node::Impl::verifier_loop() {
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       SubmitResult r;
       if (txs[i]) {
-        r = submit_tx(std::move(*txs[i]), received, sig_ok[i]);
+        r = submit_tx(std::move(*txs[i]), received, sig_ok[i], /*notify_writer=*/false);
       } else {
         r = SubmitResult{false, RejectCode::kMalformed, "transaction bytes do not decode", {}};
       }
-      if (jobs[i].second) jobs[i].second(r);
+      if (jobs[i].done) jobs[i].done(r);
     }
+    writer_cv.notify_one();  // once per group: each notify can cost a futex call
     lk.lock();
   }
 }
@@ -770,6 +890,7 @@ std::optional<ff::Fr> apply_batch(state::State& s, state::StateTrees& trees, con
 }
 
 void Node::Impl::batcher_loop() {
+  BatcherPriority priority_control(cfg.batcher_nice);
   for (;;) {
     std::shared_ptr<const Block> b;
     std::optional<state::L1Address> token;
@@ -788,6 +909,7 @@ void Node::Impl::batcher_loop() {
         spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from the "
                      "block log",
                      batch_backlog_txs.load(), cfg.stop_batch_drain.count());
+        flush_tree_checkpoint();
         return;
       } else if (!batch_queue.empty()) {
         b = std::move(batch_queue.front().block);
@@ -804,6 +926,7 @@ void Node::Impl::batcher_loop() {
       (void)bstate.add_token(*token, id);
     }
     if (b) {
+      priority_control.update(batch_backlog_txs.load(std::memory_order_relaxed) / std::max<uint32_t>(cfg.batch_slots, 1));
       for (uint32_t i = 0; i < b->txs.size(); ++i) {
         const auto& t = b->txs[i];
         // after a restart the first block may start mid-way: positions come from the header count
@@ -817,6 +940,7 @@ void Node::Impl::batcher_loop() {
             spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from "
                          "the block log",
                          batch_backlog_txs.load(), cfg.stop_batch_drain.count());
+            flush_tree_checkpoint();
             return;
           }
         }
@@ -826,9 +950,29 @@ void Node::Impl::batcher_loop() {
     }
     if (done) {
       if (!slots.empty()) close_batch();
+      flush_tree_checkpoint();
       return;
     }
   }
+}
+
+void Node::Impl::put_tree_checkpoint(rocksdb::WriteBatch& wb, uint64_t batch) {
+  Store::put_tree_nodes(wb, btrees.take_changes());
+  Store::put_tree_batch(wb, batch);
+  tree_checkpoint_batch = batch;
+  tree_checkpoint_at = Clock::now();
+}
+
+void Node::Impl::flush_tree_checkpoint() {
+  uint64_t rooted = 0;
+  {
+    std::lock_guard lk(batch_mu);
+    rooted = last_root_batch;
+  }
+  if (!cfg.compute_batch_roots || roots_broken || rooted <= tree_checkpoint_batch) return;
+  rocksdb::WriteBatch wb;
+  put_tree_checkpoint(wb, rooted);
+  if (!store->write_trees(wb)) spdlog::error("node: cannot write the state trees of batch {}", rooted);
 }
 
 bool Node::Impl::drain_over() {
@@ -908,12 +1052,17 @@ void Node::Impl::close_batch() {
   slot_ts.clear();
   rocksdb::WriteBatch wb;
   Store::put_batch(wb, b);
-  if (b.root_ready) {
-    // The nodes this batch's sync stored, atomically with the batch record (docs/NODE.md "Store").
-    Store::put_tree_nodes(wb, btrees.take_changes());
-    Store::put_tree_batch(wb, h.number);
+  const bool recorded = store->write(wb, false);
+  if (!recorded) spdlog::error("node: cannot record batch {}", h.number);
+  if (recorded && b.root_ready &&
+      (h.number - tree_checkpoint_batch >= std::max<uint32_t>(cfg.tree_checkpoint_batches, 1) ||
+       Clock::now() - tree_checkpoint_at >= cfg.tree_checkpoint_interval)) {
+    // Every node changed since the last checkpoint, once, after this batch's record (docs/NODE.md
+    // "Store"): writing each batch's nodes cost more than its tree hashing.
+    rocksdb::WriteBatch twb;
+    put_tree_checkpoint(twb, h.number);
+    if (!store->write_trees(twb)) spdlog::error("node: cannot write the state trees of batch {}", h.number);
   }
-  if (!store->write(wb, false)) spdlog::error("node: cannot record batch {}", h.number);
   {
     std::lock_guard lk(batch_mu);
     batch_ends.push_back(end);

@@ -78,6 +78,20 @@ struct NodeConfig {
   std::chrono::milliseconds batch_timeout{1000};         ///< close a non-empty batch after this
   tx::Domain domain;                                     ///< chain id + rollup address
   uint32_t verifier_threads = 2;                         ///< signature checks for submit_async
+  /// A verifier waits up to this long for 8 queued transactions (one Poseidon batch) before it
+  /// checks fewer: one lone signature costs as much hashing as eight.
+  std::chrono::microseconds verify_linger{1000};
+  /// While few batches wait for their roots, the batcher thread runs this much nicer than the
+  /// others (0 = same priority): its tree updates may lag behind the blocks, soft finality may not.
+  int batcher_nice = 10;
+  /// Threads the batcher's tree updates may use (0 = every core): the cores also run the
+  /// verifiers, writer and sealer, so one saves the thread starts of a fork-join per batch.
+  unsigned batcher_threads = 1;
+  /// The state trees' changed nodes are written (deduplicated) every this many batches, or when
+  /// tree_checkpoint_interval has passed since the last write, and at stop. A restart loads the
+  /// last written trees and brings them up to the last batch from the batch records.
+  uint32_t tree_checkpoint_batches = 256;
+  std::chrono::milliseconds tree_checkpoint_interval{5000};
   uint32_t rejected_keep = 100000;                       ///< rejected hashes remembered in memory
   bool compute_batch_roots = true;                       ///< false: batches recorded without roots
   bool check_signatures = true;                          ///< false only in benchmarks of the writer

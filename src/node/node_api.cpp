@@ -98,8 +98,10 @@ void Node::submit_async(std::vector<uint8_t> encoded, std::function<void(const S
   {
     std::lock_guard lk(impl_->verify_mu);
     if (!impl_->verify_stop) {
-      impl_->verify_queue.emplace_back(std::move(encoded), std::move(done));
-      impl_->verify_cv.notify_one();
+      auto& q = impl_->verify_queue;
+      q.push_back(Impl::VerifyJob{std::move(encoded), std::move(done), std::chrono::steady_clock::now()});
+      // A verifier wakes for the first job (and lingers) and again once a Poseidon batch is full.
+      if (q.size() == 1 || q.size() == Impl::kVerifyFill) impl_->verify_cv.notify_one();
       return;
     }
   }

@@ -76,7 +76,9 @@ struct Node::Impl {
   // ---- submit path ----
   /// signature_ok: the result of tx::verify for t with its account's key when the caller already
   /// has it (the verifier pool checks groups in batches); nullopt: submit_tx checks.
-  SubmitResult submit_tx(tx::Tx t, TimeMs received, std::optional<bool> signature_ok = std::nullopt);
+  /// notify_writer false: the caller wakes the writer itself after a group of submissions.
+  SubmitResult submit_tx(tx::Tx t, TimeMs received, std::optional<bool> signature_ok = std::nullopt,
+                         bool notify_writer = true);
   SubmitResult reject(const Hash& h, RejectCode code, std::string reason, TimeMs received, const tx::Tx* t);
   void remember_rejected(const Hash& h, RejectedInfo info);  ///< mp_mu held
 
@@ -163,6 +165,12 @@ struct Node::Impl {
   std::chrono::steady_clock::time_point batch_open_since;
   uint64_t batch_prio_next = 0;
   bool roots_broken = false;
+  uint64_t tree_checkpoint_batch = 0;  ///< the batch whose trees the store holds (batcher thread)
+  std::chrono::steady_clock::time_point tree_checkpoint_at{};
+  /// Adds the trees' changed nodes and their batch to wb (the batcher's checkpoint).
+  void put_tree_checkpoint(rocksdb::WriteBatch& wb, uint64_t batch);
+  /// Writes a checkpoint of the last rooted batch if the store's trees are older (at stop).
+  void flush_tree_checkpoint();
   std::atomic<uint64_t> batch_backlog_txs{0};  ///< soft txs not yet in a closed batch
   bool trees_restored = false;
   std::optional<std::chrono::steady_clock::time_point> drain_since;  // batcher thread only
@@ -185,8 +193,14 @@ struct Node::Impl {
   // verifier pool (submit_async)
   std::mutex verify_mu;
   std::condition_variable verify_cv;
-  std::deque<std::pair<std::vector<uint8_t>, std::function<void(const SubmitResult&)>>> verify_queue;
+  struct VerifyJob {
+    std::vector<uint8_t> bytes;
+    std::function<void(const SubmitResult&)> done;
+    std::chrono::steady_clock::time_point queued;
+  };
+  std::deque<VerifyJob> verify_queue;
   bool verify_stop = false;
+  static constexpr std::size_t kVerifyFill = 8;  ///< one batch of ff::FrX8 lanes
 
   // L1 settlement status (node_l1.cpp); l1_mu is a leaf. Loaded from the store on first use.
   mutable std::mutex l1_mu;

@@ -9,16 +9,19 @@
 //   'B' u64 batch number       -> encode_batch
 //   'm' "block"                -> head number, timestamp, hash, next priority serial, soft tx count
 //   'm' "batch"                -> last batch number
-//   'N' u8 tree u32 account u8 level u64 index -> 32-byte node (state::TreeKind; account 0 unless
-//                                 a balance tree); non-empty nodes only, written with each batch
-//   'm' "tree"                 -> number of the batch whose end state the 'N' records commit to
 //   'L' u64 batch number       -> the batch's L1 progress (node_l1.cpp)
 //   'S' name                   -> settlement records: stored proofs, the L1 sender's journal
+// and, in a second database in the subfolder trees/ (write_trees), the state trees' checkpoint:
+//   'N' u8 tree u32 account u8 level u64 index -> 32-byte node (state::TreeKind; account 0 unless
+//                                 a balance tree); non-empty nodes only
+//   'm' "tree"                 -> number of the batch whose end state the 'N' records commit to
 // A block is soft-final once the one synced WriteBatch with its block record, tx index entries,
-// state records and head meta has returned (kill -9 keeps it). A batch's record, the tree nodes
-// its sync changed and the "tree" marker share one WriteBatch, so the stored trees are always
-// those of a recorded batch; a crash between a block's write and its batch's loses nothing (the
-// restart batches the blocks after the last batch again and the trees catch up).
+// state records and head meta has returned (kill -9 keeps it). The batcher writes every node
+// changed since the last checkpoint and the "tree" marker in one WriteBatch every
+// NodeConfig::tree_checkpoint_batches batches (or interval) and at stop, after the batch's own
+// record, so the stored trees are always those of a recorded batch. A restart loads them, syncs
+// the leaves the later batches touched and checks the last batch's root (else rebuilds); a crash
+// between a block's write and its batch's loses nothing (the restart batches those blocks again).
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +60,9 @@ class Store {
 
   /// Writes the batch; sync = the write survives a power loss / kill -9 when it returns.
   [[nodiscard]] bool write(rocksdb::WriteBatch& wb, bool sync);
+  /// Writes tree records (put_tree_nodes, put_tree_batch, clear_trees) to the trees database;
+  /// not synced: a checkpoint lost with the machine is recomputed from the batch records.
+  [[nodiscard]] bool write_trees(rocksdb::WriteBatch& wb);
 
   // -- WriteBatch builders --
   static void put_account(rocksdb::WriteBatch& wb, const state::Account& a);
@@ -95,9 +101,10 @@ class Store {
                   std::vector<state::Pool>& pools) const;
 
  private:
-  explicit Store(rocksdb::DB* db) : db_(db) {}
+  Store(rocksdb::DB* db, rocksdb::DB* trees) : db_(db), trees_(trees) {}
   std::optional<std::string> get(const std::string& key) const;
   rocksdb::DB* db_;
+  rocksdb::DB* trees_;
 };
 
 }  // namespace zkamm::node

@@ -138,5 +138,31 @@ TEST(BabyJub, UnpackRejectsNonCanonicalAndNonPoints) {
   }
 }
 
+TEST(BabyJub, UnpackPointsMatchesUnpackPointOnMixedInput) {
+  auto rng = zkamm::testing::seeded_rng("BabyJub.UnpackPointsMatchesUnpackPointOnMixedInput");
+  std::vector<std::array<uint8_t, 32>> encodings;
+  for (int i = 0; i < 12; ++i) {
+    encodings.push_back(pack_point(random_point(rng)));               // valid
+    std::array<uint8_t, 32> b{};
+    Fr::from_u64(rng() % 64 + 2).to_bytes_le(b.data());                // often not a point
+    encodings.push_back(b);
+    ff::to_bytes_le(Fr::kModulus, b.data());                           // y = r: non-canonical
+    encodings.push_back(b);
+    Fr::one().to_bytes_le(b.data());                                   // the identity (x = 0)
+    encodings.push_back(b);
+  }
+  std::vector<const uint8_t*> ptrs;
+  for (const auto& e : encodings) ptrs.push_back(e.data());
+  std::vector<std::optional<BabyJubAffine>> batch(ptrs.size());
+  unpack_points(ptrs, batch);
+  size_t valid = 0;
+  for (size_t i = 0; i < ptrs.size(); ++i) {
+    EXPECT_EQ(batch[i], unpack_point(ptrs[i])) << i;
+    valid += batch[i].has_value();
+  }
+  EXPECT_GE(valid, 12u);
+  unpack_points({}, std::span<std::optional<BabyJubAffine>>{});  // empty input is fine
+}
+
 }  // namespace
 }  // namespace zkamm::ec
