@@ -1,6 +1,7 @@
 // The batcher's persisted state trees at 100,000 accounts (two token balances each, one pool):
 // - a batch's tree update (StateTrees::sync of N swap-like slots: one account's two balances and
-//   the pool each) with and without writing the changed nodes to RocksDB (what close_batch does);
+//   the pool each) without writing, writing the changed nodes every batch, and as the node's
+//   checkpoint does (every 256 batches, each node once);
 // - restart: loading the stored trees (Store::load_trees) against rebuilding them
 //   (StateTrees::build, what every start did before the trees were persisted).
 #include <benchmark/benchmark.h>
@@ -49,11 +50,11 @@ World& world() {
     for (std::size_t i = 0; i < nodes.size(); i += 65536) {
       rocksdb::WriteBatch wb;
       Store::put_tree_nodes(wb, std::span(nodes).subspan(i, std::min<std::size_t>(65536, nodes.size() - i)));
-      if (!x->store->write(wb, false)) std::abort();
+      if (!x->store->write_trees(wb)) std::abort();
     }
     rocksdb::WriteBatch wb;
     Store::put_tree_batch(wb, 1);
-    if (!x->store->write(wb, true)) std::abort();
+    if (!x->store->write_trees(wb)) std::abort();
     x->trees.track_changes(true);
     std::atexit([] { std::filesystem::remove_all(world().dir); });
     return x;
@@ -61,12 +62,14 @@ World& world() {
   return *w;
 }
 
-/// One batch of N slots, each moving two balances of a random account and the pool's reserves.
-void BM_BatchTreeUpdate(benchmark::State& st, bool persist) {
+/// One batch of N slots, each moving two balances of a random account and the pool's reserves;
+/// the changed nodes written every `checkpoint_every` batches (0: never, 1: every batch as in
+/// session 3, 256: the node's default checkpoint), the write's time included.
+void BM_BatchTreeUpdate(benchmark::State& st, unsigned checkpoint_every) {
   World& w = world();
   const auto n = static_cast<std::size_t>(st.range(0));
   std::mt19937_64 rng(2);
-  uint64_t batch = 1, nodes = 0;
+  uint64_t batch = 1, nodes = 0, since = 0;
   for (auto _ : st) {
     st.PauseTiming();
     state::Touched touched;
@@ -80,20 +83,23 @@ void BM_BatchTreeUpdate(benchmark::State& st, bool persist) {
     touched.pools.push_back(0);
     st.ResumeTiming();
     w.trees.sync(w.s, touched);
-    const auto changes = w.trees.take_changes();
-    nodes += changes.size();
-    if (persist) {
+    if (checkpoint_every != 0 && ++since == checkpoint_every) {
+      since = 0;
+      const auto changes = w.trees.take_changes();
+      nodes += changes.size();
       rocksdb::WriteBatch wb;
       Store::put_tree_nodes(wb, changes);
       Store::put_tree_batch(wb, ++batch);
-      if (!w.store->write(wb, false)) st.SkipWithError("write failed");
+      if (!w.store->write_trees(wb)) st.SkipWithError("write failed");
     }
     benchmark::DoNotOptimize(w.trees.root());
   }
-  st.counters["nodes_per_batch"] = static_cast<double>(nodes) / static_cast<double>(st.iterations());
+  if (checkpoint_every == 0) (void)w.trees.take_changes();
+  st.counters["nodes_written_per_batch"] = static_cast<double>(nodes) / static_cast<double>(st.iterations());
 }
-BENCHMARK_CAPTURE(BM_BatchTreeUpdate, memory_only, false)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_BatchTreeUpdate, persisted, true)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_BatchTreeUpdate, memory_only, 0u)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_BatchTreeUpdate, written_every_batch, 1u)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_BatchTreeUpdate, checkpoint_every_256, 256u)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1024);
 
 void BM_RestartLoadStoredTrees(benchmark::State& st) {
   World& w = world();
