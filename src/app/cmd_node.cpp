@@ -31,6 +31,8 @@ struct NodeOptions {
   std::optional<unsigned> rpc_threads, verifier_threads;
   bool unsafe_skip_signatures = false;
   std::optional<uint32_t> block_time_ms, max_block_txs, batch_slots, batch_timeout_ms, max_pending, max_per_account;
+  std::optional<uint32_t> tree_checkpoint_batches;
+  std::optional<int> batcher_nice;
 };
 
 /// Reads key `k` of object `o` into `out` when present; false (and *err) on a wrong type.
@@ -109,6 +111,8 @@ int run_node(const NodeOptions& o) {
   if (o.chain_id) chain_id = *o.chain_id;
   if (o.rpc_threads) sc.server.threads = *o.rpc_threads;
   if (o.verifier_threads) nc.verifier_threads = *o.verifier_threads;
+  if (o.tree_checkpoint_batches) nc.tree_checkpoint_batches = *o.tree_checkpoint_batches;
+  if (o.batcher_nice) nc.batcher_nice = *o.batcher_nice;
   if (o.block_time_ms) block_time_ms = *o.block_time_ms;
   if (o.max_block_txs) nc.max_block_txs = *o.max_block_txs;
   if (o.batch_slots) nc.batch_slots = *o.batch_slots;
@@ -172,6 +176,9 @@ void register_node(CLI::App& app, int& exit_code) {
   cmd->add_option("--rpc-port", o->port, "listen port (default 8545; 0 = any free port)");
   cmd->add_option("--rpc-threads", o->rpc_threads, "HTTP I/O threads");
   cmd->add_option("--verifier-threads", o->verifier_threads, "signature verification threads");
+  cmd->add_option("--tree-checkpoint-batches", o->tree_checkpoint_batches,
+                  "write the state trees' changed nodes every this many batches (default 256; also every 5 s and at stop)");
+  cmd->add_option("--batcher-nice", o->batcher_nice, "nice steps for the batcher while its backlog is short (default 10; 0 = off)");
   cmd->add_option("--genesis", o->genesis, "devnet genesis JSON, loaded into an empty data dir");
   cmd->add_option("--chain-id", o->chain_id, "chain id (decimal)");
   cmd->add_option("--rollup", o->rollup, "rollup contract address (0x + 40 hex)");

@@ -1,5 +1,6 @@
 #include "node/store.hpp"
 
+#include <rocksdb/env.h>
 #include <rocksdb/options.h>
 
 #include "tx/encoding.hpp"
@@ -40,6 +41,10 @@ std::string tree_key(const state::TreeNodeChange& c) {
 }  // namespace
 
 std::unique_ptr<Store> Store::open(const std::string& dir, std::string& error) {
+  // Compactions are deferred work, like the batcher's roots: on busy cores they wait for the
+  // verifiers, writer and sealer (nice 19 for RocksDB's LOW pool; flushes keep their priority
+  // since a late flush stalls writes).
+  rocksdb::Env::Default()->LowerThreadPoolCPUPriority(rocksdb::Env::LOW);
   rocksdb::Options opt;
   opt.create_if_missing = true;
   opt.max_background_jobs = 2;
