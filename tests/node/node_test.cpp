@@ -412,6 +412,50 @@ TEST(Node, SubmitAsyncBurstGivesPerTxAnswers) {
   EXPECT_TRUE(got[5].accepted);
 }
 
+// Signatures that do not decode, mixed into one verifier group with valid ones: the group's R8
+// points are decompressed together (one shared inversion), so an R8 with a non-canonical y, an R8
+// that is no curve point, or S >= l must fail its own tx only.
+TEST(Node, SubmitAsyncGroupWithUndecodableSignaturesJudgesEachTx) {
+  TempDir dir;
+  auto n = start(test_config(dir.str()));
+  const auto with_signature = [](tx::Tx t, const std::function<void(tx::PackedSignature&)>& edit) {
+    std::visit(
+        [&](auto& x) {
+          if constexpr (requires { x.signature; }) edit(x.signature);
+        },
+        t);
+    return tx::encode(t);
+  };
+  // A y below r with no x on the curve (the unpack tests find several among small values).
+  uint64_t no_point = 2;
+  for (;; ++no_point) {
+    std::array<uint8_t, 32> b{};
+    ff::Fr::from_u64(no_point).to_bytes_le(b.data());
+    if (!ec::unpack_point(b.data())) break;
+  }
+  const tx::Tx base = swap(2, 1, kE18);
+  std::vector<std::vector<uint8_t>> group = {
+      tx::encode(swap(2, 0, kE18)),
+      with_signature(base, [](tx::PackedSignature& s) { ff::to_bytes_le(ff::Fr::kModulus, s.data()); }),
+      tx::encode(swap(3, 0, kE18)),
+      with_signature(base,
+                     [&](tx::PackedSignature& s) {
+                       std::fill(s.begin(), s.begin() + 32, uint8_t{0});
+                       ff::Fr::from_u64(no_point).to_bytes_le(s.data());
+                     }),
+      with_signature(base, [](tx::PackedSignature& s) { ff::to_bytes_le(ec::BabyJubScalarSpec::kModulus, s.data() + 32); }),
+      tx::encode(base),
+      tx::encode(swap(3, 1, kE18))};
+  std::vector<std::promise<SubmitResult>> results(group.size());
+  for (size_t i = 0; i < group.size(); ++i) {
+    n->submit_async(group[i], [&results, i](const SubmitResult& r) { results[i].set_value(r); });
+  }
+  std::vector<SubmitResult> got;
+  for (auto& p : results) got.push_back(p.get_future().get());
+  for (size_t i : {0u, 2u, 5u, 6u}) EXPECT_TRUE(got[i].accepted) << i << ": " << got[i].reason;
+  for (size_t i : {1u, 3u, 4u}) EXPECT_EQ(got[i].code, RejectCode::kBadSignature) << i;
+}
+
 TEST(Node, TokensAndPriorityOpsAtRuntime) {
   TempDir dir;
   auto cfg = test_config(dir.str());
