@@ -203,7 +203,7 @@ class Fp {
     if (is_zero()) return *this;
     static const SqrtConstants k = sqrt_constants();
     // A non-residue to the q-th power: a generator of the 2^s-th roots of unity.
-    static const Fp z_pow_q = non_residue().pow(shift_left_one_plus_one(k.q_minus_1_half));
+    static const Fp z_pow_q = non_residue().pow(k.q);
     const Fp w = pow(k.q_minus_1_half);
     Fp x = *this * w;
     Fp t = x * w;
@@ -440,27 +440,20 @@ class Fp {
   }
   struct SqrtConstants {
     unsigned two_adicity = 0;  ///< s with p - 1 = 2^s * q, q odd
+    U256 q{};
     U256 q_minus_1_half{};
   };
   static SqrtConstants sqrt_constants() noexcept {
     SqrtConstants k;
-    U256 q{};
-    sub_with_borrow(q, kModulus, U256{1, 0, 0, 0});
-    while (!test_bit(q, 0)) {
-      q = shift_right(q, 1);
+    sub_with_borrow(k.q, kModulus, U256{1, 0, 0, 0});
+    while (!test_bit(k.q, 0)) {
+      k.q = shift_right(k.q, 1);
       ++k.two_adicity;
     }
-    k.q_minus_1_half = shift_right(q, 1);  // q odd: (q - 1) / 2
+    k.q_minus_1_half = shift_right(k.q, 1);  // q odd: (q - 1) / 2
     return k;
   }
 
-  static constexpr U256 shift_left_one_plus_one(const U256& h) noexcept {  // 2h + 1
-    U256 r{};
-    add_with_carry(r, h, h);
-    U256 out{};
-    add_with_carry(out, r, U256{1, 0, 0, 0});
-    return out;
-  }
   static Fp non_residue() noexcept {
     static const Fp z = [] {
       for (uint64_t k = 2;; ++k) {
