@@ -214,14 +214,9 @@ bool Node::Impl::open_trees(uint64_t nbatches) {
     if (ok && t.root() == last_root) {
       btrees = std::move(t);
       trees_restored = true;
-      if (*stored < nbatches) {
-        rocksdb::WriteBatch wb;
-        Store::put_tree_nodes(wb, btrees.take_changes());
-        Store::put_tree_batch(wb, nbatches);
-        if (!store->write_trees(wb)) {
-          error = "cannot write the state trees to " + cfg.data_dir;
-          return false;
-        }
+      if (*stored < nbatches && !write_tree_checkpoint(nbatches)) {
+        error = "cannot write the state trees to " + cfg.data_dir;
+        return false;
       }
       spdlog::info("node: state trees of batch {} loaded from the store{} in {} ms", *stored,
                    *stored < nbatches ? " and brought up to batch " + std::to_string(nbatches) : std::string(),
@@ -280,6 +275,7 @@ void Node::Impl::start_threads() {
     name_thread("zk-batcher");
     ff::limit_workers_on_this_thread(cfg.batcher_threads);
     batcher_loop();
+    flush_tree_checkpoint();  // the trees of the last rooted batch, for the next start
   });
   sealer = std::jthread([this] {
     name_thread("zk-sealer");
@@ -909,7 +905,6 @@ void Node::Impl::batcher_loop() {
         spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from the "
                      "block log",
                      batch_backlog_txs.load(), cfg.stop_batch_drain.count());
-        flush_tree_checkpoint();
         return;
       } else if (!batch_queue.empty()) {
         b = std::move(batch_queue.front().block);
@@ -940,7 +935,6 @@ void Node::Impl::batcher_loop() {
             spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from "
                          "the block log",
                          batch_backlog_txs.load(), cfg.stop_batch_drain.count());
-            flush_tree_checkpoint();
             return;
           }
         }
@@ -950,17 +944,20 @@ void Node::Impl::batcher_loop() {
     }
     if (done) {
       if (!slots.empty()) close_batch();
-      flush_tree_checkpoint();
-      return;
+            return;
     }
   }
 }
 
-void Node::Impl::put_tree_checkpoint(rocksdb::WriteBatch& wb, uint64_t batch) {
+bool Node::Impl::write_tree_checkpoint(uint64_t batch) {
+  rocksdb::WriteBatch wb;
   Store::put_tree_nodes(wb, btrees.take_changes());
   Store::put_tree_batch(wb, batch);
   tree_checkpoint_batch = batch;
   tree_checkpoint_at = Clock::now();
+  if (store->write_trees(wb)) return true;
+  spdlog::error("node: cannot write the state trees of batch {}", batch);
+  return false;
 }
 
 void Node::Impl::flush_tree_checkpoint() {
@@ -969,10 +966,7 @@ void Node::Impl::flush_tree_checkpoint() {
     std::lock_guard lk(batch_mu);
     rooted = last_root_batch;
   }
-  if (!cfg.compute_batch_roots || roots_broken || rooted <= tree_checkpoint_batch) return;
-  rocksdb::WriteBatch wb;
-  put_tree_checkpoint(wb, rooted);
-  if (!store->write_trees(wb)) spdlog::error("node: cannot write the state trees of batch {}", rooted);
+  if (cfg.compute_batch_roots && !roots_broken && rooted > tree_checkpoint_batch) (void)write_tree_checkpoint(rooted);
 }
 
 bool Node::Impl::drain_over() {
@@ -1059,9 +1053,7 @@ void Node::Impl::close_batch() {
        Clock::now() - tree_checkpoint_at >= cfg.tree_checkpoint_interval)) {
     // Every node changed since the last checkpoint, once, after this batch's record (docs/NODE.md
     // "Store"): writing each batch's nodes cost more than its tree hashing.
-    rocksdb::WriteBatch twb;
-    put_tree_checkpoint(twb, h.number);
-    if (!store->write_trees(twb)) spdlog::error("node: cannot write the state trees of batch {}", h.number);
+    (void)write_tree_checkpoint(h.number);
   }
   {
     std::lock_guard lk(batch_mu);

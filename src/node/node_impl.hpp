@@ -167,8 +167,9 @@ struct Node::Impl {
   bool roots_broken = false;
   uint64_t tree_checkpoint_batch = 0;  ///< the batch whose trees the store holds (batcher thread)
   std::chrono::steady_clock::time_point tree_checkpoint_at{};
-  /// Adds the trees' changed nodes and their batch to wb (the batcher's checkpoint).
-  void put_tree_checkpoint(rocksdb::WriteBatch& wb, uint64_t batch);
+  /// Writes the trees' nodes changed since the last checkpoint and `batch` as their batch (the
+  /// batcher's checkpoint); false (logged) when the write fails.
+  bool write_tree_checkpoint(uint64_t batch);
   /// Writes a checkpoint of the last rooted batch if the store's trees are older (at stop).
   void flush_tree_checkpoint();
   std::atomic<uint64_t> batch_backlog_txs{0};  ///< soft txs not yet in a closed batch
