@@ -18,10 +18,8 @@
 
 #include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
-#include "hash/keccak256.hpp"
 #include "hash/sha256.hpp"
 #include "l1/abi.hpp"
-#include "l1/rlp.hpp"
 #include "l1/sender.hpp"
 #include "node/node.hpp"
 #include "node/rpc_service.hpp"
@@ -29,6 +27,7 @@
 #include "settle/anvil.hpp"
 #include "settle/batch_keys.hpp"
 #include "settle/devnet_bench.hpp"
+#include "settle/l1_calls.hpp"
 #include "settle/l1_sender.hpp"
 #include "settle/l1_watcher.hpp"
 #include "settle/prover.hpp"
@@ -54,30 +53,6 @@ l1::U256 u256_of(tx::Amount a) { return l1::U256{static_cast<uint64_t>(a), stati
 tx::Amount amount_of(uint64_t units) { return static_cast<tx::Amount>(units) * kEth; }
 
 std::string dec(tx::Amount a) { return ff::to_decimal(u256_of(a)); }
-
-/// The address a CREATE from `sender` with `nonce` gets: keccak256(rlp([sender, nonce]))[12:].
-l1::Address create_address(const l1::Address& sender, uint64_t nonce) {
-  std::vector<l1::Bytes> items = {l1::rlp::encode_string(sender), l1::rlp::encode_uint(nonce)};
-  const auto h = hash::keccak256(l1::rlp::encode_list(items));
-  l1::Address a{};
-  std::copy(h.begin() + 12, h.end(), a.begin());
-  return a;
-}
-
-l1::Bytes call(const char* signature, std::vector<Value> args) {
-  auto f = l1::abi::parse_function(signature);
-  auto data = l1::abi::encode_call(*f, args);
-  return data ? *data : l1::Bytes{};
-}
-
-l1::Bytes encode_args(const std::vector<const char*>& types, std::vector<Value> values) {
-  std::vector<l1::abi::Type> ts;
-  for (const char* t : types) ts.push_back(*l1::abi::parse_type(t));
-  auto enc = l1::abi::encode(ts, values);
-  return enc ? *enc : l1::Bytes{};
-}
-
-Value fr_value(const ff::Fr& x) { return Value::uint(x.to_canonical()); }
 
 struct Ctx {
   std::ostream& out;

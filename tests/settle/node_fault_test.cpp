@@ -21,10 +21,9 @@
 
 #include "anvil_fixture.hpp"
 #include "hash/eddsa.hpp"
-#include "hash/keccak256.hpp"
 #include "l1/abi.hpp"
-#include "l1/rlp.hpp"
 #include "settle/batch_keys.hpp"
+#include "settle/l1_calls.hpp"
 #include "settle/l1_sender.hpp"
 #include "settle/l1_watcher.hpp"
 #include "settle/prover.hpp"
@@ -39,29 +38,6 @@ using Clock = std::chrono::steady_clock;
 // anvil's default account 1 (a public test key): registers the L2 accounts, so the operator's
 // (account 0's) nonce counts only rollup steps after the deployment.
 constexpr const char* kUserKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-
-l1::Address create_address(const l1::Address& sender, uint64_t nonce) {
-  std::vector<l1::Bytes> items = {l1::rlp::encode_string(sender), l1::rlp::encode_uint(nonce)};
-  const auto h = hash::keccak256(l1::rlp::encode_list(items));
-  l1::Address a{};
-  std::copy(h.begin() + 12, h.end(), a.begin());
-  return a;
-}
-
-l1::Bytes call(const char* signature, std::vector<Value> args) {
-  auto f = l1::abi::parse_function(signature);
-  auto data = l1::abi::encode_call(*f, args);
-  return data ? *data : l1::Bytes{};
-}
-
-l1::Bytes encode_args(const std::vector<const char*>& types, std::vector<Value> values) {
-  std::vector<l1::abi::Type> ts;
-  for (const char* t : types) ts.push_back(*l1::abi::parse_type(t));
-  auto enc = l1::abi::encode(ts, values);
-  return enc ? *enc : l1::Bytes{};
-}
-
-Value fr_value(const ff::Fr& x) { return Value::uint(x.to_canonical()); }
 
 class NodeFaultTest : public AnvilTest {
  protected:
