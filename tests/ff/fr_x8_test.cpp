@@ -10,21 +10,10 @@
 
 #include "ff/fr_x8.hpp"
 #include "ff/test_seed.hpp"
+#include "ff/gmp_reference.hpp"
 
 namespace zkamm::ff {
 namespace {
-
-mpz_class to_mpz(const U256& v) {
-  mpz_class r;
-  mpz_import(r.get_mpz_t(), 4, -1, sizeof(uint64_t), 0, 0, v.data());
-  return r;
-}
-U256 from_mpz(const mpz_class& v) {
-  U256 r{};
-  size_t count = 0;
-  mpz_export(r.data(), &count, -1, sizeof(uint64_t), 0, 0, v.get_mpz_t());
-  return r;
-}
 
 const mpz_class kP = to_mpz(Fr::kModulus);
 
