@@ -162,6 +162,7 @@ struct LoadShared {
   Clock::time_point t0;
   std::mutex mu;
   std::vector<double> latency_ms;
+  std::vector<double> intended_s;
   std::vector<std::string> out_bodies;
   Clock::time_point last_done;
 };
@@ -172,10 +173,27 @@ class LoadConn : public std::enable_shared_from_this<LoadConn> {
   ~LoadConn() {
     std::lock_guard lock(sh_.mu);
     sh_.latency_ms.insert(sh_.latency_ms.end(), lat_.begin(), lat_.end());
+    sh_.intended_s.insert(sh_.intended_s.end(), intended_.begin(), intended_.end());
     if (last_ > sh_.last_done) sh_.last_done = last_;
   }
 
-  void start() { connect(); }
+  /// Opens the connection before the timed window; start() then sends at once (or reconnects).
+  void preconnect() {
+    stream_.expires_after(sh_.cfg.timeout);
+    auto self = shared_from_this();
+    stream_.async_connect(sh_.endpoints, [self](beast::error_code ec, const tcp::endpoint&) {
+      self->stream_.expires_never();
+      if (ec) return;
+      beast::error_code ignored;
+      self->stream_.socket().set_option(tcp::no_delay(true), ignored);
+      self->connected_ = true;
+    });
+  }
+  auto executor() { return stream_.get_executor(); }
+  void start() {
+    if (connected_) return next();
+    connect();
+  }
 
  private:
   void connect() {
@@ -243,6 +261,7 @@ class LoadConn : public std::enable_shared_from_this<LoadConn> {
     const auto now = Clock::now();
     last_ = now;
     lat_.push_back(std::chrono::duration<double, std::milli>(now - sched_).count());
+    intended_.push_back(std::chrono::duration<double>(sched_ - sh_.t0).count());
     auto res = parser_->release();
     if (res.result_int() == 200) sh_.ok++;
     else sh_.failed++;
@@ -276,21 +295,36 @@ class LoadConn : public std::enable_shared_from_this<LoadConn> {
   std::size_t index_ = 0;
   Clock::time_point sched_{}, last_{};
   std::vector<double> lat_;
+  std::vector<double> intended_;
+  bool connected_ = false;
 };
 
 }  // namespace
 
 LoadResult run_load(const LoadConfig& cfg, const std::vector<std::string>& bodies, bool keep_bodies) {
   net::io_context ioc;
-  LoadShared sh{cfg, bodies, keep_bodies, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  LoadShared sh{cfg, bodies, keep_bodies, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
   beast::error_code ec;
   sh.endpoints = resolve(ioc, cfg.ep, ec);
   if (ec) throw TransportError("cannot resolve " + cfg.ep.host + ": " + ec.message());
   if (keep_bodies) sh.out_bodies.resize(bodies.size());
-  sh.t0 = Clock::now();
-  sh.last_done = sh.t0;
   const std::size_t n = std::max<std::size_t>(1, std::min(cfg.connections, bodies.size()));
-  for (std::size_t i = 0; i < n; ++i) std::make_shared<LoadConn>(ioc, sh)->start();
+  // The connections are opened before the clock starts, as a server's concurrent clients already
+  // are: otherwise the first second measures a burst of n TCP handshakes, not the steady state.
+  std::vector<std::shared_ptr<LoadConn>> conns;
+  conns.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    conns.push_back(std::make_shared<LoadConn>(ioc, sh));
+    conns.back()->preconnect();
+  }
+  const auto connect_start = Clock::now();
+  ioc.run();
+  ioc.restart();
+  sh.t0 = Clock::now();
+  const double connect_seconds = std::chrono::duration<double>(sh.t0 - connect_start).count();
+  sh.last_done = sh.t0;
+  for (auto& c : conns) net::post(c->executor(), [c] { c->start(); });
+  conns.clear();
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < std::max(1u, cfg.threads); ++t) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
@@ -301,6 +335,8 @@ LoadResult run_load(const LoadConfig& cfg, const std::vector<std::string>& bodie
   r.failed = sh.failed;
   r.seconds = std::chrono::duration<double>(sh.last_done - sh.t0).count();
   r.latency_ms = std::move(sh.latency_ms);
+  r.intended_s = std::move(sh.intended_s);
+  r.connect_seconds = connect_seconds;
   r.bodies = std::move(sh.out_bodies);
   return r;
 }

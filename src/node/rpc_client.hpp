@@ -60,7 +60,9 @@ struct LoadResult {
   std::size_t ok_http = 0;     ///< HTTP 200 responses
   std::size_t failed = 0;      ///< transport errors or non-200 statuses
   double seconds = 0;          ///< first send to last response
+  double connect_seconds = 0;  ///< opening the connections, before the timed window
   std::vector<double> latency_ms;  ///< per completed request, in completion order
+  std::vector<double> intended_s;  ///< latency_ms[i]'s scheduled send time, seconds after the start
   std::vector<std::string> bodies; ///< response bodies, indexed like the requests (kept when asked)
 };
 

@@ -3,6 +3,7 @@
 // client never takes the server down.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -195,6 +196,32 @@ TEST(RpcHttp, StopClosesEverythingAndIsIdempotent) {
   s.server->stop();
   s.server->stop();
   EXPECT_THROW(c.call("ping"), rpc::TransportError);
+}
+
+// The load generator (zkamm rpc-bench): the connections are opened before the timed window, so
+// the first requests do not wait behind TCP handshakes; each reply carries its scheduled send
+// time, and paced requests are scheduled at i / rate.
+TEST(RpcHttp, LoadGeneratorConnectsBeforeTheWindowAndTimesFromTheSchedule) {
+  Stub s(ServerConfig{});
+  rpc::LoadConfig lc;
+  lc.ep = s.ep();
+  lc.connections = 8;
+  lc.rate = 400;
+  std::vector<std::string> bodies(40, kPing);
+  const rpc::LoadResult r = rpc::run_load(lc, bodies, true);
+  EXPECT_EQ(r.sent, 40u);
+  EXPECT_EQ(r.ok_http, 40u);
+  EXPECT_EQ(r.failed, 0u);
+  ASSERT_EQ(r.latency_ms.size(), 40u);
+  ASSERT_EQ(r.intended_s.size(), 40u);
+  EXPECT_GE(r.connect_seconds, 0.0);
+  std::vector<double> intended = r.intended_s;
+  std::sort(intended.begin(), intended.end());
+  for (std::size_t i = 0; i < intended.size(); ++i) EXPECT_NEAR(intended[i], static_cast<double>(i) / 400.0, 1e-6);
+  for (const double ms : r.latency_ms) EXPECT_GE(ms, 0.0);
+  for (const auto& b : r.bodies) EXPECT_EQ(json::parse(b)["result"], "pong");
+  // 40 requests at 400/s take at least the 97.5 ms of their schedule.
+  EXPECT_GE(r.seconds, 0.0975);
 }
 
 }  // namespace
