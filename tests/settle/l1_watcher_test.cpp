@@ -1,34 +1,16 @@
 // The L1 watcher against anvil (the oracle for logs, confirmations and reorgs via
-// evm_snapshot/evm_revert). The rollup is stood in for by a 47-byte log emitter (below) that
-// emits whatever TokenAdded / PriorityOpQueued log a test asks for, so each test controls
-// serials and blocks exactly; the event layouts are ZkammRollup's (settle/rollup_abi.hpp).
+// evm_snapshot/evm_revert). The rollup is stood in for by the log emitter of
+// emitter_fixture.hpp, so each test controls serials and blocks exactly.
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "anvil_fixture.hpp"
-#include "settle/l1_watcher.hpp"
-#include "settle/rollup_abi.hpp"
+#include "emitter_fixture.hpp"
 
 namespace zkamm::settle::testing {
 namespace {
 
 using l1::abi::Value;
-
-// Runtime: calldata = k (32 B, 2 or 3) || k topics (32 B each) || data; emits LOG2 or LOG3.
-//   CALLDATACOPY(0, 0, size); if mload(0) == 2 goto two;
-//   LOG3(0x80, size - 0x80, mload(0x20), mload(0x40), mload(0x60)); STOP
-//   two: LOG2(0x60, size - 0x60, mload(0x20), mload(0x40)); STOP
-// Init code: CODECOPY(0, 12, 47); RETURN(0, 47).
-constexpr const char* kEmitterInit =
-    "0x602f600c60003960" "2f6000f3"
-    "3660006000376000516002146020576060516040516020516080360360" "80a3005b6040516020516060360360" "60a200";
-
-l1::Bytes32 word(uint64_t v) {
-  l1::Bytes32 w{};
-  for (int i = 0; i < 8; ++i) w[31 - i] = static_cast<uint8_t>(v >> (8 * i));
-  return w;
-}
 
 struct Recorded {
   std::vector<std::string> events;  // "token <id>" / "op <serial> <type> <account> <amount>"
@@ -64,49 +46,8 @@ WatcherSink recording_sink(Recorded& r) {
   return s;
 }
 
-class WatcherTest : public AnvilTest {
+class WatcherTest : public EmitterTest {
  protected:
-  void SetUp() override {
-    AnvilTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    auto a = sender_->deploy(*l1::from_hex(kEmitterInit));
-    ASSERT_TRUE(a.ok()) << a.error().message;
-    emitter_ = *a;
-    auto code = rpc_->get_code(emitter_);
-    ASSERT_TRUE(code.ok());
-    ASSERT_EQ(code->size(), 47u);
-  }
-
-  void emit(std::vector<l1::Bytes32> topics, const l1::Bytes& data) {
-    l1::Bytes cd;
-    const l1::Bytes32 k = word(topics.size());
-    cd.insert(cd.end(), k.begin(), k.end());
-    for (const auto& t : topics) cd.insert(cd.end(), t.begin(), t.end());
-    cd.insert(cd.end(), data.begin(), data.end());
-    l1::TxRequest req;
-    req.to = emitter_;
-    req.data = cd;
-    req.gas_limit = 100000;
-    auto r = sender_->send_and_wait(req);
-    ASSERT_TRUE(r.ok()) << r.error().message;
-    ASSERT_EQ(r->logs.size(), 1u);
-  }
-  void emit_token(uint16_t id) {
-    l1::Address a{};
-    a[19] = static_cast<uint8_t>(id);
-    l1::Bytes32 t{};
-    std::copy(a.begin(), a.end(), t.begin() + 12);
-    emit({rollup_abi::token_added().topic0(), word(id), t}, {});
-  }
-  void emit_op(uint64_t serial, tx::TxType type, uint32_t account, uint16_t token, uint64_t amount, uint8_t pk0 = 0) {
-    std::vector<l1::abi::Type> ts;
-    for (const char* t : {"uint8", "uint32", "uint16", "uint128", "bytes32", "address", "uint64"}) ts.push_back(*l1::abi::parse_type(t));
-    l1::Bytes32 pk{};
-    pk[0] = pk0;
-    const std::vector<Value> vs = {Value::uint(static_cast<uint64_t>(type)), Value::uint(account), Value::uint(token),
-                                   Value::uint(amount), Value::bytes32(pk), Value::address(l1::Address{}), Value::uint(0)};
-    emit({rollup_abi::priority_op_queued().topic0(), word(serial)}, *l1::abi::encode(ts, vs));
-  }
   WatcherConfig config(uint64_t confirmations) {
     WatcherConfig c;
     c.rollup = emitter_;
@@ -114,13 +55,6 @@ class WatcherTest : public AnvilTest {
     c.from_block = 1;
     return c;
   }
-  size_t poll(L1Watcher& w) {
-    auto r = w.poll_once();
-    EXPECT_TRUE(r.ok()) << r.error().message;
-    return r.ok() ? *r : 0;
-  }
-
-  l1::Address emitter_{};
 };
 
 TEST_F(WatcherTest, DeliversInOrderOnlyAfterConfirmations) {
@@ -128,7 +62,7 @@ TEST_F(WatcherTest, DeliversInOrderOnlyAfterConfirmations) {
   L1Watcher w(*rpc_, recording_sink(rec), config(2));
   emit_token(1);  // block b: 1 confirmation
   EXPECT_EQ(poll(w), 0u);
-  emit_op(0, tx::TxType::CreateAccount, 1, 0, 0, 0xab);  // b + 1
+  emit_op(0, tx::TxType::CreateAccount, 1, 0, 0, l1::Bytes32{0xab});  // b + 1
   EXPECT_EQ(poll(w), 1u);                                // the token's block has 2 now
   EXPECT_EQ(rec.events, (std::vector<std::string>{"token 1"}));
   emit_op(1, tx::TxType::Deposit, 1, 1, 5000);
