@@ -885,6 +885,11 @@ std::optional<ff::Fr> apply_batch(state::State& s, state::StateTrees& trees, con
   return trees.root();
 }
 
+void Node::Impl::warn_left_unbatched() const {
+  spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from the block log",
+               batch_backlog_txs.load(), cfg.stop_batch_drain.count());
+}
+
 void Node::Impl::batcher_loop() {
   BatcherPriority priority_control(cfg.batcher_nice);
   for (;;) {
@@ -902,9 +907,7 @@ void Node::Impl::batcher_loop() {
       }
       if (batch_stop && !batch_queue.empty() && drain_over_locked()) {
         lk.unlock();
-        spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from the "
-                     "block log",
-                     batch_backlog_txs.load(), cfg.stop_batch_drain.count());
+        warn_left_unbatched();
         return;
       } else if (!batch_queue.empty()) {
         b = std::move(batch_queue.front().block);
@@ -932,9 +935,7 @@ void Node::Impl::batcher_loop() {
         if (slots.size() == cfg.batch_slots) {
           close_batch();
           if (drain_over()) {
-            spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from "
-                         "the block log",
-                         batch_backlog_txs.load(), cfg.stop_batch_drain.count());
+            warn_left_unbatched();
             return;
           }
         }
@@ -944,7 +945,7 @@ void Node::Impl::batcher_loop() {
     }
     if (done) {
       if (!slots.empty()) close_batch();
-            return;
+      return;
     }
   }
 }

@@ -95,6 +95,7 @@ struct Node::Impl {
   /// Batcher: true when stop() asked and the drain budget is spent (logs progress meanwhile).
   bool drain_over();
   bool drain_over_locked();  ///< batch_mu held, batch_stop set
+  void warn_left_unbatched() const;  ///< the stop drain ran out of time
   void notifier_loop();
   void verifier_loop();
   void post(std::function<void()> fn);  ///< run on the notifier thread
