@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
 #include "batch/witness_codec.hpp"
@@ -42,6 +43,57 @@ batch::BatchWitness one_slot_witness() {
   return r.witness;
 }
 
+// A node with its JSON-RPC service and the prover methods on a free port, in a fresh data dir
+// that goes at the end. The service stops first: its prover methods use the caller's job board.
+class ServedNode {
+ public:
+  ServedNode(const std::string& name, node::NodeConfig nc)
+      : dir_(fs::temp_directory_path() / ("zkamm-remote-" + name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(dir_);
+    nc.data_dir = dir_.string();
+    node_ = std::make_unique<node::Node>(nc);
+    EXPECT_EQ(node_->error(), "");
+    node::rpc::ServiceConfig sc;
+    sc.server.port = 0;
+    svc_ = std::make_unique<node::rpc::Service>(*node_, sc);
+  }
+  ~ServedNode() {
+    stop_service();
+    node_->stop();
+    fs::remove_all(dir_);
+  }
+  node::Node& node() { return *node_; }
+  /// Serves zkamm_prover* over board for the keys k; false if the port cannot be bound.
+  bool serve(JobBoard& board, const BatchKeys& k) {
+    add_prover_methods(*svc_, board, k);
+    std::string err;
+    const bool ok = svc_->start(&err);
+    EXPECT_TRUE(ok) << err;
+    return ok;
+  }
+  void stop_service() { svc_->stop(); }
+  uint16_t port() const { return svc_->port(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+
+ private:
+  fs::path dir_;
+  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<node::rpc::Service> svc_;
+};
+
+// A `zkamm prover` worker of this node, with the test keys.
+WorkerOptions worker_for(const ServedNode& n, const std::string& name, uint64_t max_jobs,
+                         std::chrono::milliseconds idle_exit) {
+  WorkerOptions wo;
+  wo.url = n.url();
+  wo.cache_dir = kTestKeyDir;
+  wo.name = name;
+  wo.max_jobs = max_jobs;
+  wo.poll = 50ms;
+  wo.idle_exit = idle_exit;
+  return wo;
+}
+
 TEST(RemoteProver, ADeadWorkersJobIsProvenByAnotherOverTheRpc) {
   const BatchKeys& k = keys_n1();
   const batch::BatchWitness w = one_slot_witness();
@@ -51,21 +103,11 @@ TEST(RemoteProver, ADeadWorkersJobIsProvenByAnotherOverTheRpc) {
   });
   board.post(1, batch::encode_witness(w));
 
-  const fs::path dir = fs::temp_directory_path() / ("zkamm-remote-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
   node::NodeConfig nc;
-  nc.data_dir = dir.string();
   nc.domain.chain_id = 31337;
-  node::Node node(nc);
-  ASSERT_EQ(node.error(), "");
-  node::rpc::ServiceConfig sc;
-  sc.server.port = 0;
-  node::rpc::Service svc(node, sc);
-  add_prover_methods(svc, board, k);
-  std::string err;
-  ASSERT_TRUE(svc.start(&err)) << err;
-  const std::string url = "http://127.0.0.1:" + std::to_string(svc.port());
-  node::rpc::Client client(node::rpc::Endpoint{"127.0.0.1", svc.port()});
+  ServedNode sn("a", nc);
+  ASSERT_TRUE(sn.serve(board, k));
+  node::rpc::Client client(node::rpc::Endpoint{"127.0.0.1", sn.port()});
 
   const auto info = client.call("zkamm_proverInfo");
   EXPECT_EQ(info["slots"], 1);
@@ -88,13 +130,7 @@ TEST(RemoteProver, ADeadWorkersJobIsProvenByAnotherOverTheRpc) {
   EXPECT_THROW(client.call("zkamm_proverSubmit", {{"lease_id", 1}, {"proof", "nope"}}), node::rpc::RpcError);
 
   // The job is open again (the bad proof reopened it); the real worker proves and submits it.
-  WorkerOptions wo;
-  wo.url = url;
-  wo.cache_dir = kTestKeyDir;
-  wo.name = "worker-2";
-  wo.max_jobs = 1;
-  wo.poll = 50ms;
-  wo.idle_exit = 30s;
+  const WorkerOptions wo = worker_for(sn, "worker-2", 1, 30s);
   std::atomic<bool> stop{false};
   std::ostringstream log;
   EXPECT_EQ(run_prover_worker(wo, stop, log), 0) << log.str();
@@ -104,9 +140,6 @@ TEST(RemoteProver, ADeadWorkersJobIsProvenByAnotherOverTheRpc) {
   const std::vector<ff::Fr> pub = {w.public_input};
   EXPECT_TRUE(snark::verify(k.vk, pub, res->proof));
   EXPECT_EQ(board.stats().rejected, 1u);
-  svc.stop();
-  node.stop();
-  fs::remove_all(dir);
 }
 
 TEST(RemoteProver, AWorkerWithOtherKeysRefusesToProve) {
@@ -114,54 +147,39 @@ TEST(RemoteProver, AWorkerWithOtherKeysRefusesToProve) {
   JobBoard board(1s, [](uint64_t, const snark::Proof&) { return false; });
   BatchKeys other = k;
   other.r1cs_hash[0] ^= 1;  // the node announces a circuit the worker's keys are not for
-  const fs::path dir = fs::temp_directory_path() / ("zkamm-remote-b-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  node::NodeConfig nc;
-  nc.data_dir = dir.string();
-  node::Node node(nc);
-  node::rpc::ServiceConfig sc;
-  sc.server.port = 0;
-  node::rpc::Service svc(node, sc);
-  add_prover_methods(svc, board, other);
-  std::string err;
-  ASSERT_TRUE(svc.start(&err)) << err;
+  ServedNode sn("b", node::NodeConfig{});
+  ASSERT_TRUE(sn.serve(board, other));
   WorkerOptions wo;
-  wo.url = "http://127.0.0.1:" + std::to_string(svc.port());
+  wo.url = sn.url();
   wo.cache_dir = kTestKeyDir;
   std::atomic<bool> stop{false};
   std::ostringstream log;
   EXPECT_EQ(run_prover_worker(wo, stop, log), 1);
   EXPECT_NE(log.str().find("differs"), std::string::npos) << log.str();
-  svc.stop();
-  node.stop();
-  fs::remove_all(dir);
 }
 
 // The node's pipeline with only remote provers: batches recorded by the node are proven by a
 // `zkamm prover` worker over the RPC, checked, and emitted in order.
 TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
   const BatchKeys& k = keys_n1();
-  const fs::path dir = fs::temp_directory_path() / ("zkamm-remote-c-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
   node::NodeConfig nc;
-  nc.data_dir = dir.string();
   nc.domain.chain_id = 31337;
   nc.batch_slots = 1;
   nc.batch_timeout = 50ms;
   nc.block_time = 20ms;
-  node::Node node(nc);
-  ASSERT_EQ(node.error(), "");
+  ServedNode sn("c", nc);
+  node::Node& node = sn.node();
   ProverOptions po;
   po.remote_jobs = true;
   po.local_workers = 0;
   Prover prover(node, k, po);
+  // The service serves the prover's job board: it stops before the prover, however the test ends.
+  const struct StopServiceFirst {
+    ServedNode& sn;
+    ~StopServiceFirst() { sn.stop_service(); }
+  } stop_service_first{sn};
   ASSERT_NE(prover.jobs(), nullptr);
-  node::rpc::ServiceConfig sc;
-  sc.server.port = 0;
-  node::rpc::Service svc(node, sc);
-  add_prover_methods(svc, *prover.jobs(), k);
-  std::string err;
-  ASSERT_TRUE(svc.start(&err)) << err;
+  ASSERT_TRUE(sn.serve(*prover.jobs(), k));
 
   hash::PrivateKey key{};
   key[0] = 9;
@@ -177,13 +195,7 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
   d.amount = 777;
   ASSERT_TRUE(node.submit_priority(d).accepted);
 
-  WorkerOptions wo;
-  wo.url = "http://127.0.0.1:" + std::to_string(svc.port());
-  wo.cache_dir = kTestKeyDir;
-  wo.name = "remote-1";
-  wo.max_jobs = 2;
-  wo.poll = 50ms;
-  wo.idle_exit = 60s;
+  const WorkerOptions wo = worker_for(sn, "remote-1", 2, 60s);
   std::atomic<bool> stop{false};
   std::ostringstream log;
   EXPECT_EQ(run_prover_worker(wo, stop, log), 0) << log.str();
@@ -195,10 +207,6 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
     const std::vector<ff::Fr> pub = {b->public_input()};
     EXPECT_TRUE(snark::verify(k.vk, pub, p->proof));
   }
-  svc.stop();
-  prover.stop();
-  node.stop();
-  fs::remove_all(dir);
 }
 
 TEST(RemoteProver, ProveWitnessBytesRejectsGarbage) {
