@@ -18,7 +18,7 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(8 64 512)
 NM=$root/node_modules
 FORGE=$NM/@foundry-rs/forge-linux-amd64/bin/forge
-ANVIL=$NM/@foundry-rs/anvil-linux-amd64/bin/anvil
+source "$root/scripts/lib/anvil.sh"
 CAST=$NM/@foundry-rs/cast-linux-amd64/bin/cast
 snarkjs() { node "$NM/snarkjs/build/cli.cjs" "$@"; }
 work=$(mktemp -d)
@@ -46,16 +46,7 @@ sed "s|^solc = .*|solc = \"$root/scripts/solc-wrapper.js\"|" "$root/contracts/fo
 printf '\n[lint]\nlint_on_build = false\n' >> "$work/forge/foundry.toml"
 (cd "$work/forge" && "$FORGE" build --optimize --optimizer-runs 200 > /dev/null)
 
-"$ANVIL" --host 127.0.0.1 --port 0 --hardfork prague > "$work/anvil.log" 2>&1 &
-ANVIL_PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-  PORT=$(grep -oE 'Listening on 127\.0\.0\.1:[0-9]+' "$work/anvil.log" | head -n1 | cut -d: -f2 || true)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || { echo "anvil did not start"; exit 1; }
-RPC="http://127.0.0.1:$PORT"
+start_anvil "$work/anvil.log"
 KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 # anvil's public test key 0
 ME=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(String(JSON.parse(s)[process.argv[1]])))' "$1"; }

@@ -20,19 +20,10 @@ node "$ROOT/tests/e2e/make_fixture.js" "$TMP/calldata.txt" "$P/src/generated/Dem
 (cd "$P" && "$NM/@foundry-rs/forge-linux-amd64/bin/forge" test -vv)
 
 step "anvil + cast"
-ANVIL="$NM/@foundry-rs/anvil-linux-amd64/bin/anvil"
 CAST="$NM/@foundry-rs/cast-linux-amd64/bin/cast"
-"$ANVIL" --host 127.0.0.1 --port 0 --hardfork prague > "$TMP/anvil.log" 2>&1 &
-ANVIL_PID=$!
-trap 'kill "$ANVIL_PID" 2>/dev/null || true; cleanup_tmp' EXIT
-PORT=""
-for _ in $(seq 1 100); do
-  PORT=$(grep -oE 'Listening on 127\.0\.0\.1:[0-9]+' "$TMP/anvil.log" | head -n1 | cut -d: -f2 || true)
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || { echo "anvil did not start"; cat "$TMP/anvil.log"; exit 1; }
-RPC="http://127.0.0.1:$PORT"
+source "$ROOT/scripts/lib/anvil.sh"
+trap 'kill "${ANVIL_PID:-}" 2>/dev/null || true; cleanup_tmp' EXIT
+start_anvil "$TMP/anvil.log"
 # anvil's first default account (public test key of every anvil/hardhat node).
 KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 BYTECODE=$(node -e '
