@@ -1,10 +1,10 @@
 // Swap-only batches for bench/scripts/rollup_gas.sh: `node rollup_gas.js <N> <count> <out dir>`
 // writes genesis.txt (a canonical root) and, for k = 1..count, h<k>.hex (96-byte header,
-// docs/BATCH.md section 2, chained roots), p<k>.hex (N swap_exact_in slots of 56 bytes,
+// docs/BATCH.md section 2, chained roots), p<k>.hex (N swap_exact_in slots of 42 bytes,
 // docs/TRANSACTIONS.md section 4) and input<k>.json ({x: sha256(h || p) & (2^253 - 1), w: 1},
 // the witness input of the one-public-input circuit). Amounts as the node publishes them for
 // swaps of 1e15..1e21 wei: 10^e plus random low digits, e in 15..20 (7 to 9 significant bytes).
-// Deterministic (sha256 of N, slot and side): a self-generated vector.
+// Deterministic (sha256 of N and slot): a self-generated vector.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -21,8 +21,9 @@ function amount(n, i, side) {
 }
 
 function swapSlot(n, i) {
-  const s = "04" + hex(1000 + i, 3) + hex(1, 2) + hex(2, 2) + hex(amount(n, i, 0), 16) + hex(amount(n, i, 1), 16);
-  return s.padEnd(112, "0");
+  // type, account, token_in, token_out, amount_in: the amount out is not published
+  const s = "04" + hex(1000 + i, 3) + hex(1, 2) + hex(2, 2) + hex(amount(n, i, 0), 16);
+  return s.padEnd(84, "0"); // 42-byte slot
 }
 
 const [nArg, countArg, outDir] = process.argv.slice(2);

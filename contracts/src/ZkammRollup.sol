@@ -20,7 +20,7 @@ contract ZkammRollup {
     uint256 internal constant BABYJUB_A = 168700; // Baby Jubjub (EIP-2494) twisted Edwards a, d
     uint256 internal constant BABYJUB_D = 168696;
     uint256 public constant HEADER_BYTES = 96;
-    uint256 public constant SLOT_BYTES = 56;
+    uint256 public constant SLOT_BYTES = 42;
     uint256 public constant MAX_TIMESTAMP_AHEAD = 3600;
     uint16 public constant MAX_L1_TOKEN = 511;
     uint32 public constant MAX_ACCOUNT = (1 << 24) - 1;
@@ -460,13 +460,13 @@ contract ZkammRollup {
     /// Slot types executeBatch acts on: deposit, full_exit, withdraw, create_account.
     uint256 private constant ONCHAIN_TYPES = 0x606; // bits 1, 2, 9, 10
 
-    /// From the slot at `off` (a multiple of 56; data.length a multiple of 56), the offset and type
+    /// From the slot at `off` (a multiple of 42; data.length a multiple of 42), the offset and type
     /// of the first on-chain slot (data.length if none), or unknown = true at a type byte >= 11.
     /// In assembly because it runs once per slot: a swap-only batch spends ~40 gas per slot here.
     function _scan(bytes calldata data, uint256 off) private pure returns (uint256 next, uint256 t, bool unknown) {
         assembly {
             let end := data.length
-            for {} lt(off, end) { off := add(off, 56) } {
+            for {} lt(off, end) { off := add(off, 42) } { // SLOT_BYTES
                 t := byte(0, calldataload(add(data.offset, off)))
                 if iszero(lt(t, 11)) { // NUM_TYPES
                     unknown := 1
@@ -478,14 +478,14 @@ contract ZkammRollup {
         }
     }
 
-    /// h' = keccak256(h || data[off .. off + 56]); requires off + 56 <= data.length.
+    /// h' = keccak256(h || data[off .. off + 42]); requires off + 42 <= data.length.
     function _chain(bytes32 h, bytes calldata data, uint256 off) private pure returns (bytes32 r) {
         require(off + SLOT_BYTES <= data.length, "zkamm: slot out of range");
         assembly {
             let ptr := mload(0x40) // scratch above the free memory pointer, not allocated
             mstore(ptr, h)
-            calldatacopy(add(ptr, 0x20), add(data.offset, off), 56)
-            r := keccak256(ptr, 88)
+            calldatacopy(add(ptr, 0x20), add(data.offset, off), 42) // SLOT_BYTES
+            r := keccak256(ptr, 74) // 32 + SLOT_BYTES
         }
     }
 

@@ -84,7 +84,7 @@ contract MockVerifier is IVerifier {
     }
 }
 
-/// Builds headers and 56-byte slots as docs/BATCH.md and docs/TRANSACTIONS.md section 4 define.
+/// Builds headers and 42-byte slots as docs/BATCH.md and docs/TRANSACTIONS.md section 4 define.
 abstract contract RollupTestBase {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -112,15 +112,15 @@ abstract contract RollupTestBase {
     }
 
     function pad(bytes memory s) internal pure returns (bytes memory out) {
-        require(s.length <= 56, "slot too long");
-        out = new bytes(56);
+        require(s.length <= 42, "slot too long");
+        out = new bytes(42);
         for (uint256 i = 0; i < s.length; i++) {
             out[i] = s[i];
         }
     }
 
     function noopSlot() internal pure returns (bytes memory) {
-        return new bytes(56);
+        return new bytes(42);
     }
 
     function createAccountSlot(uint32 account, bytes32 pubkey) internal pure returns (bytes memory) {

@@ -67,7 +67,8 @@ contract ZkammExodusTest is RollupTestBase {
     function _batch2() internal {
         bytes memory p = slots4(
             pad(abi.encodePacked(uint8(6), uint24(1), uint16(0), uint16(1), uint16(512))),
-            pad(abi.encodePacked(uint8(7), uint24(1), uint16(0), uint16(1), uint128(1e18), uint128(400), uint128(2e10 - 1000))),
+            // amounts 1e18 and 400; the 2e10 - 1000 LP tokens minted are not published
+            pad(abi.encodePacked(uint8(7), uint24(1), uint16(0), uint16(1), uint128(1e18), uint128(400))),
             noopSlot(),
             noopSlot()
         );

@@ -24,13 +24,14 @@ contract ZkammGasTest is RollupTestBase {
         return uint128(p + (h >> 8) % p);
     }
 
-    /// n swap_exact_in slots: type 4, account 1000 + i, tokens 1 -> 2, amounts from _amount.
+    /// n swap_exact_in slots: type 4, account 1000 + i, tokens 1 -> 2, amount_in from _amount (the
+    /// amount out is not published).
     function _swapPubdata(uint256 n) internal pure returns (bytes memory p) {
-        p = new bytes(56 * n);
+        p = new bytes(42 * n);
         for (uint256 i = 0; i < n; i++) {
-            bytes memory s = abi.encodePacked(uint8(4), uint24(1000 + i), uint16(1), uint16(2), _amount(i, 0), _amount(i, 1));
+            bytes memory s = abi.encodePacked(uint8(4), uint24(1000 + i), uint16(1), uint16(2), _amount(i, 0));
             for (uint256 k = 0; k < s.length; k++) {
-                p[56 * i + k] = s[k];
+                p[42 * i + k] = s[k];
             }
         }
     }
@@ -94,11 +95,11 @@ contract ZkammGasTest is RollupTestBase {
         vm.warp(T0);
         uint32 n = 64;
         ZkammRollup rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), n);
-        bytes memory p = new bytes(56 * n);
+        bytes memory p = new bytes(42 * n);
         for (uint256 i = 0; i < n; i++) {
             bytes memory s = withdrawSlot(uint32(1 + i), 0, uint128(1e17 + i), address(uint160(0x1000 + i)));
-            for (uint256 k = 0; k < 56; k++) {
-                p[56 * i + k] = s[k];
+            for (uint256 k = 0; k < 42; k++) {
+                p[42 * i + k] = s[k];
             }
         }
         // The ETH the withdrawals pay out must have been deposited (l2Holdings); the deposit

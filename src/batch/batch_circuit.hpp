@@ -1,6 +1,6 @@
 #pragma once
 // The batch circuit (docs/CIRCUIT.md): N universal transaction slots chained from the old state
-// root to the new one, the 96-byte header and the slots' 56-byte public data built from witnessed
+// root to the new one, the 96-byte header and the slots' 42-byte public data built from witnessed
 // fields, and one public input = sha256(header || pubdata) with the top 3 bits cleared
 // (docs/BATCH.md). One slot gadget serves every supported type, selected by one-hot type flags.
 #include <array>

@@ -468,7 +468,7 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   }
   packed[31].add_term(sgn, circuit::pow2(7));
 
-  // ---- public data (docs/TRANSACTIONS.md 4), zero-padded to 56 bytes ----
+  // ---- public data (docs/TRANSACTIONS.md 4), zero-padded to kSlotPubdataBytes (42) ----
   std::vector<Lc> pd(kSlotPubdataBytes);
   pd[0] = type_lc;
   place(pd, 1, be_bytes(aidx_bits, 3));
@@ -480,12 +480,12 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   place_gated(cs, pd, 4, dfw + pair_op, tok_bytes);
   place_gated(cs, pd, 6, dfw, amt1_bytes);
   place(pd, 6, be_bytes(ty_bits, 2));  // zero outside swaps, pools, liquidity
-  place_gated(cs, pd, 8, swap + add, amt1_bytes);
-  place_gated(cs, pd, 24, swap + add, amt2_bytes);
-  place_gated(cs, pd, 40, add, amt3_bytes);
+  // Only the amounts that do not follow from the others and the pool: a swap's exact side, an
+  // add's two amounts (not the liquidity minted), a remove's liquidity (not the amounts paid).
+  place_gated(cs, pd, 8, Lc(fin) + add, amt1_bytes);
+  place_gated(cs, pd, 8, fout, amt2_bytes);
+  place_gated(cs, pd, 24, add, amt2_bytes);
   place_gated(cs, pd, 8, rmv, amt3_bytes);
-  place_gated(cs, pd, 24, rmv, amt1_bytes);
-  place_gated(cs, pd, 40, rmv, amt2_bytes);
   std::vector<Lc> lp_bytes(2);
   lp_bytes[0] = Lc::constant(state::kFirstLpToken >> 8);
   lp_bytes[1] = Lc{};

@@ -1,5 +1,6 @@
 #include "tx/public_data.hpp"
 
+#include <algorithm>
 #include <array>
 #include <type_traits>
 
@@ -25,11 +26,11 @@ std::size_t public_data_size(TxType type) noexcept {
       1 + 3 + 2 + 16,       // Deposit
       1 + 3 + 2 + 16,       // FullExit
       1 + 3 + 3 + 2 + 16,   // Transfer
-      1 + 3 + 2 + 2 + 16 + 16,  // SwapExactIn
-      1 + 3 + 2 + 2 + 16 + 16,  // SwapExactOut
+      1 + 3 + 2 + 2 + 16,  // SwapExactIn: the exact side only
+      1 + 3 + 2 + 2 + 16,  // SwapExactOut: the exact side only
       1 + 3 + 2 + 2 + 2,        // CreatePool
-      1 + 3 + 2 + 2 + 16 + 16 + 16,  // AddLiquidity
-      1 + 3 + 2 + 2 + 16 + 16 + 16,  // RemoveLiquidity
+      1 + 3 + 2 + 2 + 16 + 16,       // AddLiquidity: the amounts, not the liquidity they mint
+      1 + 3 + 2 + 2 + 16,            // RemoveLiquidity: the liquidity, not the amounts it pays
       1 + 3 + 2 + 16 + 20,           // Withdraw
       1 + 3 + 32,                    // CreateAccount
   };
@@ -56,11 +57,11 @@ void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& 
           put_token(out, x.token);
           put_amount(out, x.amount);
         } else if constexpr (std::is_same_v<T, SwapExactIn> || std::is_same_v<T, SwapExactOut>) {
+          // The other side follows from the pool's reserves by the Uniswap V2 formulas.
           put_account(out, x.account);
           put_token(out, x.token_in);
           put_token(out, x.token_out);
-          put_amount(out, ex.amount_in);
-          put_amount(out, ex.amount_out);
+          put_amount(out, std::is_same_v<T, SwapExactIn> ? ex.amount_in : ex.amount_out);
         } else if constexpr (std::is_same_v<T, CreatePool>) {
           put_account(out, x.account);
           put_token(out, x.token_a);
@@ -71,15 +72,12 @@ void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& 
           put_token(out, x.token_a);
           put_token(out, x.token_b);
           put_amount(out, ex.amount_in);
-          put_amount(out, ex.amount_out);
-          put_amount(out, ex.liquidity);
+          put_amount(out, ex.amount_out);  // the minted liquidity follows from these and the pool
         } else if constexpr (std::is_same_v<T, RemoveLiquidity>) {
           put_account(out, x.account);
           put_token(out, x.token_a);
           put_token(out, x.token_b);
-          put_amount(out, x.liquidity);
-          put_amount(out, ex.amount_in);
-          put_amount(out, ex.amount_out);
+          put_amount(out, x.liquidity);  // the amounts paid follow from it and the pool
         } else if constexpr (std::is_same_v<T, Withdraw>) {
           put_account(out, x.account);
           put_token(out, x.token);
@@ -91,6 +89,12 @@ void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& 
         }
       },
       t);
+}
+
+bool slot_fits_every_type() noexcept {
+  std::size_t largest = 0;
+  for (uint8_t ty = 0; ty < kTxTypeCount; ++ty) largest = std::max(largest, public_data_size(static_cast<TxType>(ty)));
+  return largest == kSlotPublicDataBytes;
 }
 
 void append_slot_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& ex) {

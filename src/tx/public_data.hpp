@@ -1,8 +1,10 @@
 #pragma once
 // The bytes each executed transaction contributes to a batch's public data, which the L1
 // contract receives as calldata (data availability): enough to rebuild every balance, nonce and
-// pool from L1 alone. Layouts in docs/TRANSACTIONS.md section 4. Amounts are the executed ones
-// (what the state transition moved), not the signed limits, so they come from the node.
+// pool from L1 alone, replaying the transactions in order. Layouts in docs/TRANSACTIONS.md section
+// 4. Amounts are the executed ones (what the state transition moved), not the signed limits, so
+// they come from the node; an amount that follows from published ones and the state (a swap's
+// other side, the liquidity an add mints, what a remove pays) is not published.
 #include <cstdint>
 #include <vector>
 
@@ -24,9 +26,12 @@ std::size_t public_data_size(TxType type) noexcept;
 /// Appends t's public data to out; in_range(t) and ex as documented for t's type.
 void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& ex = {});
 
-/// Every batch slot carries exactly this many public-data bytes: the largest type, zero-padded
-/// (docs/BATCH.md section 3).
-inline constexpr std::size_t kSlotPublicDataBytes = 56;
+/// Every batch slot carries exactly this many public-data bytes: the largest type (withdraw),
+/// zero-padded (docs/BATCH.md section 3).
+inline constexpr std::size_t kSlotPublicDataBytes = 42;
+
+/// Whether kSlotPublicDataBytes is exactly the largest type's public data (tests check it).
+bool slot_fits_every_type() noexcept;
 
 /// Appends t's public data zero-padded to kSlotPublicDataBytes (a noop slot is all zero);
 /// in_range(t).

@@ -95,7 +95,7 @@ async function state(outDir, genDir) {
   const pools2 = tree([[0n, H(poolLeaf)]], 5);
   const state2Root = H([accounts2.root, pools2.root]);
 
-  const slot = (h) => h.padEnd(112, "0");
+  const slot = (h) => h.padEnd(84, "0"); // 42-byte slots (docs/BATCH.md section 3)
   const pubdata1 =
     slot("0a" + hex(1, 3) + packed) +
     slot("01" + hex(1, 3) + hex(0, 2) + hex(ETH, 16)) +
@@ -105,7 +105,7 @@ async function state(outDir, genDir) {
     hex(num, 8) + hex(ts, 8) + hex(oldRoot, 32) + hex(newRoot, 32) + hex(first, 8) + hex(count, 4) + hex(N, 4);
   const header1 = hdr(1, T0, genesis, stateRoot, 0, 3);
   const header1Changed = hdr(1, T0 + 1n, genesis, stateRoot, 0, 3); // another timestamp
-  const pubdata2 = "00".repeat(56 * N);
+  const pubdata2 = "00".repeat(42 * N);
   const root2 = (stateRoot + 1n) % R;
   const header2 = hdr(2, T0 + 10n, stateRoot, root2, 3, 0);
   const input = (h, p) => BigInt("0x" + crypto.createHash("sha256").update(Buffer.from(h + p, "hex")).digest("hex")) & ((1n << 253n) - 1n);

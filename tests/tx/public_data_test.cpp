@@ -15,7 +15,9 @@ TEST(TxPublicData, SizeMatchesTableForEveryType) {
     EXPECT_EQ(pd.size(), public_data_size(static_cast<TxType>(ty))) << int(ty);
     EXPECT_EQ(pd[0], ty);
   }
-  EXPECT_EQ(public_data_size(TxType::SwapExactIn), 40u);  // 640 calldata gas at 16 gas/byte
+  EXPECT_EQ(public_data_size(TxType::SwapExactIn), 24u);  // 384 calldata gas at 16 gas/byte
+  EXPECT_EQ(public_data_size(TxType::Withdraw), kSlotPublicDataBytes);  // the largest: 42
+  EXPECT_TRUE(slot_fits_every_type());
 }
 
 TEST(TxPublicData, SwapLayout) {  // self-generated vector, layout read off the doc
@@ -23,18 +25,58 @@ TEST(TxPublicData, SwapLayout) {  // self-generated vector, layout read off the 
   s.account = 0xabcdef;
   s.token_in = 0x3ff;
   s.token_out = 1;
-  s.amount_out = 77;          // the signed limit is not published ...
-  s.amount_in_max = 1000;
+  s.amount_out = 77;
+  s.amount_in_max = 1000;  // the signed limit is not published, nor the amount paid in
   Executed ex;
-  ex.amount_in = (Amount{0x1234} << 112) | 0x99;  // ... the executed amounts are
+  ex.amount_in = (Amount{0x1234} << 112) | 0x99;
   ex.amount_out = 77;
-  const auto pd = public_data(Tx{s}, ex);
-  std::vector<uint8_t> want = {5, 0xab, 0xcd, 0xef, 0x03, 0xff, 0x00, 0x01, 0x12, 0x34};
-  for (int i = 0; i < 13; ++i) want.push_back(0);
-  want.push_back(0x99);
+  std::vector<uint8_t> want = {5, 0xab, 0xcd, 0xef, 0x03, 0xff, 0x00, 0x01};
   for (int i = 0; i < 15; ++i) want.push_back(0);
   want.push_back(77);
-  EXPECT_EQ(pd, want);
+  EXPECT_EQ(public_data(Tx{s}, ex), want);
+
+  SwapExactIn e;  // exact in: the amount paid in, not the amount out
+  e.account = 2;
+  e.token_in = 1;
+  e.token_out = 2;
+  e.amount_in = 0x99;
+  e.amount_out_min = 5;
+  ex.amount_in = 0x99;
+  ex.amount_out = 60;
+  want = {4, 0, 0, 2, 0, 1, 0, 2};
+  for (int i = 0; i < 15; ++i) want.push_back(0);
+  want.push_back(0x99);
+  EXPECT_EQ(public_data(Tx{e}, ex), want);
+}
+
+TEST(TxPublicData, LiquidityLayouts) {  // self-generated vectors, layout read off the doc
+  AddLiquidity a;
+  a.account = 3;
+  a.token_a = 1;
+  a.token_b = 2;
+  a.amount_a_desired = 100;
+  a.amount_b_desired = 200;
+  Executed ex;
+  ex.amount_in = 100;  // amount_a
+  ex.amount_out = 150;  // amount_b
+  ex.liquidity = 122;   // minted: not published
+  std::vector<uint8_t> want = {7, 0, 0, 3, 0, 1, 0, 2};
+  for (int i = 0; i < 15; ++i) want.push_back(0);
+  want.push_back(100);
+  for (int i = 0; i < 15; ++i) want.push_back(0);
+  want.push_back(150);
+  EXPECT_EQ(public_data(Tx{a}, ex), want);
+
+  RemoveLiquidity r;
+  r.account = 3;
+  r.token_a = 1;
+  r.token_b = 2;
+  r.liquidity = 0x4242;  // burned: published; the amounts paid are not
+  want = {8, 0, 0, 3, 0, 1, 0, 2};
+  for (int i = 0; i < 14; ++i) want.push_back(0);
+  want.push_back(0x42);
+  want.push_back(0x42);
+  EXPECT_EQ(public_data(Tx{r}, ex), want);
 }
 
 TEST(TxPublicData, AppendsBatchesBackToBack) {
