@@ -64,6 +64,7 @@ bool run_devnet_bench(const DevnetBenchOptions& b, const settle::DevnetBenchTarg
     out.gas_commit = static_cast<double>(x->gas_commit);
     out.gas_prove = static_cast<double>(x->gas_prove);
     out.gas_execute = static_cast<double>(x->gas_execute);
+    out.gas_settle = static_cast<double>(x->gas_settle);
     return true;
   };
   std::cout << "devnet: bench: the paper's experiment against " << t.url << " (" << b.accounts << " accounts x " << b.swaps

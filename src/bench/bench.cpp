@@ -423,7 +423,9 @@ RunData Runner::run(const RunSpec& spec) {
         br.gas_commit = fig.gas_commit;
         br.gas_prove = fig.gas_prove;
         br.gas_execute = fig.gas_execute;
-        if (fig.gas_commit > 0 && fig.gas_prove > 0 && fig.gas_execute > 0) br.l1_gas = fig.gas_commit + fig.gas_prove + fig.gas_execute;
+        br.gas_settle = fig.gas_settle;
+        if (fig.gas_settle > 0) br.l1_gas = fig.gas_settle;
+        else if (fig.gas_commit > 0 && fig.gas_prove > 0 && fig.gas_execute > 0) br.l1_gas = fig.gas_commit + fig.gas_prove + fig.gas_execute;
       }
       if (br.ours > 0) rd.batches.push_back(br);
     } catch (const std::exception&) {

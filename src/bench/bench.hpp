@@ -27,6 +27,7 @@ enum class Mode : uint8_t {
 struct BatchFigures {
   double witness_ms = -1, prove_ms = -1;                    ///< -1: unknown
   double gas_commit = -1, gas_prove = -1, gas_execute = -1;  ///< gasUsed of the L1 transactions
+  double gas_settle = -1;  ///< gasUsed of one commitProveExecute instead of the three
 };
 
 struct BenchConfig {

@@ -34,7 +34,8 @@ struct BatchRecord {
   double proving_ms = -1;  ///< witness + prove, when reported (BenchConfig::batch_figures)
   double witness_ms = -1, prove_ms = -1;
   double gas_commit = -1, gas_prove = -1, gas_execute = -1;
-  double l1_gas = -1;      ///< commit + prove + execute, when reported
+  double gas_settle = -1;  ///< one commitProveExecute instead of the three (they are then 0)
+  double l1_gas = -1;      ///< commit + prove + execute, or settle, when reported
   std::string l1_stage;    ///< zkamm_getBatch "l1".stage ("" when the node has none)
   double committed_ms = -1, proven_ms = -1, finalized_ms = -1;  ///< since the run's t0
 };

@@ -409,14 +409,17 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
     }
 
     // ---- figures ----
-    out << "devnet: figures (batch: closed->committed / ->proven / ->executed; gas commit / prove / execute; local prove)" << std::endl;
+    out << "devnet: figures (batch: closed->committed / ->proven / ->executed; gas commit / prove / execute, or of one "
+           "commitProveExecute; local prove)"
+        << std::endl;
     for (uint64_t n = 1; n <= sender.last_executed(); ++n) {
       auto st = sender.state(n);
       auto pb = prover.proved(n);
       if (!st) continue;
       out << "devnet: batch " << n << ": " << fmt_ms(st->closed_ms, st->committed_ms) << " / "
-          << fmt_ms(st->closed_ms, st->proven_ms) << " / " << fmt_ms(st->closed_ms, st->executed_ms) << "; gas "
-          << st->gas_commit << " / " << st->gas_prove << " / " << st->gas_execute;
+          << fmt_ms(st->closed_ms, st->proven_ms) << " / " << fmt_ms(st->closed_ms, st->executed_ms) << "; gas ";
+      if (st->gas_settle > 0) out << st->gas_settle << " (commitProveExecute)";
+      else out << st->gas_commit << " / " << st->gas_prove << " / " << st->gas_execute;
       if (pb) out << "; witness " << static_cast<int64_t>(pb->witness_ms) << " ms, prove+verify " << static_cast<int64_t>(pb->prove_ms) << " ms";
       out << std::endl;
     }
@@ -446,7 +449,10 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
         if (!st && !pb) return std::nullopt;
         DevnetBatchFigures f;
         if (pb) f.witness_ms = pb->witness_ms, f.prove_ms = pb->prove_ms;
-        if (st) f.gas_commit = st->gas_commit, f.gas_prove = st->gas_prove, f.gas_execute = st->gas_execute;
+        if (st) {
+          f.gas_commit = st->gas_commit, f.gas_prove = st->gas_prove, f.gas_execute = st->gas_execute;
+          f.gas_settle = st->gas_settle;
+        }
         return f;
       };
       bt.healthy = [&] { return prover.error().empty() && sender.error().empty() && watcher.error().empty(); };

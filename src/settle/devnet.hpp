@@ -18,6 +18,7 @@ namespace zkamm::settle {
 struct DevnetBatchFigures {
   double witness_ms = 0, prove_ms = 0;                      ///< the prover's (prove includes its own verify)
   uint64_t gas_commit = 0, gas_prove = 0, gas_execute = 0;  ///< gasUsed of the operator's L1 transactions
+  uint64_t gas_settle = 0;  ///< or of its one commitProveExecute
 };
 
 /// What `zkamm devnet --once` hands its bench (DevnetOptions::bench) after the scenario.

@@ -22,11 +22,16 @@ std::string_view to_string(L1Stage s) noexcept {
   return "unknown";
 }
 
-std::vector<Value> proof_args(const snark::Proof& proof) {
+std::vector<Value> proof_words(const snark::Proof& proof) {
   const auto u = [](const ff::Fq& x) { return Value::uint(x.to_canonical()); };
-  return {Value::list({u(proof.a.x), u(proof.a.y)}),
-          Value::list({Value::list({u(proof.b.x.c1), u(proof.b.x.c0)}), Value::list({u(proof.b.y.c1), u(proof.b.y.c0)})}),
-          Value::list({u(proof.c.x), u(proof.c.y)})};
+  return {u(proof.a.x),    u(proof.a.y),    u(proof.b.x.c1), u(proof.b.x.c0),
+          u(proof.b.y.c1), u(proof.b.y.c0), u(proof.c.x),    u(proof.c.y)};
+}
+
+std::vector<Value> proof_args(const snark::Proof& proof) {
+  const std::vector<Value> w = proof_words(proof);
+  return {Value::list({w[0], w[1]}), Value::list({Value::list({w[2], w[3]}), Value::list({w[4], w[5]})}),
+          Value::list({w[6], w[7]})};
 }
 
 L1Sender::L1Sender(l1::RpcClient& rpc, l1::TxSender& tx, L1SenderConfig cfg) : rpc_(rpc), tx_(tx), cfg_(cfg) {}
@@ -86,9 +91,9 @@ l1::Result<bool> L1Sender::shows(uint64_t n, L1Stage step) {
   return *c >= n;
 }
 
-l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, const l1::Bytes& data,
-                                                      std::optional<uint64_t> gas_limit) {
-  const std::string key = "l1tx/" + std::to_string(n) + "/" + std::string(to_string(step));
+l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, std::string_view name,
+                                                      const l1::Bytes& data, std::optional<uint64_t> gas_limit) {
+  const std::string key = "l1tx/" + std::to_string(n) + "/" + std::string(name);
   const bool journal = cfg_.journal_put && cfg_.journal_get;
   const l1::Address op = tx_.address();
   if (journal) {
@@ -144,7 +149,7 @@ l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, 
   if (journal && !cfg_.journal_put(key, std::to_string(pending->tx.nonce) + " " + l1::to_hex(pending->hashes.front()))) {
     return sender_error("cannot write the journal");
   }
-  fault("after-send-" + std::string(to_string(step)));
+  fault("after-send-" + std::string(name));
   auto r = tx_.wait(*pending);
   if (!r) return r.error();
   return std::optional<l1::Receipt>(*r);
@@ -183,6 +188,10 @@ std::string L1Sender::process(const ProvedBatch& p) {
   const std::string tag = "batch " + std::to_string(p.number) + ": ";
   auto view = chain_view();
   if (!view) return tag + "reading the rollup: " + view.error().message;
+  // The same test after a restart picks the same path, so a journalled send is found again.
+  if (cfg_.one_transaction && p.number == view->last_committed + 1 && view->last_committed == view->last_executed) {
+    return settle_in_one(p);
+  }
   // No receipt: the step was sent before a restart and found done on L1 (time 0, no gas).
   const auto done = [&](L1Stage s, const std::optional<l1::Receipt>& r) {
     if (r) mark(p.number, s, now_ms(), r->gas_used, r->transaction_hash);
@@ -193,7 +202,7 @@ std::string L1Sender::process(const ProvedBatch& p) {
       return tag + "L1 has committed only up to " + std::to_string(view->last_committed);
     }
     auto data = l1::abi::encode_call(rollup_abi::commit_batch(), std::vector<Value>{Value::bytes_value(p.header), Value::bytes_value(p.pubdata)});
-    auto r = send(p.number, L1Stage::kCommitted, *data, std::nullopt);
+    auto r = send(p.number, L1Stage::kCommitted, to_string(L1Stage::kCommitted), *data, std::nullopt);
     if (!r) return tag + "commitBatch: " + r.error().message;
     fault("after-commit");
     done(L1Stage::kCommitted, *r);
@@ -204,7 +213,7 @@ std::string L1Sender::process(const ProvedBatch& p) {
     std::vector<Value> args = {Value::uint(p.number)};
     for (auto& v : proof_args(p.proof)) args.push_back(std::move(v));
     auto data = l1::abi::encode_call(rollup_abi::prove_batch(), args);
-    auto r = send(p.number, L1Stage::kProven, *data, cfg_.prove_gas_limit);
+    auto r = send(p.number, L1Stage::kProven, to_string(L1Stage::kProven), *data, cfg_.prove_gas_limit);
     if (!r) return tag + "proveBatch: " + r.error().message;
     done(L1Stage::kProven, *r);
   } else {
@@ -212,12 +221,35 @@ std::string L1Sender::process(const ProvedBatch& p) {
   }
   if (p.number > view->last_executed) {
     auto data = l1::abi::encode_call(rollup_abi::execute_batch(), std::vector<Value>{Value::uint(p.number), Value::bytes_value(p.pubdata)});
-    auto r = send(p.number, L1Stage::kExecuted, *data, std::nullopt);
+    auto r = send(p.number, L1Stage::kExecuted, to_string(L1Stage::kExecuted), *data, std::nullopt);
     if (!r) return tag + "executeBatch: " + r.error().message;
     done(L1Stage::kExecuted, *r);
   } else {
     mark(p.number, L1Stage::kExecuted, 0, 0);
   }
+  return "";
+}
+
+std::string L1Sender::settle_in_one(const ProvedBatch& p) {
+  const std::string tag = "batch " + std::to_string(p.number) + ": ";
+  auto data = l1::abi::encode_call(rollup_abi::commit_prove_execute(),
+                                   std::vector<Value>{Value::list({Value::bytes_value(p.header)}),
+                                                      Value::list({Value::bytes_value(p.pubdata)}),
+                                                      Value::list({Value::list(proof_words(p.proof))})});
+  if (!data) return tag + "commitProveExecute: cannot encode the call";
+  // No explicit gas limit: the estimate includes the verifier, and a short limit reverts (the
+  // contract requires the verifier's answer), so it never settles a batch as unproven.
+  auto r = send(p.number, L1Stage::kExecuted, "settled", *data, std::nullopt);
+  if (!r) return tag + "commitProveExecute: " + r.error().message;
+  const TimeMs t = r->has_value() ? now_ms() : 0;
+  const l1::Bytes32 tx = r->has_value() ? (*r)->transaction_hash : l1::Bytes32{};
+  {
+    std::lock_guard lk(mu_);
+    states_[p.number].gas_settle = r->has_value() ? (*r)->gas_used : 0;
+  }
+  mark(p.number, L1Stage::kCommitted, t, 0, tx);
+  mark(p.number, L1Stage::kProven, t, 0, tx);
+  mark(p.number, L1Stage::kExecuted, t, 0, tx);
   return "";
 }
 

@@ -18,6 +18,10 @@ const l1::abi::Function& execute_batch() {
   static const auto f = fn("executeBatch(uint256,bytes)");
   return f;
 }
+const l1::abi::Function& commit_prove_execute() {
+  static const auto f = fn("commitProveExecute(bytes[],bytes[],uint256[8][])");
+  return f;
+}
 const l1::abi::Function& last_committed() {
   static const auto f = fn("lastCommitted()(uint256)");
   return f;

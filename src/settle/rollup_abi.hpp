@@ -8,6 +8,8 @@ namespace zkamm::settle::rollup_abi {
 const l1::abi::Function& commit_batch();    ///< commitBatch(bytes,bytes)
 const l1::abi::Function& prove_batch();     ///< proveBatch(uint256,uint256[2],uint256[2][2],uint256[2])
 const l1::abi::Function& execute_batch();   ///< executeBatch(uint256,bytes)
+/// commitProveExecute(bytes[],bytes[],uint256[8][])
+const l1::abi::Function& commit_prove_execute();
 const l1::abi::Function& last_committed();  ///< lastCommitted()(uint256)
 const l1::abi::Function& last_proven();     ///< lastProven()(uint256)
 const l1::abi::Function& last_executed();   ///< lastExecuted()(uint256)

@@ -224,7 +224,7 @@ TEST(Bench, WaitsForHardFinalityThroughTheNode) {
   EXPECT_GT(s.prover_share, 0);
   EXPECT_TRUE(fs::exists(dir / "latency_hard_cdf.png"));
   const std::string batches = read(dir / "batches.csv");
-  EXPECT_NE(batches.find(",100.0,10.0,90.0,6,1,2,3,finalized,"), std::string::npos) << batches;
+  EXPECT_NE(batches.find(",100.0,10.0,90.0,6,1,2,3,,finalized,"), std::string::npos) << batches;
   std::ifstream tx(dir / "txs.csv");
   std::string line;
   std::getline(tx, line);
@@ -329,11 +329,23 @@ TEST(BenchReport, HardFinalityColumnsAndPlots) {
   EXPECT_NE(md.find("56 % / 40 %"), std::string::npos) << md;
   EXPECT_NE(md.find("350000 (60000 / 250000 / 40000)"), std::string::npos) << md;
   const std::string batches = read(d / "batches.csv");
-  EXPECT_NE(batches.find("2000.0,100.0,1900.0,350000,60000,250000,40000,finalized"), std::string::npos) << batches;
+  EXPECT_NE(batches.find("2000.0,100.0,1900.0,350000,60000,250000,40000,,finalized"), std::string::npos) << batches;
   const std::string cum = read(d / "cumulative.csv");
   EXPECT_NE(cum.find(",4,4,4\n"), std::string::npos) << "the cumulative series ends with every swap hard";
   const auto j = nlohmann::json::parse(read(d / "summary.json"));
   EXPECT_EQ(j["runs"][0]["finalized"].get<uint64_t>(), 4u);
+
+  // Batches settled by one commitProveExecute each: the total, and no commit/prove/execute split.
+  for (auto& br : runs[0].batches) {
+    br.gas_commit = br.gas_prove = br.gas_execute = 0;
+    br.gas_settle = br.l1_gas = 280000;
+  }
+  const fs::path d2 = d / "one-transaction";
+  fs::create_directories(d2);
+  const ReportInput in2{c, runs, {}, {}, 0, GasTable{}, "test", "test", 1.0};
+  ASSERT_EQ(write_report(d2.string(), in2), "");
+  EXPECT_NE(read(d2 / "summary.md").find("280000 (one commitProveExecute)"), std::string::npos);
+  EXPECT_NE(read(d2 / "batches.csv").find("1900.0,280000,0,0,0,280000,finalized"), std::string::npos) << read(d2 / "batches.csv");
 }
 
 TEST(BenchReport, PercentileAndGasTable) {

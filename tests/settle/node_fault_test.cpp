@@ -134,6 +134,7 @@ class NodeFaultTest : public AnvilTest {
     l1::TxSender op(*rpc, *l1::PrivateKey::from_hex(kAnvilKey0), 31337, so);
     L1SenderConfig sc;
     sc.rollup = rollup_;
+    sc.one_transaction = one_transaction_;
     use_node_journal(sc, node);
     L1Sender sender(*rpc, op, sc);
     prover.on_proved([&](const ProvedBatch& p) { sender.enqueue(p); });
@@ -215,14 +216,14 @@ class NodeFaultTest : public AnvilTest {
   }
   std::optional<std::string> stored_proof(uint64_t n) { return record("proof/" + std::to_string(n)); }
 
-  /// The end state after `batches` batches: all executed, 3 operator txs per batch, every batch
-  /// and its txs finalized in the node's store.
-  void expect_all_finalized(uint64_t batches) {
+  /// The end state after `batches` batches: all executed with `operator_txs` operator
+  /// transactions in all (none sent twice), every batch and its txs finalized in the node's store.
+  void expect_all_finalized(uint64_t batches, uint64_t operator_txs) {
     const ChainView v = chain();
     EXPECT_EQ(v.last_committed, batches);
     EXPECT_EQ(v.last_proven, batches);
     EXPECT_EQ(v.last_executed, batches);
-    EXPECT_EQ(op_nonce(), op_nonce_ + 3 * batches) << "an L1 step was sent twice";
+    EXPECT_EQ(op_nonce(), op_nonce_ + operator_txs) << "an L1 step was sent twice";
     node::Node node(node_config());
     ASSERT_EQ(node.error(), "");
     const node::NodeStatus s = node.status();
@@ -249,10 +250,14 @@ class NodeFaultTest : public AnvilTest {
   uint64_t deploy_block_ = 0;
   uint64_t op_nonce_ = 0;
   std::string data_dir_;
+  bool one_transaction_ = true;  ///< the children's L1SenderConfig::one_transaction
 };
 
+// Killed inside the three calls; the restarted sender finishes batch 1 with proveBatch and
+// executeBatch (commitProveExecute needs nothing pending on L1) and settles batch 2 in one call.
 TEST_F(NodeFaultTest, KilledBetweenCommitAndProveFinishesWithoutResending) {
   register_accounts(2);
+  one_transaction_ = false;
   ASSERT_EQ(run_child(2, "after-commit"), 86);
   ChainView v = chain();
   EXPECT_EQ(v.last_committed, 1u);
@@ -261,9 +266,18 @@ TEST_F(NodeFaultTest, KilledBetweenCommitAndProveFinishesWithoutResending) {
   const auto proof1 = stored_proof(1);
   ASSERT_TRUE(proof1.has_value()) << "the proof must be stored before the commit";
 
+  one_transaction_ = true;
   ASSERT_EQ(run_child(2, nullptr), 0);
-  expect_all_finalized(2);
+  expect_all_finalized(2, 1 + 2 + 1);
   EXPECT_EQ(stored_proof(1), proof1) << "batch 1 was proven again after the restart";
+  {
+    node::Node node(node_config());
+    ASSERT_EQ(node.error(), "");
+    const auto l1 = node.batch_l1(2);
+    ASSERT_TRUE(l1.has_value());
+    EXPECT_EQ(l1->commit_tx, l1->execute_tx) << "batch 2 should be settled by one commitProveExecute";
+    node.stop();
+  }
 
   // L1Sender on its own: a batch the contract already shows costs no transaction.
   const auto p = decode_proved(*proof1);
@@ -272,17 +286,18 @@ TEST_F(NodeFaultTest, KilledBetweenCommitAndProveFinishesWithoutResending) {
   sc.rollup = rollup_;
   L1Sender s(*rpc_, *sender_, sc);
   EXPECT_EQ(s.process(*p), "");
-  EXPECT_EQ(op_nonce(), op_nonce_ + 6);
+  EXPECT_EQ(op_nonce(), op_nonce_ + 4);
   EXPECT_EQ(s.state(1)->stage, L1Stage::kExecuted);
   // Negative: a batch beyond the next one is refused before anything is sent.
   ProvedBatch gap = *p;
   gap.number = 4;
   EXPECT_NE(s.process(gap).find("committed only up to 2"), std::string::npos);
-  EXPECT_EQ(op_nonce(), op_nonce_ + 6);
+  EXPECT_EQ(op_nonce(), op_nonce_ + 4);
 }
 
 TEST_F(NodeFaultTest, KilledAfterSendingBeforeTheReceiptWaitsForThatTransaction) {
   register_accounts(2);
+  one_transaction_ = false;
   // No mining: the commit stays in anvil's mempool when the child dies right after sending it.
   ASSERT_TRUE(rpc_->evm_set_automine(false).ok());
   ASSERT_EQ(run_child(2, "after-send-committed"), 86);
@@ -297,12 +312,37 @@ TEST_F(NodeFaultTest, KilledAfterSendingBeforeTheReceiptWaitsForThatTransaction)
   // Blocks every second from now: the pending commit is mined while the new child runs.
   ASSERT_TRUE(rpc_->request("evm_setIntervalMining", nlohmann::json::array({1})).ok());
   ASSERT_EQ(run_child(2, nullptr), 0);
-  expect_all_finalized(2);
+  expect_all_finalized(2, 6);
   // Batch 1 was committed by the very transaction sent before the kill.
   node::Node node(node_config());
   ASSERT_EQ(node.error(), "");
   const auto l1 = node.batch_l1(1);
   ASSERT_TRUE(l1.has_value());
+  EXPECT_EQ(l1::to_hex(l1->commit_tx), pending_hash);
+  node.stop();
+}
+
+// The one-transaction path: killed right after commitProveExecute was sent, before it is mined;
+// the restarted sender finds the journal record, waits for that transaction instead of sending
+// another, and settles batch 2 in one call too: two operator transactions for two batches.
+TEST_F(NodeFaultTest, KilledAfterSendingCommitProveExecuteWaitsForIt) {
+  register_accounts(2);
+  ASSERT_TRUE(rpc_->evm_set_automine(false).ok());
+  ASSERT_EQ(run_child(2, "after-send-settled"), 86);
+  EXPECT_EQ(chain().last_committed, 0u);
+  EXPECT_EQ(op_nonce(l1::BlockTag::pending()), op_nonce_ + 1) << "commitProveExecute should be pending";
+  const auto rec = record("sender/l1tx/1/settled");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->substr(0, rec->find(' ')), std::to_string(op_nonce_));
+  const std::string pending_hash = rec->substr(rec->find(' ') + 1);
+  ASSERT_TRUE(rpc_->request("evm_setIntervalMining", nlohmann::json::array({1})).ok());
+  ASSERT_EQ(run_child(2, nullptr), 0);
+  expect_all_finalized(2, 2);
+  node::Node node(node_config());
+  ASSERT_EQ(node.error(), "");
+  const auto l1 = node.batch_l1(1);
+  ASSERT_TRUE(l1.has_value());
+  EXPECT_EQ(l1::to_hex(l1->execute_tx), pending_hash);
   EXPECT_EQ(l1::to_hex(l1->commit_tx), pending_hash);
   node.stop();
 }
