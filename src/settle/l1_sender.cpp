@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <tuple>
 
 #include "settle/rollup_abi.hpp"
 
@@ -177,29 +179,37 @@ void L1Sender::mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas, const l1::Byt
   for (auto& cb : cbs) cb(n, s, t);
 }
 
-std::string L1Sender::process(const ProvedBatch& p) {
+std::pair<std::string, size_t> L1Sender::process_run(const std::vector<ProvedBatch>& run) {
   {
     std::lock_guard lk(mu_);
-    L1BatchState& st = states_[p.number];
-    st.number = p.number;
-    st.closed_ms = p.closed_ms;
-    st.proved_local_ms = p.proved_ms;
+    for (const ProvedBatch& b : run) {
+      L1BatchState& st = states_[b.number];
+      st.number = b.number;
+      st.closed_ms = b.closed_ms;
+      st.proved_local_ms = b.proved_ms;
+    }
   }
+  const ProvedBatch& p = run.front();
   const std::string tag = "batch " + std::to_string(p.number) + ": ";
   auto view = chain_view();
-  if (!view) return tag + "reading the rollup: " + view.error().message;
+  if (!view) return {tag + "reading the rollup: " + view.error().message, 0};
   // The same test after a restart picks the same path, so a journalled send is found again.
   if (cfg_.one_transaction && p.number == view->last_committed + 1 && view->last_committed == view->last_executed) {
-    return settle_in_one(p);
+    return settle_in_one(run);
   }
+  return {three_calls(p, *view), 1};
+}
+
+std::string L1Sender::three_calls(const ProvedBatch& p, const ChainView& view) {
+  const std::string tag = "batch " + std::to_string(p.number) + ": ";
   // No receipt: the step was sent before a restart and found done on L1 (time 0, no gas).
   const auto done = [&](L1Stage s, const std::optional<l1::Receipt>& r) {
     if (r) mark(p.number, s, now_ms(), r->gas_used, r->transaction_hash);
     else mark(p.number, s, 0, 0);
   };
-  if (p.number > view->last_committed) {
-    if (p.number != view->last_committed + 1) {
-      return tag + "L1 has committed only up to " + std::to_string(view->last_committed);
+  if (p.number > view.last_committed) {
+    if (p.number != view.last_committed + 1) {
+      return tag + "L1 has committed only up to " + std::to_string(view.last_committed);
     }
     auto data = l1::abi::encode_call(rollup_abi::commit_batch(), std::vector<Value>{Value::bytes_value(p.header), Value::bytes_value(p.pubdata)});
     auto r = send(p.number, L1Stage::kCommitted, to_string(L1Stage::kCommitted), *data, std::nullopt);
@@ -209,7 +219,7 @@ std::string L1Sender::process(const ProvedBatch& p) {
   } else {
     mark(p.number, L1Stage::kCommitted, 0, 0);
   }
-  if (p.number > view->last_proven) {
+  if (p.number > view.last_proven) {
     std::vector<Value> args = {Value::uint(p.number)};
     for (auto& v : proof_args(p.proof)) args.push_back(std::move(v));
     auto data = l1::abi::encode_call(rollup_abi::prove_batch(), args);
@@ -219,7 +229,7 @@ std::string L1Sender::process(const ProvedBatch& p) {
   } else {
     mark(p.number, L1Stage::kProven, 0, 0);
   }
-  if (p.number > view->last_executed) {
+  if (p.number > view.last_executed) {
     auto data = l1::abi::encode_call(rollup_abi::execute_batch(), std::vector<Value>{Value::uint(p.number), Value::bytes_value(p.pubdata)});
     auto r = send(p.number, L1Stage::kExecuted, to_string(L1Stage::kExecuted), *data, std::nullopt);
     if (!r) return tag + "executeBatch: " + r.error().message;
@@ -230,28 +240,51 @@ std::string L1Sender::process(const ProvedBatch& p) {
   return "";
 }
 
-std::string L1Sender::settle_in_one(const ProvedBatch& p) {
-  const std::string tag = "batch " + std::to_string(p.number) + ": ";
+std::pair<std::string, size_t> L1Sender::settle_in_one(const std::vector<ProvedBatch>& run) {
+  const uint64_t first = run.front().number;
+  const std::string tag = run.size() == 1 ? "batch " + std::to_string(first) + ": "
+                                          : "batches " + std::to_string(first) + "-" + std::to_string(run.back().number) + ": ";
+  std::vector<Value> headers, pubdatas, proofs;
+  for (const ProvedBatch& p : run) {
+    headers.push_back(Value::bytes_value(p.header));
+    pubdatas.push_back(Value::bytes_value(p.pubdata));
+    proofs.push_back(Value::list(proof_words(p.proof)));
+  }
   auto data = l1::abi::encode_call(rollup_abi::commit_prove_execute(),
-                                   std::vector<Value>{Value::list({Value::bytes_value(p.header)}),
-                                                      Value::list({Value::bytes_value(p.pubdata)}),
-                                                      Value::list({Value::list(proof_words(p.proof))})});
-  if (!data) return tag + "commitProveExecute: cannot encode the call";
+                                   std::vector<Value>{Value::list(std::move(headers)), Value::list(std::move(pubdatas)),
+                                                      Value::list(std::move(proofs))});
+  if (!data) return {tag + "commitProveExecute: cannot encode the call", 0};
   // No explicit gas limit: the estimate includes the verifier, and a short limit reverts (the
   // contract requires the verifier's answer), so it never settles a batch as unproven.
-  auto r = send(p.number, L1Stage::kExecuted, "settled", *data, std::nullopt);
-  if (!r) return tag + "commitProveExecute: " + r.error().message;
+  auto r = send(first, L1Stage::kExecuted, "settled", *data, std::nullopt);
+  if (!r) return {tag + "commitProveExecute: " + r.error().message, 0};
+  auto view = chain_view();
+  if (!view) return {tag + "reading the rollup: " + view.error().message, 0};
+  // A transaction found in the journal after a restart may have settled more batches than `run`
+  // (only if the restarted sender groups fewer: resume_from_store queues every stored proof, so
+  // normally it groups as many or more); those beyond `run` are then marked by three_calls as
+  // already shown, without the transaction's hash.
+  size_t settled = 0;
+  while (settled < run.size() && run[settled].number <= view->last_executed) ++settled;
+  if (settled == 0) return {tag + "commitProveExecute was mined but L1 shows batch " + std::to_string(first) + " unexecuted", 0};
+  // The transaction's gas, shared evenly by the batches it settled (0: sent before a restart).
   const TimeMs t = r->has_value() ? now_ms() : 0;
   const l1::Bytes32 tx = r->has_value() ? (*r)->transaction_hash : l1::Bytes32{};
-  {
-    std::lock_guard lk(mu_);
-    states_[p.number].gas_settle = r->has_value() ? (*r)->gas_used : 0;
+  const uint64_t gas = r->has_value() ? (*r)->gas_used / settled : 0;
+  for (size_t i = 0; i < settled; ++i) {
+    const uint64_t n = run[i].number;
+    {
+      std::lock_guard lk(mu_);
+      states_[n].gas_settle = gas;
+    }
+    mark(n, L1Stage::kCommitted, t, 0, tx);
+    mark(n, L1Stage::kProven, t, 0, tx);
+    mark(n, L1Stage::kExecuted, t, 0, tx);
   }
-  mark(p.number, L1Stage::kCommitted, t, 0, tx);
-  mark(p.number, L1Stage::kProven, t, 0, tx);
-  mark(p.number, L1Stage::kExecuted, t, 0, tx);
-  return "";
+  return {"", settled};
 }
+
+std::string L1Sender::process(const ProvedBatch& p) { return process_run({p}).first; }
 
 void L1Sender::start() {
   std::lock_guard lk(mu_);
@@ -305,16 +338,21 @@ void L1Sender::stop() {
 
 void L1Sender::run() {
   for (;;) {
-    ProvedBatch p;
+    std::vector<ProvedBatch> run;  // the first queued batch and those queued right after it
     {
       std::unique_lock lk(mu_);
       cv_.wait(lk, [&] { return stop_ || (!queue_.empty() && error_.empty()); });
       if (stop_) return;
-      p = queue_.begin()->second;
+      const unsigned most = cfg_.one_transaction ? std::max(1u, cfg_.max_batches_per_transaction) : 1u;
+      for (auto it = queue_.begin(); it != queue_.end() && run.size() < most; ++it) {
+        if (!run.empty() && it->first != run.back().number + 1) break;
+        run.push_back(it->second);
+      }
     }
     std::string err;
+    size_t done = 0;
     for (unsigned attempt = 0; attempt <= cfg_.retries; ++attempt) {
-      err = process(p);
+      std::tie(err, done) = process_run(run);
       if (err.empty()) break;
       {
         std::unique_lock lk(mu_);
@@ -327,7 +365,7 @@ void L1Sender::run() {
       cv_.notify_all();
       continue;
     }
-    queue_.erase(p.number);
+    for (size_t i = 0; i < done; ++i) queue_.erase(run[i].number);
   }
 }
 

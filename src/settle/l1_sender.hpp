@@ -1,7 +1,8 @@
 #pragma once
 // The L1 sender: takes proven batches to executed on ZkammRollup, in batch order, one L1
-// transaction at a time with l1::TxSender: one commitProveExecute per batch when nothing is
-// pending on L1 (the usual case; docs/CONTRACTS.md: about 30% less gas than three calls), else
+// transaction at a time with l1::TxSender: one commitProveExecute when nothing is pending on L1
+// (the usual case; docs/CONTRACTS.md: about 30% less gas than three calls), for every
+// consecutive proven batch waiting in the queue (up to max_batches_per_transaction), else
 // (a batch committed or proven before a restart) commitBatch -> proveBatch -> executeBatch. A batch is
 // committed only after the prover checked (and stored) its proof, so no unprovable root reaches
 // L1. Before every step it reads the contract's lastCommitted/lastProven/lastExecuted, which are
@@ -58,6 +59,9 @@ struct L1SenderConfig {
   uint64_t prove_gas_limit = 1'000'000;  ///< explicit: a verifier short of gas returns false
   /// commitProveExecute when L1 has no batch pending (false: always the three calls).
   bool one_transaction = true;
+  /// The most batches one commitProveExecute settles (those already proven and queued; the
+  /// sender never waits for more). The contract checks them with one batched pairing check.
+  unsigned max_batches_per_transaction = 4;
   unsigned retries = 3;                  ///< transport errors retried this often, then halt
   std::chrono::milliseconds retry_delay{500};
   /// The durable journal (devnet: Node::put_settle_record / settle_record). put must return only
@@ -102,8 +106,16 @@ class L1Sender {
   /// restart), which the contract shows as `step`.
   l1::Result<std::optional<l1::Receipt>> send(uint64_t n, L1Stage step, std::string_view name, const l1::Bytes& data,
                                               std::optional<uint64_t> gas_limit);
-  /// The one-transaction path of process(): commitProveExecute of batch p.number.
-  std::string settle_in_one(const ProvedBatch& p);
+  /// Takes `run` (consecutive batches, the first the next one L1 needs) as far as it can in one
+  /// step: all of them in one commitProveExecute when that path applies, else the first through
+  /// the three calls. Returns how many it finished ("" error) or the error.
+  std::pair<std::string, size_t> process_run(const std::vector<ProvedBatch>& run);
+  /// commitProveExecute of `run`, journalled under its first batch; after a restart the
+  /// transaction found there may have settled a different number of batches, so what is marked
+  /// executed is what the contract shows afterwards. Returns how many of `run` are executed.
+  std::pair<std::string, size_t> settle_in_one(const std::vector<ProvedBatch>& run);
+  /// commitBatch, proveBatch, executeBatch of p, each skipped when `view` shows it done.
+  std::string three_calls(const ProvedBatch& p, const ChainView& view);
   /// Whether the contract shows `step` for batch n.
   l1::Result<bool> shows(uint64_t n, L1Stage step);
   void mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas, const l1::Bytes32& tx = {});

@@ -135,12 +135,16 @@ class NodeFaultTest : public AnvilTest {
     L1SenderConfig sc;
     sc.rollup = rollup_;
     sc.one_transaction = one_transaction_;
+    sc.max_batches_per_transaction = max_batches_per_transaction_;
     use_node_journal(sc, node);
     L1Sender sender(*rpc, op, sc);
-    prover.on_proved([&](const ProvedBatch& p) { sender.enqueue(p); });
     report_to_node(sender, node);
-    resume_from_store(sender, prover, node);
-    sender.start();
+    bool sender_started = !start_sender_when_all_proved_;
+    if (sender_started) {
+      prover.on_proved([&](const ProvedBatch& p) { sender.enqueue(p); });
+      resume_from_store(sender, prover, node);
+      sender.start();
+    }
     WatcherConfig wc;
     wc.rollup = rollup_;
     wc.from_block = deploy_block_;
@@ -150,6 +154,11 @@ class NodeFaultTest : public AnvilTest {
     const auto end = Clock::now() + std::chrono::seconds(120);
     int rc = 1;
     while (Clock::now() < end) {
+      if (!sender_started && prover.proved(want).has_value()) {
+        resume_from_store(sender, prover, node);  // every proof is queued before the sender runs
+        sender.start();
+        sender_started = true;
+      }
       if (node.status().last_finalized >= want) {
         rc = 0;
         break;
@@ -251,6 +260,8 @@ class NodeFaultTest : public AnvilTest {
   uint64_t op_nonce_ = 0;
   std::string data_dir_;
   bool one_transaction_ = true;  ///< the children's L1SenderConfig::one_transaction
+  bool start_sender_when_all_proved_ = false;  ///< the child's sender starts with every batch proven
+  unsigned max_batches_per_transaction_ = 4;
 };
 
 // Killed inside the three calls; the restarted sender finishes batch 1 with proveBatch and
@@ -327,6 +338,7 @@ TEST_F(NodeFaultTest, KilledAfterSendingBeforeTheReceiptWaitsForThatTransaction)
 // another, and settles batch 2 in one call too: two operator transactions for two batches.
 TEST_F(NodeFaultTest, KilledAfterSendingCommitProveExecuteWaitsForIt) {
   register_accounts(2);
+  max_batches_per_transaction_ = 1;  // one transaction per batch, however fast batch 2 is proven
   ASSERT_TRUE(rpc_->evm_set_automine(false).ok());
   ASSERT_EQ(run_child(2, "after-send-settled"), 86);
   EXPECT_EQ(chain().last_committed, 0u);
@@ -344,6 +356,22 @@ TEST_F(NodeFaultTest, KilledAfterSendingCommitProveExecuteWaitsForIt) {
   ASSERT_TRUE(l1.has_value());
   EXPECT_EQ(l1::to_hex(l1->execute_tx), pending_hash);
   EXPECT_EQ(l1::to_hex(l1->commit_tx), pending_hash);
+  node.stop();
+}
+
+// Batches already proven when the sender gets to them go to L1 together: one commitProveExecute
+// (the contract's batched pairing check) settles both, one operator transaction in all.
+TEST_F(NodeFaultTest, BatchesProvenTogetherSettleInOneTransaction) {
+  register_accounts(2);
+  start_sender_when_all_proved_ = true;
+  ASSERT_EQ(run_child(2, nullptr), 0);
+  expect_all_finalized(2, 1);
+  node::Node node(node_config());
+  ASSERT_EQ(node.error(), "");
+  const auto b1 = node.batch_l1(1), b2 = node.batch_l1(2);
+  ASSERT_TRUE(b1.has_value() && b2.has_value());
+  EXPECT_EQ(b1->execute_tx, b2->execute_tx);
+  EXPECT_NE(b1->execute_tx, node::Hash{});
   node.stop();
 }
 
