@@ -237,21 +237,38 @@ Status State::add_liquidity(AccountIndex account, TokenId token_a, TokenId token
                             : add_liquidity_amounts(*p, amount_b_desired, amount_a_desired, amount_b_min,
                                                     amount_a_min, out.amount0, out.amount1);
   if (e != AmmError::kOk) return amm_fail(a_is_0 ? e : swap_router_ab(e));
+  return mint(account, *p, out.amount0, out.amount1, a_is_0, receipt);
+}
+
+Status State::add_liquidity_exact(AccountIndex account, TokenId token_a, TokenId token_b, const U256& amount_a,
+                                  const U256& amount_b, AddLiquidityReceipt& receipt) {
+  ZKAMM_CHECK(check_trader(account));
+  ZKAMM_CHECK(check_amount(amount_a));
+  ZKAMM_CHECK(check_amount(amount_b));
+  Pool* p = find_pool(token_a, token_b);
+  if (p == nullptr) return fail(StateError::kPoolNotFound);
+  const bool a_is_0 = p->token0 == token_a;
+  return a_is_0 ? mint(account, *p, amount_a, amount_b, true, receipt) : mint(account, *p, amount_b, amount_a, false, receipt);
+}
+
+Status State::mint(AccountIndex account, Pool& p, const U256& amount0, const U256& amount1, bool a_is_0,
+                   AddLiquidityReceipt& receipt) {
   // The router pulls the amounts from the provider before the pair mints.
-  ZKAMM_CHECK(can_debit(account, p->token0, out.amount0));
-  ZKAMM_CHECK(can_debit(account, p->token1, out.amount1));
-  const AmmError m = pair_mint(*p, out.amount0, out.amount1, out.mint);
+  ZKAMM_CHECK(can_debit(account, p.token0, amount0));
+  ZKAMM_CHECK(can_debit(account, p.token1, amount1));
+  MintOutcome minted;
+  const AmmError m = pair_mint(p, amount0, amount1, minted);
   if (m != AmmError::kOk) return amm_fail(m);
-  ZKAMM_CHECK(can_credit(account, p->lp_token, out.mint.liquidity));
-  ZKAMM_CHECK(can_credit(kReservedAccount, p->lp_token, out.mint.locked));
-  debit(account, p->token0, out.amount0);
-  debit(account, p->token1, out.amount1);
-  credit(account, p->lp_token, out.mint.liquidity);
-  credit(kReservedAccount, p->lp_token, out.mint.locked);
-  *p = out.mint.pool;
-  receipt.amount_a = a_is_0 ? out.amount0 : out.amount1;
-  receipt.amount_b = a_is_0 ? out.amount1 : out.amount0;
-  receipt.liquidity = out.mint.liquidity;
+  ZKAMM_CHECK(can_credit(account, p.lp_token, minted.liquidity));
+  ZKAMM_CHECK(can_credit(kReservedAccount, p.lp_token, minted.locked));
+  debit(account, p.token0, amount0);
+  debit(account, p.token1, amount1);
+  credit(account, p.lp_token, minted.liquidity);
+  credit(kReservedAccount, p.lp_token, minted.locked);
+  p = minted.pool;
+  receipt.amount_a = a_is_0 ? amount0 : amount1;
+  receipt.amount_b = a_is_0 ? amount1 : amount0;
+  receipt.liquidity = minted.liquidity;
   return kOk;
 }
 

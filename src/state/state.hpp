@@ -120,6 +120,11 @@ class State {
   Status add_liquidity(AccountIndex account, TokenId token_a, TokenId token_b, const U256& amount_a_desired,
                        const U256& amount_b_desired, const U256& amount_a_min, const U256& amount_b_min,
                        AddLiquidityReceipt& receipt);
+  /// pair.mint after exactly amount_a and amount_b were transferred in, without the router's
+  /// optimal amounts and minimums: what an add_liquidity's public data records (it publishes
+  /// the executed amounts), so a replay of the public data mints the same liquidity.
+  Status add_liquidity_exact(AccountIndex account, TokenId token_a, TokenId token_b, const U256& amount_a,
+                             const U256& amount_b, AddLiquidityReceipt& receipt);
   /// Router02.removeLiquidity.
   Status remove_liquidity(AccountIndex account, TokenId token_a, TokenId token_b, const U256& liquidity,
                           const U256& amount_a_min, const U256& amount_b_min, RemoveLiquidityReceipt& receipt);
@@ -164,6 +169,10 @@ class State {
   void debit(AccountIndex account, TokenId token, const U256& amount) noexcept;
   void credit(AccountIndex account, TokenId token, const U256& amount) noexcept;
   Pool* find_pool(TokenId token_a, TokenId token_b) noexcept;
+  /// Debits amount0/amount1 (token0/token1 order) from account, mints into p, credits the LP
+  /// tokens; a_is_0 orders the receipt as the caller's (token_a, token_b).
+  Status mint(AccountIndex account, Pool& p, const U256& amount0, const U256& amount1, bool a_is_0,
+              AddLiquidityReceipt& receipt);
   Status swap(AccountIndex account, TokenId token_in, TokenId token_out, const U256& amount, const U256& limit,
               bool exact_in, SwapReceipt& receipt);
 

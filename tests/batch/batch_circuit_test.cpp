@@ -11,6 +11,7 @@
 #include "batch_fixture.hpp"
 #include "circuit/mutation_check.hpp"
 #include "hash/sha256.hpp"
+#include "tx/public_data_replay.hpp"
 
 namespace zkamm::batch::testing {
 namespace {
@@ -134,73 +135,82 @@ TEST(BatchCircuit, EachTypeSatisfiesWithTheNodesRootAndPublicInput) {
   }
 }
 
+/// A batch of up to `slots` random transactions of every type that the node would accept on
+/// `shadow` (which advances with them), noops included; seen[type] counts them.
+std::vector<tx::Tx> random_batch(std::mt19937_64& rng, state::State& shadow, size_t slots,
+                                 std::array<int, tx::kTxTypeCount>& seen) {
+  const auto rnd = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(rng); };
+  std::vector<tx::Tx> txs;
+  int attempts = 0;
+  while (txs.size() < slots && attempts++ < 200) {
+    const uint32_t n = static_cast<uint32_t>(shadow.num_accounts());
+    const uint32_t a = static_cast<uint32_t>(rnd(1, n - 1));
+    const uint32_t nonce = static_cast<uint32_t>(shadow.account(a)->nonce);
+    const uint16_t tok = static_cast<uint16_t>(rnd(0, 3));
+    const U256 small = u(rnd(1, 1'000'000'000'000'000'000ULL));
+    tx::Tx t;
+    switch (rnd(0, 8)) {
+      case 0: t = transfer(a, static_cast<uint32_t>(rnd(0, n - 1)), tok, small, nonce); break;
+      case 1: {
+        const bool p12 = rnd(0, 1) == 0;
+        const uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
+        t = rnd(0, 1) ? swap_in(a, x, y, small, u(rnd(0, 1)), nonce) : swap_in(a, y, x, small, u(0), nonce);
+        break;
+      }
+      case 2: {
+        const bool p12 = rnd(0, 1) == 0;
+        const uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
+        t = rnd(0, 1) ? swap_out(a, x, y, small, e18(1'000'000), nonce) : swap_out(a, y, x, small, e18(1'000'000), nonce);
+        break;
+      }
+      case 3: t = withdraw(a, tok, small, nonce); break;
+      case 4: t = deposit(static_cast<uint32_t>(rnd(1, n - 1)), tok, small); break;
+      case 5: t = full_exit(static_cast<uint32_t>(rnd(0, n + 1)), static_cast<uint16_t>(rnd(0, 1) ? tok : 512)); break;
+      case 6: t = create_account(n); break;
+      case 7: {
+        const U256 big = e18(rnd(1, 50));
+        switch (rnd(0, 2)) {
+          case 0: t = add_liq(a, rnd(0, 1) ? 1 : 2, 3 - (rnd(0, 1) ? 1 : 2), big, e18(rnd(1, 120)), u(0), u(rnd(0, 1)), nonce); break;
+          case 1: {
+            const bool p12 = rnd(0, 1) == 0;
+            uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
+            if (rnd(0, 1) != 0) std::swap(x, y);
+            // account 1 holds the genesis LP tokens
+            t = remove_liq(1, x, y, u(rnd(1, 1'000'000'000'000'000'000ULL)), u(0), u(0),
+                           static_cast<uint32_t>(shadow.account(1)->nonce));
+            break;
+          }
+          default: t = create_pool(a, static_cast<uint16_t>(rnd(0, 3)), static_cast<uint16_t>(rnd(0, 3)), nonce); break;
+        }
+        break;
+      }
+      default: t = tx::Noop{}; break;
+    }
+    if (tx::type_of(t) == tx::TxType::Noop) {
+      ++seen[0];
+      txs.push_back(t);
+      continue;
+    }
+    state::State trial = shadow;
+    if (tx::execute(trial, t, kDomain, tx::ExecOptions{kTimestamp, true}).ok()) {
+      shadow = std::move(trial);
+      ++seen[t.index()];
+      txs.push_back(t);
+    }
+  }
+  return txs;
+}
+
 TEST(BatchCircuit, SeededRandomStreams) {
   auto rng = zkamm::testing::seeded_rng("BatchCircuit.SeededRandomStreams");
   state::State s0 = genesis();
   state::State s = s0;
   state::StateTrees trees = state::StateTrees::build(s);
   state::State shadow = s;  // the node's view, advanced with verified transactions
-  const auto rnd = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(rng); };
+  state::State from_l1 = s;  // rebuilt from the batches' public data alone (data availability)
   std::array<int, tx::kTxTypeCount> seen{};
   for (int batch = 0; batch < 8; ++batch) {
-    std::vector<tx::Tx> txs;
-    int attempts = 0;
-    while (txs.size() < kParams.num_slots && attempts++ < 200) {
-      const uint32_t n = static_cast<uint32_t>(shadow.num_accounts());
-      const uint32_t a = static_cast<uint32_t>(rnd(1, n - 1));
-      const uint32_t nonce = static_cast<uint32_t>(shadow.account(a)->nonce);
-      const uint16_t tok = static_cast<uint16_t>(rnd(0, 3));
-      const U256 small = u(rnd(1, 1'000'000'000'000'000'000ULL));
-      tx::Tx t;
-      switch (rnd(0, 8)) {
-        case 0: t = transfer(a, static_cast<uint32_t>(rnd(0, n - 1)), tok, small, nonce); break;
-        case 1: {
-          const bool p12 = rnd(0, 1) == 0;
-          const uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
-          t = rnd(0, 1) ? swap_in(a, x, y, small, u(rnd(0, 1)), nonce) : swap_in(a, y, x, small, u(0), nonce);
-          break;
-        }
-        case 2: {
-          const bool p12 = rnd(0, 1) == 0;
-          const uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
-          t = rnd(0, 1) ? swap_out(a, x, y, small, e18(1'000'000), nonce) : swap_out(a, y, x, small, e18(1'000'000), nonce);
-          break;
-        }
-        case 3: t = withdraw(a, tok, small, nonce); break;
-        case 4: t = deposit(static_cast<uint32_t>(rnd(1, n - 1)), tok, small); break;
-        case 5: t = full_exit(static_cast<uint32_t>(rnd(0, n + 1)), static_cast<uint16_t>(rnd(0, 1) ? tok : 512)); break;
-        case 6: t = create_account(n); break;
-        case 7: {
-          const U256 big = e18(rnd(1, 50));
-          switch (rnd(0, 2)) {
-            case 0: t = add_liq(a, rnd(0, 1) ? 1 : 2, 3 - (rnd(0, 1) ? 1 : 2), big, e18(rnd(1, 120)), u(0), u(rnd(0, 1)), nonce); break;
-            case 1: {
-              const bool p12 = rnd(0, 1) == 0;
-              uint16_t x = p12 ? 1 : 0, y = p12 ? 2 : 1;
-              if (rnd(0, 1) != 0) std::swap(x, y);
-              // account 1 holds the genesis LP tokens
-              t = remove_liq(1, x, y, u(rnd(1, 1'000'000'000'000'000'000ULL)), u(0), u(0),
-                             static_cast<uint32_t>(shadow.account(1)->nonce));
-              break;
-            }
-            default: t = create_pool(a, static_cast<uint16_t>(rnd(0, 3)), static_cast<uint16_t>(rnd(0, 3)), nonce); break;
-          }
-          break;
-        }
-        default: t = tx::Noop{}; break;
-      }
-      if (tx::type_of(t) == tx::TxType::Noop) {
-        ++seen[0];
-        txs.push_back(t);
-        continue;
-      }
-      state::State trial = shadow;
-      if (tx::execute(trial, t, kDomain, tx::ExecOptions{kTimestamp, true}).ok()) {
-        shadow = std::move(trial);
-        ++seen[t.index()];
-        txs.push_back(t);
-      }
-    }
+    const std::vector<tx::Tx> txs = random_batch(rng, shadow, kParams.num_slots, seen);
     BatchInput in;
     in.txs = txs;
     in.timestamp = kTimestamp;
@@ -208,6 +218,8 @@ TEST(BatchCircuit, SeededRandomStreams) {
     WitnessResult r = build_witness(s, trees, kParams, in);
     ASSERT_TRUE(r.ok()) << r.error;
     EXPECT_TRUE(s == shadow);
+    EXPECT_EQ(tx::replay_public_data(from_l1, r.witness.pubdata), "") << "batch " << batch;
+    EXPECT_TRUE(from_l1 == s) << "batch " << batch << ": the public data does not rebuild the state";
     EXPECT_EQ(trees.root(), state::StateTrees::build(s).root());
     EXPECT_EQ(r.witness.new_root, trees.root());
     const Checked c = check(r.witness);
@@ -217,6 +229,56 @@ TEST(BatchCircuit, SeededRandomStreams) {
   std::cout << "[ types ]";
   for (size_t i = 0; i < seen.size(); ++i) std::cout << " " << tx::type_name(static_cast<tx::TxType>(i)) << "=" << seen[i];
   std::cout << "\n";
+}
+
+// Data availability: the state that 150 random batches reach is rebuilt from their public data
+// alone (tx::replay_public_data), every type included, although v2 leaves out what follows from
+// the pool (a swap's other side, the liquidity minted, what a remove pays). Witness generation
+// only: the circuit is checked on such streams by SeededRandomStreams.
+TEST(BatchPublicData, RebuildsTheStateFromTheL1DataAlone) {
+  auto rng = zkamm::testing::seeded_rng("BatchPublicData.RebuildsTheStateFromTheL1DataAlone");
+  state::State s = genesis();
+  state::StateTrees trees = state::StateTrees::build(s);
+  state::State shadow = s;
+  state::State from_l1 = s;
+  std::array<int, tx::kTxTypeCount> seen{};
+  const auto rnd = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(rng); };
+  for (int batch = 0; batch < 150; ++batch) {
+    BatchInput in;
+    // Liquidity from a funded account every few batches, both router branches: the random
+    // stream's accounts are mostly new and empty (and full exits drain the genesis ones), so it
+    // rarely adds on its own.
+    const uint32_t lp = static_cast<uint32_t>(1 + (batch / 5) % 4);
+    if (batch % 5 < 2) {
+      const bool ab = rnd(0, 1) == 0;
+      in.txs = batch % 5 == 0 ? std::vector<tx::Tx>{deposit(lp, 1, e18(60)), deposit(lp, 2, e18(130))}
+                              : std::vector<tx::Tx>{add_liq(lp, ab ? 1 : 2, ab ? 2 : 1, e18(rnd(1, 50)), e18(rnd(1, 120)),
+                                                            u(0), u(0), static_cast<uint32_t>(shadow.account(lp)->nonce))};
+      for (const tx::Tx& t : in.txs) {
+        const tx::ExecResult done = tx::execute(shadow, t, kDomain, tx::ExecOptions{kTimestamp, true});
+        ASSERT_TRUE(done.ok()) << tx::reason(done);
+        ++seen[t.index()];
+      }
+    } else {
+      in.txs = random_batch(rng, shadow, kParams.num_slots, seen);
+    }
+    in.timestamp = kTimestamp;
+    in.batch_number = static_cast<uint64_t>(batch) + 1;
+    WitnessResult r = build_witness(s, trees, kParams, in);
+    ASSERT_TRUE(r.ok()) << r.error;
+    ASSERT_EQ(tx::replay_public_data(from_l1, r.witness.pubdata), "") << "batch " << batch;
+    ASSERT_TRUE(from_l1 == s) << "batch " << batch << ": the public data does not rebuild the state";
+  }
+  for (uint8_t t = 1; t < tx::kTxTypeCount; ++t) EXPECT_GT(seen[t], 0) << tx::type_name(static_cast<tx::TxType>(t));
+  // Bytes no batch can hold are refused: an unknown type, non-zero padding, a partial slot.
+  std::vector<uint8_t> bad(tx::kSlotPublicDataBytes, 0);
+  bad[0] = 0x0b;  // no type 11
+  state::State copy = from_l1;
+  EXPECT_NE(tx::replay_public_data(copy, bad), "");
+  bad[0] = static_cast<uint8_t>(tx::TxType::Noop);
+  bad[41] = 1;  // padding that is not zero
+  EXPECT_NE(tx::replay_public_data(copy, bad), "");
+  EXPECT_NE(tx::replay_public_data(copy, std::vector<uint8_t>(tx::kSlotPublicDataBytes + 1, 0)), "");
 }
 
 TEST(BatchCircuit, RejectedTransactionsGiveNoWitness) {

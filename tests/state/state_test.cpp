@@ -156,5 +156,32 @@ TEST_F(StateModel, LiquidityAndSwapsMoveBalances) {
   EXPECT_EQ(st.balance(alice, lp12), kZero);
 }
 
+// pair.mint of given amounts (what a replay of add_liquidity's public data does): the same
+// transition as the router when handed the router's own amounts; other amounts mint
+// min(a*S/r_a, b*S/r_b) and keep the excess in the pool, as the pair would.
+TEST_F(StateModel, AddLiquidityExactIsPairMintOfTheGivenAmounts) {
+  AddLiquidityReceipt first, via_router, exact;
+  ASSERT_TRUE(st.add_liquidity(alice, t1, t2, dec("1000000000000000000000"), dec("4000000000000000000000"), kZero, kZero,
+                               first).ok());
+  State replay = st;
+  // Desired (3e18, 5e18) against a 1:4 pool: the router takes (1.25e18, 5e18).
+  ASSERT_TRUE(st.add_liquidity(bob, t1, t2, dec("3000000000000000000"), dec("5000000000000000000"), kZero, kZero,
+                               via_router).ok());
+  EXPECT_EQ(via_router.amount_a, dec("1250000000000000000"));
+  ASSERT_TRUE(replay.add_liquidity_exact(bob, t1, t2, via_router.amount_a, via_router.amount_b, exact).ok());
+  EXPECT_EQ(exact.liquidity, via_router.liquidity);
+  EXPECT_TRUE(replay == st);
+  // Given (3e18, 5e18) as they are (on top of the first), the pair mints for the scarcer side
+  // and keeps the rest.
+  State other = replay;
+  ASSERT_TRUE(other.add_liquidity_exact(bob, t1, t2, dec("3000000000000000000"), dec("5000000000000000000"), exact).ok());
+  EXPECT_EQ(exact.liquidity, via_router.liquidity);  // b*S/r_b is the smaller share both times
+  EXPECT_EQ(other.pool(t1, t2)->reserve0, dec("1004250000000000000000"));  // 1000 + 1.25 + 3
+  expect_rejected([&] { return st.add_liquidity_exact(bob, t1, t3, u256(1), u256(1), exact); },
+                  {StateError::kPoolNotFound, AmmError::kOk});
+  expect_rejected([&] { return st.add_liquidity_exact(bob, t1, t2, dec("20000000000000000000000"), u256(1), exact); },
+                  {StateError::kInsufficientBalance, AmmError::kOk});
+}
+
 }  // namespace
 }  // namespace zkamm::state

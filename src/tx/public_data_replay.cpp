@@ -1,0 +1,135 @@
+#include "tx/public_data_replay.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "tx/execute.hpp"
+#include "tx/public_data.hpp"
+
+namespace zkamm::tx {
+namespace {
+
+/// Big-endian reads from one slot.
+struct SlotReader {
+  std::span<const uint8_t> b;
+  uint64_t uint(size_t at, size_t n) const {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; ++i) v = (v << 8) | b[at + i];
+    return v;
+  }
+  uint32_t account(size_t at) const { return static_cast<uint32_t>(uint(at, 3)); }
+  uint16_t token(size_t at) const { return static_cast<uint16_t>(uint(at, 2)); }
+  Amount amount(size_t at) const { return (Amount{uint(at, 8)} << 64) | uint(at + 8, 8); }
+};
+
+constexpr uint64_t kNoDeadline = std::numeric_limits<uint64_t>::max();
+constexpr Amount kNoLimit = ~Amount{0};
+
+state::U256 u256(Amount a) { return state::U256{static_cast<uint64_t>(a), static_cast<uint64_t>(a >> 64), 0, 0}; }
+Amount amount(const state::U256& v) { return (Amount{v[1]} << 64) | v[0]; }
+
+/// The transaction a slot records, with the signer's current nonce, no deadline and the loosest
+/// limits (the signed limits are not published; the executed amounts are).
+std::optional<Tx> decode_slot(const state::State& s, const SlotReader& r) {
+  const auto nonce = [&](uint32_t a) -> uint32_t {
+    const state::Account* acc = s.account(a);
+    return acc ? static_cast<uint32_t>(acc->nonce) : 0;
+  };
+  switch (static_cast<TxType>(r.b[0])) {
+    case TxType::Noop: return Tx{Noop{}};
+    case TxType::Deposit: return Tx{Deposit{0, r.account(1), r.token(4), r.amount(6)}};
+    case TxType::FullExit: return Tx{FullExit{0, r.account(1), r.token(4)}};
+    case TxType::Transfer: {
+      Transfer t;
+      t.from = r.account(1), t.to = r.account(4), t.token = r.token(7), t.amount = r.amount(9), t.nonce = nonce(t.from);
+      return Tx{t};
+    }
+    case TxType::SwapExactIn: {
+      SwapExactIn t;
+      t.account = r.account(1), t.token_in = r.token(4), t.token_out = r.token(6), t.amount_in = r.amount(8);
+      t.amount_out_min = 0, t.deadline = kNoDeadline, t.nonce = nonce(t.account);
+      return Tx{t};
+    }
+    case TxType::SwapExactOut: {
+      SwapExactOut t;
+      t.account = r.account(1), t.token_in = r.token(4), t.token_out = r.token(6), t.amount_out = r.amount(8);
+      t.amount_in_max = kNoLimit, t.deadline = kNoDeadline, t.nonce = nonce(t.account);
+      return Tx{t};
+    }
+    case TxType::CreatePool: {
+      CreatePool t;
+      t.account = r.account(1), t.token_a = r.token(4), t.token_b = r.token(6), t.nonce = nonce(t.account);
+      return Tx{t};
+    }
+    case TxType::AddLiquidity: {  // applied by pair.mint of the published amounts (below)
+      AddLiquidity t;
+      t.account = r.account(1), t.token_a = r.token(4), t.token_b = r.token(6);
+      t.amount_a_desired = r.amount(8), t.amount_b_desired = r.amount(24);
+      t.deadline = kNoDeadline, t.nonce = nonce(t.account);
+      return Tx{t};
+    }
+    case TxType::RemoveLiquidity: {
+      RemoveLiquidity t;
+      t.account = r.account(1), t.token_a = r.token(4), t.token_b = r.token(6), t.liquidity = r.amount(8);
+      t.deadline = kNoDeadline, t.nonce = nonce(t.account);
+      return Tx{t};
+    }
+    case TxType::Withdraw: {
+      Withdraw t;
+      t.account = r.account(1), t.token = r.token(4), t.amount = r.amount(6), t.nonce = nonce(t.account);
+      std::copy_n(r.b.begin() + 22, t.l1_address.size(), t.l1_address.begin());
+      return Tx{t};
+    }
+    case TxType::CreateAccount: {
+      CreateAccount t;
+      t.account = r.account(1);
+      std::copy_n(r.b.begin() + 4, t.pubkey.size(), t.pubkey.begin());
+      return Tx{t};
+    }
+  }
+  return std::nullopt;
+}
+
+/// An add_liquidity as the public data records it: the router's choice is already made, so the
+/// published amounts go straight to pair.mint (replaying the router on them could pick others).
+std::string apply_add_liquidity(state::State& s, const AddLiquidity& t, Executed& ex) {
+  const state::Account* acc = s.account(t.account);
+  if (acc == nullptr || t.account == state::kReservedAccount) return "unknown account";
+  state::AddLiquidityReceipt rc;
+  const state::Status st = s.add_liquidity_exact(t.account, t.token_a, t.token_b, u256(t.amount_a_desired),
+                                                 u256(t.amount_b_desired), rc);
+  if (!st.ok()) return "add_liquidity: " + std::string(state::to_string(st.error));
+  if (!s.bump_nonce(t.account).ok()) return "add_liquidity: nonce";
+  ex.amount_in = amount(rc.amount_a);
+  ex.amount_out = amount(rc.amount_b);
+  ex.liquidity = amount(rc.liquidity);
+  return "";
+}
+
+}  // namespace
+
+std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata) {
+  if (pubdata.size() % kSlotPublicDataBytes != 0) return "public data is not a whole number of slots";
+  for (size_t off = 0, k = 0; off < pubdata.size(); off += kSlotPublicDataBytes, ++k) {
+    const std::string at = "slot " + std::to_string(k) + ": ";
+    const SlotReader r{pubdata.subspan(off, kSlotPublicDataBytes)};
+    const std::optional<Tx> t = decode_slot(s, r);
+    if (!t) return at + "unknown type " + std::to_string(r.b[0]);
+    Executed ex;
+    if (type_of(*t) == TxType::Noop) {
+      // nothing moves
+    } else if (const auto* add = std::get_if<AddLiquidity>(&*t)) {
+      if (std::string e = apply_add_liquidity(s, *add, ex); !e.empty()) return at + e;
+    } else {
+      const ExecResult res = execute(s, *t, Domain{}, ExecOptions{0, false});
+      if (!res.ok()) return at + std::string(reason(res));
+      ex = res.executed;
+    }
+    std::vector<uint8_t> again;
+    append_slot_public_data(again, *t, ex);
+    if (!std::equal(again.begin(), again.end(), r.b.begin())) return at + "the replayed transition publishes other bytes";
+  }
+  return "";
+}
+
+}  // namespace zkamm::tx
