@@ -217,7 +217,7 @@ std::string L1Sender::three_calls(const ProvedBatch& p, const ChainView& view) {
     fault("after-commit");
     done(L1Stage::kCommitted, *r);
   } else {
-    mark(p.number, L1Stage::kCommitted, 0, 0);
+    mark_shown(p.number, L1Stage::kCommitted);
   }
   if (p.number > view.last_proven) {
     std::vector<Value> args = {Value::uint(p.number)};
@@ -227,7 +227,7 @@ std::string L1Sender::three_calls(const ProvedBatch& p, const ChainView& view) {
     if (!r) return tag + "proveBatch: " + r.error().message;
     done(L1Stage::kProven, *r);
   } else {
-    mark(p.number, L1Stage::kProven, 0, 0);
+    mark_shown(p.number, L1Stage::kProven);
   }
   if (p.number > view.last_executed) {
     auto data = l1::abi::encode_call(rollup_abi::execute_batch(), std::vector<Value>{Value::uint(p.number), Value::bytes_value(p.pubdata)});
@@ -235,9 +235,38 @@ std::string L1Sender::three_calls(const ProvedBatch& p, const ChainView& view) {
     if (!r) return tag + "executeBatch: " + r.error().message;
     done(L1Stage::kExecuted, *r);
   } else {
-    mark(p.number, L1Stage::kExecuted, 0, 0);
+    mark_shown(p.number, L1Stage::kExecuted);
   }
   return "";
+}
+
+std::optional<l1::Receipt> L1Sender::journalled_receipt(uint64_t n, std::string_view name) {
+  if (!cfg_.journal_get) return std::nullopt;
+  const auto rec = cfg_.journal_get("l1tx/" + std::to_string(n) + "/" + std::string(name));
+  if (!rec) return std::nullopt;
+  const auto space = rec->find(' ');
+  if (space == std::string::npos) return std::nullopt;
+  const auto h = l1::from_hex(rec->substr(space + 1));  // "-": sent, hash not recorded
+  if (!h || h->size() != 32) return std::nullopt;
+  l1::Bytes32 hash{};
+  std::copy(h->begin(), h->end(), hash.begin());
+  auto r = rpc_.get_transaction_receipt(hash);
+  if (!r || !r->has_value() || !(*r)->status) return std::nullopt;
+  return **r;
+}
+
+void L1Sender::mark_shown(uint64_t n, L1Stage step) {
+  // The transaction that did it, when this sender sent it before a restart: its own step's, or
+  // a commitProveExecute of n (one settling a group is journalled under its first batch only).
+  if (auto r = journalled_receipt(n, to_string(step))) return mark(n, step, now_ms(), r->gas_used, r->transaction_hash);
+  if (auto r = journalled_receipt(n, "settled")) {
+    {
+      std::lock_guard lk(mu_);
+      states_[n].gas_settle = r->gas_used;
+    }
+    return mark(n, step, now_ms(), 0, r->transaction_hash);
+  }
+  mark(n, step, 0, 0);
 }
 
 std::pair<std::string, size_t> L1Sender::settle_in_one(const std::vector<ProvedBatch>& run) {

@@ -116,6 +116,11 @@ class L1Sender {
   std::pair<std::string, size_t> settle_in_one(const std::vector<ProvedBatch>& run);
   /// commitBatch, proveBatch, executeBatch of p, each skipped when `view` shows it done.
   std::string three_calls(const ProvedBatch& p, const ChainView& view);
+  /// The receipt of the successful transaction the journal records for (n, name), if any.
+  std::optional<l1::Receipt> journalled_receipt(uint64_t n, std::string_view name);
+  /// Reports `step` of batch n, which L1 already shows: with the journalled transaction that did
+  /// it when there is one (sent before a restart), else with time 0 and no transaction.
+  void mark_shown(uint64_t n, L1Stage step);
   /// Whether the contract shows `step` for batch n.
   l1::Result<bool> shows(uint64_t n, L1Stage step);
   void mark(uint64_t n, L1Stage s, TimeMs t, uint64_t gas, const l1::Bytes32& tx = {});

@@ -334,9 +334,10 @@ TEST_F(NodeFaultTest, KilledAfterSendingBeforeTheReceiptWaitsForThatTransaction)
 }
 
 // The one-transaction path: killed right after commitProveExecute was sent, before it is mined;
-// the restarted sender finds the journal record, waits for that transaction instead of sending
-// another, and settles batch 2 in one call too: two operator transactions for two batches.
-TEST_F(NodeFaultTest, KilledAfterSendingCommitProveExecuteWaitsForIt) {
+// the transaction is mined before the restart, so the restarted sender finds batch 1 executed on
+// L1 and reports it with that transaction from the journal (the wait for a still-pending one is
+// the three-call test above), then settles batch 2 in one call: two operator transactions.
+TEST_F(NodeFaultTest, KilledAfterSendingCommitProveExecuteReportsItAfterTheRestart) {
   register_accounts(2);
   max_batches_per_transaction_ = 1;  // one transaction per batch, however fast batch 2 is proven
   ASSERT_TRUE(rpc_->evm_set_automine(false).ok());
@@ -347,7 +348,9 @@ TEST_F(NodeFaultTest, KilledAfterSendingCommitProveExecuteWaitsForIt) {
   ASSERT_TRUE(rec.has_value());
   EXPECT_EQ(rec->substr(0, rec->find(' ')), std::to_string(op_nonce_));
   const std::string pending_hash = rec->substr(rec->find(' ') + 1);
-  ASSERT_TRUE(rpc_->request("evm_setIntervalMining", nlohmann::json::array({1})).ok());
+  ASSERT_TRUE(rpc_->evm_mine().ok());
+  ASSERT_TRUE(rpc_->evm_set_automine(true).ok());
+  EXPECT_EQ(chain().last_executed, 1u);
   ASSERT_EQ(run_child(2, nullptr), 0);
   expect_all_finalized(2, 2);
   node::Node node(node_config());
