@@ -82,6 +82,27 @@ l1::RpcError sender_error(std::string message) {
   return l1::RpcError{l1::RpcErrorKind::BadResponse, 0, std::move(message), ""};
 }
 
+/// The journal key of step `name` of batch n (docs/DEVNET.md).
+std::string journal_key(uint64_t n, std::string_view name) { return "l1tx/" + std::to_string(n) + "/" + std::string(name); }
+
+/// A journal record "<nonce> <tx hash>", the hash "-" until the send returned it.
+struct JournalRecord {
+  uint64_t nonce = 0;
+  std::optional<l1::Bytes32> hash;
+};
+std::optional<JournalRecord> parse_record(const std::string& rec) {
+  std::istringstream in(rec);
+  JournalRecord r;
+  std::string hash_hex;
+  in >> r.nonce >> hash_hex;
+  if (!in) return std::nullopt;
+  if (auto h = l1::from_hex(hash_hex); h && h->size() == 32) {
+    r.hash.emplace();
+    std::copy(h->begin(), h->end(), r.hash->begin());
+  }
+  return r;
+}
+
 }  // namespace
 
 l1::Result<bool> L1Sender::shows(uint64_t n, L1Stage step) {
@@ -95,17 +116,15 @@ l1::Result<bool> L1Sender::shows(uint64_t n, L1Stage step) {
 
 l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, std::string_view name,
                                                       const l1::Bytes& data, std::optional<uint64_t> gas_limit) {
-  const std::string key = "l1tx/" + std::to_string(n) + "/" + std::string(name);
+  const std::string key = journal_key(n, name);
   const bool journal = cfg_.journal_put && cfg_.journal_get;
   const l1::Address op = tx_.address();
   if (journal) {
     if (auto rec = cfg_.journal_get(key)) {
       // Sent (or about to be sent) before a restart: settle that nonce before anything else.
-      std::istringstream in(*rec);
-      uint64_t nonce = 0;
-      std::string hash_hex;
-      in >> nonce >> hash_hex;
-      if (!in) return sender_error("corrupt journal record " + key);
+      const std::optional<JournalRecord> sent = parse_record(*rec);
+      if (!sent) return sender_error("corrupt journal record " + key);
+      const uint64_t nonce = sent->nonce;
       const auto deadline = std::chrono::steady_clock::now() + tx_.options().timeout;
       for (;;) {
         auto mined = rpc_.get_transaction_count(op, l1::BlockTag::latest());
@@ -120,10 +139,8 @@ l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, 
         std::this_thread::sleep_for(tx_.options().poll_interval);
       }
       std::optional<l1::Receipt> receipt;
-      if (auto h = l1::from_hex(hash_hex); h && h->size() == 32) {
-        l1::Bytes32 hash{};
-        std::copy(h->begin(), h->end(), hash.begin());
-        auto r = rpc_.get_transaction_receipt(hash);
+      if (sent->hash) {
+        auto r = rpc_.get_transaction_receipt(*sent->hash);
         if (!r) return r.error();
         receipt = *r;
       }
@@ -242,15 +259,11 @@ std::string L1Sender::three_calls(const ProvedBatch& p, const ChainView& view) {
 
 std::optional<l1::Receipt> L1Sender::journalled_receipt(uint64_t n, std::string_view name) {
   if (!cfg_.journal_get) return std::nullopt;
-  const auto rec = cfg_.journal_get("l1tx/" + std::to_string(n) + "/" + std::string(name));
+  const auto rec = cfg_.journal_get(journal_key(n, name));
   if (!rec) return std::nullopt;
-  const auto space = rec->find(' ');
-  if (space == std::string::npos) return std::nullopt;
-  const auto h = l1::from_hex(rec->substr(space + 1));  // "-": sent, hash not recorded
-  if (!h || h->size() != 32) return std::nullopt;
-  l1::Bytes32 hash{};
-  std::copy(h->begin(), h->end(), hash.begin());
-  auto r = rpc_.get_transaction_receipt(hash);
+  const std::optional<JournalRecord> sent = parse_record(*rec);
+  if (!sent || !sent->hash) return std::nullopt;
+  auto r = rpc_.get_transaction_receipt(*sent->hash);
   if (!r || !r->has_value() || !(*r)->status) return std::nullopt;
   return **r;
 }
