@@ -224,6 +224,23 @@ class NodeFaultTest : public AnvilTest {
     return r;
   }
   std::optional<std::string> stored_proof(uint64_t n) { return record("proof/" + std::to_string(n)); }
+  /// The node's L1 record of batch n.
+  std::optional<node::BatchL1Info> batch_l1(uint64_t n) {
+    node::Node node(node_config());
+    EXPECT_EQ(node.error(), "");
+    auto r = node.batch_l1(n);
+    node.stop();
+    return r;
+  }
+  /// The tx hash of the sender's journal record `key` ("<nonce> <tx hash>"), which must hold the
+  /// test's first operator nonce: the transaction the child sent before it was killed.
+  std::string journalled_hash(const std::string& key) {
+    const auto rec = record(key);
+    EXPECT_TRUE(rec.has_value()) << key;
+    if (!rec) return "";
+    EXPECT_EQ(rec->substr(0, rec->find(' ')), std::to_string(op_nonce_));
+    return rec->substr(rec->find(' ') + 1);
+  }
 
   /// The end state after `batches` batches: all executed with `operator_txs` operator
   /// transactions in all (none sent twice), every batch and its txs finalized in the node's store.
@@ -281,14 +298,9 @@ TEST_F(NodeFaultTest, KilledBetweenCommitAndProveFinishesWithoutResending) {
   ASSERT_EQ(run_child(2, nullptr), 0);
   expect_all_finalized(2, 1 + 2 + 1);
   EXPECT_EQ(stored_proof(1), proof1) << "batch 1 was proven again after the restart";
-  {
-    node::Node node(node_config());
-    ASSERT_EQ(node.error(), "");
-    const auto l1 = node.batch_l1(2);
-    ASSERT_TRUE(l1.has_value());
-    EXPECT_EQ(l1->commit_tx, l1->execute_tx) << "batch 2 should be settled by one commitProveExecute";
-    node.stop();
-  }
+  const auto l1 = batch_l1(2);
+  ASSERT_TRUE(l1.has_value());
+  EXPECT_EQ(l1->commit_tx, l1->execute_tx) << "batch 2 should be settled by one commitProveExecute";
 
   // L1Sender on its own: a batch the contract already shows costs no transaction.
   const auto p = decode_proved(*proof1);
@@ -316,21 +328,15 @@ TEST_F(NodeFaultTest, KilledAfterSendingBeforeTheReceiptWaitsForThatTransaction)
   EXPECT_EQ(op_nonce(), op_nonce_);
   EXPECT_EQ(op_nonce(l1::BlockTag::pending()), op_nonce_ + 1) << "the commit should be pending";
   // The journal holds "<nonce> <tx hash>" of that pending commit.
-  const auto rec = record("sender/l1tx/1/committed");
-  ASSERT_TRUE(rec.has_value());
-  EXPECT_EQ(rec->substr(0, rec->find(' ')), std::to_string(op_nonce_));
-  const std::string pending_hash = rec->substr(rec->find(' ') + 1);
+  const std::string pending_hash = journalled_hash("sender/l1tx/1/committed");
   // Blocks every second from now: the pending commit is mined while the new child runs.
   ASSERT_TRUE(rpc_->request("evm_setIntervalMining", nlohmann::json::array({1})).ok());
   ASSERT_EQ(run_child(2, nullptr), 0);
   expect_all_finalized(2, 6);
   // Batch 1 was committed by the very transaction sent before the kill.
-  node::Node node(node_config());
-  ASSERT_EQ(node.error(), "");
-  const auto l1 = node.batch_l1(1);
+  const auto l1 = batch_l1(1);
   ASSERT_TRUE(l1.has_value());
   EXPECT_EQ(l1::to_hex(l1->commit_tx), pending_hash);
-  node.stop();
 }
 
 // The one-transaction path: killed right after commitProveExecute was sent, before it is mined;
@@ -344,22 +350,16 @@ TEST_F(NodeFaultTest, KilledAfterSendingCommitProveExecuteReportsItAfterTheResta
   ASSERT_EQ(run_child(2, "after-send-settled"), 86);
   EXPECT_EQ(chain().last_committed, 0u);
   EXPECT_EQ(op_nonce(l1::BlockTag::pending()), op_nonce_ + 1) << "commitProveExecute should be pending";
-  const auto rec = record("sender/l1tx/1/settled");
-  ASSERT_TRUE(rec.has_value());
-  EXPECT_EQ(rec->substr(0, rec->find(' ')), std::to_string(op_nonce_));
-  const std::string pending_hash = rec->substr(rec->find(' ') + 1);
+  const std::string pending_hash = journalled_hash("sender/l1tx/1/settled");
   ASSERT_TRUE(rpc_->evm_mine().ok());
   ASSERT_TRUE(rpc_->evm_set_automine(true).ok());
   EXPECT_EQ(chain().last_executed, 1u);
   ASSERT_EQ(run_child(2, nullptr), 0);
   expect_all_finalized(2, 2);
-  node::Node node(node_config());
-  ASSERT_EQ(node.error(), "");
-  const auto l1 = node.batch_l1(1);
+  const auto l1 = batch_l1(1);
   ASSERT_TRUE(l1.has_value());
   EXPECT_EQ(l1::to_hex(l1->execute_tx), pending_hash);
   EXPECT_EQ(l1::to_hex(l1->commit_tx), pending_hash);
-  node.stop();
 }
 
 // Batches already proven when the sender gets to them go to L1 together: one commitProveExecute
@@ -369,13 +369,10 @@ TEST_F(NodeFaultTest, BatchesProvenTogetherSettleInOneTransaction) {
   start_sender_when_all_proved_ = true;
   ASSERT_EQ(run_child(2, nullptr), 0);
   expect_all_finalized(2, 1);
-  node::Node node(node_config());
-  ASSERT_EQ(node.error(), "");
-  const auto b1 = node.batch_l1(1), b2 = node.batch_l1(2);
+  const auto b1 = batch_l1(1), b2 = batch_l1(2);
   ASSERT_TRUE(b1.has_value() && b2.has_value());
   EXPECT_EQ(b1->execute_tx, b2->execute_tx);
   EXPECT_NE(b1->execute_tx, node::Hash{});
-  node.stop();
 }
 
 }  // namespace
