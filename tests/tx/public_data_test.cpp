@@ -7,6 +7,13 @@
 namespace zkamm::tx {
 namespace {
 
+/// Appends a 16-byte big-endian amount below 2^16, as the public data writes it.
+void push_amount(std::vector<uint8_t>& v, uint16_t amount) {
+  v.insert(v.end(), 14, 0);
+  v.push_back(static_cast<uint8_t>(amount >> 8));
+  v.push_back(static_cast<uint8_t>(amount));
+}
+
 TEST(TxPublicData, SizeMatchesTableForEveryType) {
   std::mt19937_64 rng(testing::test_seed("tx public data"));
   for (uint8_t ty = 0; ty < kTxTypeCount; ++ty) {
@@ -31,8 +38,7 @@ TEST(TxPublicData, SwapLayout) {  // self-generated vector, layout read off the 
   ex.amount_in = (Amount{0x1234} << 112) | 0x99;
   ex.amount_out = 77;
   std::vector<uint8_t> want = {5, 0xab, 0xcd, 0xef, 0x03, 0xff, 0x00, 0x01};
-  for (int i = 0; i < 15; ++i) want.push_back(0);
-  want.push_back(77);
+  push_amount(want, 77);
   EXPECT_EQ(public_data(Tx{s}, ex), want);
 
   SwapExactIn e;  // exact in: the amount paid in, not the amount out
@@ -44,8 +50,7 @@ TEST(TxPublicData, SwapLayout) {  // self-generated vector, layout read off the 
   ex.amount_in = 0x99;
   ex.amount_out = 60;
   want = {4, 0, 0, 2, 0, 1, 0, 2};
-  for (int i = 0; i < 15; ++i) want.push_back(0);
-  want.push_back(0x99);
+  push_amount(want, 0x99);
   EXPECT_EQ(public_data(Tx{e}, ex), want);
 }
 
@@ -61,10 +66,8 @@ TEST(TxPublicData, LiquidityLayouts) {  // self-generated vectors, layout read o
   ex.amount_out = 150;  // amount_b
   ex.liquidity = 122;   // minted: not published
   std::vector<uint8_t> want = {7, 0, 0, 3, 0, 1, 0, 2};
-  for (int i = 0; i < 15; ++i) want.push_back(0);
-  want.push_back(100);
-  for (int i = 0; i < 15; ++i) want.push_back(0);
-  want.push_back(150);
+  push_amount(want, 100);
+  push_amount(want, 150);
   EXPECT_EQ(public_data(Tx{a}, ex), want);
 
   RemoveLiquidity r;
@@ -73,9 +76,7 @@ TEST(TxPublicData, LiquidityLayouts) {  // self-generated vectors, layout read o
   r.token_b = 2;
   r.liquidity = 0x4242;  // burned: published; the amounts paid are not
   want = {8, 0, 0, 3, 0, 1, 0, 2};
-  for (int i = 0; i < 14; ++i) want.push_back(0);
-  want.push_back(0x42);
-  want.push_back(0x42);
+  push_amount(want, 0x4242);
   EXPECT_EQ(public_data(Tx{r}, ex), want);
 }
 
