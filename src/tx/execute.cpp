@@ -10,9 +10,6 @@ namespace {
 
 using state::U256;
 
-U256 u256(Amount a) noexcept { return U256{static_cast<uint64_t>(a), static_cast<uint64_t>(a >> 64), 0, 0}; }
-Amount amount(const U256& v) noexcept { return (Amount{v[1]} << 64) | v[0]; }  // v < 2^128 (state invariant)
-
 ExecResult fail(ExecError e) noexcept { return ExecResult{e, {}, {}}; }
 ExecResult state_fail(state::Status st) noexcept { return ExecResult{ExecError::kState, st, {}}; }
 
@@ -36,7 +33,7 @@ ExecResult execute_priority(state::State& s, const Tx& t) noexcept {
     if (d->account == state::kReservedAccount || s.account(d->account) == nullptr) return fail(ExecError::kUnknownAccount);
     // kBalanceOverflow is unreachable: the contract caps each token's L2 supply below 2^128
     // (docs/BATCH.md section 4), and every balance is at most that supply.
-    const state::Status st = s.deposit(d->account, d->token, u256(d->amount));
+    const state::Status st = s.deposit(d->account, d->token, to_u256(d->amount));
     if (!st.ok()) return state_fail(st);
     r.executed.amount_in = d->amount;
     return r;
@@ -49,7 +46,7 @@ ExecResult execute_priority(state::State& s, const Tx& t) noexcept {
   if (!ff::is_zero(balance)) {
     const state::Status st = s.withdraw(f.account, f.token, balance);
     if (!st.ok()) return state_fail(st);
-    r.executed.amount_in = amount(balance);
+    r.executed.amount_in = to_amount(balance);
   }
   return r;
 }
@@ -61,36 +58,36 @@ ExecResult apply_l2(state::State& s, const Tx& t) noexcept {
       [&](const auto& x) {
         using T = std::remove_cvref_t<decltype(x)>;
         if constexpr (std::is_same_v<T, Transfer>) {
-          st = s.transfer(x.from, x.to, x.token, u256(x.amount));
+          st = s.transfer(x.from, x.to, x.token, to_u256(x.amount));
         } else if constexpr (std::is_same_v<T, SwapExactIn>) {
           state::SwapReceipt rc;
-          st = s.swap_exact_in(x.account, x.token_in, x.token_out, u256(x.amount_in), u256(x.amount_out_min), rc);
-          r.executed.amount_in = amount(rc.amount_in);
-          r.executed.amount_out = amount(rc.amount_out);
+          st = s.swap_exact_in(x.account, x.token_in, x.token_out, to_u256(x.amount_in), to_u256(x.amount_out_min), rc);
+          r.executed.amount_in = to_amount(rc.amount_in);
+          r.executed.amount_out = to_amount(rc.amount_out);
         } else if constexpr (std::is_same_v<T, SwapExactOut>) {
           state::SwapReceipt rc;
-          st = s.swap_exact_out(x.account, x.token_in, x.token_out, u256(x.amount_out), u256(x.amount_in_max), rc);
-          r.executed.amount_in = amount(rc.amount_in);
-          r.executed.amount_out = amount(rc.amount_out);
+          st = s.swap_exact_out(x.account, x.token_in, x.token_out, to_u256(x.amount_out), to_u256(x.amount_in_max), rc);
+          r.executed.amount_in = to_amount(rc.amount_in);
+          r.executed.amount_out = to_amount(rc.amount_out);
         } else if constexpr (std::is_same_v<T, CreatePool>) {
           state::TokenId lp = 0;
           st = s.create_pool(x.token_a, x.token_b, lp);
           r.executed.lp_token = static_cast<uint16_t>(lp);
         } else if constexpr (std::is_same_v<T, AddLiquidity>) {
           state::AddLiquidityReceipt rc;
-          st = s.add_liquidity(x.account, x.token_a, x.token_b, u256(x.amount_a_desired), u256(x.amount_b_desired),
-                               u256(x.amount_a_min), u256(x.amount_b_min), rc);
-          r.executed.amount_in = amount(rc.amount_a);
-          r.executed.amount_out = amount(rc.amount_b);
-          r.executed.liquidity = amount(rc.liquidity);
+          st = s.add_liquidity(x.account, x.token_a, x.token_b, to_u256(x.amount_a_desired), to_u256(x.amount_b_desired),
+                               to_u256(x.amount_a_min), to_u256(x.amount_b_min), rc);
+          r.executed.amount_in = to_amount(rc.amount_a);
+          r.executed.amount_out = to_amount(rc.amount_b);
+          r.executed.liquidity = to_amount(rc.liquidity);
         } else if constexpr (std::is_same_v<T, RemoveLiquidity>) {
           state::RemoveLiquidityReceipt rc;
-          st = s.remove_liquidity(x.account, x.token_a, x.token_b, u256(x.liquidity), u256(x.amount_a_min),
-                                  u256(x.amount_b_min), rc);
-          r.executed.amount_in = amount(rc.amount_a);
-          r.executed.amount_out = amount(rc.amount_b);
+          st = s.remove_liquidity(x.account, x.token_a, x.token_b, to_u256(x.liquidity), to_u256(x.amount_a_min),
+                                  to_u256(x.amount_b_min), rc);
+          r.executed.amount_in = to_amount(rc.amount_a);
+          r.executed.amount_out = to_amount(rc.amount_b);
         } else if constexpr (std::is_same_v<T, Withdraw>) {
-          st = s.withdraw(x.account, x.token, u256(x.amount));
+          st = s.withdraw(x.account, x.token, to_u256(x.amount));
         }
       },
       t);

@@ -97,7 +97,7 @@ std::string to_hex0x(const uint8_t* data, std::size_t n) {
 }
 
 std::string amount_to_decimal(Amount a) {
-  return ff::to_decimal(ff::U256{static_cast<uint64_t>(a), static_cast<uint64_t>(a >> 64), 0, 0});
+  return ff::to_decimal(to_u256(a));
 }
 
 std::optional<Amount> amount_from_decimal(std::string_view s) noexcept {

@@ -23,8 +23,6 @@ struct MessageFields {
   std::array<U256, 4> wide{};  ///< e2..e5: amounts (< 2^128) or an L1 address (< 2^160)
 };
 
-U256 amount(Amount a) noexcept { return {static_cast<uint64_t>(a), static_cast<uint64_t>(a >> 64), 0, 0}; }
-
 U256 address(const L1Address& a) noexcept {
   std::array<uint8_t, 32> be{};
   for (std::size_t i = 0; i < 20; ++i) be[12 + i] = a[i];
@@ -42,18 +40,18 @@ std::optional<MessageFields> gather(const Tx& t) noexcept {
           m.account = x.from;
           m.to_account = x.to;
           m.token_a = x.token;
-          m.wide[0] = amount(x.amount);
+          m.wide[0] = to_u256(x.amount);
         } else if constexpr (std::is_same_v<T, SwapExactIn>) {
           m.account = x.account;
           m.token_a = x.token_in;
           m.token_b = x.token_out;
-          m.wide = {amount(x.amount_in), amount(x.amount_out_min), U256{}, U256{}};
+          m.wide = {to_u256(x.amount_in), to_u256(x.amount_out_min), U256{}, U256{}};
           m.deadline = x.deadline;
         } else if constexpr (std::is_same_v<T, SwapExactOut>) {
           m.account = x.account;
           m.token_a = x.token_in;
           m.token_b = x.token_out;
-          m.wide = {amount(x.amount_out), amount(x.amount_in_max), U256{}, U256{}};
+          m.wide = {to_u256(x.amount_out), to_u256(x.amount_in_max), U256{}, U256{}};
           m.deadline = x.deadline;
         } else if constexpr (std::is_same_v<T, CreatePool>) {
           m.account = x.account;
@@ -63,19 +61,19 @@ std::optional<MessageFields> gather(const Tx& t) noexcept {
           m.account = x.account;
           m.token_a = x.token_a;
           m.token_b = x.token_b;
-          m.wide = {amount(x.amount_a_desired), amount(x.amount_b_desired), amount(x.amount_a_min),
-                    amount(x.amount_b_min)};
+          m.wide = {to_u256(x.amount_a_desired), to_u256(x.amount_b_desired), to_u256(x.amount_a_min),
+                    to_u256(x.amount_b_min)};
           m.deadline = x.deadline;
         } else if constexpr (std::is_same_v<T, RemoveLiquidity>) {
           m.account = x.account;
           m.token_a = x.token_a;
           m.token_b = x.token_b;
-          m.wide = {amount(x.liquidity), amount(x.amount_a_min), amount(x.amount_b_min), U256{}};
+          m.wide = {to_u256(x.liquidity), to_u256(x.amount_a_min), to_u256(x.amount_b_min), U256{}};
           m.deadline = x.deadline;
         } else if constexpr (std::is_same_v<T, Withdraw>) {
           m.account = x.account;
           m.token_a = x.token;
-          m.wide = {amount(x.amount), address(x.l1_address), U256{}, U256{}};
+          m.wide = {to_u256(x.amount), address(x.l1_address), U256{}, U256{}};
         } else {
           l2 = false;
         }

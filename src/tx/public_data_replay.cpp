@@ -25,9 +25,6 @@ struct SlotReader {
 constexpr uint64_t kNoDeadline = std::numeric_limits<uint64_t>::max();
 constexpr Amount kNoLimit = ~Amount{0};
 
-state::U256 u256(Amount a) { return state::U256{static_cast<uint64_t>(a), static_cast<uint64_t>(a >> 64), 0, 0}; }
-Amount amount(const state::U256& v) { return (Amount{v[1]} << 64) | v[0]; }
-
 /// The transaction a slot records, with the signer's current nonce, no deadline and the loosest
 /// limits (the signed limits are not published; the executed amounts are).
 std::optional<Tx> decode_slot(const state::State& s, const SlotReader& r) {
@@ -96,13 +93,13 @@ std::string apply_add_liquidity(state::State& s, const AddLiquidity& t, Executed
   const state::Account* acc = s.account(t.account);
   if (acc == nullptr || t.account == state::kReservedAccount) return "unknown account";
   state::AddLiquidityReceipt rc;
-  const state::Status st = s.add_liquidity_exact(t.account, t.token_a, t.token_b, u256(t.amount_a_desired),
-                                                 u256(t.amount_b_desired), rc);
+  const state::Status st = s.add_liquidity_exact(t.account, t.token_a, t.token_b, to_u256(t.amount_a_desired),
+                                                 to_u256(t.amount_b_desired), rc);
   if (!st.ok()) return "add_liquidity: " + std::string(state::to_string(st.error));
   if (!s.bump_nonce(t.account).ok()) return "add_liquidity: nonce";
-  ex.amount_in = amount(rc.amount_a);
-  ex.amount_out = amount(rc.amount_b);
-  ex.liquidity = amount(rc.liquidity);
+  ex.amount_in = to_amount(rc.amount_a);
+  ex.amount_out = to_amount(rc.amount_b);
+  ex.liquidity = to_amount(rc.liquidity);
   return "";
 }
 

@@ -12,6 +12,11 @@
 namespace zkamm::tx {
 
 using Amount = ff::uint128_t;                     ///< < 2^128 by construction
+
+/// a as the 256-bit integer the state and the field work with.
+constexpr ff::U256 to_u256(Amount a) noexcept { return {static_cast<uint64_t>(a), static_cast<uint64_t>(a >> 64), 0, 0}; }
+/// v as an Amount. Precondition: v < 2^128 (every balance, reserve and supply is).
+constexpr Amount to_amount(const ff::U256& v) noexcept { return (Amount{v[1]} << 64) | v[0]; }
 using L1Address = std::array<uint8_t, 20>;        ///< Ethereum address, big-endian bytes
 using PackedPubKey = std::array<uint8_t, 32>;     ///< circomlibjs packPoint of a Baby Jubjub key
 using PackedSignature = std::array<uint8_t, 64>;  ///< circomlibjs packSignature: R8 packed, S LE
