@@ -6,6 +6,7 @@
 #include "batch/batch_circuit.hpp"
 #include "batch/swap_demo.hpp"
 #include "batch/slot_circuit.hpp"
+#include "batch/swap_slot_circuit.hpp"
 #include "hash/eddsa.hpp"
 #include "circuit/eddsa_gadget.hpp"
 #include "circuit/merkle_gadget.hpp"
@@ -62,6 +63,37 @@ void BM_ConstraintCounts(benchmark::State& st) {
   st.counters["per_swap_n64"] = static_cast<double>(c64) / 64.0;
 }
 BENCHMARK(BM_ConstraintCounts)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// Swap batches (docs/CIRCUIT.md section 5): the swap slot alone, and a swap all-in (its slot, its
+// share of the SHA-256 of the header and the 10-byte slots, the roots) in 64- and 128-slot batches.
+void BM_SwapBatchConstraintCounts(benchmark::State& st) {
+  size_t c64 = 0, c128 = 0, slot = 0;
+  for (auto _ : st) {
+    for (uint32_t n : {64u, 128u}) {
+      const batch::BatchParams p{n, kDomain, batch::BatchKind::Swap};
+      snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
+      (void)batch::synthesize(cs, p, witness_for(p));
+      (n == 64 ? c64 : c128) = cs.num_constraints();
+    }
+    const batch::BatchParams p{1, kDomain, batch::BatchKind::Swap};
+    const batch::BatchWitness w = witness_for(p);
+    snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
+    const size_t before = cs.num_constraints();
+    (void)batch::synthesize_swap_slot(cs, p, w.slots[0], snark::LinearExpr{}, snark::LinearExpr{},
+                                      snark::LinearExpr::constant(1));
+    slot = cs.num_constraints() - before;
+  }
+  st.counters["merkle_4_updates"] = static_cast<double>(
+      circuit::merkle_update_constraint_count({4, state::kAccountTreeDepth}) +
+      3 * circuit::merkle_update_constraint_count({4, state::kBalanceTreeDepth}));
+  st.counters["leaf_hashes"] = static_cast<double>(4 * circuit::poseidon_constraint_count(4));
+  st.counters["swap_slot_only"] = static_cast<double>(slot);
+  st.counters["batch_n64"] = static_cast<double>(c64);
+  st.counters["batch_n128"] = static_cast<double>(c128);
+  st.counters["per_swap_n64"] = static_cast<double>(c64) / 64.0;
+  st.counters["per_swap_n128"] = static_cast<double>(c128) / 128.0;
+}
+BENCHMARK(BM_SwapBatchConstraintCounts)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 void BM_Witness(benchmark::State& st) {
   const batch::BatchParams p{static_cast<uint32_t>(st.range(0)), kDomain};

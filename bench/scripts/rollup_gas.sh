@@ -9,7 +9,9 @@
 #  - one transaction: batch 2 through commitProveExecute;
 #  - two batches in one transaction: batches 3 and 4 through one commitProveExecute call
 #    (verifyProofs: 5 pairings for both); four: batches 5 to 8 in one call (7 pairings).
-# Usage: bench/scripts/rollup_gas.sh [ZKAMM_BINARY] [N...]   (defaults: build/release, 8 64 512)
+# Usage: [KIND=swap] bench/scripts/rollup_gas.sh [ZKAMM_BINARY] [N...]   (defaults: build/release, 8 64 512)
+# KIND=swap: swap batches (docs/BATCH.md section 8, 10-byte slots, the swap verifier slot of the
+# rollup holds the same verifier).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 zkamm=$(realpath "${1:-$root/build/release/src/app/zkamm}")
@@ -60,14 +62,14 @@ gas() { # gas <cast send args...>: the receipt's gasUsed; fails on a reverted tr
 }
 VERIFIER=$(create "$(artifact Verifier.sol/Groth16Verifier.json)")
 ROLLUP_CODE=$(artifact ZkammRollup.sol/ZkammRollup.json)
-CTOR="constructor(address,address,address,uint256,uint32,uint64,address,address)"
+CTOR="constructor(address,address,address,address,uint256,uint32,uint64,address,address)"
 SIG_CPE="commitProveExecute(bytes[],bytes[],uint256[8][])"
 
 echo "| N | commitBatch | proveBatch | executeBatch | 3 transactions | per swap | commitProveExecute | per swap | 2 batches in one call, per batch | per swap | 4 batches in one call, per batch | per swap |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   d="$work/n$n"
-  node "$root/bench/scripts/rollup_gas.js" "$n" 8 "$d"
+  node "$root/bench/scripts/rollup_gas.js" "$n" 8 "$d" "${KIND:-}"
   for k in 1 2 3 4 5 6 7 8; do
     snarkjs wtns calculate "$work/batchinput_js/batchinput.wasm" "$d/input$k.json" "$d/w$k.wtns"
     "$zkamm" prove "$work/batch.zkey" "$d/w$k.wtns" "$d/proof$k.json" "$d/public$k.json" > /dev/null
@@ -85,8 +87,8 @@ for n in "${sizes[@]}"; do
     A[k]=${L[0]}; B[k]=${L[1]}; C[k]=${L[2]}; F[k]=${L[3]}
   done
   G=$(cat "$d/genesis.txt")
-  PIPE=$(create "$ROLLUP_CODE" "$CTOR" "$VERIFIER" 0x0000000000000000000000000000000000000001 0x0000000000000000000000000000000000000001 "$G" "$n" 604800 "$ME" "$ME")
-  ONE=$(create "$ROLLUP_CODE" "$CTOR" "$VERIFIER" 0x0000000000000000000000000000000000000001 0x0000000000000000000000000000000000000001 "$G" "$n" 604800 "$ME" "$ME")
+  PIPE=$(create "$ROLLUP_CODE" "$CTOR" "$VERIFIER" "$VERIFIER" 0x0000000000000000000000000000000000000001 0x0000000000000000000000000000000000000001 "$G" "$n" 604800 "$ME" "$ME")
+  ONE=$(create "$ROLLUP_CODE" "$CTOR" "$VERIFIER" "$VERIFIER" 0x0000000000000000000000000000000000000001 0x0000000000000000000000000000000000000001 "$G" "$n" 604800 "$ME" "$ME")
   # batch 1: warm-up on both
   gas "$PIPE" "commitBatch(bytes,bytes)" "${H[1]}" "${P[1]}" > /dev/null
   gas "$PIPE" "proveBatch(uint256,uint256[2],uint256[2][2],uint256[2])" 1 "${A[1]}" "${B[1]}" "${C[1]}" > /dev/null

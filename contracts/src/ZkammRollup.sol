@@ -21,6 +21,9 @@ contract ZkammRollup {
     uint256 internal constant BABYJUB_D = 168696;
     uint256 public constant HEADER_BYTES = 96;
     uint256 public constant SLOT_BYTES = 42;
+    uint256 public constant SWAP_SLOT_BYTES = 10; // a swap batch's slot (docs/BATCH.md section 8)
+    uint8 public constant KIND_UNIVERSAL = 0; // header byte 92
+    uint8 public constant KIND_SWAP = 1;
     uint256 public constant MAX_TIMESTAMP_AHEAD = 3600;
     uint16 public constant MAX_L1_TOKEN = 511;
     uint32 public constant MAX_ACCOUNT = (1 << 24) - 1;
@@ -56,10 +59,12 @@ contract ZkammRollup {
         uint64 timestamp;
         uint64 priorityFirst;
         uint32 priorityCount;
+        uint8 kind; // KIND_UNIVERSAL or KIND_SWAP: which verifier proves it
     }
 
     // ---- configuration ----
     IVerifier public immutable verifier;
+    IVerifier public immutable swapVerifier; // address(0): swap batches are refused
     IPoseidon2 public immutable poseidon2;
     IPoseidon4 public immutable poseidon4;
     uint32 public immutable numSlots;
@@ -146,6 +151,7 @@ contract ZkammRollup {
     /// canonical root of the empty state (account 0 only, docs/STATE.md).
     constructor(
         IVerifier verifier_,
+        IVerifier swapVerifier_,
         IPoseidon2 poseidon2_,
         IPoseidon4 poseidon4_,
         uint256 genesisRoot_,
@@ -155,8 +161,9 @@ contract ZkammRollup {
         address governor_
     ) {
         require(genesisRoot_ != 0 && genesisRoot_ < R, "zkamm: bad genesis root");
-        require(slots > 0, "zkamm: no slots");
+        require(slots > 0 && slots < 1 << 24, "zkamm: slots");
         verifier = verifier_;
+        swapVerifier = swapVerifier_;
         poseidon2 = poseidon2_;
         poseidon4 = poseidon4_;
         genesisRoot = genesisRoot_;
@@ -315,21 +322,28 @@ contract ZkammRollup {
         require(k > 0 && pubdatas.length == k && proofs.length == k, "zkamm: batch arrays");
         require(lastExecuted == lastCommitted, "zkamm: batches pending");
         uint256[1][] memory inputs = new uint256[1][](k);
+        uint8[] memory kinds = new uint8[](k);
+        bool oneKind = true;
         for (uint256 i = 0; i < k; i++) {
             StoredBatch memory b = _commit(headers[i], pubdatas[i], true);
             uint64 n = lastCommitted;
             inputs[i][0] = b.publicInput;
+            kinds[i] = b.kind;
+            oneKind = oneKind && b.kind == kinds[0];
             lastProven = n;
             emit BatchProven(n);
             _executed(n, b.newRoot, b.timestamp, b.priorityFirst + b.priorityCount);
         }
         // A verifier that runs out of gas returns false: a short gas limit reverts, never accepts.
-        bool ok;
-        if (k == 1) {
-            uint256[8] calldata p = proofs[0];
-            ok = verifier.verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], inputs[0]);
+        // Batches of one kind share one batched check; mixed kinds are checked one by one.
+        bool ok = true;
+        if (k > 1 && oneKind) {
+            ok = _verifierOf(kinds[0]).verifyProofs(proofs, inputs);
         } else {
-            ok = verifier.verifyProofs(proofs, inputs);
+            for (uint256 i = 0; i < k && ok; i++) {
+                uint256[8] calldata p = proofs[i];
+                ok = _verifierOf(kinds[i]).verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], inputs[i]);
+            }
         }
         require(ok, "zkamm: invalid proof");
     }
@@ -339,7 +353,15 @@ contract ZkammRollup {
     /// its withdraws and full exits and dequeues its priority operations (executeBatch's work).
     function _commit(bytes calldata header, bytes calldata pubdata, bool pay) private returns (StoredBatch memory b) {
         require(header.length == HEADER_BYTES, "zkamm: header length");
-        require(pubdata.length == SLOT_BYTES * uint256(numSlots), "zkamm: pubdata length");
+        b.kind = uint8(header.readUint(92, 1));
+        require(header.readUint(93, 3) == numSlots, "zkamm: num_slots");
+        if (b.kind == KIND_SWAP) {
+            require(address(swapVerifier) != address(0), "zkamm: swap batches off");
+            require(pubdata.length == SWAP_SLOT_BYTES * uint256(numSlots), "zkamm: pubdata length");
+        } else {
+            require(b.kind == KIND_UNIVERSAL, "zkamm: batch kind");
+            require(pubdata.length == SLOT_BYTES * uint256(numSlots), "zkamm: pubdata length");
+        }
         uint64 n = lastCommitted;
         (uint256 prevRoot, uint64 prevTime) =
             n == lastExecuted ? (lastExecutedRoot, lastExecutedTimestamp) : (batches[n].newRoot, batches[n].timestamp);
@@ -354,8 +376,10 @@ contract ZkammRollup {
         b.priorityFirst = uint64(header.readUint(80, 8));
         require(b.priorityFirst == committedPriorityOps, "zkamm: priority_first");
         b.priorityCount = uint32(header.readUint(88, 4));
-        require(header.readUint(92, 4) == numSlots, "zkamm: num_slots");
-        (uint64 end, bytes32 opsHash) = _walk(pubdata, b.priorityFirst, true, pay);
+        // A swap batch has no on-chain slot: nothing to walk, check or pay (its circuit proves
+        // priority_count = 0 and only swaps).
+        (uint64 end, bytes32 opsHash) =
+            b.kind == KIND_SWAP ? (b.priorityFirst, bytes32(0)) : _walk(pubdata, b.priorityFirst, true, pay);
         require(end - b.priorityFirst == b.priorityCount, "zkamm: priority_count");
         b.onchainOpsHash = opsHash;
         bytes memory data = abi.encodePacked(header, pubdata);
@@ -428,7 +452,7 @@ contract ZkammRollup {
         require(input < R, "zkamm: public input >= r");
         // A verifier that runs out of gas returns false, so a short gas limit reverts here
         // instead of accepting.
-        require(verifier.verifyProof(a, b, c, [input]), "zkamm: invalid proof");
+        require(_verifierOf(batches[batchNumber].kind).verifyProof(a, b, c, [input]), "zkamm: invalid proof");
         lastProven = uint64(batchNumber);
         emit BatchProven(batchNumber);
     }
@@ -446,6 +470,11 @@ contract ZkammRollup {
         (uint64 serial, bytes32 opsHash) = _walk(ops, batch.priorityFirst, false, true);
         require(opsHash == batch.onchainOpsHash, "zkamm: pubdata mismatch");
         _executed(uint64(batchNumber), batch.newRoot, batch.timestamp, serial);
+    }
+
+    /// The verifier of a committed batch kind (_commit accepts only kinds that have one).
+    function _verifierOf(uint8 kind) private view returns (IVerifier) {
+        return kind == KIND_SWAP ? swapVerifier : verifier;
     }
 
     /// Makes batch n (new root, header timestamp, next priority serial) the last executed one.

@@ -155,11 +155,24 @@ abstract contract RollupTestBase {
         return uint256(keccak256(bytes(tag))) % R;
     }
 
+    /// A rollup without a swap verifier: swap batches are refused.
     function deployRollup(IVerifier verifier, IPoseidon2 p2, IPoseidon4 p4, uint256 genesis, uint32 slots)
         internal
         returns (ZkammRollup)
     {
-        return new ZkammRollup(verifier, p2, p4, genesis, slots, DEADLINE, address(this), address(this));
+        return deployRollup(verifier, IVerifier(address(0)), p2, p4, genesis, slots);
+    }
+
+    function deployRollup(IVerifier verifier, IVerifier swapVerifier, IPoseidon2 p2, IPoseidon4 p4, uint256 genesis, uint32 slots)
+        internal
+        returns (ZkammRollup)
+    {
+        return new ZkammRollup(verifier, swapVerifier, p2, p4, genesis, slots, DEADLINE, address(this), address(this));
+    }
+
+    /// The header's slot-count field of a swap batch: kind 1 in the top byte (docs/BATCH.md 8).
+    function swapKind(uint32 slots) internal pure returns (uint32) {
+        return (uint32(1) << 24) | slots;
     }
 
     /// Deploys raw creation code (the circomlibjs Poseidon contracts).

@@ -744,4 +744,85 @@ contract ZkammRollupTest is RollupTestBase {
         vm.expectRevert(bytes("zkamm: bad genesis root"));
         deployRollup(verifier, IPoseidon2(address(0)), IPoseidon4(address(0)), 0, N);
     }
+
+    // ---- swap batches (kind 1: the swap circuit's verifier, 10-byte slots, nothing on-chain) ----
+
+    /// A rollup whose universal verifier rejects everything and whose swap verifier accepts:
+    /// every accepted proof below went to the swap verifier.
+    function _swapRollup() internal returns (MockVerifier swapVerifier) {
+        swapVerifier = new MockVerifier();
+        verifier.setAccept(false);
+        rollup = deployRollup(verifier, swapVerifier, IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("genesis"), N);
+    }
+
+    function _swapPubdata(uint8 seed) internal pure returns (bytes memory p) {
+        p = new bytes(10 * N);
+        for (uint256 i = 0; i < p.length; i++) {
+            p[i] = bytes1(uint8(uint256(keccak256(abi.encodePacked(seed, i)))));
+        }
+    }
+
+    function test_swapBatchLifecycle() public {
+        MockVerifier swapVerifier = _swapRollup();
+        bytes memory p = _swapPubdata(1);
+        bytes memory h = header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 0, swapKind(N));
+        uint256 g = gasleft();
+        _commit(h, p);
+        logGas("commitBatch swap batch N=4 (execution only)", g - gasleft());
+        ZkammRollup.StoredBatch memory b = rollup.storedBatch(1);
+        assert(b.kind == 1 && b.onchainOpsHash == bytes32(0) && b.priorityCount == 0);
+        assert(b.publicInput == uint256(sha256(abi.encodePacked(h, p))) & ((1 << 253) - 1));
+        _prove(1); // the universal verifier would reject
+        rollup.executeBatch(1, "");
+        assert(rollup.lastExecuted() == 1 && rollup.lastExecutedRoot() == rootOf("s1"));
+        // a universal batch after it still goes to the universal verifier
+        _commit(header(2, uint64(T0), rootOf("s1"), rootOf("u2"), 0, 0, N), slots4(noopSlot(), noopSlot(), noopSlot(), noopSlot()));
+        (uint256[2] memory a, uint256[2][2] memory bb, uint256[2] memory c) = emptyProof();
+        vm.expectRevert(bytes("zkamm: invalid proof"));
+        rollup.proveBatch(2, a, bb, c);
+        verifier.setAccept(true);
+        swapVerifier.setAccept(false);
+        rollup.proveBatch(2, a, bb, c);
+    }
+
+    function test_swapBatchRejects() public {
+        bytes memory p = _swapPubdata(2);
+        bytes memory h = header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 0, swapKind(N));
+        vm.expectRevert(bytes("zkamm: swap batches off")); // no swap verifier
+        _commit(h, p);
+        _swapRollup();
+        vm.expectRevert(bytes("zkamm: pubdata length")); // 42-byte slots
+        _commit(h, slots4(noopSlot(), noopSlot(), noopSlot(), noopSlot()));
+        vm.expectRevert(bytes("zkamm: batch kind"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 0, (uint32(2) << 24) | N), p);
+        vm.expectRevert(bytes("zkamm: num_slots"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 0, swapKind(N + 1)), p);
+        vm.prank(ALICE); // queued priority operations cannot ride in a swap batch
+        rollup.registerAndDepositETH{value: 1 ether}(aliceX, aliceY);
+        vm.expectRevert(bytes("zkamm: priority_count"));
+        _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 2, swapKind(N)), p);
+        _commit(h, p);
+    }
+
+    /// commitProveExecute: swap batches share the swap verifier's batched check; a call that
+    /// mixes kinds checks each proof with its own verifier.
+    function test_swapBatchesSettleInOneTransaction() public {
+        MockVerifier swapVerifier = _swapRollup();
+        bytes memory h1 = header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 0, swapKind(N));
+        bytes memory h2 = header(2, uint64(T0), rootOf("s1"), rootOf("s2"), 0, 0, swapKind(N));
+        _settle2(h1, _swapPubdata(1), h2, _swapPubdata(2));
+        assert(rollup.lastExecuted() == 2 && rollup.lastExecutedRoot() == rootOf("s2"));
+        bytes memory u3 = header(3, uint64(T0), rootOf("s2"), rootOf("u3"), 0, 0, N);
+        bytes memory s4 = header(4, uint64(T0), rootOf("u3"), rootOf("s4"), 0, 0, swapKind(N));
+        bytes memory noops = slots4(noopSlot(), noopSlot(), noopSlot(), noopSlot());
+        vm.expectRevert(bytes("zkamm: invalid proof")); // the universal batch's proof is rejected
+        _settle2(u3, noops, s4, _swapPubdata(4));
+        verifier.setAccept(true);
+        swapVerifier.setAccept(false);
+        vm.expectRevert(bytes("zkamm: invalid proof")); // now the swap batch's
+        _settle2(u3, noops, s4, _swapPubdata(4));
+        swapVerifier.setAccept(true);
+        _settle2(u3, noops, s4, _swapPubdata(4));
+        assert(rollup.lastExecuted() == 4 && rollup.lastExecutedRoot() == rootOf("s4"));
+    }
 }

@@ -1,5 +1,5 @@
 // zkamm batch-witness: the .wtns of a batch of N demo swaps for the batch circuit of
-// `zkamm setup-batch --slots N` (same chain id and rollup address), so that `zkamm prove` and
+// `zkamm setup-batch --slots N [--swap]` (same chain id and rollup address), so that `zkamm prove` and
 // `snarkjs groth16 prove` can be timed on the same files (bench/scripts/batch_prove_vs_snarkjs.sh).
 #include <chrono>
 #include <iostream>
@@ -18,6 +18,7 @@ void register_batch_witness(CLI::App& app, int& exit_code) {
     uint64_t chain_id = 31337;
     std::string rollup = "0x0000000000000000000000000000000000000000";
     std::string out;
+    bool swap = false;
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("batch-witness", "Write the .wtns of a batch of N demo swaps (for prover benchmarks)");
@@ -25,10 +26,12 @@ void register_batch_witness(CLI::App& app, int& exit_code) {
   cmd->add_option("--chain-id", o->chain_id, "Chain id of the circuit's domain")->default_val(o->chain_id);
   cmd->add_option("--rollup", o->rollup, "Rollup address of the circuit's domain")->default_val(o->rollup);
   cmd->add_option("--out", o->out, "The .wtns file to write")->required();
+  cmd->add_flag("--swap", o->swap, "For the swap-batch circuit (`zkamm setup-batch --swap`)");
   cmd->callback([o, &exit_code] {
     batch::BatchParams p;
     p.num_slots = o->slots;
     p.domain.chain_id = o->chain_id;
+    if (o->swap) p.kind = batch::BatchKind::Swap;
     const auto addr = l1::address_from_hex(o->rollup);
     if (!addr) {
       exit_code = fail("--rollup: not a 20-byte hex address");

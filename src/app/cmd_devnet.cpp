@@ -90,6 +90,7 @@ struct SetupBatchOptions {
   uint64_t chain_id = 31337;
   std::string rollup = "0x0000000000000000000000000000000000000000";
   std::string out;
+  bool swap = false;
 };
 
 int run_setup_batch(const SetupBatchOptions& o) {
@@ -99,11 +100,12 @@ int run_setup_batch(const SetupBatchOptions& o) {
   auto addr = l1::address_from_hex(o.rollup);
   if (!addr) return fail("--rollup: not a 20-byte hex address");
   std::copy(addr->begin(), addr->end(), p.domain.rollup.begin());
-  if (o.slots == 0) return fail("--slots must be >= 1");
+  if (o.slots == 0 || o.slots >= (1u << 24)) return fail("--slots must be in [1, 2^24)");
+  if (o.swap) p.kind = batch::BatchKind::Swap;
   settle::KeysResult r = settle::load_or_setup(p, o.out);
   if (!r.ok()) return fail(r.error);
   const settle::BatchKeys& k = *r.keys;
-  std::cout << "setup-batch: N = " << o.slots << ", " << k.num_constraints << " constraints, r1cs sha256 "
+  std::cout << "setup-batch: " << (o.swap ? "swap batch, " : "") << "N = " << o.slots << ", " << k.num_constraints << " constraints, r1cs sha256 "
             << settle::digest_hex(k.r1cs_hash) << (k.reused ? " (cached keys reused)" : " (new dev keys)") << ", "
             << std::fixed << std::setprecision(0) << k.setup_ms << " ms\n"
             << "proving key -> " << k.zkey_path << "\nSolidity verifier -> " << k.verifier_path << "\n";
@@ -120,6 +122,7 @@ void register_setup_batch(CLI::App& app, int& exit_code) {
   cmd->add_option("--chain-id", o->chain_id, "L1 chain id of the signature domain")->default_val(31337);
   cmd->add_option("--rollup", o->rollup, "rollup contract address of the signature domain");
   cmd->add_option("--out", o->out, "cache folder")->required();
+  cmd->add_flag("--swap", o->swap, "the swap-batch circuit (swaps only, 10-byte slots; docs/CIRCUIT.md section 5)");
   cmd->callback([o, &exit_code] { exit_code = run_setup_batch(*o); });
 }
 
@@ -141,6 +144,8 @@ void register_devnet(CLI::App& app, int& exit_code) {
   cmd->add_option("--priority-deadline", o->priority_deadline_s, "seconds an L1 priority op may wait before exodus")->default_val(604800);
   cmd->add_flag("--censor-full-exits", o->censor_full_exits, "TEST ONLY: the operator ignores full exits (and the queue after them)");
   cmd->add_flag("--once", o->once, "run the scenario, print the figures, run the paper's bench (--no-bench: skip) and exit");
+  cmd->add_flag("!--no-swap-batches", o->swap_batches,
+                "every batch runs the universal circuit (no swap-batch keys, no swap verifier)");
   cmd->add_flag("--prover-jobs", o->prover_jobs, "serve proof jobs to `zkamm prover --node URL` workers (leases)");
   cmd->add_option("--local-provers", o->local_provers, "with --prover-jobs: proving threads in this process (0: remote only)")
       ->capture_default_str();

@@ -30,6 +30,7 @@ struct NodeOptions {
   std::optional<uint16_t> port;
   std::optional<unsigned> rpc_threads, verifier_threads;
   bool unsafe_skip_signatures = false;
+  bool no_swap_batches = false;
   std::optional<uint32_t> block_time_ms, max_block_txs, batch_slots, batch_timeout_ms, max_pending, max_per_account;
   std::optional<uint32_t> tree_checkpoint_batches;
   std::optional<int> batcher_nice;
@@ -116,6 +117,7 @@ int run_node(const NodeOptions& o) {
   if (o.block_time_ms) block_time_ms = *o.block_time_ms;
   if (o.max_block_txs) nc.max_block_txs = *o.max_block_txs;
   if (o.batch_slots) nc.batch_slots = *o.batch_slots;
+  nc.swap_batches = !o.no_swap_batches;
   if (o.batch_timeout_ms) batch_timeout_ms = *o.batch_timeout_ms;
   if (o.max_pending) nc.max_pending = *o.max_pending;
   if (o.max_per_account) nc.max_per_account = *o.max_per_account;
@@ -186,6 +188,8 @@ void register_node(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-block-txs", o->max_block_txs, "or when it holds this many txs");
   cmd->add_option("--batch-slots", o->batch_slots, "transactions per batch (the circuit's size)");
   cmd->add_option("--batch-timeout-ms", o->batch_timeout_ms, "close a non-empty batch after this");
+  cmd->add_flag("--no-swap-batches", o->no_swap_batches,
+                "every batch is universal (otherwise a batch of swaps only is a swap batch, docs/BATCH.md 8)");
   cmd->add_option("--max-pending", o->max_pending, "mempool capacity");
   cmd->add_option("--max-per-account", o->max_per_account, "pending transactions per account");
   cmd->add_flag("--unsafe-skip-signature-checks", o->unsafe_skip_signatures,

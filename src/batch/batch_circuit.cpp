@@ -1,6 +1,7 @@
 #include "batch/batch_circuit.hpp"
 
 #include "batch/slot_circuit.hpp"
+#include "batch/swap_slot_circuit.hpp"
 #include "circuit/bits.hpp"
 #include "circuit/poseidon_gadget.hpp"
 #include "circuit/sha256.hpp"
@@ -43,7 +44,8 @@ BatchHandles synthesize(ConstraintSystem& cs, const BatchParams& params, const B
   std::vector<Bit> pubdata;
   for (uint32_t i = 0; i < params.num_slots; ++i) {
     h.slot_wire_begin.push_back(cs.num_variables());
-    SlotResult r = synthesize_slot(cs, params, w.slots[i], acc, pool, ts);
+    SlotResult r = params.kind == BatchKind::Swap ? synthesize_swap_slot(cs, params, w.slots[i], acc, pool, ts)
+                                                  : synthesize_slot(cs, params, w.slots[i], acc, pool, ts);
     acc = r.account_root;
     pool = r.pool_root;
     prio += r.priority;
@@ -63,7 +65,7 @@ BatchHandles synthesize(ConstraintSystem& cs, const BatchParams& params, const B
   append_be(msg, new_bits, 256);
   append_be(msg, pf_bits, 64);
   append_be(msg, pc_bits, 32);
-  append_const_be(msg, params.num_slots, 32);
+  append_const_be(msg, header_slot_field(params), 32);
   msg.insert(msg.end(), pubdata.begin(), pubdata.end());
   const std::vector<Bit> digest = circuit::sha256(cs, msg);
 

@@ -1,8 +1,10 @@
 #pragma once
-// The batch circuit (docs/CIRCUIT.md): N universal transaction slots chained from the old state
-// root to the new one, the 96-byte header and the slots' 42-byte public data built from witnessed
-// fields, and one public input = sha256(header || pubdata) with the top 3 bits cleared
-// (docs/BATCH.md). One slot gadget serves every supported type, selected by one-hot type flags.
+// The batch circuit (docs/CIRCUIT.md): N transaction slots chained from the old state root to the
+// new one, the 96-byte header and the slots' public data built from witnessed fields, and one
+// public input = sha256(header || pubdata) with the top 3 bits cleared (docs/BATCH.md). Two kinds,
+// each its own circuit and key: universal batches (one slot gadget for every type, selected by
+// one-hot type flags, 42 bytes per slot) and swap batches (a slot that only swaps, 10 bytes per
+// slot, docs/CIRCUIT.md section 5).
 #include <array>
 #include <cstdint>
 #include <string>
@@ -26,11 +28,23 @@ using ff::U256;
 inline constexpr size_t kSlotPubdataBytes = tx::kSlotPublicDataBytes;
 inline constexpr size_t kHeaderBytes = 96;
 
-/// Fixed per deployment: the key is made for one (num_slots, domain).
-struct BatchParams {
-  uint32_t num_slots = 2;
-  tx::Domain domain{};
+/// Which slot circuit a batch runs; the header's byte 92 (the top byte of its slot-count field).
+enum class BatchKind : uint8_t {
+  Universal = 0,  ///< every transaction type, 42 public-data bytes per slot
+  Swap = 1,       ///< swaps with a float-encodable exact amount and noops, 10 bytes per slot
 };
+
+/// Fixed per deployment: the key is made for one (num_slots, domain, kind).
+struct BatchParams {
+  uint32_t num_slots = 2;  ///< < 2^24
+  tx::Domain domain{};
+  BatchKind kind = BatchKind::Universal;
+};
+
+/// Public-data bytes of one slot of a batch of this kind.
+size_t slot_pubdata_bytes(BatchKind kind) noexcept;
+/// The header's 4-byte slot-count field: kind in the top byte, num_slots below.
+uint32_t header_slot_field(const BatchParams& params) noexcept;
 
 /// Whether the circuit proves this transaction type (every type of docs/TRANSACTIONS.md; a type
 /// byte >= 11 cannot be formed).
@@ -104,7 +118,8 @@ struct [[nodiscard]] WitnessResult {
 
 /// Executes the batch on (s, trees) (mutating both to the batch end) and records every leaf and
 /// path the circuit needs. Fails (state unspecified) when a transaction does not execute, a type
-/// is not supported, or the batch is larger than params.num_slots.
+/// is not supported (in a swap batch: anything but a swap with a float-encodable exact amount),
+/// or the batch is larger than params.num_slots.
 WitnessResult build_witness(state::State& s, state::StateTrees& trees, const BatchParams& params,
                             const BatchInput& in);
 

@@ -2,8 +2,8 @@
 
 #include <array>
 
+#include "batch/slot_gadgets.hpp"
 #include "circuit/comparators.hpp"
-#include "circuit/eddsa_gadget.hpp"
 #include "circuit/merkle_gadget.hpp"
 #include "circuit/poseidon_gadget.hpp"
 #include "circuit/sha256.hpp"
@@ -18,8 +18,11 @@ using snark::ConstraintSystem;
 using snark::Variable;
 using tx::TxType;
 
-Fr fr(uint64_t v) noexcept { return Fr::from_u64(v); }
-Fr fr(const U256& v) noexcept { return Fr::from_u256_reduced(v); }
+using gadgets::assert_ge_if;
+using gadgets::assert_nonzero_if;
+using gadgets::divide;
+using gadgets::fr;
+using gadgets::strict_is_zero;
 Lc one() { return Lc::constant(1); }
 
 const Fr& empty_balance_root() {
@@ -50,65 +53,10 @@ void place_gated(ConstraintSystem& cs, std::vector<Lc>& pd, size_t offset, const
   for (size_t i = 0; i < bytes.size(); ++i) pd[offset + i] += gate(cs, f, bytes[i]);
 }
 
-/// [x == 0] with the helper pinned in both cases (out * inv = 0), so no wire is left free.
-Variable strict_is_zero(ConstraintSystem& cs, const Lc& x) {
-  const Fr xv = cs.eval(x);
-  const Variable inv = cs.alloc(xv.is_zero() ? Fr::zero() : xv.inverse());
-  const Variable out = cs.alloc(xv.is_zero() ? Fr::one() : Fr::zero());
-  cs.enforce(x, inv, Lc::constant(1) - Lc(out));
-  cs.enforce(x, out, Lc{});
-  cs.enforce(out, inv, Lc{});
-  return out;
-}
-
-std::vector<Lc> as_lcs(const std::vector<Fr>& path, ConstraintSystem& cs, size_t n) {
-  std::vector<Lc> out;
-  out.reserve(n);
-  for (size_t i = 0; i < n; ++i) out.emplace_back(cs.alloc(i < path.size() ? path[i] : Fr::zero()));
-  return out;
-}
-
 constexpr std::array<TxType, 11> kSupported = {
     TxType::Noop,       TxType::Deposit,      TxType::FullExit,        TxType::Transfer,
     TxType::SwapExactIn, TxType::SwapExactOut, TxType::CreatePool,     TxType::AddLiquidity,
     TxType::RemoveLiquidity, TxType::Withdraw, TxType::CreateAccount};
-
-/// Enforces y >= x when g = 1 (nothing when g = 0): g * (y - x) < 2^n. Precondition: g boolean;
-/// x, y < 2^n when g = 1.
-void assert_ge_if(ConstraintSystem& cs, const Lc& g, const Lc& y, const Lc& x, size_t n) {
-  circuit::range_check(cs, cs.mul(g, y - x), n);
-}
-
-/// Enforces a != 0 when g = 1 and pins the helper to 0 when g = 0 (2 constraints).
-void assert_nonzero_if(ConstraintSystem& cs, const Lc& g, const Lc& a) {
-  const Fr av = cs.eval(a);
-  const Variable inv = cs.alloc(!cs.eval(g).is_zero() && !av.is_zero() ? av.inverse() : Fr::zero());
-  cs.enforce(a, inv, g);
-  cs.enforce(Lc::constant(1) - g, inv, Lc{});
-}
-
-/// q = floor(num / den) as num = q * den + rem, rem < den, q < 2^qbits, rem < 2^dbits.
-/// Precondition (no wrap-around): the caller bounds num, den < 2^dbits and qbits + dbits < 253.
-Variable divide(ConstraintSystem& cs, const Lc& num, const Lc& den, size_t qbits, size_t dbits) {
-  U256 q_val{}, rem_val{};
-  const U256 n = cs.eval(num).to_canonical(), d = cs.eval(den).to_canonical();
-  if (!ff::is_zero(d)) {
-    q_val = state::div(n, d);
-    U256 qd{};
-    if (!state::checked_mul(qd, q_val, d) || ff::sub_with_borrow(rem_val, n, qd) != 0 ||
-        ff::bit_length(q_val) > qbits) {
-      q_val = U256{};
-      rem_val = U256{};
-    }
-  }
-  const Variable q = cs.alloc(fr(q_val));
-  circuit::range_check(cs, q, qbits);
-  const Variable rem = cs.alloc(fr(rem_val));
-  circuit::range_check(cs, rem, dbits);
-  cs.enforce(q, den, num - Lc(rem));
-  circuit::assert_less_than(cs, rem, den, dbits);
-  return q;
-}
 
 }  // namespace
 
@@ -239,9 +187,9 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   cs.enforce(sz, amt3, Lc(bz1) - Lc(bz0));
   range_check(cs, bz1, 128);
 
-  const Lc broot1 = circuit::merkle_update_leaf(cs, broot0, bx0, bx1, tok_x, as_lcs(w.path_x, cs, 15), bal_shape);
-  const Lc broot2 = circuit::merkle_update_leaf(cs, broot1, by0, by1, tok_y, as_lcs(w.path_y, cs, 15), bal_shape);
-  const Lc broot3 = circuit::merkle_update_leaf(cs, broot2, bz0, bz1, tok_z, as_lcs(w.path_z, cs, 15), bal_shape);
+  const Lc broot1 = circuit::merkle_update_leaf(cs, broot0, bx0, bx1, tok_x, gadgets::path_wires(cs, w.path_x, 15), bal_shape);
+  const Lc broot2 = circuit::merkle_update_leaf(cs, broot1, by0, by1, tok_y, gadgets::path_wires(cs, w.path_y, 15), bal_shape);
+  const Lc broot3 = circuit::merkle_update_leaf(cs, broot2, bz0, bz1, tok_z, gadgets::path_wires(cs, w.path_z, 15), bal_shape);
 
   // ---- A's leaf: nonce + 1 for L2 transactions; created from the empty leaf ----
   const Lc h_old = circuit::poseidon_gadget(cs, {pkx, pky, nonce, broot0});
@@ -249,7 +197,7 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Variable la_old = cs.mul(a_exists, h_old);
   const Variable la_new = cs.mul(Lc(a_exists) + F(TxType::CreateAccount), h_new);
   const Lc acc_root1 =
-      circuit::merkle_update_leaf(cs, account_root, la_old, la_new, aidx, as_lcs(w.a_account_path, cs, 36), acc_shape);
+      circuit::merkle_update_leaf(cs, account_root, la_old, la_new, aidx, gadgets::path_wires(cs, w.a_account_path, 36), acc_shape);
 
   // ---- pool fields (needed by B's credit on a first mint) ----
   const Variable zfo = circuit::alloc_bit(cs, w.zero_for_one);
@@ -280,11 +228,11 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Variable credit_b = cs.mul(F(TxType::Transfer), amt1);
   const Lc bb1 = Lc(bb0) + Lc(credit_b) + locked;
   range_check(cs, bb1, 128);
-  const Lc brootb1 = circuit::merkle_update_leaf(cs, brootb0, bb0, bb1, tok_b, as_lcs(w.path_b, cs, 15), bal_shape);
+  const Lc brootb1 = circuit::merkle_update_leaf(cs, brootb0, bb0, bb1, tok_b, gadgets::path_wires(cs, w.path_b, 15), bal_shape);
   const Lc hb_old = circuit::poseidon_gadget(cs, {pkbx, pkby, nonceb, brootb0});
   const Lc hb_new = circuit::poseidon_gadget(cs, {pkbx, pkby, nonceb, brootb1});
   const Lc acc_root2 =
-      circuit::merkle_update_leaf(cs, acc_root1, hb_old, hb_new, bidx, as_lcs(w.b_account_path, cs, 36), acc_shape);
+      circuit::merkle_update_leaf(cs, acc_root1, hb_old, hb_new, bidx, gadgets::path_wires(cs, w.b_account_path, 36), acc_shape);
 
   // ---- pool: reserves seen from X's side ----
   const Variable tk0_d = cs.mul(zfo, Lc(tok_x) - Lc(tok_y));
@@ -318,7 +266,7 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   cs.enforce(pool_op, Lc(lp_new) - hp_new, {});
   cs.enforce(one() - pool_op, Lc(lp_new) - Lc(lp_old), {});
   const Lc pool_root1 =
-      circuit::merkle_update_leaf(cs, pool_root, lp_old, lp_new, pid, as_lcs(w.pool_path, cs, 15), pool_shape);
+      circuit::merkle_update_leaf(cs, pool_root, lp_old, lp_new, pid, gadgets::path_wires(cs, w.pool_path, 15), pool_shape);
   // create_pool: an empty pool of two distinct ordinary tokens, token0 < token1.
   cs.enforce(cpool, r0, {});
   cs.enforce(cpool, r1, {});
@@ -420,9 +368,7 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Lc e0 = type_lc + Lc(aidx) * circuit::pow2(8) + Lc(nonce) * circuit::pow2(32) + Lc(tok_x) * circuit::pow2(64) +
                 Lc(tok_y) * circuit::pow2(80) + Lc(deadline) * circuit::pow2(96) + Lc(to_e0) * circuit::pow2(160) +
                 Lc::constant(fr(tx::kMessageTag) * circuit::pow2(184));
-  Fr rollup = Fr::zero();
-  for (uint8_t b : params.domain.rollup) rollup = rollup * fr(256) + fr(b);
-  const Lc e1 = Lc::constant(fr(params.domain.chain_id) + rollup * circuit::pow2(64));
+  const Lc e1 = Lc::constant(gadgets::message_domain(params.domain));
   // e2: amount (transfer, withdraw), amount_in / amount_out (swaps), desired_a, liquidity.
   const Variable e2_out = cs.mul(fout, Lc(amt2) - Lc(amt1));
   const Variable e2_liq = cs.mul(liq, amt1);
@@ -434,18 +380,10 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Lc e4 = Lc(min_a) - Lc(rm_mina) + Lc(rm_minb);
   const Lc e5 = Lc(min_b) - Lc(rm_minb);
   const Lc msg = circuit::poseidon_gadget(cs, {e0, e1, e2, e3, e4, e5});
-  const Variable r8x = cs.alloc(w.r8_x);
-  const Variable r8y = cs.alloc(w.r8_y);
-  const Variable s = cs.alloc(fr(w.s));
   // Unsigned slots verify against Base8 instead of A: account 0's key (the identity) would leave
   // the gadget's x != 0 helper of 8*A free. A itself is always checked on the curve (a created
   // key must be usable).
-  circuit::assert_on_curve(cs, circuit::PointExpr{pkx, pky});
-  const ec::BabyJubAffine base8 = ec::BabyJubAffine::base8();
-  const Variable sx_d = cs.mul(l2, Lc(pkx) - Lc::constant(base8.x));
-  const Variable sy_d = cs.mul(l2, Lc(pky) - Lc::constant(base8.y));
-  const circuit::PointExpr sig_key{Lc::constant(base8.x) + Lc(sx_d), Lc::constant(base8.y) + Lc(sy_d)};
-  circuit::eddsa_poseidon_verify(cs, sig_key, msg, circuit::EddsaSignatureExpr{circuit::PointExpr{r8x, r8y}, s}, l2);
+  gadgets::verify_signature_if(cs, l2, pkx, pky, msg, w);
 
   // ---- create_account: the packed key (circomlibjs packPoint: y little-endian, sign of x in
   // the top bit, sign = x > (r-1)/2) ----

@@ -13,7 +13,7 @@ using Lc = snark::LinearExpr;
 struct SlotResult {
   Lc account_root;
   Lc pool_root;
-  std::vector<circuit::Bit> pubdata_bits;  ///< kSlotPubdataBytes (42) bytes in message order
+  std::vector<circuit::Bit> pubdata_bits;  ///< slot_pubdata_bytes(kind) bytes in message order
   Lc priority;                             ///< 1 for a priority operation, else 0
 };
 

@@ -8,6 +8,7 @@
 #include "hash/sha256.hpp"
 #include "tx/encoding.hpp"
 #include "tx/public_data.hpp"
+#include "tx/swap_public_data.hpp"
 
 namespace zkamm::batch {
 namespace {
@@ -85,6 +86,14 @@ const tx::PackedSignature* signature_of(const tx::Tx& t) {
 
 }  // namespace
 
+size_t slot_pubdata_bytes(BatchKind kind) noexcept {
+  return kind == BatchKind::Swap ? tx::kSwapSlotBytes : kSlotPubdataBytes;
+}
+
+uint32_t header_slot_field(const BatchParams& params) noexcept {
+  return (static_cast<uint32_t>(params.kind) << 24) | (params.num_slots & 0xffffffu);
+}
+
 void record_slot(state::StateTrees& trees, SlotWitness& sw) {
   using tx::TxType;
   const TxType type = sw.type;
@@ -153,6 +162,11 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
     res.error = "more transactions than slots";
     return res;
   }
+  if (params.num_slots >> 24 != 0) {
+    res.error = "num_slots must be < 2^24";
+    return res;
+  }
+  const bool swap_batch = params.kind == BatchKind::Swap;
   if (!in.executed.empty() && in.executed.size() != in.txs.size()) {
     res.error = "executed results do not match the transactions";
     return res;
@@ -174,6 +188,10 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
     }
     if (type != tx::TxType::Noop && !tx::in_range(t)) {
       res.error = "slot " + std::to_string(i) + ": field out of range";
+      return res;
+    }
+    if (swap_batch && type != tx::TxType::Noop && type != tx::TxType::SwapExactIn && type != tx::TxType::SwapExactOut) {
+      res.error = "slot " + std::to_string(i) + ": a swap batch holds only swaps";
       return res;
     }
     if (tx::is_priority(type)) ++priority_count;
@@ -299,7 +317,17 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
       sw.zero_for_one = r.token_x < r.token_y;
     }
     record_slot(trees, sw);
-    tx::append_slot_public_data(w.pubdata, t, ex);
+    if (swap_batch) {
+      const std::optional<tx::SwapSlot> slot =
+          type == tx::TxType::Noop ? std::optional<tx::SwapSlot>(tx::SwapSlot{}) : tx::swap_slot_of(t, ex);
+      if (!slot) {
+        res.error = "slot " + std::to_string(i) + ": the swap's exact amount has no float encoding";
+        return res;
+      }
+      tx::append_swap_slot(w.pubdata, *slot);
+    } else {
+      tx::append_slot_public_data(w.pubdata, t, ex);
+    }
     w.slots.push_back(std::move(sw));
   }
 
@@ -310,7 +338,7 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
   put_fr(w.header, w.new_root);
   put_be(w.header, w.priority_first, 8);
   put_be(w.header, priority_count, 4);
-  put_be(w.header, params.num_slots, 4);
+  put_be(w.header, header_slot_field(params), 4);
   std::vector<uint8_t> all = w.header;
   all.insert(all.end(), w.pubdata.begin(), w.pubdata.end());
   hash::Digest32 d = hash::sha256(all);

@@ -3,6 +3,7 @@
 #include "hash/keccak256.hpp"
 #include "hash/sha256.hpp"
 #include "tx/encoding.hpp"
+#include "tx/swap_public_data.hpp"
 
 namespace zkamm::node {
 
@@ -230,7 +231,7 @@ std::string encode_batch(const Batch& b) {
   w.fr(h.new_root);
   w.u64(h.priority_first);
   w.u32(h.priority_count);
-  w.u32(h.num_slots);
+  w.u32(uint32_t{h.kind} << 24 | h.num_slots);
   w.u8(b.root_ready ? 1 : 0);
   for (const auto& s : b.slots) {
     w.bytes(s.hash);
@@ -252,9 +253,11 @@ std::optional<Batch> decode_batch(std::string_view in) {
   h.new_root = r.fr();
   h.priority_first = r.u64();
   h.priority_count = r.u32();
-  h.num_slots = r.u32();
+  const uint32_t kind_slots = r.u32();
+  h.kind = static_cast<uint8_t>(kind_slots >> 24);
+  h.num_slots = kind_slots & 0xffffffu;
   const uint8_t ready = r.u8();
-  if (!r.ok() || ready > 1 || h.num_slots > (1u << 20)) return std::nullopt;
+  if (!r.ok() || ready > 1 || h.kind > 1 || h.num_slots > (1u << 20)) return std::nullopt;
   b.root_ready = ready == 1;
   for (uint32_t i = 0; i < h.num_slots; ++i) {
     BatchSlot s;
@@ -269,7 +272,8 @@ std::optional<Batch> decode_batch(std::string_view in) {
     b.slots.push_back(std::move(s));
   }
   if (!r.done()) return std::nullopt;
-  b.pubdata = batch_pubdata(b.slots);
+  b.pubdata = batch_pubdata(b.slots, h.kind);
+  if (b.pubdata.empty() && !b.slots.empty()) return std::nullopt;
   return b;
 }
 
@@ -308,11 +312,28 @@ Hash block_hash(const BlockHeader& h, std::span<const BlockTx> txs) {
   return hash::keccak256(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(buf.data()), buf.size()));
 }
 
-std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots) {
+std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, uint8_t kind) {
   std::vector<uint8_t> out;
+  if (kind == kSwapBatch) {
+    out.reserve(slots.size() * tx::kSwapSlotBytes);
+    for (const auto& s : slots) {
+      const auto slot = tx::type_of(s.tx) == tx::TxType::Noop ? std::optional<tx::SwapSlot>(tx::SwapSlot{})
+                                                                : tx::swap_slot_of(s.tx, s.executed);
+      if (!slot) return {};
+      tx::append_swap_slot(out, *slot);
+    }
+    return out;
+  }
   out.reserve(slots.size() * kSlotPubdataBytes);
   for (const auto& s : slots) tx::append_slot_public_data(out, s.tx, s.executed);
   return out;
+}
+
+bool fits_swap_batch(std::span<const BatchSlot> slots) {
+  for (const auto& s : slots) {
+    if (tx::type_of(s.tx) != tx::TxType::Noop && !tx::swap_slot_of(s.tx, s.executed)) return false;
+  }
+  return true;
 }
 
 std::array<uint8_t, 96> BatchHeader::encode() const noexcept {
@@ -325,7 +346,7 @@ std::array<uint8_t, 96> BatchHeader::encode() const noexcept {
   w.fr(new_root);
   w.u64(priority_first);
   w.u32(priority_count);
-  w.u32(num_slots);
+  w.u32(uint32_t{kind} << 24 | num_slots);
   std::array<uint8_t, 96> out{};
   std::copy(buf.begin(), buf.end(), out.begin());
   return out;

@@ -92,7 +92,13 @@ std::optional<TxLocation> decode_location(std::string_view in);
 /// keccak256 over the header fields (number, timestamp, parent hash, tx count) and the tx hashes.
 Hash block_hash(const BlockHeader& h, std::span<const BlockTx> txs);
 
-/// 56-byte slot public data of every slot (docs/BATCH.md section 3).
-std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots);
+inline constexpr uint8_t kSwapBatch = 1;  ///< BatchHeader::kind of a swap batch
+
+/// The public data of every slot: 42 bytes each (docs/BATCH.md section 3), or 10 in a swap batch
+/// (kind kSwapBatch, section 7); empty when a slot does not fit a swap batch.
+std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, uint8_t kind = 0);
+
+/// Whether every slot is a noop or a swap with a float-encodable exact amount.
+bool fits_swap_batch(std::span<const BatchSlot> slots);
 
 }  // namespace zkamm::node

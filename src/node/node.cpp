@@ -1025,7 +1025,10 @@ void Node::Impl::close_batch() {
     b.slots.push_back(BatchSlot{});
     slot_ts.push_back(h.timestamp);
   }
-  b.pubdata = batch_pubdata(b.slots);
+  // Swaps only (the paper's workload): the swap circuit, half the constraints, a quarter of the
+  // calldata (docs/BATCH.md section 8).
+  if (cfg.swap_batches && fits_swap_batch(b.slots)) h.kind = kSwapBatch;
+  b.pubdata = batch_pubdata(b.slots, h.kind);
   if (cfg.compute_batch_roots && !roots_broken) {
     h.old_root = btrees.root();
     BatchApplyHook fn;

@@ -75,6 +75,9 @@ struct NodeConfig {
   uint32_t max_nonce_gap = 64;                           ///< accepted nonces: [nonce, nonce + gap)
   std::chrono::milliseconds pending_ttl{60000};          ///< a pending tx older than this is dropped
   uint32_t batch_slots = 4;                              ///< N, the batch circuit's size
+  /// A batch whose transactions are all swaps with a float-encodable exact amount becomes a swap
+  /// batch (kind 1: the swap circuit, 10 bytes per slot); needs the swap keys and verifier.
+  bool swap_batches = false;
   std::chrono::milliseconds batch_timeout{1000};         ///< close a non-empty batch after this
   tx::Domain domain;                                     ///< chain id + rollup address
   uint32_t verifier_threads = 2;                         ///< signature checks for submit_async
@@ -160,8 +163,9 @@ struct BatchHeader {
   ff::Fr new_root = ff::Fr::zero();  ///< valid when Batch::root_ready
   uint64_t priority_first = 0;
   uint32_t priority_count = 0;
-  uint32_t num_slots = 0;
-  /// The 96-byte big-endian header of docs/BATCH.md section 2.
+  uint32_t num_slots = 0;       ///< < 2^24
+  uint8_t kind = 0;             ///< 0 universal, 1 swap batch (batch::BatchKind; docs/BATCH.md section 8)
+  /// The 96-byte big-endian header of docs/BATCH.md section 2 (byte 92: kind, 93..95: num_slots).
   std::array<uint8_t, 96> encode() const noexcept;
 };
 
@@ -178,7 +182,7 @@ struct BatchSlot {
 struct Batch {
   BatchHeader header;
   std::vector<BatchSlot> slots;    ///< exactly header.num_slots
-  std::vector<uint8_t> pubdata;    ///< num_slots * 56 bytes (docs/BATCH.md section 3)
+  std::vector<uint8_t> pubdata;    ///< num_slots * 42 bytes, or * 10 in a swap batch (docs/BATCH.md 3, 8)
   bool root_ready = false;         ///< header.old_root/new_root computed
   /// sha256(header || pubdata) with the top 3 bits cleared (docs/BATCH.md section 5); root_ready.
   ff::Fr public_input() const;

@@ -1,6 +1,7 @@
 #include "node/rpc_views.hpp"
 
 #include "ec/babyjubjub.hpp"
+#include "node/codec.hpp"
 #include "tx/json.hpp"
 
 namespace zkamm::node::rpc {
@@ -163,6 +164,7 @@ json batch_json(const Batch& b) {
             {"priority_first", std::to_string(h.priority_first)},
             {"priority_count", h.priority_count},
             {"num_slots", h.num_slots},
+            {"kind", h.kind == kSwapBatch ? "swap" : "universal"},
             {"slots", std::move(slots)},
             {"pubdata", hex0x(b.pubdata)}};
   if (b.root_ready) {

@@ -54,7 +54,8 @@ std::string digest_hex(const hash::Digest32& d) { return l1::to_hex(d); }
 
 std::string cache_stem(const batch::BatchParams& params) {
   std::string rollup = l1::to_hex(params.domain.rollup).substr(2);
-  return "batch-n" + std::to_string(params.num_slots) + "-c" + std::to_string(params.domain.chain_id) + "-" + rollup;
+  const char* kind = params.kind == batch::BatchKind::Swap ? "batch-swap-n" : "batch-n";
+  return kind + std::to_string(params.num_slots) + "-c" + std::to_string(params.domain.chain_id) + "-" + rollup;
 }
 
 KeysResult load_or_setup(const batch::BatchParams& params, const std::string& dir) {

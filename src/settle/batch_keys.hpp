@@ -31,7 +31,19 @@ struct [[nodiscard]] KeysResult {
   bool ok() const noexcept { return error.empty(); }
 };
 
-/// The cache file stem for params: "batch-n<N>-c<chain id>-<rollup hex without 0x>".
+/// The keys a deployment proves with: the universal circuit's and, when the node makes swap
+/// batches, the swap circuit's (same slot count and domain). Both outlive this view.
+struct CircuitKeys {
+  const BatchKeys* universal = nullptr;
+  const BatchKeys* swap = nullptr;
+  /// The keys for a header's kind byte (0 universal, 1 swap), or nullptr when there are none.
+  const BatchKeys* for_kind(uint8_t kind) const noexcept {
+    return kind == 0 ? universal : kind == static_cast<uint8_t>(batch::BatchKind::Swap) ? swap : nullptr;
+  }
+};
+
+/// The cache file stem for params: "batch-n<N>-c<chain id>-<rollup hex without 0x>" ("batch-swap-n"
+/// for the swap circuit).
 std::string cache_stem(const batch::BatchParams& params);
 
 /// Loads the keys for params from dir, or builds them (dev setup) and stores them there.

@@ -184,9 +184,10 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   l1::TxSender op(*rpc, op_key, *chain, so);
   auto nonce0 = rpc->get_transaction_count(op_key.address(), l1::BlockTag::latest());
   if (!nonce0) return ctx.fail("nonce: " + nonce0.error().message), 1;
-  // Deployment order: poseidon2, poseidon4, verifier, rollup. The rollup's address is part of
-  // the circuit's domain (signatures bind it), so the keys are made for the predicted address.
-  const l1::Address rollup_addr = create_address(op_key.address(), *nonce0 + 3);
+  // Deployment order: poseidon2, poseidon4, verifier, [swap verifier], rollup. The rollup's
+  // address is part of the circuit's domain (signatures bind it), so the keys are made for the
+  // predicted address.
+  const l1::Address rollup_addr = create_address(op_key.address(), *nonce0 + (o.swap_batches ? 4 : 3));
 
   // ---- keys ----
   batch::BatchParams params;
@@ -199,12 +200,24 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   const BatchKeys& keys = *kr.keys;
   out << "devnet: keys " << (keys.reused ? "reused" : "made") << ": " << keys.num_constraints << " constraints, r1cs "
       << digest_hex(keys.r1cs_hash) << ", " << std::fixed << std::setprecision(0) << keys.setup_ms << " ms" << std::endl;
+  std::optional<BatchKeys> swap_keys;
+  if (o.swap_batches) {
+    batch::BatchParams sp = params;
+    sp.kind = batch::BatchKind::Swap;
+    KeysResult skr = load_or_setup(sp, cache);
+    if (!skr.ok()) return ctx.fail("swap keys: " + skr.error), 1;
+    swap_keys = std::move(skr.keys);
+    out << "devnet: swap-batch keys " << (swap_keys->reused ? "reused" : "made") << ": " << swap_keys->num_constraints
+        << " constraints, r1cs " << digest_hex(swap_keys->r1cs_hash) << ", " << std::fixed << std::setprecision(0)
+        << swap_keys->setup_ms << " ms" << std::endl;
+  }
 
   // ---- contracts ----
   const std::string artifacts = cache + "/" + cache_stem(params) + ".contracts.json";
   {
     const std::string cmd = "node '" + o.repo + "/src/settle/devnet_contracts.js' '" + o.repo + "' '" + nm + "' '" +
-                            keys.verifier_path + "' '" + artifacts + "'";
+                            keys.verifier_path + "' '" + artifacts + "'" +
+                            (swap_keys ? " '" + swap_keys->verifier_path + "'" : std::string());
     const int rc = std::system(cmd.c_str());
     if (rc != 0) return ctx.fail("compiling the contracts failed: " + cmd), 1;
   }
@@ -219,10 +232,16 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   auto p4 = p2 ? op.deploy(code("poseidon4")) : p2;
   auto verifier = p4 ? op.deploy(code("verifier")) : p4;
   if (!verifier) return ctx.fail("deploying Poseidon/verifier: " + verifier.error().message), 1;
+  l1::Address swap_verifier{};  // zero: the rollup refuses swap batches
+  if (swap_keys) {
+    auto sv = op.deploy(code("swap_verifier"));
+    if (!sv) return ctx.fail("deploying the swap verifier: " + sv.error().message), 1;
+    swap_verifier = *sv;
+  }
   const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
   const l1::Bytes ctor = encode_args(
-      {"address", "address", "address", "uint256", "uint32", "uint64", "address", "address"},
-      {Value::address(*verifier), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(o.slots),
+      {"address", "address", "address", "address", "uint256", "uint32", "uint64", "address", "address"},
+      {Value::address(*verifier), Value::address(swap_verifier), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(o.slots),
        Value::uint(o.priority_deadline_s), Value::address(op_key.address()), Value::address(op_key.address())});
   auto rollup = op.deploy(code("rollup"), ctor);
   if (!rollup) return ctx.fail("deploying ZkammRollup: " + rollup.error().message), 1;
@@ -244,6 +263,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   node::NodeConfig nc;
   nc.data_dir = work + "/node";
   nc.batch_slots = o.slots;
+  nc.swap_batches = o.swap_batches;
   nc.batch_timeout = o.batch_timeout;
   nc.domain = params.domain;
   node::Node node(nc);
@@ -251,6 +271,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   ProverOptions po;
   po.remote_jobs = o.prover_jobs;
   po.local_workers = o.local_provers;
+  po.swap_keys = swap_keys ? &*swap_keys : nullptr;
   Prover prover(node, keys, po);
   L1SenderConfig sc;
   sc.rollup = *rollup;
@@ -275,7 +296,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   rc.server.host = o.rpc_host;
   rc.server.port = o.rpc_port;
   node::rpc::Service service(node, rc);
-  if (prover.jobs() != nullptr) add_prover_methods(service, *prover.jobs(), keys);
+  if (prover.jobs() != nullptr) add_prover_methods(service, *prover.jobs(), CircuitKeys{&keys, po.swap_keys});
   std::string serr;
   if (!service.start(&serr)) {
     node.stop();

@@ -42,6 +42,7 @@ struct DevnetOptions {
   bool once = false;                 ///< run the scenario, print the figures and return
   bool scenario = true;              ///< play the scenario (also when not once)
   bool prover_jobs = false;          ///< serve proof jobs to `zkamm prover --node URL` workers
+  bool swap_batches = true;          ///< swap-only batches run the swap circuit (its own keys and verifier)
   unsigned local_provers = 1;        ///< with prover_jobs: in-process proving threads (0: remote only)
   // ---- escape-hatch tests (docs/DEVNET.md "Escape hatch, end to end") ----
   uint64_t priority_deadline_s = 604800;  ///< ZkammRollup's priority deadline (seconds)

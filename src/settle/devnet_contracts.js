@@ -2,17 +2,17 @@
 // `zkamm devnet` helper: compiles the L1 contracts with solc-js (optimizer on, runs 200: without
 // it ZkammRollup exceeds the EIP-170 size limit) and makes circomlib's Poseidon contracts
 // (circomlibjs poseidonContract.createCode). Prints nothing on success; writes a JSON object of
-// creation bytecodes {poseidon2, poseidon4, verifier, rollup, erc20} to OUT.
-// Usage: node devnet_contracts.js REPO_ROOT NODE_MODULES VERIFIER_SOL OUT_JSON
+// creation bytecodes {poseidon2, poseidon4, verifier, [swap_verifier], rollup, erc20} to OUT.
+// Usage: node devnet_contracts.js REPO_ROOT NODE_MODULES VERIFIER_SOL OUT_JSON [SWAP_VERIFIER_SOL]
 // OUT_JSON is reused when it records the same sha256 of the sources (compiling takes ~20 s).
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const crypto = require("crypto");
 
-const [root, nm, verifierPath, outPath] = process.argv.slice(2);
+const [root, nm, verifierPath, outPath, swapVerifierPath] = process.argv.slice(2);
 if (!outPath) {
-  process.stderr.write("usage: devnet_contracts.js REPO_ROOT NODE_MODULES VERIFIER_SOL OUT_JSON\n");
+  process.stderr.write("usage: devnet_contracts.js REPO_ROOT NODE_MODULES VERIFIER_SOL OUT_JSON [SWAP_VERIFIER_SOL]\n");
   process.exit(2);
 }
 const srcDir = path.join(root, "contracts", "src");
@@ -55,6 +55,8 @@ for (const f of fs.readdirSync(srcDir)) {
   if (f.endsWith(".sol")) sources[f] = { content: fs.readFileSync(path.join(srcDir, f), "utf8") };
 }
 sources["BatchVerifier.sol"] = { content: fs.readFileSync(verifierPath, "utf8") };
+// The swap circuit's verifier (docs/BATCH.md section 8): the same contract name in its own file.
+if (swapVerifierPath) sources["SwapBatchVerifier.sol"] = { content: fs.readFileSync(swapVerifierPath, "utf8") };
 sources["DevnetERC20.sol"] = { content: ERC20 };
 
 const h = crypto.createHash("sha256");
@@ -96,5 +98,6 @@ const result = {
   rollup: code("ZkammRollup.sol", "ZkammRollup"),
   erc20: code("DevnetERC20.sol", "DevnetERC20"),
 };
+if (swapVerifierPath) result.swap_verifier = code("SwapBatchVerifier.sol", "BatchGroth16Verifier");
 fs.writeFileSync(outPath + ".tmp", JSON.stringify(result));
 fs.renameSync(outPath + ".tmp", outPath);

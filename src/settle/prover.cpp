@@ -68,14 +68,16 @@ Prover::Prover(node::Node& node, const BatchKeys& keys, ProverOptions opts)
     // this prover computed for the batch.
     board_ = std::make_unique<JobBoard>(opts_.lease, [this](uint64_t n, const snark::Proof& proof) {
       ff::Fr pi = ff::Fr::zero();
+      const BatchKeys* keys = nullptr;
       {
         std::lock_guard lk(mu_);
         auto it = posted_.find(n);
         if (it == posted_.end()) return false;
-        pi = it->second;
+        pi = it->second.first;
+        keys = keys_for(it->second.second);
       }
       const std::vector<ff::Fr> pub = {pi};
-      return snark::verify(keys_.vk, pub, proof);
+      return keys != nullptr && snark::verify(keys->vk, pub, proof);
     });
   }
   node_.set_batch_hook([this](state::State& s, state::StateTrees& t, const node::BatchJob& job) { return hook(s, t, job); });
@@ -97,7 +99,7 @@ void Prover::local_worker_loop(unsigned index) {
     std::optional<JobLease> l = board_->lease(name, std::chrono::milliseconds(200));
     if (!l) continue;
     std::string err;
-    std::optional<JobResult> r = prove_witness_bytes(keys_, *l->witness, &err);
+    std::optional<JobResult> r = prove_witness_bytes(CircuitKeys{&keys_, opts_.swap_keys}, *l->witness, &err);
     if (!r) {
       std::lock_guard lk(mu_);
       halt("batch " + std::to_string(l->batch) + ": " + err);
@@ -117,7 +119,7 @@ bool Prover::post_job(const node::Batch& b, const batch::BatchWitness& w) {
   {
     std::lock_guard lk(mu_);
     if (posted_.count(b.header.number) != 0) return true;
-    posted_[b.header.number] = w.public_input;
+    posted_[b.header.number] = {w.public_input, b.header.kind};
   }
   board_->post(b.header.number, batch::encode_witness(w));
   return true;
@@ -170,7 +172,9 @@ std::string Prover::rebuild_witness(const node::Batch& b, batch::BatchWitness& o
     in.txs.push_back(slot.tx);
     in.executed.push_back(slot.executed);
   }
-  batch::WitnessResult w = batch::build_witness(*rebuilt_state_, *rebuilt_trees_, keys_.params, in);
+  const BatchKeys* keys = keys_for(b.header.kind);
+  if (keys == nullptr) return "no keys for batch kind " + std::to_string(b.header.kind);
+  batch::WitnessResult w = batch::build_witness(*rebuilt_state_, *rebuilt_trees_, keys->params, in);
   if (!w.ok()) {
     rebuilt_state_.reset();
     return "witness: " + w.error;
@@ -251,7 +255,9 @@ std::optional<ff::Fr> Prover::hook(state::State& s, state::StateTrees& trees, co
     if (stop_) return node::apply_batch(s, trees, job);
     if (!error_.empty()) return std::nullopt;  // halted: record no more roots
   }
-  batch::WitnessResult w = batch::build_witness(s, trees, keys_.params, in);
+  const BatchKeys* keys = keys_for(b.header.kind);
+  batch::WitnessResult w = keys != nullptr ? batch::build_witness(s, trees, keys->params, in)
+                                           : batch::WitnessResult{"no keys for batch kind " + std::to_string(b.header.kind), {}};
   std::lock_guard lk(mu_);
   if (!w.ok()) {
     halt("batch " + std::to_string(b.header.number) + ": witness: " + w.error);
@@ -366,7 +372,9 @@ void Prover::run() {
         if (!error_.empty()) err = error_;
       }
     } else if (err.empty()) {
-      std::optional<JobResult> r = prove_witness(keys_, w, &err);
+      const BatchKeys* keys = keys_for(b.header.kind);
+      std::optional<JobResult> r = keys != nullptr ? prove_witness(*keys, w, &err) : std::nullopt;
+      if (keys == nullptr) err = "no keys for batch kind " + std::to_string(b.header.kind);
       if (r) {
         p.proof = r->proof;
         p.witness_ms = r->witness_ms;

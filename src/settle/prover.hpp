@@ -38,7 +38,7 @@ TimeMs now_ms();
 struct ProvedBatch {
   uint64_t number = 0;
   std::vector<uint8_t> header;   ///< 96 bytes (docs/BATCH.md section 2)
-  std::vector<uint8_t> pubdata;  ///< num_slots * 56 bytes
+  std::vector<uint8_t> pubdata;  ///< num_slots * 42 bytes, or * 10 in a swap batch
   ff::Fr new_root = ff::Fr::zero();
   ff::Fr public_input = ff::Fr::zero();
   snark::Proof proof;
@@ -57,6 +57,9 @@ struct ProverOptions {
   bool remote_jobs = false;
   unsigned local_workers = 1;                    ///< with remote_jobs; 0: only remote workers prove
   std::chrono::milliseconds lease{120'000};      ///< a job not proven in this time is handed out again
+  /// The swap circuit's keys (same slot count and domain), needed when the node makes swap
+  /// batches (NodeConfig::swap_batches); the pipeline halts on a swap batch without them.
+  const BatchKeys* swap_keys = nullptr;
 };
 
 class Prover {
@@ -90,6 +93,8 @@ class Prover {
   void halt(std::string why);  // precondition: mu_ held
   /// Loads stored proofs and queues the recorded batches that have none (constructor).
   void recover();
+  /// The keys for batch kind `kind` (nullptr when there are none).
+  const BatchKeys* keys_for(uint8_t kind) const noexcept { return CircuitKeys{&keys_, opts_.swap_keys}.for_kind(kind); }
   /// Rebuilds batch n's witness from the block log; "" or the error. Runs on the worker.
   std::string rebuild_witness(const node::Batch& b, batch::BatchWitness& out);
 
@@ -114,7 +119,7 @@ class Prover {
   // remote_jobs: the board, the public input of each posted batch (the board's checker), workers
   ProverOptions opts_;
   std::unique_ptr<JobBoard> board_;
-  std::map<uint64_t, ff::Fr> posted_;  // under mu_
+  std::map<uint64_t, std::pair<ff::Fr, uint8_t>> posted_;  // public input and kind; under mu_
   std::vector<std::thread> local_workers_;
   /// Posts batch b's job after the same checks as the in-process path; false when a check fails.
   bool post_job(const node::Batch& b, const batch::BatchWitness& w);  // precondition: mu_ not held

@@ -20,11 +20,30 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-json circuit_info(const BatchKeys& keys) {
-  return {{"slots", keys.params.num_slots},
-          {"chain_id", keys.params.domain.chain_id},
-          {"rollup", l1::to_hex(keys.params.domain.rollup)},
-          {"r1cs_hash", digest_hex(keys.r1cs_hash)}};
+json circuit_info(const CircuitKeys& keys) {
+  const BatchKeys& u = *keys.universal;
+  json j = {{"slots", u.params.num_slots},
+            {"chain_id", u.params.domain.chain_id},
+            {"rollup", l1::to_hex(u.params.domain.rollup)},
+            {"r1cs_hash", digest_hex(u.r1cs_hash)}};
+  if (keys.swap != nullptr) j["swap_r1cs_hash"] = digest_hex(keys.swap->r1cs_hash);
+  return j;
+}
+
+/// Loads (or makes) the keys of params from dir and checks their R1CS hash against the node's.
+std::optional<BatchKeys> worker_keys(const batch::BatchParams& params, const std::string& dir, const std::string& hash,
+                                     std::ostream& log) {
+  KeysResult keys = load_or_setup(params, dir);
+  if (!keys.ok()) {
+    log << "prover: keys: " << keys.error << "\n";
+    return std::nullopt;
+  }
+  if (digest_hex(keys.keys->r1cs_hash) != hash) {
+    log << "prover: our circuit's R1CS hash " << digest_hex(keys.keys->r1cs_hash)
+        << " differs from the node's; refusing to prove\n";
+    return std::nullopt;
+  }
+  return std::move(keys.keys);
 }
 
 uint64_t u64_param(const json& params, std::size_t pos, const char* name) {
@@ -41,8 +60,8 @@ double ms_param(const json& params, const char* name) {
 
 }  // namespace
 
-void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const BatchKeys& keys) {
-  svc.add_method("zkamm_proverInfo", [&board, &keys](const json&, const node::rpc::CallContext&) {
+void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const CircuitKeys& keys) {
+  svc.add_method("zkamm_proverInfo", [&board, keys](const json&, const node::rpc::CallContext&) {
     json j = circuit_info(keys);
     const JobBoardStats s = board.stats();
     j["lease_ms"] = board.lease_time().count();
@@ -102,16 +121,18 @@ std::optional<JobResult> prove_witness(const BatchKeys& keys, const batch::Batch
   return r;
 }
 
-std::optional<JobResult> prove_witness_bytes(const BatchKeys& keys, std::span<const uint8_t> bytes, std::string* error) {
+std::optional<JobResult> prove_witness_bytes(const CircuitKeys& keys, std::span<const uint8_t> bytes, std::string* error) {
   std::optional<batch::BatchWitness> w = batch::decode_witness(bytes);
+  const BatchKeys* k = w && w->header.size() == batch::kHeaderBytes ? keys.for_kind(w->header[92]) : nullptr;
   const char* why = !w ? "witness does not decode"
-                       : w->slots.size() != keys.params.num_slots ? "witness has a different slot count than the keys"
-                                                                  : nullptr;
+                    : k == nullptr ? "no keys for the witness's batch kind"
+                    : w->slots.size() != k->params.num_slots ? "witness has a different slot count than the keys"
+                                                             : nullptr;
   if (why != nullptr) {
     if (error != nullptr) *error = why;
     return std::nullopt;
   }
-  return prove_witness(keys, *w, error);
+  return prove_witness(*k, *w, error);
 }
 
 int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, std::ostream& log) {
@@ -139,16 +160,16 @@ int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, 
   params.domain.rollup = *rollup;
   log << "prover " << opts.name << ": " << params.num_slots << "-slot batches for chain " << params.domain.chain_id
       << "; loading keys from " << opts.cache_dir << std::endl;
-  KeysResult keys = load_or_setup(params, opts.cache_dir);
-  if (!keys.ok()) {
-    log << "prover: keys: " << keys.error << "\n";
-    return 1;
+  const std::optional<BatchKeys> universal =
+      worker_keys(params, opts.cache_dir, info.value("r1cs_hash", std::string()), log);
+  if (!universal) return 1;
+  std::optional<BatchKeys> swap;
+  if (info.contains("swap_r1cs_hash")) {
+    params.kind = batch::BatchKind::Swap;
+    swap = worker_keys(params, opts.cache_dir, info.value("swap_r1cs_hash", std::string()), log);
+    if (!swap) return 1;
   }
-  if (digest_hex(keys.keys->r1cs_hash) != info.value("r1cs_hash", std::string())) {
-    log << "prover: our circuit's R1CS hash " << digest_hex(keys.keys->r1cs_hash)
-        << " differs from the node's; refusing to prove\n";
-    return 1;
-  }
+  const CircuitKeys keys{&*universal, swap ? &*swap : nullptr};
   uint64_t done = 0;
   auto idle_since = std::chrono::steady_clock::now();
   while (!stop.load()) {
@@ -167,7 +188,7 @@ int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, 
     const uint64_t batch_no = lease.value("batch", uint64_t{0});
     const auto bytes = l1::from_hex(lease.value("witness", std::string()));
     std::string err;
-    std::optional<JobResult> r = bytes ? prove_witness_bytes(*keys.keys, *bytes, &err) : std::nullopt;
+    std::optional<JobResult> r = bytes ? prove_witness_bytes(keys, *bytes, &err) : std::nullopt;
     if (!r) {
       log << "prover: batch " << batch_no << ": " << (bytes ? err : "witness is not hex") << std::endl;
       std::this_thread::sleep_for(opts.poll);

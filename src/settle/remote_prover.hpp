@@ -6,7 +6,8 @@
 // before it accepts it (JobBoard's checker), so a worker is never trusted.
 //
 // Methods (docs/API.md "Prover jobs"):
-//   zkamm_proverInfo   -> {slots, chain_id, rollup, r1cs_hash, lease_ms, jobs: {open, leased, done, ...}}
+//   zkamm_proverInfo   -> {slots, chain_id, rollup, r1cs_hash, [swap_r1cs_hash], lease_ms,
+//                          jobs: {open, leased, done, ...}}
 //   zkamm_proverLease  {worker} -> null, or {batch, lease_id, lease_ms, witness: "0x..."}
 //   zkamm_proverSubmit {lease_id, proof (snarkjs proof JSON object), witness_ms, prove_ms, worker}
 //                      -> {outcome: "accepted" | "already_done" | "invalid_proof" | ...}
@@ -24,16 +25,17 @@
 
 namespace zkamm::settle {
 
-/// Adds the zkamm_prover* methods. Precondition: before svc.start(); board and keys outlive svc.
-void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const BatchKeys& keys);
+/// Adds the zkamm_prover* methods. Precondition: before svc.start(); board and the keys outlive
+/// svc; keys.universal is set.
+void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const CircuitKeys& keys);
 
 /// Synthesizes and proves w with keys; checks the circuit's public input against w's own and
 /// the proof against keys.vk. nullopt and *error on failure. (Every prover, local or remote.)
 std::optional<JobResult> prove_witness(const BatchKeys& keys, const batch::BatchWitness& w, std::string* error);
 
-/// prove_witness of an encode_witness() payload (rejected when it does not decode or has another
-/// slot count than keys).
-std::optional<JobResult> prove_witness_bytes(const BatchKeys& keys, std::span<const uint8_t> witness,
+/// prove_witness of an encode_witness() payload with the keys of its header's kind (rejected when
+/// it does not decode, there are no keys for its kind, or it has another slot count than they).
+std::optional<JobResult> prove_witness_bytes(const CircuitKeys& keys, std::span<const uint8_t> witness,
                                              std::string* error);
 
 struct WorkerOptions {

@@ -51,6 +51,12 @@ ExecResult execute_priority(state::State& s, const Tx& t) noexcept {
   return r;
 }
 
+/// The LP token of the pool of (a, b), 0 when there is none.
+uint16_t pool_lp_token(const state::State& s, uint16_t a, uint16_t b) noexcept {
+  const state::Pool* p = s.pool(a, b);
+  return p == nullptr ? 0 : static_cast<uint16_t>(p->lp_token);
+}
+
 ExecResult apply_l2(state::State& s, const Tx& t) noexcept {
   ExecResult r;
   state::Status st;
@@ -64,11 +70,13 @@ ExecResult apply_l2(state::State& s, const Tx& t) noexcept {
           st = s.swap_exact_in(x.account, x.token_in, x.token_out, to_u256(x.amount_in), to_u256(x.amount_out_min), rc);
           r.executed.amount_in = to_amount(rc.amount_in);
           r.executed.amount_out = to_amount(rc.amount_out);
+          r.executed.lp_token = pool_lp_token(s, x.token_in, x.token_out);
         } else if constexpr (std::is_same_v<T, SwapExactOut>) {
           state::SwapReceipt rc;
           st = s.swap_exact_out(x.account, x.token_in, x.token_out, to_u256(x.amount_out), to_u256(x.amount_in_max), rc);
           r.executed.amount_in = to_amount(rc.amount_in);
           r.executed.amount_out = to_amount(rc.amount_out);
+          r.executed.lp_token = pool_lp_token(s, x.token_in, x.token_out);
         } else if constexpr (std::is_same_v<T, CreatePool>) {
           state::TokenId lp = 0;
           st = s.create_pool(x.token_a, x.token_b, lp);

@@ -17,7 +17,7 @@ struct Executed {
   Amount amount_in = 0;    ///< swaps: tokens paid in; AddLiquidity/RemoveLiquidity: amount_a; FullExit: balance withdrawn; Deposit: amount credited
   Amount amount_out = 0;   ///< swaps: tokens paid out; AddLiquidity: amount_b; RemoveLiquidity: amount_b
   Amount liquidity = 0;    ///< AddLiquidity: LP tokens minted
-  uint16_t lp_token = 0;   ///< CreatePool: the LP token id assigned to the pool
+  uint16_t lp_token = 0;   ///< CreatePool: the LP token id assigned to the pool; swaps: the pool's LP token
 };
 
 /// Public data size of a type (valid type).

@@ -16,28 +16,6 @@
 namespace zkamm::batch::testing {
 namespace {
 
-tx::Tx swap_in(uint32_t account, uint16_t tin, uint16_t tout, const U256& in, const U256& min, uint32_t nonce = 0) {
-  tx::SwapExactIn t;
-  t.account = account;
-  t.token_in = tin;
-  t.token_out = tout;
-  t.amount_in = amount(in);
-  t.amount_out_min = amount(min);
-  t.deadline = kTimestamp + 100;
-  t.nonce = nonce;
-  return signed_tx(t, account);
-}
-tx::Tx swap_out(uint32_t account, uint16_t tin, uint16_t tout, const U256& out, const U256& max, uint32_t nonce = 0) {
-  tx::SwapExactOut t;
-  t.account = account;
-  t.token_in = tin;
-  t.token_out = tout;
-  t.amount_out = amount(out);
-  t.amount_in_max = amount(max);
-  t.deadline = kTimestamp + 100;
-  t.nonce = nonce;
-  return signed_tx(t, account);
-}
 tx::Tx transfer(uint32_t from, uint32_t to, uint16_t token, const U256& amt, uint32_t nonce = 0) {
   tx::Transfer t;
   t.from = from;

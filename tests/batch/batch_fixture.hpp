@@ -21,6 +21,7 @@ using state::U256;
 
 inline const tx::Domain kDomain{31337, {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}};
 inline const BatchParams kParams{2, kDomain};
+inline const BatchParams kSwapParams{2, kDomain, BatchKind::Swap};
 inline constexpr uint64_t kTimestamp = 1'700'000'000;
 
 inline U256 u(uint64_t v) { return U256{v, 0, 0, 0}; }
@@ -75,6 +76,11 @@ inline const snark::R1cs& r1cs2() {
   static const snark::R1cs r = batch_r1cs(kParams);
   return r;
 }
+/// The 2-slot swap-batch R1CS, synthesized once per test binary.
+inline const snark::R1cs& swap_r1cs2() {
+  static const snark::R1cs r = batch_r1cs(kSwapParams);
+  return r;
+}
 
 struct Checked {
   bool satisfied = false;
@@ -82,17 +88,24 @@ struct Checked {
   Fr new_root = Fr::zero();
 };
 
-/// Witness-only synthesis checked against the shared R1CS. `pi_override` replaces the public
-/// input wire's value (a verifier fed different public data).
-inline Checked check(const BatchWitness& w, const Fr* pi_override = nullptr) {
+/// Witness-only synthesis checked against the shared R1CS of params. `pi_override` replaces the
+/// public input wire's value (a verifier fed different public data).
+inline Checked check_with(const BatchParams& params, const snark::R1cs& r1cs, const BatchWitness& w,
+                          const Fr* pi_override) {
   snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
-  const BatchHandles h = synthesize(cs, kParams, w);
+  const BatchHandles h = synthesize(cs, params, w);
   Checked c;
   if (pi_override != nullptr) cs.set_value(h.public_input, *pi_override);
   c.public_input = cs.value(h.public_input);
   const std::vector<Fr> wit = cs.witness();
-  c.satisfied = r1cs2().is_satisfied(wit);
+  c.satisfied = r1cs.is_satisfied(wit);
   return c;
+}
+inline Checked check(const BatchWitness& w, const Fr* pi_override = nullptr) {
+  return check_with(kParams, r1cs2(), w, pi_override);
+}
+inline Checked check_swap(const BatchWitness& w, const Fr* pi_override = nullptr) {
+  return check_with(kSwapParams, swap_r1cs2(), w, pi_override);
 }
 
 /// Re-records every slot's leaves and paths on trees rebuilt from s0 (after a test changed some
@@ -126,14 +139,40 @@ tx::Tx signed_tx(T t, uint32_t account) {
   return out;
 }
 
+inline tx::Tx swap_in(uint32_t account, uint16_t tin, uint16_t tout, const U256& in, const U256& min,
+                      uint32_t nonce = 0) {
+  tx::SwapExactIn t;
+  t.account = account;
+  t.token_in = tin;
+  t.token_out = tout;
+  t.amount_in = amount(in);
+  t.amount_out_min = amount(min);
+  t.deadline = kTimestamp + 100;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+inline tx::Tx swap_out(uint32_t account, uint16_t tin, uint16_t tout, const U256& out, const U256& max,
+                       uint32_t nonce = 0) {
+  tx::SwapExactOut t;
+  t.account = account;
+  t.token_in = tin;
+  t.token_out = tout;
+  t.amount_out = amount(out);
+  t.amount_in_max = amount(max);
+  t.deadline = kTimestamp + 100;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+
 /// A batch of the given transactions on a fresh genesis; fails the test when it does not build.
 struct Built {
   state::State s0;
   BatchWitness w;
 };
-inline Built build(const std::vector<tx::Tx>& txs, uint64_t timestamp = kTimestamp) {
+inline Built build(const std::vector<tx::Tx>& txs, uint64_t timestamp = kTimestamp,
+                   const BatchParams& params = kParams, const state::State& s0 = genesis()) {
   Built b;
-  b.s0 = genesis();
+  b.s0 = s0;
   state::State s = b.s0;
   state::StateTrees trees = state::StateTrees::build(s);
   BatchInput in;
@@ -141,7 +180,7 @@ inline Built build(const std::vector<tx::Tx>& txs, uint64_t timestamp = kTimesta
   in.timestamp = timestamp;
   in.batch_number = 7;
   in.priority_first = 3;
-  WitnessResult r = build_witness(s, trees, kParams, in);
+  WitnessResult r = build_witness(s, trees, params, in);
   EXPECT_TRUE(r.ok()) << r.error;
   b.w = std::move(r.witness);
   return b;

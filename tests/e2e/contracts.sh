@@ -95,8 +95,8 @@ P4=$(create "$(fx poseidon4)")
 VERIFIER=$(create "$(artifact BatchVerifier.sol/BatchGroth16Verifier.json)")
 TOKEN=$(create "$(artifact RollupTestBase.sol/TestERC20.json)")
 ROLLUP=$(create "$(artifact ZkammRollup.sol/ZkammRollup.json)" \
-  "constructor(address,address,address,uint256,uint32,uint64,address,address)" \
-  "$VERIFIER" "$P2" "$P4" "$(fx genesis)" 4 604800 "$ME" "$ME")
+  "constructor(address,address,address,address,uint256,uint32,uint64,address,address)" \
+  "$VERIFIER" 0x0000000000000000000000000000000000000000 "$P2" "$P4" "$(fx genesis)" 4 604800 "$ME" "$ME")
 [ -n "$ROLLUP" ] && [ "$ROLLUP" != undefined ] || { echo "FAIL: rollup deployment"; exit 1; }
 send addToken "$ROLLUP" "addToken(address)" "$TOKEN"
 send mint "$TOKEN" "mint(address,uint256)" "$ME" 1000

@@ -12,6 +12,7 @@
 #include "node_test_util.hpp"
 #include "state/commitment.hpp"
 #include "tx/encoding.hpp"
+#include "tx/swap_public_data.hpp"
 
 namespace zkamm::node {
 namespace {
@@ -248,6 +249,65 @@ TEST(Node, RestartRecoversStateAndHead) {
   ASSERT_TRUE(replayed);
   EXPECT_EQ(*replayed, st2);
   EXPECT_EQ(*load_state(*store), *replayed);
+}
+
+// With swap_batches, a batch whose transactions are all swaps with a float-encodable exact
+// amount is a swap batch (header kind 1, 10-byte slots of tx::append_swap_slot); any other
+// transaction (here the genesis' and a swap of 10^18 + 1) keeps its batch universal. Roots are
+// the same either way: each batch's new root is a replay of the block log to its last slot.
+TEST(Node, SwapOnlyBatchesAreSwapBatches) {
+  TempDir dir;
+  auto cfg = test_config(dir.str());
+  cfg.swap_batches = true;
+  auto n = start(cfg);
+  for (uint32_t i = 0; i < 12; ++i) {
+    const tx::Amount amount = i == 9 ? kE18 + 1 : kE18;  // 19 significant digits: no float encoding
+    (void)n->submit(swap(2 + i % 2, i / 2, amount));
+  }
+  ASSERT_TRUE(n->flush());
+  n->stop();
+  const NodeStatus st = n->status();
+  int swap_batches = 0, universal = 0;
+  std::vector<uint8_t> kinds(st.last_batch + 1);
+  for (uint64_t k = 1; k <= st.last_batch; ++k) {
+    const auto b = n->batch(k);
+    ASSERT_TRUE(b);
+    kinds[k] = b->header.kind;
+    bool all_swaps = true;
+    std::vector<uint8_t> compact;
+    for (const auto& s : b->slots) {
+      const tx::TxType t = tx::type_of(s.tx);
+      const auto slot = t == tx::TxType::Noop ? std::optional<tx::SwapSlot>(tx::SwapSlot{}) : tx::swap_slot_of(s.tx, s.executed);
+      all_swaps = all_swaps && slot.has_value();
+      if (slot) tx::append_swap_slot(compact, *slot);
+    }
+    EXPECT_EQ(b->header.kind, all_swaps ? kSwapBatch : 0) << "batch " << k;
+    EXPECT_EQ(b->header.encode()[92], b->header.kind);
+    if (all_swaps) {
+      ++swap_batches;
+      EXPECT_EQ(b->pubdata, compact) << "batch " << k;
+    } else {
+      ++universal;
+      EXPECT_EQ(b->pubdata.size(), 4 * kSlotPubdataBytes);
+    }
+  }
+  EXPECT_GE(swap_batches, 1);
+  EXPECT_GE(universal, 2);
+  n.reset();
+  std::string err;
+  auto store = Store::open(cfg.data_dir, err);
+  ASSERT_TRUE(store) << err;
+  for (uint64_t k = 1; k <= st.last_batch; ++k) {
+    const auto b = store->batch(k);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->header.kind, kinds[k]);  // the store's codec keeps it
+    TxPos end{};
+    for (const auto& s : b->slots)
+      if (s.block != 0) end = TxPos{s.block, s.position};
+    const auto at = replay_blocks(*store, cfg.domain, store->head().head, end);
+    ASSERT_TRUE(at);
+    EXPECT_EQ(state::StateTrees::build(*at).root(), b->header.new_root) << "batch " << k;
+  }
 }
 
 TEST(Node, BatchesHavePaddingPubdataAndRoots) {

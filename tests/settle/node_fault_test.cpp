@@ -73,8 +73,8 @@ class NodeFaultTest : public AnvilTest {
     const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
     const l1::Address op = sender_->address();
     const l1::Bytes ctor = encode_args(
-        {"address", "address", "address", "uint256", "uint32", "uint64", "address", "address"},
-        {Value::address(*verifier), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(1),
+        {"address", "address", "address", "address", "uint256", "uint32", "uint64", "address", "address"},
+        {Value::address(*verifier), Value::address(l1::Address{}), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(1),
          Value::uint(604800), Value::address(op), Value::address(op)});
     auto rollup = sender_->deploy(code("rollup"), ctor);
     ASSERT_TRUE(rollup.ok()) << rollup.error().message;

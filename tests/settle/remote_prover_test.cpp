@@ -65,7 +65,7 @@ class ServedNode {
   node::Node& node() { return *node_; }
   /// Serves zkamm_prover* over board for the keys k; false if the port cannot be bound.
   bool serve(JobBoard& board, const BatchKeys& k) {
-    add_prover_methods(*svc_, board, k);
+    add_prover_methods(*svc_, board, CircuitKeys{&k});
     std::string err;
     const bool ok = svc_->start(&err);
     EXPECT_TRUE(ok) << err;
@@ -212,7 +212,7 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
 TEST(RemoteProver, ProveWitnessBytesRejectsGarbage) {
   std::string err;
   const std::vector<uint8_t> junk = {1, 2, 3};
-  EXPECT_FALSE(prove_witness_bytes(keys_n1(), junk, &err).has_value());
+  EXPECT_FALSE(prove_witness_bytes(CircuitKeys{&keys_n1()}, junk, &err).has_value());
   EXPECT_EQ(err, "witness does not decode");
 }
 

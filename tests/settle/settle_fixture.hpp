@@ -30,6 +30,18 @@ inline const BatchKeys& keys_n1() {
   return k;
 }
 
+/// Keys of the 1-slot swap-batch circuit for the same domain.
+inline const BatchKeys& swap_keys_n1() {
+  static const BatchKeys k = [] {
+    batch::BatchParams p = keys_n1().params;
+    p.kind = batch::BatchKind::Swap;
+    KeysResult r = load_or_setup(p, kTestKeyDir);
+    EXPECT_TRUE(r.ok()) << r.error;
+    return *r.keys;
+  }();
+  return k;
+}
+
 /// A fresh folder under the temp dir, removed at both ends of its life.
 struct TempDir {
   std::filesystem::path path;
