@@ -399,6 +399,7 @@ RunData Runner::run(const RunSpec& spec) {
       BatchRecord br;
       br.number = b;
       br.slots = bj.value("num_slots", 0u);
+      br.kind = bj.value("kind", "universal");
       br.root_ready = bj.value("root_ready", false);
       for (const auto& s : bj["slots"]) {
         if (s.value("type", "") != "noop") br.used++;

@@ -30,6 +30,7 @@ struct TxRecord {
 struct BatchRecord {
   uint64_t number = 0;
   uint32_t slots = 0, used = 0, ours = 0;
+  std::string kind;  ///< zkamm_getBatch "kind": "universal" or "swap" (docs/BATCH.md section 8)
   bool root_ready = false;
   double proving_ms = -1;  ///< witness + prove, when reported (BenchConfig::batch_figures)
   double witness_ms = -1, prove_ms = -1;

@@ -163,7 +163,7 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
   {
     auto f = open("batches.csv");
     f << "run,number,slots,used,ours,root_ready,proving_ms,witness_ms,prove_ms,l1_gas,gas_commit,gas_prove,gas_execute,"
-         "gas_settle,l1_stage,committed_s,proven_s,finalized_s\n";
+         "gas_settle,l1_stage,committed_s,proven_s,finalized_s,kind\n";
     for (std::size_t i = 0; i < runs.size(); ++i)
       for (const auto& b : runs[i].batches)
         f << i << ',' << b.number << ',' << b.slots << ',' << b.used << ',' << b.ours << ',' << (b.root_ready ? 1 : 0) << ','
@@ -171,7 +171,7 @@ std::string write_report(const std::string& dir, const ReportInput& in) {
           << ',' << fmt(b.gas_commit, 0) << ',' << fmt(b.gas_prove, 0) << ',' << fmt(b.gas_execute, 0) << ','
           << fmt(b.gas_settle, 0) << ',' << b.l1_stage
           << ',' << fmt(b.committed_ms / 1000.0, 3) << ',' << fmt(b.proven_ms / 1000.0, 3) << ','
-          << fmt(b.finalized_ms / 1000.0, 3) << '\n';
+          << fmt(b.finalized_ms / 1000.0, 3) << ',' << b.kind << '\n';
   }
   {
     // per-interval rates: 0.1 s bins for short runs, 1 s bins (the paper's TPS) otherwise

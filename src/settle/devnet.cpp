@@ -21,6 +21,7 @@
 #include "hash/sha256.hpp"
 #include "l1/abi.hpp"
 #include "l1/sender.hpp"
+#include "node/codec.hpp"
 #include "node/node.hpp"
 #include "node/rpc_service.hpp"
 #include "settle/remote_prover.hpp"
@@ -437,7 +438,8 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
       auto st = sender.state(n);
       auto pb = prover.proved(n);
       if (!st) continue;
-      out << "devnet: batch " << n << ": " << fmt_ms(st->closed_ms, st->committed_ms) << " / "
+      const bool swap_batch = pb && pb->header.size() == batch::kHeaderBytes && pb->header[92] == node::kSwapBatch;
+      out << "devnet: batch " << n << (swap_batch ? " (swap batch)" : "") << ": " << fmt_ms(st->closed_ms, st->committed_ms) << " / "
           << fmt_ms(st->closed_ms, st->proven_ms) << " / " << fmt_ms(st->closed_ms, st->executed_ms) << "; gas ";
       if (st->gas_settle > 0) out << st->gas_settle << " (commitProveExecute)";
       else out << st->gas_commit << " / " << st->gas_prove << " / " << st->gas_execute;

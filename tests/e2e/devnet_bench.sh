@@ -81,7 +81,7 @@ node -e '
   if (reasonCount !== reasons) fail("reasons " + reasonCount + " != " + reasons);
   const batches = csv("batches.csv");
   if (batches.length < 1) fail("no batches");
-  let ours = 0;
+  let ours = 0, swapBatches = 0;
   for (const b of batches) {
     ours += +b.ours;
     if (!(+b.proving_ms > 0 && +b.witness_ms >= 0 && +b.prove_ms > 0)) fail("batch " + b.number + " without proving time");
@@ -91,7 +91,11 @@ node -e '
     if (+b.l1_gas !== +b.gas_settle) fail("batch " + b.number + " l1_gas != gas_settle");
     if (b.l1_stage !== "finalized") fail("batch " + b.number + " stage " + b.l1_stage);
     if (+b.used > +b.slots) fail("batch " + b.number + " uses more slots than it has");
+    // our swaps alone (amounts of 9 significant digits): a swap batch, settled with the swap verifier
+    if (+b.used === +b.ours && b.kind !== "swap") fail("batch " + b.number + " of swaps only is " + b.kind);
+    if (b.kind === "swap") ++swapBatches;
   }
+  if (swapBatches < 1) fail("no swap batch");
   if (ours !== r.soft) fail("batches hold " + ours + " of our swaps, soft " + r.soft);
   const table = csv("table.csv");
   if (table.length !== 1 || +table[0].swaps !== r.sent || +table[0].finalized !== r.finalized) fail("table.csv");
@@ -99,5 +103,5 @@ node -e '
   if (!md.includes("| 1 | 200 | 1 | 200.00 | 4 |")) fail("summary.md Table 1 row");
   if (!md.includes("hard p50 / p99 / max")) fail("summary.md hard-finality columns");
   console.log("report ok:", r.sent, "sent,", r.soft, "soft,", r.finalized, "finalized; hard p50", r.hard_p50_s.toFixed(1),
-              "s; prover share", (100 * r.prover_share).toFixed(0) + " %;", batches.length, "batches");' "$TMP/report"
+              "s; prover share", (100 * r.prover_share).toFixed(0) + " %;", batches.length, "batches,", swapBatches, "swap batches");' "$TMP/report"
 echo "PASS"
