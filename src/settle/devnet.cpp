@@ -249,7 +249,8 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   if (*rollup != rollup_addr) return ctx.fail("rollup deployed at an unexpected address"), 1;
   auto deploy_block = rpc->block_number();
   out << "devnet: ZkammRollup " << l1::to_checksum_address(*rollup) << " (verifier "
-      << l1::to_checksum_address(*verifier) << ")" << std::endl;
+      << l1::to_checksum_address(*verifier)
+      << (swap_keys ? ", swap verifier " + l1::to_checksum_address(swap_verifier) : std::string()) << ")" << std::endl;
   std::vector<l1::Address> tokens;
   for (const char* sym : {"TKA", "TKB"}) {
     const l1::Bytes args = encode_args({"string", "string"}, {Value::bytes_value(l1::Bytes(sym, sym + 3)), Value::bytes_value(l1::Bytes(sym, sym + 3))});

@@ -260,7 +260,7 @@ TEST(SwapBatchSoundness, BalanceOverflow) {
   state::AddLiquidityReceipt rc;
   ASSERT_TRUE(s0.add_liquidity(1, 3, 0, e18(1000), e18(1000), u(0), u(0), rc).ok());
   const auto [rin, rout] = reserves(s0, 0, 3);
-  const auto bought = [&](uint64_t out) {  // the exact-out swap retargeted to `out`, checked
+  const auto bought = [&, rin = rin, rout = rout](uint64_t out) {  // clang 14 captures no structured binding  // the exact-out swap retargeted to `out`, checked
     Built b = build_swaps({swap_out(4, 0, 3, u(5), e18(1))}, s0);
     U256 in{};
     EXPECT_EQ(state::get_amount_in(u(out), rin, rout, in), state::AmmError::kOk);
