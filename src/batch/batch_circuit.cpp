@@ -1,6 +1,7 @@
 #include "batch/batch_circuit.hpp"
 
 #include "batch/slot_circuit.hpp"
+#include "batch/slot_gadgets.hpp"
 #include "batch/swap_slot_circuit.hpp"
 #include "circuit/bits.hpp"
 #include "circuit/poseidon_gadget.hpp"
@@ -12,14 +13,6 @@ namespace {
 using circuit::Bit;
 using snark::ConstraintSystem;
 using snark::Variable;
-
-/// Message-order (most significant first) bits of an nbits-wide big-endian field given its
-/// little-endian bits; bits above bits.size() are constant zeros.
-void append_be(std::vector<Bit>& out, const std::vector<Variable>& le_bits, size_t nbits) {
-  for (size_t i = nbits; i-- > 0;) {
-    out.push_back(i < le_bits.size() ? Bit::of(le_bits[i]) : Bit::constant_bit(false));
-  }
-}
 
 void append_const_be(std::vector<Bit>& out, uint64_t v, size_t nbits) {
   for (size_t i = nbits; i-- > 0;) out.push_back(Bit::constant_bit(((v >> i) & 1) != 0));
@@ -59,12 +52,12 @@ BatchHandles synthesize(ConstraintSystem& cs, const BatchParams& params, const B
 
   std::vector<Bit> msg;
   msg.reserve(kHeaderBytes * 8 + pubdata.size());
-  append_be(msg, bn_bits, 64);
-  append_be(msg, ts_bits, 64);
-  append_be(msg, old_bits, 256);
-  append_be(msg, new_bits, 256);
-  append_be(msg, pf_bits, 64);
-  append_be(msg, pc_bits, 32);
+  gadgets::append_be_bits(msg, bn_bits, 64);
+  gadgets::append_be_bits(msg, ts_bits, 64);
+  gadgets::append_be_bits(msg, old_bits, 256);
+  gadgets::append_be_bits(msg, new_bits, 256);
+  gadgets::append_be_bits(msg, pf_bits, 64);
+  gadgets::append_be_bits(msg, pc_bits, 32);
   append_const_be(msg, header_slot_field(params), 32);
   msg.insert(msg.end(), pubdata.begin(), pubdata.end());
   const std::vector<Bit> digest = circuit::sha256(cs, msg);

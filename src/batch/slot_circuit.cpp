@@ -71,9 +71,6 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
                            const Lc& account_root, const Lc& pool_root, const Lc& timestamp) {
   using circuit::range_check;
   using circuit::to_bits;
-  const circuit::MerkleShape acc_shape{4, state::kAccountTreeDepth};
-  const circuit::MerkleShape bal_shape{4, state::kBalanceTreeDepth};
-  const circuit::MerkleShape pool_shape{4, state::kPoolTreeDepth};
 
   // ---- type flags: one-hot over the types; a type byte >= 11 cannot be expressed ----
   std::array<Lc, tx::kTxTypeCount> f{};
@@ -187,9 +184,9 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   cs.enforce(sz, amt3, Lc(bz1) - Lc(bz0));
   range_check(cs, bz1, 128);
 
-  const Lc broot1 = circuit::merkle_update_leaf(cs, broot0, bx0, bx1, tok_x, gadgets::path_wires(cs, w.path_x, 15), bal_shape);
-  const Lc broot2 = circuit::merkle_update_leaf(cs, broot1, by0, by1, tok_y, gadgets::path_wires(cs, w.path_y, 15), bal_shape);
-  const Lc broot3 = circuit::merkle_update_leaf(cs, broot2, bz0, bz1, tok_z, gadgets::path_wires(cs, w.path_z, 15), bal_shape);
+  const Lc broot1 = circuit::merkle_update_leaf(cs, broot0, bx0, bx1, tok_x, gadgets::path_wires(cs, w.path_x, 15), gadgets::kBalanceShape);
+  const Lc broot2 = circuit::merkle_update_leaf(cs, broot1, by0, by1, tok_y, gadgets::path_wires(cs, w.path_y, 15), gadgets::kBalanceShape);
+  const Lc broot3 = circuit::merkle_update_leaf(cs, broot2, bz0, bz1, tok_z, gadgets::path_wires(cs, w.path_z, 15), gadgets::kBalanceShape);
 
   // ---- A's leaf: nonce + 1 for L2 transactions; created from the empty leaf ----
   const Lc h_old = circuit::poseidon_gadget(cs, {pkx, pky, nonce, broot0});
@@ -197,7 +194,7 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Variable la_old = cs.mul(a_exists, h_old);
   const Variable la_new = cs.mul(Lc(a_exists) + F(TxType::CreateAccount), h_new);
   const Lc acc_root1 =
-      circuit::merkle_update_leaf(cs, account_root, la_old, la_new, aidx, gadgets::path_wires(cs, w.a_account_path, 36), acc_shape);
+      circuit::merkle_update_leaf(cs, account_root, la_old, la_new, aidx, gadgets::path_wires(cs, w.a_account_path, 36), gadgets::kAccountShape);
 
   // ---- pool fields (needed by B's credit on a first mint) ----
   const Variable zfo = circuit::alloc_bit(cs, w.zero_for_one);
@@ -228,11 +225,11 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Variable credit_b = cs.mul(F(TxType::Transfer), amt1);
   const Lc bb1 = Lc(bb0) + Lc(credit_b) + locked;
   range_check(cs, bb1, 128);
-  const Lc brootb1 = circuit::merkle_update_leaf(cs, brootb0, bb0, bb1, tok_b, gadgets::path_wires(cs, w.path_b, 15), bal_shape);
+  const Lc brootb1 = circuit::merkle_update_leaf(cs, brootb0, bb0, bb1, tok_b, gadgets::path_wires(cs, w.path_b, 15), gadgets::kBalanceShape);
   const Lc hb_old = circuit::poseidon_gadget(cs, {pkbx, pkby, nonceb, brootb0});
   const Lc hb_new = circuit::poseidon_gadget(cs, {pkbx, pkby, nonceb, brootb1});
   const Lc acc_root2 =
-      circuit::merkle_update_leaf(cs, acc_root1, hb_old, hb_new, bidx, gadgets::path_wires(cs, w.b_account_path, 36), acc_shape);
+      circuit::merkle_update_leaf(cs, acc_root1, hb_old, hb_new, bidx, gadgets::path_wires(cs, w.b_account_path, 36), gadgets::kAccountShape);
 
   // ---- pool: reserves seen from X's side ----
   const Variable tk0_d = cs.mul(zfo, Lc(tok_x) - Lc(tok_y));
@@ -266,7 +263,7 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   cs.enforce(pool_op, Lc(lp_new) - hp_new, {});
   cs.enforce(one() - pool_op, Lc(lp_new) - Lc(lp_old), {});
   const Lc pool_root1 =
-      circuit::merkle_update_leaf(cs, pool_root, lp_old, lp_new, pid, gadgets::path_wires(cs, w.pool_path, 15), pool_shape);
+      circuit::merkle_update_leaf(cs, pool_root, lp_old, lp_new, pid, gadgets::path_wires(cs, w.pool_path, 15), gadgets::kPoolShape);
   // create_pool: an empty pool of two distinct ordinary tokens, token0 < token1.
   cs.enforce(cpool, r0, {});
   cs.enforce(cpool, r1, {});
@@ -365,10 +362,6 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
 
   // ---- signature over M = Poseidon(e0..e5) (docs/TRANSACTIONS.md 3) ----
   const Variable to_e0 = cs.mul(F(TxType::Transfer), bidx);
-  const Lc e0 = type_lc + Lc(aidx) * circuit::pow2(8) + Lc(nonce) * circuit::pow2(32) + Lc(tok_x) * circuit::pow2(64) +
-                Lc(tok_y) * circuit::pow2(80) + Lc(deadline) * circuit::pow2(96) + Lc(to_e0) * circuit::pow2(160) +
-                Lc::constant(fr(tx::kMessageTag) * circuit::pow2(184));
-  const Lc e1 = Lc::constant(gadgets::message_domain(params.domain));
   // e2: amount (transfer, withdraw), amount_in / amount_out (swaps), desired_a, liquidity.
   const Variable e2_out = cs.mul(fout, Lc(amt2) - Lc(amt1));
   const Variable e2_liq = cs.mul(liq, amt1);
@@ -379,7 +372,8 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Lc e3 = Lc(lim) + Lc(l1) + Lc(des_b) + Lc(rm_mina);
   const Lc e4 = Lc(min_a) - Lc(rm_mina) + Lc(rm_minb);
   const Lc e5 = Lc(min_b) - Lc(rm_minb);
-  const Lc msg = circuit::poseidon_gadget(cs, {e0, e1, e2, e3, e4, e5});
+  const Lc msg = gadgets::signed_message(
+      cs, params.domain, {type_lc, aidx, nonce, tok_x, tok_y, deadline, to_e0, e2, e3, e4, e5});
   // Unsigned slots verify against Base8 instead of A: account 0's key (the identity) would leave
   // the gadget's x != 0 helper of 8*A free. A itself is always checked on the curve (a created
   // key must be usable).

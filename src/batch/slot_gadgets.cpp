@@ -4,6 +4,8 @@
 #include "circuit/bits.hpp"
 #include "circuit/comparators.hpp"
 #include "circuit/eddsa_gadget.hpp"
+#include "circuit/poseidon_gadget.hpp"
+#include "tx/message.hpp"
 #include "state/uint.hpp"
 
 namespace zkamm::batch::gadgets {
@@ -63,10 +65,20 @@ Variable divide(ConstraintSystem& cs, const Lc& num, const Lc& den, size_t qbits
   return q;
 }
 
-Fr message_domain(const tx::Domain& d) noexcept {
+Lc signed_message(ConstraintSystem& cs, const tx::Domain& domain, const MessageFields& f) {
+  using circuit::pow2;
+  const Lc e0 = f.type + f.account * pow2(8) + f.nonce * pow2(32) + f.token_x * pow2(64) + f.token_y * pow2(80) +
+                f.deadline * pow2(96) + f.to * pow2(160) + Lc::constant(fr(tx::kMessageTag) * pow2(184));
   Fr rollup = Fr::zero();
-  for (uint8_t b : d.rollup) rollup = rollup * fr(256) + fr(b);
-  return fr(d.chain_id) + rollup * circuit::pow2(64);
+  for (uint8_t b : domain.rollup) rollup = rollup * fr(256) + fr(b);
+  const Lc e1 = Lc::constant(fr(domain.chain_id) + rollup * pow2(64));
+  return circuit::poseidon_gadget(cs, {e0, e1, f.e2, f.e3, f.e4, f.e5});
+}
+
+void append_be_bits(std::vector<circuit::Bit>& out, const std::vector<Variable>& le_bits, size_t nbits) {
+  for (size_t i = nbits; i-- > 0;) {
+    out.push_back(i < le_bits.size() ? circuit::Bit::of(le_bits[i]) : circuit::Bit::constant_bit(false));
+  }
 }
 
 void verify_signature_if(ConstraintSystem& cs, const Lc& enabled, const Lc& pkx, const Lc& pky, const Lc& msg,

@@ -24,20 +24,12 @@ U256 minus_one(const U256& v) {
   return o;
 }
 
-/// Appends the little-endian bits `bits` most significant first (message order).
-void append_msb_first(std::vector<Bit>& out, const std::vector<Variable>& bits) {
-  for (size_t i = bits.size(); i-- > 0;) out.push_back(Bit::of(bits[i]));
-}
-
 }  // namespace
 
 SlotResult synthesize_swap_slot(ConstraintSystem& cs, const BatchParams& params, const SlotWitness& w,
                                 const Lc& account_root, const Lc& pool_root, const Lc& timestamp) {
   using circuit::range_check;
   using circuit::to_bits;
-  const circuit::MerkleShape acc_shape{4, state::kAccountTreeDepth};
-  const circuit::MerkleShape bal_shape{4, state::kBalanceTreeDepth};
-  const circuit::MerkleShape pool_shape{4, state::kPoolTreeDepth};
 
   // ---- op: exact in, exact out, or a noop (every field 0, every update an identity) ----
   const Variable is_in = circuit::alloc_bit(cs, w.type == TxType::SwapExactIn);
@@ -153,15 +145,15 @@ SlotResult synthesize_swap_slot(ConstraintSystem& cs, const BatchParams& params,
   const Lc by1 = Lc(by0) + amt_out;
   range_check(cs, by1, 128);
   const Lc broot1 =
-      circuit::merkle_update_leaf(cs, broot0, bx0, bx1, tok_x, gadgets::path_wires(cs, w.path_x, 15), bal_shape);
+      circuit::merkle_update_leaf(cs, broot0, bx0, bx1, tok_x, gadgets::path_wires(cs, w.path_x, 15), gadgets::kBalanceShape);
   const Lc broot2 =
-      circuit::merkle_update_leaf(cs, broot1, by0, by1, tok_y, gadgets::path_wires(cs, w.path_y, 15), bal_shape);
+      circuit::merkle_update_leaf(cs, broot1, by0, by1, tok_y, gadgets::path_wires(cs, w.path_y, 15), gadgets::kBalanceShape);
 
   // ---- A's leaf: nonce + 1 ----
   const Lc h_old = circuit::poseidon_gadget(cs, {pkx, pky, nonce, broot0});
   const Lc h_new = circuit::poseidon_gadget(cs, {pkx, pky, Lc(nonce) + active, broot2});
   const Lc acc_root1 = circuit::merkle_update_leaf(cs, account_root, h_old, h_new, aidx,
-                                                   gadgets::path_wires(cs, w.a_account_path, 36), acc_shape);
+                                                   gadgets::path_wires(cs, w.a_account_path, 36), gadgets::kAccountShape);
 
   // ---- the pool leaf: new reserves, same pair and supply ----
   const Variable r0n_d = cs.mul(zfo, rin1 - rout1);
@@ -174,7 +166,7 @@ SlotResult synthesize_swap_slot(ConstraintSystem& cs, const BatchParams& params,
   cs.enforce(active, Lc(lp_old) - hp_old, {});
   const Variable lp_d = cs.mul(active, hp_new - Lc(lp_old));
   const Lc pool_root1 = circuit::merkle_update_leaf(cs, pool_root, lp_old, Lc(lp_old) + Lc(lp_d), pid,
-                                                    gadgets::path_wires(cs, w.pool_path, 15), pool_shape);
+                                                    gadgets::path_wires(cs, w.pool_path, 15), gadgets::kPoolShape);
 
   // ---- deadline: the swap is rejected when the batch timestamp is greater ----
   const Variable deadline = cs.alloc(fr(w.deadline));
@@ -185,11 +177,8 @@ SlotResult synthesize_swap_slot(ConstraintSystem& cs, const BatchParams& params,
   // ---- signature over M = Poseidon(e0..e5) (docs/TRANSACTIONS.md 3; e4 = e5 = 0 for swaps) ----
   const Lc type_lc = Lc(is_in) * fr(static_cast<uint64_t>(TxType::SwapExactIn)) +
                      Lc(is_out) * fr(static_cast<uint64_t>(TxType::SwapExactOut));
-  const Lc e0 = type_lc + Lc(aidx) * circuit::pow2(8) + Lc(nonce) * circuit::pow2(32) + tok_x * circuit::pow2(64) +
-                tok_y * circuit::pow2(80) + Lc(deadline) * circuit::pow2(96) +
-                Lc::constant(fr(tx::kMessageTag) * circuit::pow2(184));
-  const Lc e1 = Lc::constant(gadgets::message_domain(params.domain));
-  const Lc msg = circuit::poseidon_gadget(cs, {e0, e1, Lc(amount), Lc(lim), Lc{}, Lc{}});
+  const Lc msg = gadgets::signed_message(cs, params.domain,
+                                         {type_lc, aidx, nonce, tok_x, tok_y, deadline, Lc{}, amount, lim, Lc{}, Lc{}});
   gadgets::verify_signature_if(cs, active, pkx, pky, msg, w);
 
   // ---- public data: the 80-bit word of tx/swap_public_data.hpp, most significant bit first ----
@@ -197,10 +186,9 @@ SlotResult synthesize_swap_slot(ConstraintSystem& cs, const BatchParams& params,
   out.account_root = acc_root1;
   out.pool_root = pool_root1;
   out.pubdata_bits = {Bit::of(is_out), Bit::of(is_in), Bit::of(zfo)};
-  append_msb_first(out.pubdata_bits, aidx_bits);
-  append_msb_first(out.pubdata_bits, pid_bits);
-  append_msb_first(out.pubdata_bits, expo_bits);
-  append_msb_first(out.pubdata_bits, man_bits);
+  for (const auto* bits : {&aidx_bits, &pid_bits, &expo_bits, &man_bits}) {
+    gadgets::append_be_bits(out.pubdata_bits, *bits, bits->size());
+  }
   for (int i = 0; i < 3; ++i) out.pubdata_bits.push_back(Bit::constant_bit(false));
   return out;
 }
