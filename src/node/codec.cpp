@@ -329,13 +329,6 @@ std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, uint8_t kin
   return out;
 }
 
-bool fits_swap_batch(std::span<const BatchSlot> slots) {
-  for (const auto& s : slots) {
-    if (tx::type_of(s.tx) != tx::TxType::Noop && !tx::swap_slot_of(s.tx, s.executed)) return false;
-  }
-  return true;
-}
-
 std::array<uint8_t, 96> BatchHeader::encode() const noexcept {
   std::string buf;
   buf.reserve(96);

@@ -98,7 +98,4 @@ inline constexpr uint8_t kSwapBatch = 1;  ///< BatchHeader::kind of a swap batch
 /// (kind kSwapBatch, section 7); empty when a slot does not fit a swap batch.
 std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, uint8_t kind = 0);
 
-/// Whether every slot is a noop or a swap with a float-encodable exact amount.
-bool fits_swap_batch(std::span<const BatchSlot> slots);
-
 }  // namespace zkamm::node
