@@ -5,6 +5,7 @@
 
 #include "tx/execute.hpp"
 #include "tx/public_data.hpp"
+#include "tx/swap_public_data.hpp"
 
 namespace zkamm::tx {
 namespace {
@@ -25,13 +26,16 @@ struct SlotReader {
 constexpr uint64_t kNoDeadline = std::numeric_limits<uint64_t>::max();
 constexpr Amount kNoLimit = ~Amount{0};
 
+/// The nonce a replayed transaction of account a signs: the account's current one.
+uint32_t current_nonce(const state::State& s, uint32_t a) {
+  const state::Account* acc = s.account(a);
+  return acc ? static_cast<uint32_t>(acc->nonce) : 0;
+}
+
 /// The transaction a slot records, with the signer's current nonce, no deadline and the loosest
 /// limits (the signed limits are not published; the executed amounts are).
 std::optional<Tx> decode_slot(const state::State& s, const SlotReader& r) {
-  const auto nonce = [&](uint32_t a) -> uint32_t {
-    const state::Account* acc = s.account(a);
-    return acc ? static_cast<uint32_t>(acc->nonce) : 0;
-  };
+  const auto nonce = [&](uint32_t a) { return current_nonce(s, a); };
   switch (static_cast<TxType>(r.b[0])) {
     case TxType::Noop: return Tx{Noop{}};
     case TxType::Deposit: return Tx{Deposit{0, r.account(1), r.token(4), r.amount(6)}};
@@ -103,6 +107,23 @@ std::string apply_add_liquidity(state::State& s, const AddLiquidity& t, Executed
   return "";
 }
 
+/// The swap a swap-batch word records, as decode_slot does; "" or why it cannot be replayed.
+std::string decode_swap(const state::State& s, const SwapSlot& w, Tx& out) {
+  const state::Pool* p = s.pool_by_id(w.pool_id);
+  const std::optional<Amount> amount = unpack_amount(w.amount);
+  if (p == nullptr) return "unknown pool";
+  if (!amount) return "amount >= 2^128";
+  const uint16_t tin = static_cast<uint16_t>(w.zero_for_one ? p->token0 : p->token1);
+  const uint16_t tout = static_cast<uint16_t>(w.zero_for_one ? p->token1 : p->token0);
+  const uint32_t nonce = current_nonce(s, w.account);
+  if (w.op == SwapOp::ExactIn) {
+    out = SwapExactIn{w.account, tin, tout, *amount, 0, kNoDeadline, nonce, {}};
+  } else {
+    out = SwapExactOut{w.account, tin, tout, *amount, kNoLimit, kNoDeadline, nonce, {}};
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata) {
@@ -125,6 +146,21 @@ std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata
     std::vector<uint8_t> again;
     append_slot_public_data(again, *t, ex);
     if (!std::equal(again.begin(), again.end(), r.b.begin())) return at + "the replayed transition publishes other bytes";
+  }
+  return "";
+}
+
+std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata) {
+  if (pubdata.size() % kSwapSlotBytes != 0) return "public data is not a whole number of swap slots";
+  for (size_t off = 0, k = 0; off < pubdata.size(); off += kSwapSlotBytes, ++k) {
+    const std::string at = "slot " + std::to_string(k) + ": ";
+    const auto slot = read_swap_slot(std::span<const uint8_t, kSwapSlotBytes>(pubdata.subspan(off, kSwapSlotBytes)));
+    if (!slot) return at + "not a swap slot";
+    if (slot->op == SwapOp::Noop) continue;
+    Tx t;
+    if (std::string e = decode_swap(s, *slot, t); !e.empty()) return at + e;
+    const ExecResult res = execute(s, t, Domain{}, ExecOptions{0, false});
+    if (!res.ok()) return at + std::string(reason(res));
   }
   return "";
 }

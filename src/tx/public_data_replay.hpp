@@ -17,4 +17,8 @@ namespace zkamm::tx {
 /// the first failing slot's reason; s then holds the slots before it.
 std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata);
 
+/// The same for a swap batch's public data (kSwapSlotBytes per slot, tx/swap_public_data.hpp):
+/// each swap on the pool and direction its word names.
+std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata);
+
 }  // namespace zkamm::tx

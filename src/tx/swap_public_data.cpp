@@ -1,10 +1,8 @@
 #include "tx/swap_public_data.hpp"
 
-#include <limits>
 #include <type_traits>
 
 #include "state/commitment.hpp"
-#include "tx/execute.hpp"
 
 namespace zkamm::tx {
 namespace {
@@ -82,34 +80,6 @@ std::optional<SwapSlot> read_swap_slot(std::span<const uint8_t, kSwapSlotBytes> 
   s.amount = from_bits40(w.get(kAmountShift, kFloatMantissaBits + kFloatExponentBits));
   if (s.op == SwapOp::Noop && !(s == SwapSlot{})) return std::nullopt;
   return s;
-}
-
-std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata) {
-  if (pubdata.size() % kSwapSlotBytes != 0) return "public data is not a whole number of swap slots";
-  for (size_t off = 0, k = 0; off < pubdata.size(); off += kSwapSlotBytes, ++k) {
-    const std::string at = "slot " + std::to_string(k) + ": ";
-    const auto slot = read_swap_slot(std::span<const uint8_t, kSwapSlotBytes>(pubdata.subspan(off, kSwapSlotBytes)));
-    if (!slot) return at + "not a swap slot";
-    if (slot->op == SwapOp::Noop) continue;
-    const state::Pool* p = s.pool_by_id(slot->pool_id);
-    const std::optional<Amount> amount = unpack_amount(slot->amount);
-    if (p == nullptr) return at + "unknown pool";
-    if (!amount) return at + "amount >= 2^128";
-    const uint16_t tin = static_cast<uint16_t>(slot->zero_for_one ? p->token0 : p->token1);
-    const uint16_t tout = static_cast<uint16_t>(slot->zero_for_one ? p->token1 : p->token0);
-    const state::Account* acc = s.account(slot->account);
-    const uint32_t nonce = acc ? static_cast<uint32_t>(acc->nonce) : 0;
-    constexpr uint64_t kNoDeadline = std::numeric_limits<uint64_t>::max();
-    Tx t;
-    if (slot->op == SwapOp::ExactIn) {
-      t = SwapExactIn{slot->account, tin, tout, *amount, 0, kNoDeadline, nonce, {}};
-    } else {
-      t = SwapExactOut{slot->account, tin, tout, *amount, ~Amount{0}, kNoDeadline, nonce, {}};
-    }
-    const ExecResult res = execute(s, t, Domain{}, ExecOptions{0, false});
-    if (!res.ok()) return at + std::string(reason(res));
-  }
-  return "";
 }
 
 }  // namespace zkamm::tx

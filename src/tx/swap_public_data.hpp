@@ -49,9 +49,4 @@ void append_swap_slot(std::vector<uint8_t>& out, const SwapSlot& s);
 /// the circuit cannot produce).
 std::optional<SwapSlot> read_swap_slot(std::span<const uint8_t, kSwapSlotBytes> b) noexcept;
 
-/// Applies a swap batch's public data (kSwapSlotBytes per slot) to s in order, each swap with
-/// the signer's nonce and the loosest limits. Returns "" or the first failing slot's reason; s
-/// then holds the slots before it.
-std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata);
-
 }  // namespace zkamm::tx

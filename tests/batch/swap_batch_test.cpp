@@ -8,9 +8,8 @@
 #include <iostream>
 
 #include "batch_fixture.hpp"
-#include "circuit/mutation_check.hpp"
-#include "hash/sha256.hpp"
 #include "state/amm.hpp"
+#include "tx/public_data_replay.hpp"
 #include "tx/swap_public_data.hpp"
 
 namespace zkamm::batch::testing {
@@ -360,18 +359,14 @@ TEST(SwapBatchSoundness, WrongPubdataByte) {
     std::vector<uint8_t> all = b.w.header;
     all.insert(all.end(), b.w.pubdata.begin(), b.w.pubdata.end());
     all[kHeaderBytes + byte] ^= 1;
-    hash::Digest32 d = hash::sha256(all);
-    d[0] &= 0x1f;
-    const Fr pi = *Fr::from_bytes_be(d.data());
+    const Fr pi = public_input_of(all);
     EXPECT_FALSE(check_swap(b.w, &pi).satisfied) << "byte " << byte;
   }
   // The universal circuit's key cannot take a swap batch's header (its slot-count field differs).
   std::vector<uint8_t> all = b.w.header;
   all[92] = 0;
   all.insert(all.end(), b.w.pubdata.begin(), b.w.pubdata.end());
-  hash::Digest32 d = hash::sha256(all);
-  d[0] &= 0x1f;
-  const Fr pi = *Fr::from_bytes_be(d.data());
+  const Fr pi = public_input_of(all);
   EXPECT_FALSE(check_swap(b.w, &pi).satisfied);
 }
 
@@ -381,17 +376,7 @@ TEST(SwapBatch, NoFreeWires) {
       {swap_out(1, 2, 1, e18(1), e18(100)), swap_in(3, 0, 1, e18(1), u(0))},
       {tx::Noop{}, swap_in(3, 0, 1, e18(1), u(0))},
   };
-  for (const auto& txs : batches) {
-    const Built b = build_swaps(txs);
-    snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kFull);
-    const BatchHandles h = synthesize(cs, kSwapParams, b.w);
-    ASSERT_TRUE(cs.is_satisfied());
-    const circuit::FreeWireReport rep = circuit::find_free_wires(cs, static_cast<uint32_t>(h.slot_wire_begin[0]));
-    for (uint32_t fw : rep.free_wires) {
-      ADD_FAILURE() << "free wire " << fw << " (slot 0 starts at " << h.slot_wire_begin[0] << ", slot 1 at "
-                    << h.slot_wire_begin[1] << ")";
-    }
-  }
+  for (const auto& txs : batches) expect_no_free_wires(kSwapParams, build_swaps(txs).w);
 }
 
 }  // namespace
