@@ -9,8 +9,6 @@
 #include <iostream>
 
 #include "batch_fixture.hpp"
-#include "circuit/mutation_check.hpp"
-#include "hash/sha256.hpp"
 #include "tx/public_data_replay.hpp"
 
 namespace zkamm::batch::testing {
@@ -343,9 +341,7 @@ Fr public_input_with(const BatchWitness& w, const Fr& new_root, const U256& slot
   for (size_t k = 0; k < 16; ++k) {
     all[kHeaderBytes + 6 + k] = static_cast<uint8_t>(slot0_amount[(15 - k) / 8] >> (8 * ((15 - k) % 8)));
   }
-  hash::Digest32 d = hash::sha256(all);
-  d[0] &= 0x1f;
-  return *Fr::from_bytes_be(d.data());
+  return public_input_of(all);
 }
 
 TEST(BatchSoundness, DepositCreditsExactlyThePubdataAmount) {
@@ -458,9 +454,7 @@ TEST(BatchSoundness, WrongPubdataByte) {
     std::vector<uint8_t> all = b.w.header;
     all.insert(all.end(), b.w.pubdata.begin(), b.w.pubdata.end());
     all[kHeaderBytes + byte] ^= 1;
-    hash::Digest32 d = hash::sha256(all);
-    d[0] &= 0x1f;
-    const Fr pi = *Fr::from_bytes_be(d.data());
+    const Fr pi = public_input_of(all);
     EXPECT_FALSE(check(b.w, &pi).satisfied) << "byte " << byte;
   }
 }
@@ -523,17 +517,7 @@ TEST(BatchCircuit, NoFreeWires) {
       {create_pool(2, 3, 1), add_liq(2, 3, 1, e18(10), e18(40), u(0), u(0), 1)},
       {add_liq(2, 2, 1, e18(10), e18(3), u(0), u(0)), remove_liq(1, 2, 1, e18(100), u(1), u(1))},
   };
-  for (const auto& txs : batches) {
-    const Built b = build(txs);
-    snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kFull);
-    const BatchHandles h = synthesize(cs, kParams, b.w);
-    ASSERT_TRUE(cs.is_satisfied());
-    const circuit::FreeWireReport rep = circuit::find_free_wires(cs, static_cast<uint32_t>(h.slot_wire_begin[0]));
-    for (uint32_t fw : rep.free_wires) {
-      ADD_FAILURE() << "free wire " << fw << " (slot 0 starts at " << h.slot_wire_begin[0] << ", slot 1 at "
-                    << h.slot_wire_begin[1] << ")";
-    }
-  }
+  for (const auto& txs : batches) expect_no_free_wires(kParams, build(txs).w);
 }
 
 }  // namespace

@@ -7,9 +7,11 @@
 #include <random>
 
 #include "batch/batch_circuit.hpp"
+#include "circuit/mutation_check.hpp"
 #include "ec/babyjubjub.hpp"
 #include "ff/test_seed.hpp"
 #include "hash/eddsa.hpp"
+#include "hash/sha256.hpp"
 #include "snark/constraint_system.hpp"
 #include "state/commitment.hpp"
 #include "tx/execute.hpp"
@@ -106,6 +108,27 @@ inline Checked check(const BatchWitness& w, const Fr* pi_override = nullptr) {
 }
 inline Checked check_swap(const BatchWitness& w, const Fr* pi_override = nullptr) {
   return check_with(kSwapParams, swap_r1cs2(), w, pi_override);
+}
+
+/// The public input of these header || pubdata bytes, hashed natively (OpenSSL SHA-256): a
+/// verifier fed them.
+inline Fr public_input_of(const std::vector<uint8_t>& header_and_pubdata) {
+  hash::Digest32 d = hash::sha256(header_and_pubdata);
+  d[0] &= 0x1f;
+  return *Fr::from_bytes_be(d.data());
+}
+
+/// Fails the test for every wire from slot 0 on that can change with every constraint still
+/// satisfied (the Gadgets issue's witness-mutation checker) in w's batch for params.
+inline void expect_no_free_wires(const BatchParams& params, const BatchWitness& w) {
+  snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kFull);
+  const BatchHandles h = synthesize(cs, params, w);
+  ASSERT_TRUE(cs.is_satisfied());
+  const circuit::FreeWireReport rep = circuit::find_free_wires(cs, static_cast<uint32_t>(h.slot_wire_begin[0]));
+  for (uint32_t fw : rep.free_wires) {
+    ADD_FAILURE() << "free wire " << fw << " (slot 0 starts at " << h.slot_wire_begin[0] << ", slot 1 at "
+                  << h.slot_wire_begin[1] << ")";
+  }
 }
 
 /// Re-records every slot's leaves and paths on trees rebuilt from s0 (after a test changed some

@@ -251,6 +251,17 @@ TEST(Node, RestartRecoversStateAndHead) {
   EXPECT_EQ(*load_state(*store), *replayed);
 }
 
+/// b's new root is the root of the trees built from scratch on a replay of the block log up to
+/// b's last transaction.
+void expect_root_is_a_replay(const Store& store, const tx::Domain& domain, const Batch& b) {
+  TxPos end{};
+  for (const auto& s : b.slots)
+    if (s.block != 0) end = TxPos{s.block, s.position};
+  const auto at = replay_blocks(store, domain, store.head().head, end);
+  ASSERT_TRUE(at);
+  EXPECT_EQ(state::StateTrees::build(*at).root(), b.header.new_root) << "batch " << b.header.number;
+}
+
 // With swap_batches, a batch whose transactions are all swaps with a float-encodable exact
 // amount is a swap batch (header kind 1, 10-byte slots of tx::append_swap_slot); any other
 // transaction (here the genesis' and a swap of 10^18 + 1) keeps its batch universal. Roots are
@@ -301,12 +312,7 @@ TEST(Node, SwapOnlyBatchesAreSwapBatches) {
     const auto b = store->batch(k);
     ASSERT_TRUE(b);
     EXPECT_EQ(b->header.kind, kinds[k]);  // the store's codec keeps it
-    TxPos end{};
-    for (const auto& s : b->slots)
-      if (s.block != 0) end = TxPos{s.block, s.position};
-    const auto at = replay_blocks(*store, cfg.domain, store->head().head, end);
-    ASSERT_TRUE(at);
-    EXPECT_EQ(state::StateTrees::build(*at).root(), b->header.new_root) << "batch " << k;
+    expect_root_is_a_replay(*store, cfg.domain, *b);
   }
 }
 
@@ -378,12 +384,8 @@ TEST(Node, BatchesHavePaddingPubdataAndRoots) {
   ASSERT_TRUE(store) << err;
   for (uint64_t k = 1; k <= st.last_batch; ++k) {
     const auto b = store->batch(k);
-    TxPos end{};
-    for (const auto& s : b->slots)
-      if (s.block != 0) end = TxPos{s.block, s.position};
-    const auto at = replay_blocks(*store, cfg.domain, store->head().head, end);
-    ASSERT_TRUE(at);
-    EXPECT_EQ(state::StateTrees::build(*at).root(), b->header.new_root) << "batch " << k;
+    ASSERT_TRUE(b);
+    expect_root_is_a_replay(*store, cfg.domain, *b);
   }
   EXPECT_EQ(state::StateTrees::build(final_state).root(), st.state_root);
 }
