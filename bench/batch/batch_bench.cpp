@@ -35,20 +35,21 @@ void BM_ConstraintCounts(benchmark::State& st) {
     const batch::BatchWitness w = witness_for(p);
     snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
     const size_t before = cs.num_constraints();
-    (void)batch::synthesize_slot(cs, p, w.slots[0], snark::LinearExpr{}, snark::LinearExpr{},
-                                 snark::LinearExpr::constant(1));
+    (void)batch::synthesize_slot(cs, p, w.slots[0], batch::SlotChain{}, snark::LinearExpr::constant(1),
+                                 snark::LinearExpr::constant(ff::Fr::from_u64(w.num_tokens)));
     slot = cs.num_constraints() - before;
   }
   // Breakdown of one slot by gadget.
   const size_t merkle = 2 * circuit::merkle_update_constraint_count({4, state::kAccountTreeDepth}) +
-                        5 * circuit::merkle_update_constraint_count({4, state::kBalanceTreeDepth});
+                        5 * circuit::merkle_update_constraint_count({4, state::kBalanceTreeDepth}) +
+                        circuit::merkle_update_constraint_count({4, state::kPairTreeDepth});
   const size_t leaves = 6 * circuit::poseidon_constraint_count(4);
   snark::ConstraintSystem ecs(snark::ConstraintSystem::Mode::kWitnessOnly);
   const ec::BabyJubAffine b8 = ec::BabyJubAffine::base8();
   circuit::eddsa_poseidon_verify(ecs, circuit::point_constant(b8), snark::LinearExpr{},
                                  circuit::EddsaSignatureExpr{{ecs.alloc(b8.x), ecs.alloc(b8.y)}, ecs.alloc(ff::Fr::zero())},
                                  ecs.alloc(ff::Fr::zero()));
-  st.counters["merkle_7_updates"] = static_cast<double>(merkle);
+  st.counters["merkle_8_updates"] = static_cast<double>(merkle);
   st.counters["leaf_hashes"] = static_cast<double>(leaves);
   st.counters["eddsa"] = static_cast<double>(ecs.num_constraints());
   st.counters["msg_poseidon6"] = static_cast<double>(circuit::poseidon_constraint_count(6));

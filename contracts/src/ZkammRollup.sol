@@ -19,7 +19,7 @@ contract ZkammRollup {
     uint256 internal constant INPUT_MASK = (1 << 253) - 1;
     uint256 internal constant BABYJUB_A = 168700; // Baby Jubjub (EIP-2494) twisted Edwards a, d
     uint256 internal constant BABYJUB_D = 168696;
-    uint256 public constant HEADER_BYTES = 96;
+    uint256 public constant HEADER_BYTES = 98;
     uint256 public constant SLOT_BYTES = 42;
     uint256 public constant SWAP_SLOT_BYTES = 10; // a swap batch's slot (docs/BATCH.md section 8)
     uint8 public constant KIND_UNIVERSAL = 0; // header byte 92
@@ -376,6 +376,8 @@ contract ZkammRollup {
         b.priorityFirst = uint64(header.readUint(80, 8));
         require(b.priorityFirst == committedPriorityOps, "zkamm: priority_first");
         b.priorityCount = uint32(header.readUint(88, 4));
+        // The circuit creates pools only of tokens below the header's count (ETH included).
+        require(header.readUint(96, 2) <= tokenAddresses.length + 1, "zkamm: num_tokens");
         // A swap batch has no on-chain slot: nothing to walk, check or pay (its circuit proves
         // priority_count = 0 and only swaps).
         (uint64 end, bytes32 opsHash) =
@@ -600,6 +602,7 @@ contract ZkammRollup {
         uint256[] calldata accountPath,
         uint256 poolRoot
     ) external {
+        // poolRoot: the state root's pool half, Poseidon(pool_root, pair_root, num_pools, 0).
         require(token <= tokenAddresses.length, "zkamm: not an L1 token");
         _startExit(account, token, balance);
         uint256 accountRoot = _accountRoot(account, token, balance, pubkeyXYNonce, balancePath, accountPath);
@@ -615,6 +618,8 @@ contract ZkammRollup {
     /// siblings) against lastExecutedRoot and credits owner[account] its pro-rata share
     /// floor(lpBalance * reserve_i / lp_supply) of both reserves. Shares are taken from the frozen
     /// root, so their sum never exceeds the reserves (the locked MINIMUM_LIQUIDITY never exits).
+    /// pairRootAndCount: the pair tree's root and the pool count, which with the pool tree's root
+    /// make the state root's pool half Poseidon(pool_root, pair_root, num_pools, 0) (docs/STATE.md).
     function exodusExitLp(
         uint32 account,
         uint16 pool,
@@ -623,7 +628,8 @@ contract ZkammRollup {
         uint256[] calldata balancePath,
         uint256[] calldata accountPath,
         uint256[4] calldata poolLeaf,
-        uint256[] calldata poolPath
+        uint256[] calldata poolPath,
+        uint256[2] calldata pairRootAndCount
     ) external {
         require(pool <= MAX_L1_TOKEN, "zkamm: bad pool id");
         uint16 lpToken = pool + MAX_L1_TOKEN + 1;
@@ -635,7 +641,9 @@ contract ZkammRollup {
         uint256 poolRoot = QuaternaryMerkle.root(
             poseidon4, poseidon4.poseidon([poolLeaf[0], poolLeaf[1], poolLeaf[2], poolLeaf[3]]), pool, poolPath, BALANCE_DEPTH
         );
-        require(poseidon2.poseidon([accountRoot, poolRoot]) == lastExecutedRoot, "zkamm: bad Merkle proof");
+        require(pairRootAndCount[0] < R && pairRootAndCount[1] < R, "zkamm: pool field not canonical");
+        uint256 pools = poseidon4.poseidon([poolRoot, pairRootAndCount[0], pairRootAndCount[1], 0]);
+        require(poseidon2.poseidon([accountRoot, pools]) == lastExecutedRoot, "zkamm: bad Merkle proof");
         require(
             poolLeaf[0] >> 20 == 0 && poolLeaf[1] >> 128 == 0 && poolLeaf[2] >> 128 == 0 && poolLeaf[3] >= lpBalance,
             "zkamm: bad pool leaf"

@@ -257,6 +257,8 @@ node::ExitProof exit_proof_from_json(const json& j) {
     if (leaf.size() != 4) throw rpc::TransportError("node returned a malformed pool leaf");
     std::copy(leaf.begin(), leaf.end(), lp.leaf_fields.begin());
     lp.pool_path = frs(q.at("path"));
+    lp.pair_root = fr(q.at("pair_root"));
+    lp.num_pools = q.at("num_pools").get<uint32_t>();
     p.lp = std::move(lp);
   }
   return p;
@@ -275,9 +277,10 @@ std::pair<std::string, l1::Bytes> exodus_calldata(const node::ExitProof& p) {
   std::string sig;
   std::vector<Value> args;
   if (p.lp) {
-    sig = "exodusExitLp(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256[4],uint256[])";
+    sig = "exodusExitLp(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256[4],uint256[],uint256[2])";
     args = {Value::uint(p.account), Value::uint(p.lp->pool), Value::uint(p.balance), keys, list(p.balance_path),
-            list(p.account_path), list({p.lp->leaf_fields.begin(), p.lp->leaf_fields.end()}), list(p.lp->pool_path)};
+            list(p.account_path), list({p.lp->leaf_fields.begin(), p.lp->leaf_fields.end()}), list(p.lp->pool_path),
+            Value::list({v(p.lp->pair_root), Value::uint(p.lp->num_pools)})};
   } else {
     sig = "exodusExit(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256)";
     args = {Value::uint(p.account), Value::uint(p.token), Value::uint(p.balance), keys, list(p.balance_path),

@@ -29,23 +29,38 @@ BatchHandles synthesize(ConstraintSystem& cs, const BatchParams& params, const B
   const auto bn_bits = to_bits(cs, bn, 64);
   const Variable pf = cs.alloc(Fr::from_u64(w.priority_first));
   const auto pf_bits = to_bits(cs, pf, 64);
+  const Variable nt = cs.alloc(Fr::from_u64(w.num_tokens));
+  const auto nt_bits = to_bits(cs, nt, 16);
   const Variable ar0 = cs.alloc(w.account_root_old);
   const Variable pr0 = cs.alloc(w.pool_root_old);
-  const Lc old_root = circuit::poseidon_gadget(cs, {ar0, pr0});
+  const Variable qr0 = cs.alloc(w.pair_root_old);
+  const Variable np0 = cs.alloc(Fr::from_u64(w.num_pools_old));
+  // state root = Poseidon(account_root, Poseidon(pool_root, pair_root, num_pools, 0)) (docs/STATE.md)
+  const auto root_of = [&cs](const SlotChain& c) {
+    return circuit::poseidon_gadget(
+        cs, {c.account_root, circuit::poseidon_gadget(cs, {c.pool_root, c.pair_root, c.num_pools, Lc{}})});
+  };
+  SlotChain chain{ar0, pr0, qr0, np0};
+  const Lc old_root = root_of(chain);
 
-  Lc acc = ar0, pool = pr0, prio;
+  Lc prio;
   std::vector<Bit> pubdata;
   for (uint32_t i = 0; i < params.num_slots; ++i) {
     h.slot_wire_begin.push_back(cs.num_variables());
-    SlotResult r = params.kind == BatchKind::Swap ? synthesize_swap_slot(cs, params, w.slots[i], acc, pool, ts)
-                                                  : synthesize_slot(cs, params, w.slots[i], acc, pool, ts);
-    acc = r.account_root;
-    pool = r.pool_root;
+    const bool swap = params.kind == BatchKind::Swap;
+    SlotResult r = swap ? synthesize_swap_slot(cs, params, w.slots[i], chain.account_root, chain.pool_root, ts)
+                        : synthesize_slot(cs, params, w.slots[i], chain, ts, nt);
+    chain.account_root = r.account_root;
+    chain.pool_root = r.pool_root;
+    if (!swap) {  // a swap slot creates no pool
+      chain.pair_root = r.pair_root;
+      chain.num_pools = r.num_pools;
+    }
     prio += r.priority;
     pubdata.insert(pubdata.end(), r.pubdata_bits.begin(), r.pubdata_bits.end());
   }
   h.first_slot_wire = h.slot_wire_begin.empty() ? cs.num_variables() : h.slot_wire_begin[0];
-  const Lc new_root = circuit::poseidon_gadget(cs, {acc, pool});
+  const Lc new_root = root_of(chain);
   const auto old_bits = circuit::to_bits_strict(cs, old_root);
   const auto new_bits = circuit::to_bits_strict(cs, new_root);
   const auto pc_bits = to_bits(cs, prio, 32);
@@ -59,6 +74,7 @@ BatchHandles synthesize(ConstraintSystem& cs, const BatchParams& params, const B
   gadgets::append_be_bits(msg, pf_bits, 64);
   gadgets::append_be_bits(msg, pc_bits, 32);
   append_const_be(msg, header_slot_field(params), 32);
+  gadgets::append_be_bits(msg, nt_bits, 16);
   msg.insert(msg.end(), pubdata.begin(), pubdata.end());
   const std::vector<Bit> digest = circuit::sha256(cs, msg);
 

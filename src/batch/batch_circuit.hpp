@@ -1,12 +1,13 @@
 #pragma once
 // The batch circuit (docs/CIRCUIT.md): N transaction slots chained from the old state root to the
-// new one, the 96-byte header and the slots' public data built from witnessed fields, and one
+// new one, the 98-byte header and the slots' public data built from witnessed fields, and one
 // public input = sha256(header || pubdata) with the top 3 bits cleared (docs/BATCH.md). Two kinds,
 // each its own circuit and key: universal batches (one slot gadget for every type, selected by
 // one-hot type flags, 42 bytes per slot) and swap batches (a slot that only swaps, 10 bytes per
 // slot, docs/CIRCUIT.md section 5).
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,7 @@ using ff::Fr;
 using ff::U256;
 
 inline constexpr size_t kSlotPubdataBytes = tx::kSlotPublicDataBytes;
-inline constexpr size_t kHeaderBytes = 96;
+inline constexpr size_t kHeaderBytes = 98;
 
 /// Which slot circuit a batch runs; the header's byte 92 (the top byte of its slot-count field).
 enum class BatchKind : uint8_t {
@@ -78,6 +79,9 @@ struct SlotWitness {
   Fr pool_leaf_old = Fr::zero();  ///< the leaf as stored (0 when empty)
   U256 reserve0{}, reserve1{}, supply{};
   std::vector<Fr> pool_path;
+  // the pair tree's leaf: the new pool's pair on create_pool, else key 0 (no pool has (0, 0))
+  Fr pair_leaf_old = Fr::zero();
+  std::vector<Fr> pair_path;
   // amounts (docs/CIRCUIT.md: amt1 moves balance X, amt2 balance Y, amt3 the LP balance Z)
   U256 amt1{}, amt2{}, amt3{}, limit{};
   U256 desired_a{}, desired_b{}, min_a{}, min_b{};
@@ -93,7 +97,9 @@ struct BatchWitness {
   uint64_t batch_number = 1;
   uint64_t timestamp = 0;
   uint64_t priority_first = 0;
-  Fr account_root_old = Fr::zero(), pool_root_old = Fr::zero();
+  Fr account_root_old = Fr::zero(), pool_root_old = Fr::zero(), pair_root_old = Fr::zero();
+  uint32_t num_pools_old = 0;
+  uint32_t num_tokens = 1;  ///< header bytes 96..97: L1 tokens registered (the contract checks it)
   std::vector<SlotWitness> slots;
   // Computed natively from tx::public_data (an independent path to the same bytes):
   std::vector<uint8_t> header;
@@ -108,6 +114,8 @@ struct BatchInput {
   uint64_t batch_number = 1;
   uint64_t timestamp = 0;
   uint64_t priority_first = 0;
+  /// The header's token count (the node's, from its batch header); nullopt: the state's.
+  std::optional<uint32_t> num_tokens;
 };
 
 struct [[nodiscard]] WitnessResult {

@@ -68,7 +68,9 @@ bool circuit_supports(TxType t) noexcept {
 }
 
 SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, const SlotWitness& w,
-                           const Lc& account_root, const Lc& pool_root, const Lc& timestamp) {
+                           const SlotChain& in, const Lc& timestamp, const Lc& num_tokens) {
+  const Lc& account_root = in.account_root;
+  const Lc& pool_root = in.pool_root;
   using circuit::range_check;
   using circuit::to_bits;
 
@@ -272,6 +274,22 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   cs.enforce(cpool, ty_bits[9], {});
   const Lc ordered = circuit::less_than(cs, token0, token1, 10);
   cs.enforce(cpool, one() - ordered, {});
+  // ... of tokens L1 registered (the header's count, which commitBatch bounds by its registry) ...
+  const Lc registered = circuit::less_than(cs, token1, num_tokens, 16);
+  cs.enforce(cpool, one() - registered, {});
+  // ... at the next pool id (ids 0, 1, 2, ...; LP tokens stay below 1024) ...
+  cs.enforce(cpool, Lc(pid) - in.num_pools, {});
+  cs.enforce(cpool, pid_bits[9], {});
+  // ... and one pool per pair: the pair tree's leaf at token0 + 2^9 * token1 was empty and now
+  // holds pool id + 1. Every pool leaf's pair is in this tree (pool leaves are created only here,
+  // and the other types rewrite a leaf with its own pair), so the pair a swap or liquidity
+  // change signs names exactly one pool. Other types update key 0 to itself (no pool has (0, 0)).
+  const Variable pair_key = cs.mul(cpool, token0 + token1 * fr(uint64_t{1} << 9));
+  const Variable pl_old = cs.alloc(w.pair_leaf_old);
+  cs.enforce(cpool, pl_old, {});
+  const Variable pl_set = cs.mul(cpool, Lc(pid) + one());
+  const Lc pair_root1 = circuit::merkle_update_leaf(cs, in.pair_root, pl_old, Lc(pl_old) + Lc(pl_set), pair_key,
+                                                    gadgets::path_wires(cs, w.pair_path, 27), gadgets::kPairShape);
 
   // ---- swaps: Uniswap V2 getAmountOut / getAmountIn as num = q * den + rem, rem < den ----
   // exact in:  amount_out = floor(amount_in*997*r_out / (r_in*1000 + amount_in*997))
@@ -432,6 +450,8 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   SlotResult out;
   out.account_root = acc_root2;
   out.pool_root = pool_root1;
+  out.pair_root = pair_root1;
+  out.num_pools = in.num_pools + cpool;
   out.pubdata_bits = circuit::bytes_to_bits(cs, pd);
   out.priority = prio;
   return out;

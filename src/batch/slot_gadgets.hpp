@@ -18,10 +18,11 @@ using Lc = snark::LinearExpr;
 inline Fr fr(uint64_t v) noexcept { return Fr::from_u64(v); }
 inline Fr fr(const U256& v) noexcept { return Fr::from_u256_reduced(v); }
 
-/// Paths of the account tree, of a balance tree and of the pool tree (docs/STATE.md).
+/// Paths of the account tree, of a balance tree, of the pool tree and of the pair tree (docs/STATE.md).
 inline const circuit::MerkleShape kAccountShape{4, state::kAccountTreeDepth};
 inline const circuit::MerkleShape kBalanceShape{4, state::kBalanceTreeDepth};
 inline const circuit::MerkleShape kPoolShape{4, state::kPoolTreeDepth};
+inline const circuit::MerkleShape kPairShape{4, state::kPairTreeDepth};
 
 /// n wires holding path[i] (0 where path is shorter).
 std::vector<Lc> path_wires(snark::ConstraintSystem& cs, const std::vector<Fr>& path, size_t n);

@@ -1,6 +1,7 @@
 // Witness generation: runs each transaction through the node's state transition (tx::execute)
 // and replays its leaf updates on the trees in the slot circuit's order, recording each leaf and
 // path before it changes.
+#include <algorithm>
 #include <type_traits>
 
 #include "batch/batch_circuit.hpp"
@@ -138,6 +139,12 @@ void record_slot(state::StateTrees& trees, SlotWitness& sw) {
 
   sw.pool_leaf_old = trees.pool_leaf_value(sw.pool_id);
   sw.pool_path = *trees.pool_path(sw.pool_id);
+  // The pair leaf before set_pool (which writes it for a new pool): the new pool's pair, else key 0.
+  const uint64_t pkey = type == TxType::CreatePool
+                            ? state::pair_key(std::min(sw.token_x, sw.token_y), std::max(sw.token_x, sw.token_y))
+                            : 0;
+  sw.pair_leaf_old = trees.pair_leaf_value(pkey);
+  sw.pair_path = *trees.pair_path(pkey);
   if (swap || add_l || rm_l || type == TxType::CreatePool) {
     state::Pool after;
     after.token0 = sw.zero_for_one ? sw.token_x : sw.token_y;
@@ -176,6 +183,13 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
   w.priority_first = in.priority_first;
   w.account_root_old = trees.account_root();
   w.pool_root_old = trees.pool_root();
+  w.pair_root_old = trees.pair_root();
+  w.num_pools_old = trees.num_pools();
+  w.num_tokens = in.num_tokens.value_or(static_cast<uint32_t>(s.num_tokens()));
+  if (w.num_tokens > 0xffff) {
+    res.error = "num_tokens must be < 2^16";
+    return res;
+  }
   w.old_root = trees.root();
   uint32_t priority_count = 0;
 
@@ -339,6 +353,7 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
   put_be(w.header, w.priority_first, 8);
   put_be(w.header, priority_count, 4);
   put_be(w.header, header_slot_field(params), 4);
+  put_be(w.header, w.num_tokens, 2);
   std::vector<uint8_t> all = w.header;
   all.insert(all.end(), w.pubdata.begin(), w.pubdata.end());
   hash::Digest32 d = hash::sha256(all);

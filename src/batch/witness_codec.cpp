@@ -6,7 +6,7 @@ namespace zkamm::batch {
 namespace {
 
 constexpr uint8_t kMagic[4] = {'Z', 'K', 'B', 'W'};
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;  // 2: pair tree, pool count, token count (2026-12-06)
 
 // One list of fields serves both directions, so encoder and decoder cannot drift apart.
 template <class Slot, class F>
@@ -42,6 +42,8 @@ void slot_fields(Slot& s, F&& f) {
   f(s.reserve1);
   f(s.supply);
   f(s.pool_path);
+  f(s.pair_leaf_old);
+  f(s.pair_path);
   f(s.amt1);
   f(s.amt2);
   f(s.amt3);
@@ -64,6 +66,9 @@ void batch_fields(W& w, F&& f) {
   f(w.priority_first);
   f(w.account_root_old);
   f(w.pool_root_old);
+  f(w.pair_root_old);
+  f(w.num_pools_old);
+  f(w.num_tokens);
   f(w.header);
   f(w.pubdata);
   f(w.old_root);

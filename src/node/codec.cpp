@@ -232,6 +232,7 @@ std::string encode_batch(const Batch& b) {
   w.u64(h.priority_first);
   w.u32(h.priority_count);
   w.u32(uint32_t{h.kind} << 24 | h.num_slots);
+  w.u32(h.num_tokens);
   w.u8(b.root_ready ? 1 : 0);
   for (const auto& s : b.slots) {
     w.bytes(s.hash);
@@ -256,8 +257,10 @@ std::optional<Batch> decode_batch(std::string_view in) {
   const uint32_t kind_slots = r.u32();
   h.kind = static_cast<uint8_t>(kind_slots >> 24);
   h.num_slots = kind_slots & 0xffffffu;
+  const uint32_t num_tokens = r.u32();
+  h.num_tokens = static_cast<uint16_t>(num_tokens);
   const uint8_t ready = r.u8();
-  if (!r.ok() || ready > 1 || h.kind > 1 || h.num_slots > (1u << 20)) return std::nullopt;
+  if (!r.ok() || num_tokens > 0xffff || ready > 1 || h.kind > 1 || h.num_slots > (1u << 20)) return std::nullopt;
   b.root_ready = ready == 1;
   for (uint32_t i = 0; i < h.num_slots; ++i) {
     BatchSlot s;
@@ -329,9 +332,9 @@ std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, uint8_t kin
   return out;
 }
 
-std::array<uint8_t, 96> BatchHeader::encode() const noexcept {
+std::array<uint8_t, kBatchHeaderBytes> BatchHeader::encode() const noexcept {
   std::string buf;
-  buf.reserve(96);
+  buf.reserve(kBatchHeaderBytes);
   ByteWriter w(buf);
   w.u64(number);
   w.u64(timestamp);
@@ -340,7 +343,9 @@ std::array<uint8_t, 96> BatchHeader::encode() const noexcept {
   w.u64(priority_first);
   w.u32(priority_count);
   w.u32(uint32_t{kind} << 24 | num_slots);
-  std::array<uint8_t, 96> out{};
+  w.u8(static_cast<uint8_t>(num_tokens >> 8));
+  w.u8(static_cast<uint8_t>(num_tokens));
+  std::array<uint8_t, kBatchHeaderBytes> out{};
   std::copy(buf.begin(), buf.end(), out.begin());
   return out;
 }

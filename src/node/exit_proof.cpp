@@ -103,6 +103,8 @@ ExitProofResult make_exit_proof(const state::State& s, const state::StateTrees& 
     auto path = trees.pool_path(pool);
     if (!path) return failure(ExitProofError::kUnknownPool, "no path for pool " + std::to_string(pool));
     lp.pool_path = std::move(*path);
+    lp.pair_root = trees.pair_root();
+    lp.num_pools = trees.num_pools();
     p.lp = std::move(lp);
   } else if (token >= s.num_tokens()) {
     return failure(ExitProofError::kTokenOutOfRange, "token " + std::to_string(token) + " is not registered at this root");
@@ -120,7 +122,7 @@ ExitProofResult make_exit_proof(const state::State& s, const state::StateTrees& 
   if (!bp || !ap) return failure(ExitProofError::kUnknownAccount, who + ": no Merkle path");
   p.balance_path = std::move(*bp);
   p.account_path = std::move(*ap);
-  p.pool_root = trees.pool_root();
+  p.pool_root = trees.pools_commitment();
   // The trees must hold what the state says: recompute the root from the proof's fields alone.
   const auto r = exit_proof_root(p);
   if (!r || *r != p.root) return failure(ExitProofError::kReplayFailed, who + ": the trees do not match the state");
@@ -141,10 +143,10 @@ std::optional<Fr> exit_proof_root(const ExitProof& p) {
       return std::nullopt;
     const auto& f = p.lp->leaf_fields;
     const Fr pool_leaf = hash::poseidon({f[0], f[1], f[2], f[3]});
-    pool_root = fold_path(pool_leaf, p.lp->pool, p.lp->pool_path, state::kPoolTreeDepth);
-    if (pool_root != p.pool_root) return std::nullopt;
+    const Fr tree_root = fold_path(pool_leaf, p.lp->pool, p.lp->pool_path, state::kPoolTreeDepth);
+    if (state::pools_commitment(tree_root, p.lp->pair_root, p.lp->num_pools) != p.pool_root) return std::nullopt;
   }
-  return hash::poseidon({account_root, pool_root});
+  return state::state_root(account_root, pool_root);
 }
 
 ReplayedState state_at_batch(const Node& node, uint64_t batch) {
@@ -226,7 +228,11 @@ json exit_proof_json(const ExitProof& p) {
   if (p.lp) {
     json leaf = json::array();
     for (const Fr& x : p.lp->leaf_fields) leaf.push_back(x.to_decimal());
-    j["pool"] = {{"pool", p.lp->pool}, {"leaf", leaf}, {"path", fr_array(p.lp->pool_path)}};
+    j["pool"] = {{"pool", p.lp->pool},
+                 {"leaf", leaf},
+                 {"path", fr_array(p.lp->pool_path)},
+                 {"pair_root", p.lp->pair_root.to_decimal()},
+                 {"num_pools", p.lp->num_pools}};
   }
   return j;
 }

@@ -29,6 +29,8 @@ struct LpExitData {
   uint32_t pool = 0;                   ///< pool id (LP token = 512 + pool)
   std::array<ff::Fr, 4> leaf_fields;   ///< token0 + 2^10 * token1, reserve0, reserve1, total supply
   std::vector<ff::Fr> pool_path;       ///< 15 siblings (depth 5, docs/STATE.md)
+  ff::Fr pair_root = ff::Fr::zero();   ///< the pair tree's root (exodusExitLp's pairRootAndCount)
+  uint32_t num_pools = 0;
 };
 
 struct ExitProof {
@@ -41,6 +43,8 @@ struct ExitProof {
   uint64_t nonce = 0;
   std::vector<ff::Fr> balance_path;    ///< 15 siblings
   std::vector<ff::Fr> account_path;    ///< 36 siblings
+  /// The state root's pool half, Poseidon(pool tree root, pair root, num_pools, 0) (exodusExit's
+  /// poolRoot; docs/STATE.md).
   ff::Fr pool_root = ff::Fr::zero();
   std::optional<LpExitData> lp;        ///< set when token >= 512
 };

@@ -1002,6 +1002,9 @@ void Node::Impl::close_batch() {
   }
   h.timestamp = slot_ts.front();
   h.num_slots = cfg.batch_slots;
+  // Every token a create_pool of this batch used is known here: the batcher registers tokens in
+  // the order the node learnt them, before the blocks that follow.
+  h.num_tokens = static_cast<uint16_t>(bstate.num_tokens());
   h.priority_first = batch_prio_next;
   bool first_prio = true;
   for (const auto& s : slots) {

@@ -156,6 +156,7 @@ struct Block {
 };
 
 /// docs/BATCH.md section 2.
+inline constexpr std::size_t kBatchHeaderBytes = 98;
 struct BatchHeader {
   uint64_t number = 0;          ///< 1, 2, ...
   uint64_t timestamp = 0;       ///< seconds: the block time of the batch's first tx
@@ -165,8 +166,10 @@ struct BatchHeader {
   uint32_t priority_count = 0;
   uint32_t num_slots = 0;       ///< < 2^24
   uint8_t kind = 0;             ///< 0 universal, 1 swap batch (batch::BatchKind; docs/BATCH.md section 8)
-  /// The 96-byte big-endian header of docs/BATCH.md section 2 (byte 92: kind, 93..95: num_slots).
-  std::array<uint8_t, 96> encode() const noexcept;
+  uint16_t num_tokens = 0;      ///< L1 tokens registered when the batch closed (create_pool's bound)
+  /// The 98-byte big-endian header of docs/BATCH.md section 2 (byte 92: kind, 93..95: num_slots,
+  /// 96..97: num_tokens).
+  std::array<uint8_t, kBatchHeaderBytes> encode() const noexcept;
 };
 
 inline constexpr std::size_t kSlotPubdataBytes = tx::kSlotPublicDataBytes;

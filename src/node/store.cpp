@@ -180,7 +180,7 @@ bool Store::load_trees(state::StateTrees& trees) const {
     const uint8_t level = r.u8();
     const uint64_t index = r.u64();
     const auto v = ff::Fr::from_bytes_be(reinterpret_cast<const uint8_t*>(value.data()));
-    if (!r.done() || !v || kind > static_cast<uint8_t>(state::TreeKind::kBalances)) return false;
+    if (!r.done() || !v || kind > static_cast<uint8_t>(state::TreeKind::kPairs)) return false;
     const auto k = static_cast<state::TreeKind>(kind);
     if (k != state::TreeKind::kBalances && account != 0) return false;
     if (!trees.load_node(k, account, level, index, *v)) return false;

@@ -42,7 +42,7 @@ std::optional<ProvedBatch> decode_proved(std::string_view in) {
   ProvedBatch p;
   p.number = r.u64();
   const uint32_t nh = r.u32();
-  if (!r.ok() || nh != 96) return std::nullopt;
+  if (!r.ok() || nh != node::kBatchHeaderBytes) return std::nullopt;
   const auto h = r.bytes(nh);
   p.header.assign(h.begin(), h.end());
   const uint32_t np = r.u32();
@@ -168,6 +168,7 @@ std::string Prover::rebuild_witness(const node::Batch& b, batch::BatchWitness& o
   in.batch_number = n;
   in.timestamp = b.header.timestamp;
   in.priority_first = b.header.priority_first;
+  in.num_tokens = b.header.num_tokens;
   for (const node::BatchSlot& slot : b.slots) {
     in.txs.push_back(slot.tx);
     in.executed.push_back(slot.executed);
@@ -246,6 +247,7 @@ std::optional<ff::Fr> Prover::hook(state::State& s, state::StateTrees& trees, co
   in.batch_number = b.header.number;
   in.timestamp = b.header.timestamp;
   in.priority_first = b.header.priority_first;
+  in.num_tokens = b.header.num_tokens;
   for (const node::BatchSlot& slot : b.slots) {
     in.txs.push_back(slot.tx);
     in.executed.push_back(slot.executed);

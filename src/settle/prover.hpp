@@ -37,7 +37,7 @@ TimeMs now_ms();
 
 struct ProvedBatch {
   uint64_t number = 0;
-  std::vector<uint8_t> header;   ///< 96 bytes (docs/BATCH.md section 2)
+  std::vector<uint8_t> header;   ///< 98 bytes (docs/BATCH.md section 2)
   std::vector<uint8_t> pubdata;  ///< num_slots * 42 bytes, or * 10 in a swap batch
   ff::Fr new_root = ff::Fr::zero();
   ff::Fr public_input = ff::Fr::zero();

@@ -51,11 +51,16 @@ Fr pool_leaf(const Pool& p) noexcept {
   return hash::poseidon(std::span<const Fr>(in));
 }
 
-Fr state_root(const Fr& account_root, const Fr& pool_root) noexcept {
-  return hash::poseidon({account_root, pool_root});
+Fr pools_commitment(const Fr& pool_root, const Fr& pair_root, uint64_t num_pools) noexcept {
+  return hash::poseidon({pool_root, pair_root, to_fr(num_pools), Fr::zero()});
 }
 
-StateTrees::StateTrees() : accounts_(kTreeArity, kAccountTreeDepth), pools_(kTreeArity, kPoolTreeDepth) {}
+Fr state_root(const Fr& account_root, const Fr& pools_commitment) noexcept {
+  return hash::poseidon({account_root, pools_commitment});
+}
+
+StateTrees::StateTrees()
+    : accounts_(kTreeArity, kAccountTreeDepth), pools_(kTreeArity, kPoolTreeDepth), pairs_(kTreeArity, kPairTreeDepth) {}
 
 StateTrees StateTrees::build(const State& s) {
   StateTrees t;
@@ -106,7 +111,14 @@ void StateTrees::set_account(AccountIndex a, const PublicKey& key, uint64_t nonc
   (void)accounts_.set_leaf(a, account_leaf(key, nonce, balance_root(a)));
 }
 
-void StateTrees::set_pool(const Pool& p) { (void)pools_.set_leaf(pool_id(p), pool_leaf(p)); }
+void StateTrees::set_pool(const Pool& p) {
+  const uint32_t id = pool_id(p);
+  (void)pools_.set_leaf(id, pool_leaf(p));
+  if (id >= num_pools_) {
+    (void)pairs_.set_leaf(pair_key(p.token0, p.token1), to_fr(uint64_t{id} + 1));
+    num_pools_ = id + 1;
+  }
+}
 
 void StateTrees::sync(const State& s, const Touched& touched) {
   // Balance leaves grouped per account; each account's balance tree is independent.
@@ -154,10 +166,20 @@ void StateTrees::sync(const State& s, const Touched& touched) {
   }
   std::vector<Fr> pool_hashed;
   hash_rows(pool_rows, pool_hashed);
+  std::vector<std::pair<uint64_t, Fr>> pair_leaves;
+  uint32_t num_pools = num_pools_;
   for (size_t i = 0; i < touched.pools.size(); ++i) {
     pool_leaves.emplace_back(touched.pools[i], pool_row_of[i] == SIZE_MAX ? Fr::zero() : pool_hashed[pool_row_of[i]]);
+    // A pool's pair leaf is written once, when the trees first see the pool.
+    const Pool* p = s.pool_by_id(touched.pools[i]);
+    if (p != nullptr && touched.pools[i] >= num_pools_) {
+      pair_leaves.emplace_back(pair_key(p->token0, p->token1), to_fr(uint64_t{touched.pools[i]} + 1));
+      num_pools = std::max(num_pools, touched.pools[i] + 1);
+    }
   }
   (void)pools_.set_leaves(pool_leaves);
+  if (!pair_leaves.empty()) (void)pairs_.set_leaves(pair_leaves);
+  num_pools_ = num_pools;
 }
 
 void StateTrees::track_changes(bool on) {
@@ -165,6 +187,7 @@ void StateTrees::track_changes(bool on) {
   changed_balances_.clear();
   accounts_.track_changes(on);
   pools_.track_changes(on);
+  pairs_.track_changes(on);
   for (auto& [a, tree] : balances_) tree->track_changes(on);
 }
 
@@ -172,6 +195,7 @@ std::vector<TreeNodeChange> StateTrees::take_changes() {
   std::vector<TreeNodeChange> out;
   for (const NodeChange& c : accounts_.take_changes()) out.push_back(TreeNodeChange{TreeKind::kAccounts, 0, c});
   for (const NodeChange& c : pools_.take_changes()) out.push_back(TreeNodeChange{TreeKind::kPools, 0, c});
+  for (const NodeChange& c : pairs_.take_changes()) out.push_back(TreeNodeChange{TreeKind::kPairs, 0, c});
   std::sort(changed_balances_.begin(), changed_balances_.end());
   changed_balances_.erase(std::unique(changed_balances_.begin(), changed_balances_.end()), changed_balances_.end());
   for (const AccountIndex a : changed_balances_) {
@@ -185,6 +209,7 @@ std::vector<TreeNodeChange> StateTrees::all_nodes() const {
   std::vector<TreeNodeChange> out;
   for (const NodeChange& c : accounts_.all_nodes()) out.push_back(TreeNodeChange{TreeKind::kAccounts, 0, c});
   for (const NodeChange& c : pools_.all_nodes()) out.push_back(TreeNodeChange{TreeKind::kPools, 0, c});
+  for (const NodeChange& c : pairs_.all_nodes()) out.push_back(TreeNodeChange{TreeKind::kPairs, 0, c});
   for (const auto& [a, tree] : balances_) {
     for (const NodeChange& c : tree->all_nodes()) out.push_back(TreeNodeChange{TreeKind::kBalances, a, c});
   }
@@ -194,7 +219,11 @@ std::vector<TreeNodeChange> StateTrees::all_nodes() const {
 bool StateTrees::load_node(TreeKind kind, AccountIndex account, unsigned level, uint64_t index, const Fr& value) {
   switch (kind) {
     case TreeKind::kAccounts: return accounts_.load_node(level, index, value);
-    case TreeKind::kPools: return pools_.load_node(level, index, value);
+    case TreeKind::kPools:
+      if (!pools_.load_node(level, index, value)) return false;
+      if (level == 0 && !value.is_zero()) num_pools_ = std::max(num_pools_, static_cast<uint32_t>(index + 1));
+      return true;
+    case TreeKind::kPairs: return pairs_.load_node(level, index, value);
     case TreeKind::kBalances:
       if (uint64_t{account} >= accounts_.capacity()) return false;
       return balance_tree(account).load_node(level, index, value);

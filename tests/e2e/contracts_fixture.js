@@ -63,7 +63,8 @@ async function state(outDir, genDir) {
   // Genesis: account 0 = H(0, 1, 0, empty balance root), no pools.
   const emptyBalances = tree([], 5);
   const account0 = H([0n, 1n, 0n, emptyBalances.root]);
-  const poolRoot = tree([], 5).root;
+  // The state root's pool half: H(pool tree root, pair tree root, num_pools, 0) (docs/STATE.md).
+  const poolRoot = H([tree([], 5).root, tree([], 9).root, 0n, 0n]);
   const genesis = H([tree([[0n, account0]], 12).root, poolRoot]);
 
   // After batch 1 (create account 1, deposit 5 ETH and 1000 of token 1, withdraw 300 to CAROL).
@@ -93,7 +94,9 @@ async function state(outDir, genDir) {
   const accounts2 = tree([[0n, account0b], [1n, account1b]], 12);
   const poolLeaf = [0n + 1024n * 1n, POOL_R0, POOL_R1, SUPPLY];
   const pools2 = tree([[0n, H(poolLeaf)]], 5);
-  const state2Root = H([accounts2.root, pools2.root]);
+  const pairs2 = tree([[0n + 512n * 1n, 1n]], 9); // pair (0, 1) -> pool 0 + 1
+  const poolHalf2 = H([pools2.root, pairs2.root, 1n, 0n]);
+  const state2Root = H([accounts2.root, poolHalf2]);
 
   const slot = (h) => h.padEnd(84, "0"); // 42-byte slots (docs/BATCH.md section 3)
   const pubdata1 =
@@ -102,7 +105,7 @@ async function state(outDir, genDir) {
     slot("01" + hex(1, 3) + hex(1, 2) + hex(1000, 16)) +
     slot("09" + hex(1, 3) + hex(1, 2) + hex(300, 16) + CAROL);
   const hdr = (num, ts, oldRoot, newRoot, first, count) =>
-    hex(num, 8) + hex(ts, 8) + hex(oldRoot, 32) + hex(newRoot, 32) + hex(first, 8) + hex(count, 4) + hex(N, 4);
+    hex(num, 8) + hex(ts, 8) + hex(oldRoot, 32) + hex(newRoot, 32) + hex(first, 8) + hex(count, 4) + hex(N, 4) + hex(1, 2); // num_tokens 1: ETH
   const header1 = hdr(1, T0, genesis, stateRoot, 0, 3);
   const header1Changed = hdr(1, T0 + 1n, genesis, stateRoot, 0, 3); // another timestamp
   const pubdata2 = "00".repeat(42 * N);
@@ -178,7 +181,9 @@ ${dynArr("accountPath", accounts.pathOf(1n))}
     uint128 internal constant BALANCE2_ETH = ${ETH - POOL_R0};
     uint128 internal constant BALANCE2_TOKEN1 = ${TOK - POOL_R1};
     uint128 internal constant BALANCE2_LP = ${LP};
-    uint256 internal constant POOL2_ROOT = ${pools2.root};
+    uint256 internal constant POOL2_ROOT = ${poolHalf2};
+    uint256 internal constant PAIR2_ROOT = ${pairs2.root};
+    uint256 internal constant NUM_POOLS2 = 1;
 
     function poolLeaf() internal pure returns (uint256[4] memory) {
         return ${arr(poolLeaf)};
