@@ -512,6 +512,9 @@ TEST(AmmDiff, RandomSequenceMatchesUniswapV2OnAnvil) {
       std::system("node --version > /dev/null 2>&1") != 0) {
     GTEST_SKIP() << "node, anvil or @uniswap/v2-core missing (npm ci in the repo root)";
   }
+  // Newer than the rest of node_modules: an install from before it must fail, not skip the router.
+  ASSERT_TRUE(std::filesystem::exists(node_modules / "@uniswap/v2-periphery/build/UniswapV2Router02.json"))
+      << "@uniswap/v2-periphery missing: npm ci in the repo root";
   const uint64_t seed = test_seed();
   std::printf("amm_diff seed: %llu (ZKAMM_SEED=%llu replays it)\n", static_cast<unsigned long long>(seed),
               static_cast<unsigned long long>(seed));
