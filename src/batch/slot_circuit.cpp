@@ -327,6 +327,8 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   assert_ge_if(cs, swap, k_new, Lc(k_old) * fr(1000000), 245);
 
   // ---- add liquidity: Router02._addLiquidity and pair.mint (caller order X = A, Y = B) ----
+  // X is the signed token_a whichever of the pool's tokens it is: Router02 quotes from A's side
+  // and quote rounds down, so pricing from token0 would take other amounts when A is token1.
   // First mint: (amt1, amt2) = desired, liquidity = isqrt(amt1*amt2) - 1000, 1000 to account 0.
   const Variable fm_a = cs.mul(fm, amt1);
   const Variable p_ab = cs.mul(fm_a, amt2);  // < 2^224: both < 2^112 (reserves after the mint)

@@ -199,48 +199,55 @@ AmmError pair_swap(const Pool& pool, const U256& amount0_in, const U256& amount1
   return AmmError::kOk;
 }
 
-AmmError add_liquidity_amounts(const Pool& pool, const U256& amount0_desired, const U256& amount1_desired,
-                               const U256& amount0_min, const U256& amount1_min, U256& amount0,
-                               U256& amount1) noexcept {
-  if (ff::is_zero(pool.reserve0) && ff::is_zero(pool.reserve1)) {
-    amount0 = amount0_desired;
-    amount1 = amount1_desired;
-  } else {
-    U256 amount1_optimal;
-    ZKAMM_TRY(quote(amount0_desired, pool.reserve0, pool.reserve1, amount1_optimal));
-    if (!ff::less_than(amount1_desired, amount1_optimal)) {
-      if (ff::less_than(amount1_optimal, amount1_min)) return AmmError::kRouterInsufficientBAmount;
-      amount0 = amount0_desired;
-      amount1 = amount1_optimal;
-    } else {
-      U256 amount0_optimal;
-      ZKAMM_TRY(quote(amount1_desired, pool.reserve1, pool.reserve0, amount0_optimal));
-      // The router asserts amount0_optimal <= amount0_desired; it always holds here because
-      // quote rounds down and amount1_desired < quote(amount0_desired).
-      if (ff::less_than(amount0_optimal, amount0_min)) return AmmError::kRouterInsufficientAAmount;
-      amount0 = amount0_optimal;
-      amount1 = amount1_desired;
-    }
+AmmError add_liquidity_amounts(const U256& reserve_a, const U256& reserve_b, const U256& amount_a_desired,
+                               const U256& amount_b_desired, const U256& amount_a_min, const U256& amount_b_min,
+                               U256& amount_a, U256& amount_b) noexcept {
+  if (ff::is_zero(reserve_a) && ff::is_zero(reserve_b)) {
+    amount_a = amount_a_desired;
+    amount_b = amount_b_desired;
+    return AmmError::kOk;
   }
+  // A's side first, as the router: when both (a_des, b_opt) and (a_opt, b_des) fit, the router
+  // takes all of A; a desired A of 0 fails in quote before anything else.
+  U256 amount_b_optimal;
+  ZKAMM_TRY(quote(amount_a_desired, reserve_a, reserve_b, amount_b_optimal));
+  if (!ff::less_than(amount_b_desired, amount_b_optimal)) {
+    if (ff::less_than(amount_b_optimal, amount_b_min)) return AmmError::kRouterInsufficientBAmount;
+    amount_a = amount_a_desired;
+    amount_b = amount_b_optimal;
+    return AmmError::kOk;
+  }
+  U256 amount_a_optimal;
+  ZKAMM_TRY(quote(amount_b_desired, reserve_b, reserve_a, amount_a_optimal));
+  // The router asserts amount_a_optimal <= amount_a_desired; it always holds here: b_des <
+  // floor(a_des*r_b/r_a) gives b_des*r_a < a_des*r_b, so floor(b_des*r_a/r_b) < a_des.
+  if (ff::less_than(amount_a_optimal, amount_a_min)) return AmmError::kRouterInsufficientAAmount;
+  amount_a = amount_a_optimal;
+  amount_b = amount_b_desired;
   return AmmError::kOk;
 }
 
-AmmError add_liquidity(const Pool& pool, const U256& amount0_desired, const U256& amount1_desired,
-                       const U256& amount0_min, const U256& amount1_min, AddLiquidityOutcome& out) noexcept {
-  U256 amount0, amount1;
-  ZKAMM_TRY(add_liquidity_amounts(pool, amount0_desired, amount1_desired, amount0_min, amount1_min, amount0, amount1));
-  ZKAMM_TRY(pair_mint(pool, amount0, amount1, out.mint));
-  out.amount0 = amount0;
-  out.amount1 = amount1;
+AmmError add_liquidity(const Pool& pool, bool a_is_token0, const U256& amount_a_desired, const U256& amount_b_desired,
+                       const U256& amount_a_min, const U256& amount_b_min, AddLiquidityOutcome& out) noexcept {
+  const U256& reserve_a = a_is_token0 ? pool.reserve0 : pool.reserve1;
+  const U256& reserve_b = a_is_token0 ? pool.reserve1 : pool.reserve0;
+  U256 amount_a, amount_b;
+  ZKAMM_TRY(add_liquidity_amounts(reserve_a, reserve_b, amount_a_desired, amount_b_desired, amount_a_min,
+                                  amount_b_min, amount_a, amount_b));
+  ZKAMM_TRY(a_is_token0 ? pair_mint(pool, amount_a, amount_b, out.mint) : pair_mint(pool, amount_b, amount_a, out.mint));
+  out.amount_a = amount_a;
+  out.amount_b = amount_b;
   return AmmError::kOk;
 }
 
-AmmError remove_liquidity(const Pool& pool, const U256& liquidity, const U256& amount0_min, const U256& amount1_min,
-                          BurnOutcome& out) noexcept {
+AmmError remove_liquidity(const Pool& pool, bool a_is_token0, const U256& liquidity, const U256& amount_a_min,
+                          const U256& amount_b_min, BurnOutcome& out) noexcept {
   BurnOutcome burn;
   ZKAMM_TRY(pair_burn(pool, liquidity, burn));
-  if (ff::less_than(burn.amount0, amount0_min)) return AmmError::kRouterInsufficientAAmount;
-  if (ff::less_than(burn.amount1, amount1_min)) return AmmError::kRouterInsufficientBAmount;
+  const U256& amount_a = a_is_token0 ? burn.amount0 : burn.amount1;
+  const U256& amount_b = a_is_token0 ? burn.amount1 : burn.amount0;
+  if (ff::less_than(amount_a, amount_a_min)) return AmmError::kRouterInsufficientAAmount;
+  if (ff::less_than(amount_b, amount_b_min)) return AmmError::kRouterInsufficientBAmount;
   out = burn;
   return AmmError::kOk;
 }

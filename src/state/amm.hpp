@@ -112,24 +112,32 @@ AmmError pair_burn(const Pool& pool, const U256& liquidity, BurnOutcome& out) no
 AmmError pair_swap(const Pool& pool, const U256& amount0_in, const U256& amount1_in, const U256& amount0_out,
                    const U256& amount1_out, Pool& out) noexcept;
 
-// ---- UniswapV2Router02, one hop, tokens given in pool order by `zero_for_one` ---------------
+// ---- UniswapV2Router02, one hop ------------------------------------------------------------
+// The router is called with (tokenA, tokenB) in the caller's order and computes from A's side;
+// since quote rounds down, the caller's order changes the amounts (and the revert), so the
+// liquidity functions take the caller's order and say which of the pool's tokens is A.
+
+/// Router02._addLiquidity: the amounts the router takes from the provider, in the caller's
+/// order, from the pool's reserves of token A and token B (UniswapV2Library.getReserves sorted
+/// to (reserveA, reserveB)).
+AmmError add_liquidity_amounts(const U256& reserve_a, const U256& reserve_b, const U256& amount_a_desired,
+                               const U256& amount_b_desired, const U256& amount_a_min, const U256& amount_b_min,
+                               U256& amount_a, U256& amount_b) noexcept;
 
 struct AddLiquidityOutcome {
   MintOutcome mint;
-  U256 amount0;  ///< taken from the provider, pool order
-  U256 amount1;
+  U256 amount_a;  ///< taken from the provider, caller order
+  U256 amount_b;
 };
-/// Router02._addLiquidity: the amounts the router takes from the provider (pool order).
-AmmError add_liquidity_amounts(const Pool& pool, const U256& amount0_desired, const U256& amount1_desired,
-                               const U256& amount0_min, const U256& amount1_min, U256& amount0,
-                               U256& amount1) noexcept;
-/// Router02.addLiquidity on an existing pool, desired/min amounts in pool order.
-AmmError add_liquidity(const Pool& pool, const U256& amount0_desired, const U256& amount1_desired,
-                       const U256& amount0_min, const U256& amount1_min, AddLiquidityOutcome& out) noexcept;
+/// Router02.addLiquidity(tokenA, tokenB, ...) on an existing pool; a_is_token0: token A is the
+/// pool's token0.
+AmmError add_liquidity(const Pool& pool, bool a_is_token0, const U256& amount_a_desired, const U256& amount_b_desired,
+                       const U256& amount_a_min, const U256& amount_b_min, AddLiquidityOutcome& out) noexcept;
 
-/// Router02.removeLiquidity, min amounts in pool order.
-AmmError remove_liquidity(const Pool& pool, const U256& liquidity, const U256& amount0_min, const U256& amount1_min,
-                          BurnOutcome& out) noexcept;
+/// Router02.removeLiquidity(tokenA, tokenB, ...): pair.burn, then amountA >= amountAMin, then
+/// amountB >= amountBMin (caller order). out's amounts stay in pool order.
+AmmError remove_liquidity(const Pool& pool, bool a_is_token0, const U256& liquidity, const U256& amount_a_min,
+                          const U256& amount_b_min, BurnOutcome& out) noexcept;
 
 struct SwapOutcome {
   Pool pool;

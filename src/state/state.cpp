@@ -7,13 +7,6 @@ Status fail(StateError e) noexcept { return Status{e, AmmError::kOk}; }
 Status amm_fail(AmmError e) noexcept { return Status{StateError::kAmm, e}; }
 constexpr Status kOk{};
 
-/// Router02 names its min-amount errors after the caller's order (A, B), the AMM after the pool's.
-AmmError swap_router_ab(AmmError e) noexcept {
-  if (e == AmmError::kRouterInsufficientAAmount) return AmmError::kRouterInsufficientBAmount;
-  if (e == AmmError::kRouterInsufficientBAmount) return AmmError::kRouterInsufficientAAmount;
-  return e;
-}
-
 #define ZKAMM_CHECK(expr)           \
   do {                              \
     const Status zkamm_s_ = (expr); \
@@ -231,13 +224,13 @@ Status State::add_liquidity(AccountIndex account, TokenId token_a, TokenId token
   Pool* p = find_pool(token_a, token_b);
   if (p == nullptr) return fail(StateError::kPoolNotFound);
   const bool a_is_0 = p->token0 == token_a;
-  AddLiquidityOutcome out;
-  const AmmError e = a_is_0 ? add_liquidity_amounts(*p, amount_a_desired, amount_b_desired, amount_a_min,
-                                                    amount_b_min, out.amount0, out.amount1)
-                            : add_liquidity_amounts(*p, amount_b_desired, amount_a_desired, amount_b_min,
-                                                    amount_a_min, out.amount0, out.amount1);
-  if (e != AmmError::kOk) return amm_fail(a_is_0 ? e : swap_router_ab(e));
-  return mint(account, *p, out.amount0, out.amount1, a_is_0, receipt);
+  // Router02 prices from token A's side (reserves sorted to A/B), not the pool's token0.
+  U256 amount_a, amount_b;
+  const AmmError e = add_liquidity_amounts(a_is_0 ? p->reserve0 : p->reserve1, a_is_0 ? p->reserve1 : p->reserve0,
+                                           amount_a_desired, amount_b_desired, amount_a_min, amount_b_min, amount_a,
+                                           amount_b);
+  if (e != AmmError::kOk) return amm_fail(e);
+  return a_is_0 ? mint(account, *p, amount_a, amount_b, true, receipt) : mint(account, *p, amount_b, amount_a, false, receipt);
 }
 
 Status State::add_liquidity_exact(AccountIndex account, TokenId token_a, TokenId token_b, const U256& amount_a,
@@ -281,9 +274,8 @@ Status State::remove_liquidity(AccountIndex account, TokenId token_a, TokenId to
   ZKAMM_CHECK(can_debit(account, p->lp_token, liquidity));  // transferFrom to the pair comes first
   const bool a_is_0 = p->token0 == token_a;
   BurnOutcome out;
-  const AmmError e = a_is_0 ? state::remove_liquidity(*p, liquidity, amount_a_min, amount_b_min, out)
-                            : state::remove_liquidity(*p, liquidity, amount_b_min, amount_a_min, out);
-  if (e != AmmError::kOk) return amm_fail(a_is_0 ? e : swap_router_ab(e));
+  const AmmError e = state::remove_liquidity(*p, a_is_0, liquidity, amount_a_min, amount_b_min, out);
+  if (e != AmmError::kOk) return amm_fail(e);
   ZKAMM_CHECK(can_credit(account, p->token0, out.amount0));
   ZKAMM_CHECK(can_credit(account, p->token1, out.amount1));
   debit(account, p->lp_token, liquidity);

@@ -116,7 +116,8 @@ class State {
   Status transfer(AccountIndex from, AccountIndex to, TokenId token, const U256& amount);
   /// Creates an empty pool for an unordered pair of ordinary tokens and its LP token.
   Status create_pool(TokenId token_a, TokenId token_b, TokenId& lp_token);
-  /// Router02.addLiquidity: amounts in the caller's order (token_a, token_b).
+  /// Router02.addLiquidity: amounts in the caller's order (token_a, token_b), priced from
+  /// token_a's side as the router does, so swapping A and B can change the amounts taken.
   Status add_liquidity(AccountIndex account, TokenId token_a, TokenId token_b, const U256& amount_a_desired,
                        const U256& amount_b_desired, const U256& amount_a_min, const U256& amount_b_min,
                        AddLiquidityReceipt& receipt);

@@ -506,6 +506,106 @@ TEST(BatchSoundness, LiquidityMaths) {
   }
 }
 
+// ---- add_liquidity priced from token A's side (Router02), token A = the pool's token1 ---------
+// UniswapV2Router02._addLiquidity (v2-periphery) quotes b_opt = floor(a_des*r_b/r_a) from A's side
+// and takes (a_des, b_opt) when b_opt <= b_des. Pricing from the pool's token0 instead takes
+// (a_opt, b_des) whenever that also fits, which differs at the pool price within rounding.
+
+/// The amounts (caller order A, B) that pricing from the pool's token0 takes, and what pair.mint
+/// gives for them: the node's amounts before issue 15 item 7.
+struct PoolOrder {
+  U256 a, b, liquidity;
+};
+U256 plus(const U256& x, const U256& y) {
+  U256 r;
+  EXPECT_TRUE(state::checked_add(r, x, y));
+  return r;
+}
+PoolOrder pool_order_amounts(const state::Pool& p, bool a_is_0, const U256& da, const U256& db) {
+  U256 x0, x1;
+  EXPECT_EQ(state::add_liquidity_amounts(p.reserve0, p.reserve1, a_is_0 ? da : db, a_is_0 ? db : da, u(0), u(0), x0, x1),
+            state::AmmError::kOk);
+  state::MintOutcome m;
+  EXPECT_EQ(state::pair_mint(p, x0, x1, m), state::AmmError::kOk);
+  return PoolOrder{a_is_0 ? x0 : x1, a_is_0 ? x1 : x0, m.liquidity};
+}
+
+// Pool (0, 1) holds 500e18 : 1500e18; token A = 1 is its token1 (r_a = 1500e18, r_b = 500e18).
+// Desired (10, 3): b_opt = floor(10/3) = 3 <= 3, so (10, 3); from token0 (9, 3). Desired
+// (10e18 + 1, 3333333333333333333): b_opt = 3333333333333333333, so all of A; from token0
+// 9999999999999999999 of A. Minimums equal to the router's amounts must be accepted.
+TEST(BatchCircuit, AddLiquidityWithTokenAAsToken1ProvesTheRouterAmounts) {
+  const U256 da = plus(e18(10), u(1));
+  const U256 db = *ff::parse_u256("3333333333333333333");
+  const std::vector<tx::Tx> txs = {add_liq(2, 1, 0, u(10), u(3), u(10), u(3)), add_liq(3, 1, 0, da, db, da, db)};
+  const Built b = build(txs);
+  ASSERT_EQ(b.w.slots.size(), 2u);
+  EXPECT_EQ(b.w.slots[0].amt1, u(10));
+  EXPECT_EQ(b.w.slots[0].amt2, u(3));
+  EXPECT_EQ(b.w.slots[1].amt1, da);
+  EXPECT_EQ(b.w.slots[1].amt2, db);
+  const state::Pool& p = *b.s0.pool(0, 1);
+  EXPECT_EQ(pool_order_amounts(p, false, u(10), u(3)).a, u(9));  // the case is one where the orders differ
+  EXPECT_EQ(pool_order_amounts(p, false, da, db).a, *ff::parse_u256("9999999999999999999"));
+  state::State s = b.s0;
+  for (const tx::Tx& t : txs) ASSERT_TRUE(tx::execute(s, t, kDomain, tx::ExecOptions{kTimestamp, true}).ok());
+  EXPECT_EQ(b.w.new_root, state::StateTrees::build(s).root());
+  expect_honest(b);
+  state::State from_l1 = b.s0;
+  EXPECT_EQ(tx::replay_public_data(from_l1, b.w.pubdata), "");
+  EXPECT_TRUE(from_l1 == s);
+  expect_no_free_wires(kParams, b.w);
+}
+
+// A prover that takes the amounts pricing from token0 gives (with the liquidity pair.mint gives
+// for them, and the public data they make) fails: the fixed case above plus seeded ones at the
+// pool price within rounding on both genesis pools, token A their token1.
+TEST(BatchSoundness, AddLiquidityPricedFromToken0IsRejected) {
+  auto rng = zkamm::testing::seeded_rng("BatchSoundness.AddLiquidityPricedFromToken0IsRejected");
+  const state::State s0 = genesis();
+  struct Case {
+    uint16_t a, b;
+    U256 da, db;
+  };
+  std::vector<Case> cases = {{1, 0, u(10), u(3)}};
+  for (int tries = 0; cases.size() < 4 && tries < 200; ++tries) {
+    const bool p12 = rng() % 2 == 0;
+    const uint16_t a = p12 ? 2 : 1, b = p12 ? 1 : 0;  // token A = the pool's token1
+    const state::Pool& p = *s0.pool(a, b);
+    const U256& ra = p.reserve1;
+    const U256& rb = p.reserve0;
+    const U256 x = plus(u(rng() % 1'000'000'000'000'000'000ULL), e18(1 + rng() % 20));
+    U256 q;
+    Case c{a, b, x, x};
+    const bool from_a = rng() % 2 == 0;
+    ASSERT_EQ(from_a ? state::quote(x, ra, rb, q) : state::quote(x, rb, ra, q), state::AmmError::kOk);
+    (from_a ? c.db : c.da) = plus(q, u(rng() % 2));
+    state::State trial = s0;
+    state::AddLiquidityReceipt rc;
+    if (!trial.add_liquidity(3, a, b, c.da, c.db, u(0), u(0), rc).ok()) continue;
+    if (pool_order_amounts(p, false, c.da, c.db).a == rc.amount_a &&
+        pool_order_amounts(p, false, c.da, c.db).b == rc.amount_b) {
+      continue;  // the orders agree here: nothing to forge
+    }
+    cases.push_back(c);
+  }
+  ASSERT_EQ(cases.size(), 4u);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(ff::to_decimal(c.da) + " / " + ff::to_decimal(c.db) + " on pool (" + std::to_string(c.b) + ", " +
+                 std::to_string(c.a) + ")");
+    Built b = build({add_liq(3, c.a, c.b, c.da, c.db, u(0), u(0))});
+    expect_honest(b);
+    const PoolOrder po = pool_order_amounts(*s0.pool(c.a, c.b), false, c.da, c.db);
+    SlotWitness& sw = b.w.slots[0];
+    ASSERT_TRUE(po.a != sw.amt1 || po.b != sw.amt2);
+    sw.amt1 = po.a;
+    sw.amt2 = po.b;
+    sw.amt3 = po.liquidity;
+    rerecord(b.w, b.s0);
+    EXPECT_FALSE(check(b.w).satisfied);
+  }
+}
+
 // ---- no free wire in a slot of any type ----------------------------------------------------
 
 TEST(BatchCircuit, NoFreeWires) {

@@ -154,18 +154,76 @@ TEST(Amm, RouterLimits) {
   EXPECT_EQ(s.amount_in, in);
 
   AddLiquidityOutcome a;
-  ASSERT_EQ(add_liquidity(p, u256(100), u256(1000), kZero, kZero, a), AmmError::kOk);
-  EXPECT_EQ(a.amount0, u256(100));  // amount1Optimal = 200 <= 1000
-  EXPECT_EQ(a.amount1, u256(200));
-  EXPECT_EQ(add_liquidity(p, u256(100), u256(1000), kZero, u256(201), a), AmmError::kRouterInsufficientBAmount);
-  ASSERT_EQ(add_liquidity(p, u256(1000), u256(100), kZero, kZero, a), AmmError::kOk);
-  EXPECT_EQ(a.amount0, u256(50));  // amount0Optimal = quote(100, r1, r0)
-  EXPECT_EQ(a.amount1, u256(100));
-  EXPECT_EQ(add_liquidity(p, u256(1000), u256(100), u256(51), kZero, a), AmmError::kRouterInsufficientAAmount);
+  ASSERT_EQ(add_liquidity(p, true, u256(100), u256(1000), kZero, kZero, a), AmmError::kOk);
+  EXPECT_EQ(a.amount_a, u256(100));  // amountBOptimal = 200 <= 1000
+  EXPECT_EQ(a.amount_b, u256(200));
+  EXPECT_EQ(add_liquidity(p, true, u256(100), u256(1000), kZero, u256(201), a), AmmError::kRouterInsufficientBAmount);
+  ASSERT_EQ(add_liquidity(p, true, u256(1000), u256(100), kZero, kZero, a), AmmError::kOk);
+  EXPECT_EQ(a.amount_a, u256(50));  // amountAOptimal = quote(100, rB, rA)
+  EXPECT_EQ(a.amount_b, u256(100));
+  EXPECT_EQ(add_liquidity(p, true, u256(1000), u256(100), u256(51), kZero, a), AmmError::kRouterInsufficientAAmount);
   BurnOutcome b;
-  EXPECT_EQ(remove_liquidity(p, u256(1000), u256(708), kZero, b), AmmError::kRouterInsufficientAAmount);
-  ASSERT_EQ(remove_liquidity(p, u256(1000), u256(707), u256(1414), b), AmmError::kOk);  // S = 1414213
+  EXPECT_EQ(remove_liquidity(p, true, u256(1000), u256(708), kZero, b), AmmError::kRouterInsufficientAAmount);
+  ASSERT_EQ(remove_liquidity(p, true, u256(1000), u256(707), u256(1414), b), AmmError::kOk);  // S = 1414213
   EXPECT_EQ(b.amount0, u256(707));
+}
+
+// Router02._addLiquidity prices from token A's side (v2-periphery UniswapV2Router02.sol): when
+// A is the pool's token1 and both (a_des, b_opt) and (a_opt, b_des) fit, it takes all of A.
+// Expectations worked out from the router's source; amm_diff_test checks such cases on anvil.
+TEST(Amm, AddLiquidityPricesFromTokenA) {
+  const Pool p = pool_with(u256(3000000), u256(2000000));  // r0 = 3e6, r1 = 2e6, S = 2449489
+  AddLiquidityOutcome a;
+  // A = token1 (rA = 2e6, rB = 3e6): b_opt = floor(6*3/2) = 9 <= 10, so (6, 9). Priced from
+  // token0's side it would be (a_opt, 10) with a_opt = floor(10*2/3) = 6: one more B taken.
+  ASSERT_EQ(add_liquidity(p, false, u256(6), u256(10), kZero, kZero, a), AmmError::kOk);
+  EXPECT_EQ(a.amount_a, u256(6));
+  EXPECT_EQ(a.amount_b, u256(9));
+  EXPECT_EQ(a.mint.pool.reserve0, u256(3000009));
+  EXPECT_EQ(a.mint.pool.reserve1, u256(2000006));
+  EXPECT_EQ(a.mint.liquidity, u256(7));  // min(9*S/3e6, 6*S/2e6)
+  // Minimums equal to the router's own amounts pass; min B one above fails on B. The first
+  // branch never checks min A (the router takes all of A), so min A above a_des still passes.
+  EXPECT_EQ(add_liquidity(p, false, u256(6), u256(10), u256(6), u256(9), a), AmmError::kOk);
+  EXPECT_EQ(add_liquidity(p, false, u256(6), u256(10), kZero, u256(10), a), AmmError::kRouterInsufficientBAmount);
+  EXPECT_EQ(add_liquidity(p, false, u256(6), u256(10), u256(7), kZero, a), AmmError::kOk);
+  // Second branch: b_opt = floor(9*3/2) = 13 > 10, a_opt = floor(10*2/3) = 6 >= a_min.
+  ASSERT_EQ(add_liquidity(p, false, u256(9), u256(10), u256(6), kZero, a), AmmError::kOk);
+  EXPECT_EQ(a.amount_a, u256(6));
+  EXPECT_EQ(a.amount_b, u256(10));
+  EXPECT_EQ(add_liquidity(p, false, u256(9), u256(10), u256(7), kZero, a), AmmError::kRouterInsufficientAAmount);
+  // A = token0 at the same pool: b_opt = floor(10*2/3) = 6 <= 6, all of A again.
+  ASSERT_EQ(add_liquidity(p, true, u256(10), u256(6), kZero, kZero, a), AmmError::kOk);
+  EXPECT_EQ(a.amount_a, u256(10));
+  EXPECT_EQ(a.amount_b, u256(6));
+  // A desired 0: quote(0) fails first, even where token0's side would have quoted
+  // floor(1*2/3) = 0 of A and failed later in pair.mint.
+  EXPECT_EQ(add_liquidity(p, false, kZero, u256(1), kZero, kZero, a), AmmError::kLibInsufficientAmount);
+  EXPECT_EQ(add_liquidity(p, true, kZero, u256(1), kZero, kZero, a), AmmError::kLibInsufficientAmount);
+  // b_opt = floor(1*3/2) = 1 > 0 = b_des: then quote(b_des = 0) fails the same way.
+  EXPECT_EQ(add_liquidity(p, false, u256(1), kZero, kZero, kZero, a), AmmError::kLibInsufficientAmount);
+  // b_opt = floor(1*2/3) = 0 <= b_des: the router goes on to the pair, which mints nothing.
+  EXPECT_EQ(add_liquidity(p, true, u256(1), u256(5), kZero, kZero, a), AmmError::kPairInsufficientLiquidityMinted);
+  // An empty pool takes the desired amounts in either order.
+  const Pool empty{1, 2, 3, {}, {}, {}};
+  ASSERT_EQ(add_liquidity(empty, false, u256(4000), u256(1000), u256(5000), u256(5000), a), AmmError::kOk);
+  EXPECT_EQ(a.mint.pool.reserve0, u256(1000));
+  EXPECT_EQ(a.mint.pool.reserve1, u256(4000));
+  EXPECT_EQ(a.mint.liquidity, u256(1000));  // sqrt(4e6) - 1000
+}
+
+// Router02.removeLiquidity checks A's minimum before B's in the caller's order, whichever is
+// token0: with both minimums too high the revert names A.
+TEST(Amm, RemoveLiquidityChecksMinAFirst) {
+  const Pool p = pool_with(u256(1000000), u256(2000000));  // S = 1414213
+  BurnOutcome b;
+  // Burning 1000 pays 707 of token0 and 1414 of token1.
+  EXPECT_EQ(remove_liquidity(p, false, u256(1000), u256(1415), u256(708), b), AmmError::kRouterInsufficientAAmount);
+  EXPECT_EQ(remove_liquidity(p, false, u256(1000), kZero, u256(708), b), AmmError::kRouterInsufficientBAmount);
+  EXPECT_EQ(remove_liquidity(p, true, u256(1000), u256(708), u256(1415), b), AmmError::kRouterInsufficientAAmount);
+  ASSERT_EQ(remove_liquidity(p, false, u256(1000), u256(1414), u256(707), b), AmmError::kOk);
+  EXPECT_EQ(b.amount0, u256(707));
+  EXPECT_EQ(b.amount1, u256(1414));
 }
 
 TEST(Amm, MultiHopAmountsChainSingleHops) {

@@ -156,6 +156,40 @@ TEST_F(StateModel, LiquidityAndSwapsMoveBalances) {
   EXPECT_EQ(st.balance(alice, lp12), kZero);
 }
 
+// Router02._addLiquidity prices from token A's side (v2-periphery UniswapV2Router02.sol), so with
+// token_a = the pool's token1 it takes all of A where pricing from token0 would have taken all of
+// token0; the refusals name the router's errors. Expectations from the router's source.
+TEST_F(StateModel, AddLiquidityWithTokenAAsToken1FollowsRouter02) {
+  AddLiquidityReceipt rc;
+  ASSERT_TRUE(st.add_liquidity(alice, t1, t2, dec("3000000000000000000000"), dec("2000000000000000000000"), kZero, kZero,
+                               rc).ok());
+  // rA = 2e21 (t2), rB = 3e21 (t1): b_opt = floor(6*3/2) = 9 <= 10, so (6, 9); from t1's side it
+  // would have been (6, 10).
+  expect_rejected([&] { return st.add_liquidity(bob, t2, t1, u256(6), u256(10), kZero, u256(10), rc); },
+                  {StateError::kAmm, AmmError::kRouterInsufficientBAmount});
+  expect_rejected([&] { return st.add_liquidity(bob, t2, t1, kZero, u256(10), kZero, kZero, rc); },
+                  {StateError::kAmm, AmmError::kLibInsufficientAmount});
+  // floor(1*2/3) = 0 of t2 for one t1: token0's side reached pair.mint and minted nothing.
+  expect_rejected([&] { return st.add_liquidity(bob, t2, t1, kZero, u256(1), kZero, kZero, rc); },
+                  {StateError::kAmm, AmmError::kLibInsufficientAmount});
+  const U256 bob_t1 = st.balance(bob, t1), bob_t2 = st.balance(bob, t2);
+  ASSERT_TRUE(st.add_liquidity(bob, t2, t1, u256(6), u256(10), u256(6), u256(9), rc).ok());
+  EXPECT_EQ(rc.amount_a, u256(6));
+  EXPECT_EQ(rc.amount_b, u256(9));
+  EXPECT_EQ(rc.liquidity, u256(7));  // min(9*S/3e21, 6*S/2e21), S = isqrt(6e42)
+  U256 d;
+  ASSERT_TRUE(checked_sub(d, bob_t1, st.balance(bob, t1)));
+  EXPECT_EQ(d, u256(9));
+  ASSERT_TRUE(checked_sub(d, bob_t2, st.balance(bob, t2)));
+  EXPECT_EQ(d, u256(6));
+  EXPECT_EQ(st.balance(bob, lp12), u256(7));
+  EXPECT_EQ(st.pool(t1, t2)->reserve0, dec("3000000000000000000009"));
+  // removeLiquidity checks A's minimum first: both too high names A (t2, the pool's token1).
+  RemoveLiquidityReceipt rm;
+  expect_rejected([&] { return st.remove_liquidity(bob, t2, t1, u256(7), kMaxAmount, kMaxAmount, rm); },
+                  {StateError::kAmm, AmmError::kRouterInsufficientAAmount});
+}
+
 // pair.mint of given amounts (what a replay of add_liquidity's public data does): the same
 // transition as the router when handed the router's own amounts; other amounts mint
 // min(a*S/r_a, b*S/r_b) and keep the excess in the pool, as the pair would.

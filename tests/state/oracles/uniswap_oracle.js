@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Oracle for tests/state/amm_diff_test.cpp: executes a JSON list of operations on the real
-// Uniswap V2 contracts (@uniswap/v2-core 1.0.1 build artifacts) on a private anvil and prints
-// one JSON result per operation. No npm dependency beyond the artifacts and the anvil binary:
+// Uniswap V2 contracts (@uniswap/v2-core 1.0.1 and @uniswap/v2-periphery 1.1.0-beta.0 build
+// artifacts: factory, pair, test ERC20, UniswapV2Router02) on a private anvil and prints one
+// JSON result per operation. No npm dependency beyond the artifacts and the anvil binary:
 // JSON-RPC over fetch (node >= 18) and hand-written ABI encoding.
 //
 // usage: node uniswap_oracle.js <node_modules dir> <ops.json>   (results on stdout)
@@ -13,10 +14,16 @@
 //   ops: {"op":"create","a","b"} | {"op":"mint","acct","a","b","amount0","amount1"}
 //      | {"op":"burn","acct","a","b","liquidity"} | {"op":"swap","acct","a","b","in0","in1","out0","out1"}
 //      | {"op":"transfer","from","to","token","amount"}
-//      | {"op":"swap_path","acct","path":[t...],"amounts":[in, hop outs...]} (Router02._swap);
-//   "dry": true runs it and rolls it back.
+//      | {"op":"swap_path","acct","path":[t...],"amounts":[in, hop outs...]} (Router02._swap)
+//      | {"op":"router_add","acct","a","b","da","db","ma","mb"} (Router02.addLiquidity(tokenA = a,
+//        tokenB = b, amountADesired, amountBDesired, amountAMin, amountBMin, acct, far deadline))
+//      | {"op":"router_remove","acct","a","b","liquidity","ma","mb"} (Router02.removeLiquidity);
+//   "dry": true runs it and rolls it back. Every account approved the router for every token and
+//   LP token. The router's WETH is an address without code: no ETH function is ever called.
 // result: {"status":"ok"|"revert","reason":"...", "snapshot": {...}}: the state after a non-dry op
-//   (after the roll-back of a failed one), or before the roll-back of a successful dry one.
+//   (after the roll-back of a failed one), or before the roll-back of a successful dry one; a
+//   successful router op adds "ret": its return values as decimal strings ([amountA, amountB,
+//   liquidity] for router_add, [amountA, amountB] for router_remove).
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -24,12 +31,16 @@ const path = require('path');
 
 const nodeModules = process.argv[2];
 const input = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));
-const artifact = (name) => JSON.parse(fs.readFileSync(path.join(nodeModules, '@uniswap/v2-core/build', name + '.json'), 'utf8'));
+const artifact = (name, pkg = 'v2-core') => JSON.parse(fs.readFileSync(path.join(nodeModules, '@uniswap', pkg, 'build', name + '.json'), 'utf8'));
 
 const SEL = {  // 4-byte selectors (checked with `cast sig`)
   transfer: 'a9059cbb', balanceOf: '70a08231', totalSupply: '18160ddd', createPair: 'c9c65396',
   getPair: 'e6a43905', mint: '6a627842', burn: '89afcb44', swap: '022c0d9f', getReserves: '0902f1ac',
+  approve: '095ea7b3', addLiquidity: 'e8e33700', removeLiquidity: 'baa2abde',
 };
+const MAX_UINT = (1n << 256n) - 1n;
+const FAR_DEADLINE = 1n << 40n;
+const NO_WETH = '0x' + '00'.repeat(19) + 'ee';
 const ZERO = '0x' + '0'.repeat(40);
 const word = (v) => BigInt(v).toString(16).padStart(64, '0');
 const addr = (a) => a.toLowerCase().replace(/^0x/, '').padStart(64, '0');
@@ -66,16 +77,23 @@ function decodeReason(err) {
   return '';  // no reason string (e.g. invalid opcode on division by zero)
 }
 
-// Simulates first (to learn the revert reason), then mines it. Returns null or the reason.
-async function send(from, to, data) {
+// Simulates first (to learn the revert reason and the return data), then mines it. Returns
+// {reason} or {ret: return data hex}.
+async function sendReturning(from, to, data) {
   const tx = { from, to, data, gas: '0x1c9c380' };
   const sim = await rpc('eth_call', [tx, 'latest']);
   if (sim.error) return { reason: decodeReason(sim.error) };
   const hash = await rpcOk('eth_sendTransaction', [tx]);
   const receipt = await receiptOf(hash);
   if (receipt.status !== '0x1') throw new Error('simulated ok but mined reverted: ' + data.slice(0, 10));
-  return null;
+  return { ret: sim.result };
 }
+// Returns null or the reason.
+async function send(from, to, data) {
+  const r = await sendReturning(from, to, data);
+  return r.reason !== undefined ? r : null;
+}
+const words = (hex, n) => Array.from({ length: n }, (_, i) => BigInt('0x' + hex.slice(2 + 64 * i, 66 + 64 * i)).toString());
 
 async function receiptOf(hash) {
   for (let i = 0; i < 2000; ++i) {  // automine answers before the receipt is indexed
@@ -117,6 +135,7 @@ async function main() {
   tokens.sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
   tokens = [null, ...tokens];  // L2 token ids start at 1 (0 is ETH)
   const factory = await deploy(deployer, factoryArt.bytecode, addr(deployer));
+  const router = await deploy(deployer, artifact('UniswapV2Router02', 'v2-periphery').bytecode, addr(factory) + addr(NO_WETH));
 
   const sender = (i) => accounts[i];  // 0: deployer (prober)
   const holder = (i) => (i === 0 ? ZERO : accounts[i]);
@@ -124,6 +143,14 @@ async function main() {
     const r = await send(deployer, tokens[t], calldata(SEL.transfer, addr(sender(acct)), word(amount)));
     if (r) throw new Error('funding failed');
   }
+  // Unlimited allowances: UniswapV2ERC20.transferFrom then never touches the allowance, so a
+  // failed router transfer can only be the balance.
+  const approveAll = async (token) => {
+    for (let i = 0; i <= input.accounts; ++i) {
+      if (await send(sender(i), token, calldata(SEL.approve, addr(router), word(MAX_UINT)))) throw new Error('approve failed');
+    }
+  };
+  for (let t = 1; t <= input.tokens; ++t) await approveAll(tokens[t]);
 
   const pairs = {};  // "a,b" -> address
   async function snapshotState() {
@@ -161,11 +188,22 @@ async function main() {
         const got = await callBatch([[factory, calldata(SEL.getPair, addr(tokens[op.a]), addr(tokens[op.b]))]]);
         const [x, y] = op.a < op.b ? [op.a, op.b] : [op.b, op.a];
         pairs[x + ',' + y] = '0x' + got[0].slice(26);
+        await approveAll(pairs[x + ',' + y]);
         return null;
       });
     }
     if (op.op === 'transfer') {
       return send(sender(op.from), tokens[op.token], calldata(SEL.transfer, addr(holder(op.to)), word(op.amount)));
+    }
+    if (op.op === 'router_add' || op.op === 'router_remove') {
+      const from = sender(op.acct);
+      const data = op.op === 'router_add'
+        ? calldata(SEL.addLiquidity, addr(tokens[op.a]), addr(tokens[op.b]), word(op.da), word(op.db), word(op.ma),
+          word(op.mb), addr(from), word(FAR_DEADLINE))
+        : calldata(SEL.removeLiquidity, addr(tokens[op.a]), addr(tokens[op.b]), word(op.liquidity), word(op.ma),
+          word(op.mb), addr(from), word(FAR_DEADLINE));
+      const r = await sendReturning(from, router, data);
+      return r.reason !== undefined ? r : { ret: words(r.ret, op.op === 'router_add' ? 3 : 2) };
     }
     const pair = pairs[op.a + ',' + op.b];
     if (!pair) throw new Error('no pair ' + op.a + ',' + op.b);
@@ -207,8 +245,10 @@ async function main() {
   const results = [];
   for (const op of input.ops) {
     const snapId = await rpcOk('evm_snapshot', []);
-    const failure = await runOp(op);
+    const out = await runOp(op);
+    const failure = out && out.reason !== undefined ? out : null;
     const res = failure ? { status: 'revert', reason: failure.reason } : { status: 'ok', reason: '' };
+    if (out && out.ret) res.ret = out.ret;
     if (!failure && op.dry) res.snapshot = await snapshotState();
     if (failure || op.dry) await rpcOk('evm_revert', [snapId]);
     if (!op.dry) res.snapshot = await snapshotState();
