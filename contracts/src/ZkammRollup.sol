@@ -618,8 +618,9 @@ contract ZkammRollup {
     /// siblings) against lastExecutedRoot and credits owner[account] its pro-rata share
     /// floor(lpBalance * reserve_i / lp_supply) of both reserves. Shares are taken from the frozen
     /// root, so their sum never exceeds the reserves (the locked MINIMUM_LIQUIDITY never exits).
-    /// pairRootAndCount: the pair tree's root and the pool count, which with the pool tree's root
-    /// make the state root's pool half Poseidon(pool_root, pair_root, num_pools, 0) (docs/STATE.md).
+    /// poolLeaf[4], poolLeaf[5]: the pair tree's root and the pool count, which with the pool tree's
+    /// root make the state root's pool half Poseidon(pool_root, pair_root, num_pools, 0)
+    /// (docs/STATE.md); one array, as a seventh argument would not fit the stack.
     function exodusExitLp(
         uint32 account,
         uint16 pool,
@@ -627,30 +628,50 @@ contract ZkammRollup {
         uint256[3] calldata pubkeyXYNonce,
         uint256[] calldata balancePath,
         uint256[] calldata accountPath,
-        uint256[4] calldata poolLeaf,
-        uint256[] calldata poolPath,
-        uint256[2] calldata pairRootAndCount
+        uint256[6] calldata poolLeaf,
+        uint256[] calldata poolPath
     ) external {
-        require(pool <= MAX_L1_TOKEN, "zkamm: bad pool id");
-        uint16 lpToken = pool + MAX_L1_TOKEN + 1;
-        _startExit(account, lpToken, lpBalance);
-        uint256 accountRoot = _accountRoot(account, lpToken, lpBalance, pubkeyXYNonce, balancePath, accountPath);
-        for (uint256 i = 0; i < 4; i++) {
-            require(poolLeaf[i] < R, "zkamm: pool field not canonical");
-        }
-        uint256 poolRoot = QuaternaryMerkle.root(
-            poseidon4, poseidon4.poseidon([poolLeaf[0], poolLeaf[1], poolLeaf[2], poolLeaf[3]]), pool, poolPath, BALANCE_DEPTH
-        );
-        require(pairRootAndCount[0] < R && pairRootAndCount[1] < R, "zkamm: pool field not canonical");
-        uint256 pools = poseidon4.poseidon([poolRoot, pairRootAndCount[0], pairRootAndCount[1], 0]);
-        require(poseidon2.poseidon([accountRoot, pools]) == lastExecutedRoot, "zkamm: bad Merkle proof");
+        uint256 accountRoot = _startLpExit(account, pool, lpBalance, pubkeyXYNonce, balancePath, accountPath);
+        accountRoot = poseidon2.poseidon([accountRoot, _poolsHalf(pool, poolLeaf, poolPath)]);
+        require(accountRoot == lastExecutedRoot, "zkamm: bad Merkle proof");
         require(
             poolLeaf[0] >> 20 == 0 && poolLeaf[1] >> 128 == 0 && poolLeaf[2] >> 128 == 0 && poolLeaf[3] >= lpBalance,
             "zkamm: bad pool leaf"
         );
         _payShare(account, uint16(poolLeaf[0] & 1023), lpBalance, poolLeaf[1], poolLeaf[3]);
         _payShare(account, uint16(poolLeaf[0] >> 10), lpBalance, poolLeaf[2], poolLeaf[3]);
-        emit ExodusExit(account, lpToken, owner[account], lpBalance);
+        emit ExodusExit(account, pool + MAX_L1_TOKEN + 1, owner[account], lpBalance);
+    }
+
+    /// exodusExitLp's checks of the account (its own frame: exodusExitLp has too many arguments
+    /// for one); returns the account-tree root of the LP balance leaf.
+    function _startLpExit(
+        uint32 account,
+        uint16 pool,
+        uint128 lpBalance,
+        uint256[3] calldata pubkeyXYNonce,
+        uint256[] calldata balancePath,
+        uint256[] calldata accountPath
+    ) private returns (uint256) {
+        require(pool <= MAX_L1_TOKEN, "zkamm: bad pool id");
+        uint16 lpToken = pool + MAX_L1_TOKEN + 1;
+        _startExit(account, lpToken, lpBalance);
+        return _accountRoot(account, lpToken, lpBalance, pubkeyXYNonce, balancePath, accountPath);
+    }
+
+    /// The state root's pool half Poseidon(pool_root, pair_root, num_pools, 0) from a pool leaf, its
+    /// path, the pair root and the pool count (poolLeaf[4..5]).
+    function _poolsHalf(uint16 pool, uint256[6] calldata poolLeaf, uint256[] calldata poolPath)
+        private
+        view
+        returns (uint256)
+    {
+        for (uint256 i = 0; i < 6; i++) {
+            require(poolLeaf[i] < R, "zkamm: pool field not canonical");
+        }
+        uint256 root = poseidon4.poseidon([poolLeaf[0], poolLeaf[1], poolLeaf[2], poolLeaf[3]]);
+        root = QuaternaryMerkle.root(poseidon4, root, pool, poolPath, BALANCE_DEPTH);
+        return poseidon4.poseidon([root, poolLeaf[4], poolLeaf[5], 0]);
     }
 
     /// Common checks of an exit; marks (account, token) as exited.

@@ -108,7 +108,8 @@ abstract contract RollupTestBase {
         uint32 priorityCount,
         uint32 slots
     ) internal pure returns (bytes memory) {
-        return abi.encodePacked(batchNumber, timestamp, oldRoot, newRoot, priorityFirst, priorityCount, slots);
+        // num_tokens = 1 (ETH): never more than the contract has registered.
+        return abi.encodePacked(batchNumber, timestamp, oldRoot, newRoot, priorityFirst, priorityCount, slots, uint16(1));
     }
 
     function pad(bytes memory s) internal pure returns (bytes memory out) {

@@ -84,7 +84,7 @@ contract ZkammExodusTest is RollupTestBase {
 
     function _exitLp(uint128 lp, uint256[4] memory leaf) internal {
         rollup.exodusExitLp(
-            1, 0, lp, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), leaf, ExodusFixture.poolPath(), _pairs2()
+            1, 0, lp, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), _leaf6(leaf), ExodusFixture.poolPath()
         );
     }
 
@@ -137,7 +137,7 @@ contract ZkammExodusTest is RollupTestBase {
         vm.expectRevert(bytes("zkamm: not an L1 token"));
         rollup.exodusExit(1, 512, ExodusFixture.BALANCE2_LP, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), ExodusFixture.POOL2_ROOT);
         vm.expectRevert(bytes("zkamm: bad pool id"));
-        rollup.exodusExitLp(1, 512, 1, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), leaf, ExodusFixture.poolPath(), _pairs2());
+        rollup.exodusExitLp(1, 512, 1, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), _leaf6(leaf), ExodusFixture.poolPath());
     }
 
     function test_poseidonContractsMatchCircomlibjs() public view {
@@ -230,7 +230,10 @@ contract ZkammExodusTest is RollupTestBase {
         rollup.exodusExit(1, 1, 700, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT + R);
     }
 
-    function _pairs2() internal pure returns (uint256[2] memory) {
-        return [ExodusFixture.PAIR2_ROOT, ExodusFixture.NUM_POOLS2];
+    /// The pool leaf followed by the pair root and the pool count (exodusExitLp's poolLeaf).
+    function _leaf6(uint256[4] memory leaf) internal pure returns (uint256[6] memory out) {
+        for (uint256 i = 0; i < 4; i++) out[i] = leaf[i];
+        out[4] = ExodusFixture.PAIR2_ROOT;
+        out[5] = ExodusFixture.NUM_POOLS2;
     }
 }

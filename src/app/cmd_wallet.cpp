@@ -277,10 +277,12 @@ std::pair<std::string, l1::Bytes> exodus_calldata(const node::ExitProof& p) {
   std::string sig;
   std::vector<Value> args;
   if (p.lp) {
-    sig = "exodusExitLp(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256[4],uint256[],uint256[2])";
+    sig = "exodusExitLp(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256[6],uint256[])";
     args = {Value::uint(p.account), Value::uint(p.lp->pool), Value::uint(p.balance), keys, list(p.balance_path),
-            list(p.account_path), list({p.lp->leaf_fields.begin(), p.lp->leaf_fields.end()}), list(p.lp->pool_path),
-            Value::list({v(p.lp->pair_root), Value::uint(p.lp->num_pools)})};
+            list(p.account_path),
+            Value::list({v(p.lp->leaf_fields[0]), v(p.lp->leaf_fields[1]), v(p.lp->leaf_fields[2]), v(p.lp->leaf_fields[3]),
+                         v(p.lp->pair_root), Value::uint(p.lp->num_pools)}),
+            list(p.lp->pool_path)};
   } else {
     sig = "exodusExit(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256)";
     args = {Value::uint(p.account), Value::uint(p.token), Value::uint(p.balance), keys, list(p.balance_path),

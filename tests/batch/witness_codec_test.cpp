@@ -62,7 +62,7 @@ TEST(WitnessCodec, RejectsNonCanonicalAndUnknownValues) {
   bad[0] = 'X';
   EXPECT_FALSE(decode_witness(bad).has_value());
   bad = good;
-  bad[4] = 2;  // version
+  bad[4] = 1;  // version 1 (before the pair tree)
   EXPECT_FALSE(decode_witness(bad).has_value());
 
   // The first slot starts where the encoding of the same witness without slots ends.

@@ -97,12 +97,12 @@ step "exit proofs from the node against L1's lastExecutedRoot"
 ROOT=$(call "$ROLLUP" 'lastExecutedRoot()(bytes32)')
 echo "lastExecutedRoot $ROOT"
 SIG='exodusExit(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256)'
-SIG_LP='exodusExitLp(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256[4],uint256[],uint256[2])'
+SIG_LP='exodusExitLp(uint32,uint16,uint128,uint256[3],uint256[],uint256[],uint256[6],uint256[])'
 # cast arguments of a proof file, one per line
 args_of() {
   jq -r 'def a: "[" + (map(tostring) | join(",")) + "]";
     if .pool then
-      .account, .pool.pool, .balance, ([.pubkey_x, .pubkey_y, .nonce] | a), (.balance_path | a), (.account_path | a), (.pool.leaf | a), (.pool.path | a), ([.pool.pair_root, .pool.num_pools] | a)
+      .account, .pool.pool, .balance, ([.pubkey_x, .pubkey_y, .nonce] | a), (.balance_path | a), (.account_path | a), (.pool.leaf + [.pool.pair_root, .pool.num_pools] | a), (.pool.path | a)
     else
       .account, .token, .balance, ([.pubkey_x, .pubkey_y, .nonce] | a), (.balance_path | a), (.account_path | a), .pool_root
     end' "$1"

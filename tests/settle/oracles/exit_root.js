@@ -30,7 +30,9 @@ async function main() {
   const accountRoot = fold(leaf, p.account, p.account_path, 12);
   let poolRoot = BigInt(p.pool_root);
   if (p.pool) {
-    poolRoot = fold(h(p.pool.leaf), p.pool.pool, p.pool.path, 5);
+    // pool_root is the state root's pool half: H(pool tree root, pair tree root, num_pools, 0).
+    const treeRoot = fold(h(p.pool.leaf), p.pool.pool, p.pool.path, 5);
+    poolRoot = h([treeRoot, p.pool.pair_root, p.pool.num_pools, 0n]);
     if (poolRoot !== BigInt(p.pool_root)) throw new Error("pool path does not give pool_root");
   }
   const root = h([accountRoot, poolRoot]);
