@@ -158,7 +158,9 @@ Result<Receipt> TxSender::wait(PendingTx& pending) {
       auto head = rpc_.block_number();
       if (head && *head >= receipt.block_number && *head - receipt.block_number + 1 >= options_.confirmations) {
         if (!receipt.status) {
-          return local_error(RpcErrorKind::Reverted, "transaction " + to_hex(receipt.transaction_hash) + " reverted");
+          return local_error(RpcErrorKind::Reverted,
+                             "transaction " + to_hex(receipt.transaction_hash) + " reverted" +
+                                 revert_reason(TxRequest{pending.tx.to, pending.tx.value, pending.tx.data, pending.tx.gas_limit}, receipt));
         }
         return receipt;
       }
@@ -172,6 +174,14 @@ Result<Receipt> TxSender::wait(PendingTx& pending) {
     }
     std::this_thread::sleep_for(options_.poll_interval);
   }
+}
+
+std::string TxSender::revert_reason(const TxRequest& request, const Receipt& receipt) {
+  if (receipt.block_number == 0) return "";
+  const CallRequest call{address(), request.to, request.data, request.value, request.gas_limit};
+  auto replay = rpc_.call(call, BlockTag::number(receipt.block_number - 1));
+  if (replay || replay.error().kind != RpcErrorKind::Rpc) return "";  // passes there: reverted on a state inside the block
+  return " (replayed on block " + std::to_string(receipt.block_number - 1) + ": " + replay.error().message + ")";
 }
 
 Result<Receipt> TxSender::send_and_wait(const TxRequest& request) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <string>
 
 #include "l1/eip1559.hpp"
 #include "l1/rpc_client.hpp"
@@ -58,6 +59,12 @@ class TxSender {
   Result<Receipt> send_and_wait(const TxRequest& request);
   /// Deploys init_code || constructor_args and returns the new contract's address.
   Result<Address> deploy(std::span<const uint8_t> init_code, std::span<const uint8_t> constructor_args = {});
+
+  /// Why a transaction of this account for `request` reverted (its receipt), as " (replayed on
+  /// block N: <the node's message>)": the call replayed on the state before its block, which is
+  /// exact when the block holds only this transaction (anvil's automine) and a hint otherwise;
+  /// "" when the replay does not revert or fails. wait() appends it to its Reverted error.
+  std::string revert_reason(const TxRequest& request, const Receipt& receipt);
 
   /// Refetches the nonce (pending count) from the node.
   Result<uint64_t> resync_nonce();

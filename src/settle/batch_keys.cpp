@@ -1,9 +1,13 @@
 #include "settle/batch_keys.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -44,6 +48,35 @@ bool write_text(const std::string& path, const std::string& text) {
   return !ec;
 }
 
+/// An exclusive flock(2) on `path` (created when missing), held until destruction. flock locks
+/// belong to the open file description, so two holders conflict whether they are processes
+/// (ctest -j, two devnets on one cache) or threads that each made a CacheLock.
+class CacheLock {
+ public:
+  explicit CacheLock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+    if (fd_ < 0) {
+      error_ = "cannot open " + path + ": " + std::strerror(errno);
+      return;
+    }
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      error_ = "cannot lock " + path + ": " + std::strerror(errno);
+      return;
+    }
+  }
+  ~CacheLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  CacheLock(const CacheLock&) = delete;
+  CacheLock& operator=(const CacheLock&) = delete;
+  /// "" once the lock is held.
+  const std::string& error() const noexcept { return error_; }
+
+ private:
+  int fd_;
+  std::string error_;
+};
+
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -82,6 +115,17 @@ KeysResult load_or_setup(const batch::BatchParams& params, const std::string& di
   k.num_constraints = r1cs.constraints.size();
   k.r1cs_hash = hash::sha256(snark::encode_r1cs(r1cs));
 
+  // One caller at a time per cache entry, from the check to the last file written. Without it two
+  // callers that both find the entry missing (ctest -j on a clean build) each make a key (a dev
+  // setup is random) and overwrite each other's files: a caller then proves with its own key
+  // while the Verifier.sol it deploys (read back from verifier_path) checks the other one's, and
+  // every proof it sends to L1 is rejected. With it, the second caller waits and reuses the first
+  // one's key, so every caller's key is the one on disk.
+  const CacheLock lock(stem + ".lock");
+  if (!lock.error().empty()) {
+    res.error = lock.error();
+    return res;
+  }
   // Reuse when the recorded R1CS hash matches the circuit built now and the key file is intact.
   if (auto meta_text = read_bytes(meta_path); meta_text && fs::exists(k.zkey_path)) {
     const json meta = json::parse(meta_text->begin(), meta_text->end(), nullptr, false);

@@ -2,7 +2,9 @@
 // Groth16 keys of the batch circuit for one (num_slots, domain), made by a development setup and
 // cached on disk. A cache entry is reused only when the R1CS built now hashes to the value
 // recorded with it and the .zkey file hashes to its recorded value (a stale or edited key is
-// rebuilt, never used).
+// rebuilt, never used). Callers that share a cache entry, in one process or several, take turns
+// on an exclusive lock (<stem>.lock): the first makes the key, the others reuse it, so the keys
+// returned are always those in the files (.zkey, .Verifier.sol) that others read back.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,7 +48,8 @@ struct CircuitKeys {
 /// for the swap circuit).
 std::string cache_stem(const batch::BatchParams& params);
 
-/// Loads the keys for params from dir, or builds them (dev setup) and stores them there.
+/// Loads the keys for params from dir, or builds them (dev setup) and stores them there; waits
+/// while another caller (any process) is doing either for the same entry.
 /// Precondition: params.num_slots >= 1. dir is created when missing.
 KeysResult load_or_setup(const batch::BatchParams& params, const std::string& dir);
 

@@ -99,5 +99,8 @@ const result = {
   erc20: code("DevnetERC20.sol", "DevnetERC20"),
 };
 if (swapVerifierPath) result.swap_verifier = code("SwapBatchVerifier.sol", "BatchGroth16Verifier");
-fs.writeFileSync(outPath + ".tmp", JSON.stringify(result));
-fs.renameSync(outPath + ".tmp", outPath);
+// A temporary name per process: concurrent runs for one OUT_JSON (ctest -j) must not write into
+// or rename away each other's half-written file.
+const tmp = outPath + ".tmp." + process.pid;
+fs.writeFileSync(tmp, JSON.stringify(result));
+fs.renameSync(tmp, outPath);

@@ -151,7 +151,9 @@ l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, 
         return std::optional<l1::Receipt>{};
       }
       if (receipt && !receipt->status) {
-        return l1::RpcError{l1::RpcErrorKind::Reverted, 0, "transaction " + l1::to_hex(receipt->transaction_hash) + " reverted", ""};
+        const l1::TxRequest req{cfg_.rollup, {}, data, gas_limit};
+        return l1::RpcError{l1::RpcErrorKind::Reverted, 0,
+                            "transaction " + l1::to_hex(receipt->transaction_hash) + " reverted" + tx_.revert_reason(req, *receipt), ""};
       }
       // Not on L1: send it now (the recorded nonce is free again, or another tx took it).
     }
