@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.20;
+pragma solidity ^0.8.21; // emit ZkammStorage.Event(...)
 
-import {ZkammRollup} from "../src/ZkammRollup.sol";
+import {ZkammRollup, ZkammStorage} from "../src/ZkammRollup.sol";
 import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
 import {RollupTestBase, TestERC20, MockVerifier} from "./RollupTestBase.sol";
 // Written by tests/e2e/contracts.sh with circomlibjs: the genesis and post-batch-1 state roots and
@@ -90,6 +90,13 @@ contract ZkammExodusTest is RollupTestBase {
         _batch1(true);
         _batch2();
         _exodusAfterBobDeposits();
+        // what it pays, each token credited and the exit reported with both amounts
+        vm.expectEmit();
+        emit ZkammStorage.PayoutCredited(ALICE, 0, 1e18 - 5e10);
+        vm.expectEmit();
+        emit ZkammStorage.PayoutCredited(ALICE, 1, 399);
+        vm.expectEmit();
+        emit ZkammStorage.ExodusExitLp(1, 0, ALICE, ExodusFixture.BALANCE2_LP, 0, 1e18 - 5e10, 1, 399);
         uint256 g = gasleft();
         _exitLp(ExodusFixture.BALANCE2_LP, ExodusFixture.poolLeaf());
         logGas("exodusExitLp", g - gasleft());
@@ -146,6 +153,10 @@ contract ZkammExodusTest is RollupTestBase {
     function test_exodusExitAndRefund() public {
         _batch1(true);
         _exodusAfterBobDeposits();
+        vm.expectEmit();
+        emit ZkammStorage.PayoutCredited(ALICE, 1, ExodusFixture.BALANCE_TOKEN1);
+        vm.expectEmit();
+        emit ZkammStorage.ExodusExit(1, 1, ALICE, ExodusFixture.BALANCE_TOKEN1);
         uint256 g = gasleft();
         _exitToken1(ExodusFixture.BALANCE_TOKEN1);
         logGas("exodusExit (depth 5 + 12 Poseidon(4) path, circomlib contracts)", g - gasleft());
