@@ -11,7 +11,8 @@
 #    (verifyProofs: 5 pairings for both); four: batches 5 to 8 in one call (7 pairings).
 # Usage: [KIND=swap] bench/scripts/rollup_gas.sh [ZKAMM_BINARY] [N...]   (defaults: build/release, 8 64 512)
 # KIND=swap: swap batches (docs/BATCH.md section 8, 10-byte slots, the swap verifier slot of the
-# rollup holds the same verifier).
+# rollup holds a verifier of the same keys). Each N gets its own verifiers: the rollup's constructor
+# checks their batchCircuit() (kind, N).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 zkamm=$(realpath "${1:-$root/build/release/src/app/zkamm}")
@@ -39,14 +40,17 @@ component main {public [x]} = BatchInput();
 CIRCOM
 (cd "$work" && node "$NM/circom2/cli.js" batchinput.circom --r1cs --wasm -o . > /dev/null)
 "$zkamm" setup "$work/batchinput.r1cs" "$work/batch.zkey" --vk "$work/vk.json" > /dev/null
-"$zkamm" export-verifier "$work/batch.zkey" "$work/Verifier.sol" > /dev/null
-
 mkdir -p "$work/forge/src/generated"
+for n in "${sizes[@]}"; do
+  for kind in 0 1; do
+    "$zkamm" export-verifier "$work/batch.zkey" "$work/forge/src/generated/Verifier_${kind}_$n.sol" --batch-kind $kind \
+      --num-slots "$n" > /dev/null
+  done
+done
 cp "$root"/contracts/src/*.sol "$work/forge/src/"
-cp "$work/Verifier.sol" "$work/forge/src/generated/Verifier.sol"
 sed "s|^solc = .*|solc = \"$root/scripts/solc-wrapper.js\"|" "$root/contracts/foundry.toml" > "$work/forge/foundry.toml"
 printf '\n[lint]\nlint_on_build = false\n' >> "$work/forge/foundry.toml"
-(cd "$work/forge" && "$FORGE" build --optimize --optimizer-runs 200 > /dev/null)
+(cd "$work/forge" && "$FORGE" build > /dev/null) # optimizer: foundry.toml
 
 start_anvil "$work/anvil.log"
 KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 # anvil's public test key 0
@@ -60,9 +64,11 @@ gas() { # gas <cast send args...>: the receipt's gasUsed; fails on a reverted tr
   [ "$(echo "$r" | field status)" = "0x1" ] || { echo "FAIL: $*: $r" >&2; exit 1; }
   echo $(( $(echo "$r" | field gasUsed) ))
 }
-VERIFIER=$(create "$(artifact Verifier.sol/Groth16Verifier.json)")
+poseidon() { node -e 'process.stdout.write(require(process.argv[1]).poseidonContract.createCode(Number(process.argv[2])))' "$NM/circomlibjs" "$1"; }
+P2=$(create "$(poseidon 2)")
+P4=$(create "$(poseidon 4)")
 ROLLUP_CODE=$(artifact ZkammRollup.sol/ZkammRollup.json)
-CTOR="constructor(address,address,address,address,uint256,uint32,uint64,address,address)"
+CTOR="constructor(address,address,address,address,uint256,uint32,uint64,uint64,uint64,address,address)"
 SIG_CPE="commitProveExecute(bytes[],bytes[],uint256[8][])"
 
 echo "| N | commitBatch | proveBatch | executeBatch | 3 transactions | per swap | commitProveExecute | per swap | 2 batches in one call, per batch | per swap | 4 batches in one call, per batch | per swap |"
@@ -87,8 +93,10 @@ for n in "${sizes[@]}"; do
     A[k]=${L[0]}; B[k]=${L[1]}; C[k]=${L[2]}; F[k]=${L[3]}
   done
   G=$(cat "$d/genesis.txt")
-  PIPE=$(create "$ROLLUP_CODE" "$CTOR" "$VERIFIER" "$VERIFIER" 0x0000000000000000000000000000000000000001 0x0000000000000000000000000000000000000001 "$G" "$n" 604800 "$ME" "$ME")
-  ONE=$(create "$ROLLUP_CODE" "$CTOR" "$VERIFIER" "$VERIFIER" 0x0000000000000000000000000000000000000001 0x0000000000000000000000000000000000000001 "$G" "$n" 604800 "$ME" "$ME")
+  VERIFIER=$(create "$(artifact "Verifier_0_$n.sol/Groth16Verifier.json")")
+  SWAP_VERIFIER=$(create "$(artifact "Verifier_1_$n.sol/Groth16Verifier.json")")
+  PIPE=$(create "$ROLLUP_CODE" "$CTOR" "$VERIFIER" "$SWAP_VERIFIER" "$P2" "$P4" "$G" "$n" 604800 3600 86400 "$ME" "$ME")
+  ONE=$(create "$ROLLUP_CODE" "$CTOR" "$VERIFIER" "$SWAP_VERIFIER" "$P2" "$P4" "$G" "$n" 604800 3600 86400 "$ME" "$ME")
   # batch 1: warm-up on both
   gas "$PIPE" "commitBatch(bytes,bytes)" "${H[1]}" "${P[1]}" > /dev/null
   gas "$PIPE" "proveBatch(uint256,uint256[2],uint256[2][2],uint256[2])" 1 "${A[1]}" "${B[1]}" "${C[1]}" > /dev/null

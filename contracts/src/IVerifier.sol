@@ -14,4 +14,10 @@ interface IVerifier {
     /// All of proofs[i] = [a0, a1, b00, b01, b10, b11, c0, c1] for inputs[i], checked together
     /// (random-weight batch verification: k + 3 pairings). False on empty or mismatched arrays.
     function verifyProofs(uint256[8][] calldata proofs, uint256[1][] calldata inputs) external view returns (bool);
+
+    /// The batch circuit whose keys the verifier holds: its kind (header byte 92: 0 universal,
+    /// 1 swap) and num_slots N. The exporter writes it from the parameters the circuit was built
+    /// with (`zkamm export-verifier --batch-kind K --num-slots N`, src/settle/batch_keys.cpp);
+    /// ZkammRollup's constructor refuses a verifier of another kind or N.
+    function batchCircuit() external view returns (uint8 kind, uint32 numSlots);
 }

@@ -5,15 +5,12 @@ import {IVerifier} from "./IVerifier.sol";
 import {IPoseidon2, IPoseidon4} from "./IPoseidon.sol";
 import {IERC20Minimal} from "./IERC20Minimal.sol";
 import {BigEndian} from "./BigEndian.sol";
-import {QuaternaryMerkle} from "./QuaternaryMerkle.sol";
+import {ZkammExodus} from "./ZkammExodus.sol";
 
-/// The zkamm L1 rollup contract (docs/CONTRACTS.md): token registry, accounts and the priority
-/// queue (deposits, full exits, account creation), the batch lifecycle commit -> prove -> execute
-/// (docs/BATCH.md), pull withdrawals, and the exodus mode that lets users leave with a Merkle proof
-/// against the last executed state root (docs/STATE.md) when the operator stops serving the queue.
-contract ZkammRollup {
-    using BigEndian for bytes;
-
+/// The rollup's constants, types, storage and events. ZkammRollup and ZkammExodus (exodus mode,
+/// run on the rollup's storage with delegatecall) both inherit it, so both see one storage
+/// layout: a state variable either of them uses belongs here, never in one of the two.
+abstract contract ZkammStorage {
     // ---- constants (docs/BATCH.md, docs/TRANSACTIONS.md section 4, docs/STATE.md) ----
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 internal constant INPUT_MASK = (1 << 253) - 1;
@@ -62,17 +59,6 @@ contract ZkammRollup {
         uint8 kind; // KIND_UNIVERSAL or KIND_SWAP: which verifier proves it
     }
 
-    // ---- configuration ----
-    IVerifier public immutable verifier;
-    IVerifier public immutable swapVerifier; // address(0): swap batches are refused
-    IPoseidon2 public immutable poseidon2;
-    IPoseidon4 public immutable poseidon4;
-    uint32 public immutable numSlots;
-    uint64 public immutable priorityDeadlineSeconds;
-    address public immutable operator;
-    address public immutable governor;
-    uint256 public immutable genesisRoot;
-
     // ---- tokens and accounts ----
     address[] internal tokenAddresses; // tokenAddresses[id - 1] for ERC-20 ids 1..511
     mapping(address => uint16) public tokenIds;
@@ -105,7 +91,7 @@ contract ZkammRollup {
     /// exceeds it, so neither does any single balance.
     mapping(uint16 => uint256) public l2Holdings;
     mapping(uint32 => mapping(uint16 => bool)) public exited;
-    uint256 private locked = 1;
+    uint256 internal locked = 1;
 
     event TokenAdded(uint16 indexed tokenId, address indexed token);
     event AccountRegistered(uint32 indexed account, address indexed owner, bytes32 pubkey);
@@ -129,6 +115,52 @@ contract ZkammRollup {
     event ExodusActivated(uint64 overdueSerial);
     event ExodusExit(uint32 indexed account, uint16 indexed token, address indexed to, uint128 amount);
     event DepositRefunded(uint64 indexed serial, address indexed to, uint16 token, uint128 amount);
+    /// Every credit to pendingWithdrawals: executed withdraws and full exits, exodus exits (an LP
+    /// exit: one per token paid), refunded deposits.
+    event PayoutCredited(address indexed to, uint16 indexed token, uint256 amount);
+    /// exodusExitLp: the LP balance exited and what it paid of each pool token.
+    event ExodusExitLp(
+        uint32 indexed account,
+        uint16 indexed pool,
+        address indexed to,
+        uint128 lpBalance,
+        uint16 token0,
+        uint256 amount0,
+        uint16 token1,
+        uint256 amount1
+    );
+
+    /// Adds `amount` of `token` to what `to` may withdraw.
+    function _credit(address to, uint16 token, uint256 amount) internal {
+        pendingWithdrawals[to][token] += amount;
+        emit PayoutCredited(to, token, amount);
+    }
+}
+
+/// The zkamm L1 rollup contract (docs/CONTRACTS.md): token registry, accounts and the priority
+/// queue (deposits, full exits, account creation), the batch lifecycle commit -> prove -> execute
+/// (docs/BATCH.md), pull withdrawals, and the exodus mode that lets users leave with a Merkle proof
+/// against the last executed state root (docs/STATE.md) when the operator stops serving the queue.
+contract ZkammRollup is ZkammStorage {
+    using BigEndian for bytes;
+
+    // ---- configuration ----
+    IVerifier public immutable verifier;
+    IVerifier public immutable swapVerifier; // address(0): swap batches are refused
+    IPoseidon2 public immutable poseidon2;
+    IPoseidon4 public immutable poseidon4;
+    uint32 public immutable numSlots;
+    uint64 public immutable priorityDeadlineSeconds;
+    address public immutable operator;
+    address public immutable governor;
+    uint256 public immutable genesisRoot;
+    /// The proving rate the operator commits to: one full batch of priority operations every
+    /// priorityBatchSeconds. Deadlines of a long queue grow at this rate (_deadline).
+    uint64 public immutable priorityBatchSeconds;
+    /// A batch's timestamp may lag the L1 block that commits it by at most this (seconds).
+    uint64 public immutable timestampWindow;
+    /// ZkammExodus, made by the constructor: the fallback delegatecalls it.
+    address public immutable exodusModule;
 
     modifier onlyOperator() {
         require(msg.sender == operator, "zkamm: not operator");
@@ -148,7 +180,9 @@ contract ZkammRollup {
     }
 
     /// `slots` must equal the batch circuit's N (the verifier's circuit); genesisRoot_ is the
-    /// canonical root of the empty state (account 0 only, docs/STATE.md).
+    /// canonical root of the empty state (account 0 only, docs/STATE.md). The checks below refuse
+    /// deployments that could never settle a batch or whose escape hatch would not work
+    /// (docs/CONTRACTS.md "Deployment checks").
     constructor(
         IVerifier verifier_,
         IVerifier swapVerifier_,
@@ -157,11 +191,30 @@ contract ZkammRollup {
         uint256 genesisRoot_,
         uint32 slots,
         uint64 priorityDeadlineSeconds_,
+        uint64 priorityBatchSeconds_,
+        uint64 timestampWindow_,
         address operator_,
         address governor_
     ) {
         require(genesisRoot_ != 0 && genesisRoot_ < R, "zkamm: bad genesis root");
         require(slots > 0 && slots < 1 << 24, "zkamm: slots");
+        _checkVerifier(verifier_, KIND_UNIVERSAL, slots);
+        if (address(swapVerifier_) != address(0)) _checkVerifier(swapVerifier_, KIND_SWAP, slots);
+        _checkPoseidon(poseidon2_, poseidon4_);
+        require(
+            priorityDeadlineSeconds_ >= MIN_PRIORITY_DEADLINE && priorityDeadlineSeconds_ <= MAX_PRIORITY_DEADLINE,
+            "zkamm: priority deadline"
+        );
+        // The flood guarantee needs the deadline to cover one batch interval plus the latency of
+        // a batch (docs/CONTRACTS.md "Priority deadlines"): at least half of it is left for that.
+        require(
+            priorityBatchSeconds_ > 0 && priorityBatchSeconds_ <= priorityDeadlineSeconds_ / 2,
+            "zkamm: priority batch seconds"
+        );
+        require(
+            timestampWindow_ >= MIN_TIMESTAMP_WINDOW && timestampWindow_ <= MAX_TIMESTAMP_WINDOW,
+            "zkamm: timestamp window"
+        );
         verifier = verifier_;
         swapVerifier = swapVerifier_;
         poseidon2 = poseidon2_;
@@ -169,9 +222,52 @@ contract ZkammRollup {
         genesisRoot = genesisRoot_;
         numSlots = slots;
         priorityDeadlineSeconds = priorityDeadlineSeconds_;
+        priorityBatchSeconds = priorityBatchSeconds_;
+        timestampWindow = timestampWindow_;
         operator = operator_;
         governor = governor_;
         lastExecutedRoot = genesisRoot_;
+        exodusModule = address(new ZkammExodus(poseidon2_, poseidon4_));
+    }
+
+    // ---- deployment checks (constructor only) ----
+    uint64 internal constant MIN_PRIORITY_DEADLINE = 1 hours;
+    uint64 internal constant MAX_PRIORITY_DEADLINE = 30 days;
+    uint64 internal constant MIN_TIMESTAMP_WINDOW = 5 minutes;
+    uint64 internal constant MAX_TIMESTAMP_WINDOW = 30 days;
+    /// Gas for each check call: circomlib's Poseidon(4) takes about 70k; a wrong contract may
+    /// spend all it gets (an invalid opcode), and the deployment must still get to its reason.
+    uint256 internal constant CHECK_GAS = 500_000;
+    /// circomlibjs poseidon([1, 2]) and poseidon([1, 2, 3, 4]) (the circuit's hash).
+    uint256 internal constant POSEIDON2_OF_1_2 = 7853200120776062878684798364095072458815029376092732009249414926327459813530;
+    uint256 internal constant POSEIDON4_OF_1_2_3_4 =
+        18821383157269793795438455681495246036402687001665670618754263018637548127333;
+
+    /// The verifier must be code that says it checks proofs of a `kind` batch of `slots` slots: a
+    /// verifier of another circuit would reject every batch, and the queue would go to exodus.
+    function _checkVerifier(IVerifier v, uint8 kind, uint32 slots) private view {
+        require(address(v).code.length > 0, "zkamm: verifier has no code");
+        try v.batchCircuit{gas: CHECK_GAS}() returns (uint8 k, uint32 n) {
+            require(k == kind && n == slots, "zkamm: verifier is for another circuit");
+        } catch {
+            revert("zkamm: verifier is for another circuit");
+        }
+    }
+
+    /// Both Poseidon contracts must hash as the circuit does (a known answer each): exodus proofs
+    /// are checked with them, and swapped or wrong contracts would refuse every exit.
+    function _checkPoseidon(IPoseidon2 p2, IPoseidon4 p4) private view {
+        require(address(p2).code.length > 0 && address(p4).code.length > 0, "zkamm: Poseidon has no code");
+        bool ok;
+        try p2.poseidon{gas: CHECK_GAS}([uint256(1), 2]) returns (uint256 h) {
+            ok = h == POSEIDON2_OF_1_2;
+        } catch {}
+        require(ok, "zkamm: not Poseidon(2)");
+        ok = false;
+        try p4.poseidon{gas: CHECK_GAS}([uint256(1), 2, 3, 4]) returns (uint256 h) {
+            ok = h == POSEIDON4_OF_1_2_3_4;
+        } catch {}
+        require(ok, "zkamm: not Poseidon(4)");
     }
 
     // =========================================================================================
@@ -242,23 +338,35 @@ contract ZkammRollup {
         return bytes32(v);
     }
 
-    /// Queues a deposit of `amount` of `token` to a registered account: ETH (token 0) with
-    /// msg.value == amount, an ERC-20 via transferFrom (approve first; fee-on-transfer tokens
-    /// are not supported). The token's l2Holdings must stay below TOKEN_CAP (2^128).
+    /// Queues a deposit of `token` to a registered account: ETH (token 0) with msg.value ==
+    /// amount; an ERC-20 via transferFrom of `amount` (approve first), credited with what the
+    /// rollup's balance grew by (less than `amount` for a token that takes a transfer fee). The
+    /// token's l2Holdings must stay below TOKEN_CAP (2^128).
     function deposit(uint32 account, uint16 token, uint128 amount) public payable notExodus nonReentrant {
         require(account >= 1 && account <= numAccounts, "zkamm: unknown account");
         require(amount > 0, "zkamm: zero amount");
-        uint256 held = l2Holdings[token] + amount;
-        require(held < TOKEN_CAP, "zkamm: token cap");
-        l2Holdings[token] = held;
         if (token == 0) {
             require(msg.value == amount, "zkamm: wrong msg.value");
         } else {
             require(msg.value == 0, "zkamm: ETH sent with ERC-20");
-            address erc20 = tokenAddress(token);
-            _callToken(erc20, abi.encodeCall(IERC20Minimal.transferFrom, (msg.sender, address(this), amount)));
+            amount = _pullToken(tokenAddress(token), amount);
         }
+        uint256 held = l2Holdings[token] + amount;
+        require(held < TOKEN_CAP, "zkamm: token cap");
+        l2Holdings[token] = held;
         _queue(OP_DEPOSIT, account, token, amount, bytes32(0));
+    }
+
+    /// transferFrom(msg.sender, this, amount); returns what arrived (docs/CONTRACTS.md
+    /// "Deposits"): only that can ever be paid out again, so crediting `amount` when a fee was
+    /// taken would leave the last withdrawals unpaid. Above 2^128 - 1 reverts (the token cap).
+    function _pullToken(address erc20, uint128 amount) private returns (uint128) {
+        uint256 before = IERC20Minimal(erc20).balanceOf(address(this));
+        _callToken(erc20, abi.encodeCall(IERC20Minimal.transferFrom, (msg.sender, address(this), amount)));
+        uint256 balance = IERC20Minimal(erc20).balanceOf(address(this));
+        require(balance > before, "zkamm: nothing received");
+        require(balance - before < TOKEN_CAP, "zkamm: token cap");
+        return uint128(balance - before);
     }
 
     /// registerAccount followed by an ETH deposit of msg.value to the new account.
@@ -282,7 +390,7 @@ contract ZkammRollup {
 
     function _queue(uint8 opType, uint32 account, uint16 token, uint128 amount, bytes32 pubkey) private {
         uint64 serial = totalPriorityOps++;
-        uint64 deadline = uint64(block.timestamp) + priorityDeadlineSeconds;
+        uint64 deadline = _deadline(serial);
         priorityOps[serial] = PriorityOp({
             sender: msg.sender,
             deadline: deadline,
@@ -293,6 +401,21 @@ contract ZkammRollup {
             pubkey: pubkey
         });
         emit PriorityOpQueued(serial, opType, account, token, amount, pubkey, msg.sender, deadline);
+    }
+
+    /// The deadline of priority op `serial` (docs/CONTRACTS.md "Priority deadlines"): at least
+    /// priorityDeadlineSeconds from now, never before the previous op's, and one more
+    /// priorityBatchSeconds at every multiple of numSlots, the ops one full batch holds. So the
+    /// ops queued ahead of an op push its deadline out by the time the operator needs to prove
+    /// them at its rate, and a flood of operations cannot make an honest operator miss one. The
+    /// previous op reads deadline 0 once executed: the queue was empty, nothing is ahead.
+    function _deadline(uint64 serial) private view returns (uint64 d) {
+        d = uint64(block.timestamp) + priorityDeadlineSeconds;
+        if (serial > 0) {
+            uint64 next = priorityOps[serial - 1].deadline;
+            if (serial % numSlots == 0) next += priorityBatchSeconds;
+            if (next > d) d = next;
+        }
     }
 
     // =========================================================================================
@@ -370,6 +493,9 @@ contract ZkammRollup {
         b.timestamp = uint64(header.readUint(8, 8));
         require(b.timestamp >= prevTime, "zkamm: timestamp before previous batch");
         require(b.timestamp <= block.timestamp + MAX_TIMESTAMP_AHEAD, "zkamm: timestamp in the future");
+        // L2 time may lag L1 by timestampWindow at most, so signed deadlines bind: an operator
+        // cannot keep the batch clock frozen (docs/CONTRACTS.md "Batch timestamps").
+        require(uint256(b.timestamp) + timestampWindow >= block.timestamp, "zkamm: timestamp too old");
         require(header.readUint(16, 32) == prevRoot, "zkamm: old root");
         b.newRoot = header.readUint(48, 32);
         require(b.newRoot < R, "zkamm: new root not canonical");
@@ -549,17 +675,23 @@ contract ZkammRollup {
     // =========================================================================================
 
     /// Pays msg.sender its whole pending balance of `token` (pull payment).
-    function withdraw(uint16 token) external nonReentrant {
-        uint256 amount = pendingWithdrawals[msg.sender][token];
+    function withdraw(uint16 token) external {
+        withdrawFor(msg.sender, token);
+    }
+
+    /// Pays `recipient` its whole pending balance of `token`; anyone may call it, so a recipient
+    /// that cannot make calls (a contract without such code) still gets its funds.
+    function withdrawFor(address recipient, uint16 token) public nonReentrant {
+        uint256 amount = pendingWithdrawals[recipient][token];
         require(amount > 0, "zkamm: nothing to withdraw");
-        pendingWithdrawals[msg.sender][token] = 0;
+        pendingWithdrawals[recipient][token] = 0;
         if (token == 0) {
-            (bool ok,) = msg.sender.call{value: amount}("");
+            (bool ok,) = recipient.call{value: amount}("");
             require(ok, "zkamm: ETH transfer failed");
         } else {
-            _callToken(tokenAddress(token), abi.encodeCall(IERC20Minimal.transfer, (msg.sender, amount)));
+            _callToken(tokenAddress(token), abi.encodeCall(IERC20Minimal.transfer, (recipient, amount)));
         }
-        emit Withdrawal(msg.sender, token, amount);
+        emit Withdrawal(recipient, token, amount);
     }
 
     /// Moves `amount` of `token` from the L2 to `to`'s pending withdrawals. The proven state
@@ -567,7 +699,7 @@ contract ZkammRollup {
     function _payOut(address to, uint16 token, uint256 amount) private {
         if (amount > 0) {
             l2Holdings[token] -= amount;
-            pendingWithdrawals[to][token] += amount;
+            _credit(to, token, amount);
         }
     }
 
@@ -581,146 +713,18 @@ contract ZkammRollup {
     // Exodus
     // =========================================================================================
 
-    /// Anyone may switch to exodus mode once the oldest unexecuted priority op is overdue.
-    function activateExodus() external {
-        require(!exodusMode, "zkamm: exodus mode");
-        uint64 serial = executedPriorityOps;
-        require(serial < totalPriorityOps, "zkamm: no outstanding priority op");
-        require(block.timestamp > priorityOps[serial].deadline, "zkamm: priority op not overdue");
-        exodusMode = true;
-        emit ExodusActivated(serial);
-    }
-
-    /// Proves `balance` of `token` in `account` against lastExecutedRoot and credits it, once,
-    /// to owner[account]. balancePath: 15 siblings (depth 5), accountPath: 36 (depth 12).
-    function exodusExit(
-        uint32 account,
-        uint16 token,
-        uint128 balance,
-        uint256[3] calldata pubkeyXYNonce,
-        uint256[] calldata balancePath,
-        uint256[] calldata accountPath,
-        uint256 poolRoot
-    ) external {
-        // poolRoot: the state root's pool half, Poseidon(pool_root, pair_root, num_pools, 0).
-        require(token <= tokenAddresses.length, "zkamm: not an L1 token");
-        _startExit(account, token, balance);
-        uint256 accountRoot = _accountRoot(account, token, balance, pubkeyXYNonce, balancePath, accountPath);
-        require(poolRoot < R, "zkamm: pool root not canonical");
-        require(poseidon2.poseidon([accountRoot, poolRoot]) == lastExecutedRoot, "zkamm: bad Merkle proof");
-        address to = owner[account];
-        pendingWithdrawals[to][token] += balance;
-        emit ExodusExit(account, token, to, balance);
-    }
-
-    /// Exits an LP position of pool `pool` (LP token 512 + pool): proves the account's LP balance
-    /// and the pool leaf [token0 + 2^10 * token1, reserve0, reserve1, lp_supply] (poolPath: 15
-    /// siblings) against lastExecutedRoot and credits owner[account] its pro-rata share
-    /// floor(lpBalance * reserve_i / lp_supply) of both reserves. Shares are taken from the frozen
-    /// root, so their sum never exceeds the reserves (the locked MINIMUM_LIQUIDITY never exits).
-    /// poolLeaf[4], poolLeaf[5]: the pair tree's root and the pool count, which with the pool tree's
-    /// root make the state root's pool half Poseidon(pool_root, pair_root, num_pools, 0)
-    /// (docs/STATE.md); one array, as a seventh argument would not fit the stack.
-    function exodusExitLp(
-        uint32 account,
-        uint16 pool,
-        uint128 lpBalance,
-        uint256[3] calldata pubkeyXYNonce,
-        uint256[] calldata balancePath,
-        uint256[] calldata accountPath,
-        uint256[6] calldata poolLeaf,
-        uint256[] calldata poolPath
-    ) external {
-        uint256 accountRoot = _startLpExit(account, pool, lpBalance, pubkeyXYNonce, balancePath, accountPath);
-        accountRoot = poseidon2.poseidon([accountRoot, _poolsHalf(pool, poolLeaf, poolPath)]);
-        require(accountRoot == lastExecutedRoot, "zkamm: bad Merkle proof");
-        require(
-            poolLeaf[0] >> 20 == 0 && poolLeaf[1] >> 128 == 0 && poolLeaf[2] >> 128 == 0 && poolLeaf[3] >= lpBalance,
-            "zkamm: bad pool leaf"
-        );
-        _payShare(account, uint16(poolLeaf[0] & 1023), lpBalance, poolLeaf[1], poolLeaf[3]);
-        _payShare(account, uint16(poolLeaf[0] >> 10), lpBalance, poolLeaf[2], poolLeaf[3]);
-        emit ExodusExit(account, pool + MAX_L1_TOKEN + 1, owner[account], lpBalance);
-    }
-
-    /// exodusExitLp's checks of the account (its own frame: exodusExitLp has too many arguments
-    /// for one); returns the account-tree root of the LP balance leaf.
-    function _startLpExit(
-        uint32 account,
-        uint16 pool,
-        uint128 lpBalance,
-        uint256[3] calldata pubkeyXYNonce,
-        uint256[] calldata balancePath,
-        uint256[] calldata accountPath
-    ) private returns (uint256) {
-        require(pool <= MAX_L1_TOKEN, "zkamm: bad pool id");
-        uint16 lpToken = pool + MAX_L1_TOKEN + 1;
-        _startExit(account, lpToken, lpBalance);
-        return _accountRoot(account, lpToken, lpBalance, pubkeyXYNonce, balancePath, accountPath);
-    }
-
-    /// The state root's pool half Poseidon(pool_root, pair_root, num_pools, 0) from a pool leaf, its
-    /// path, the pair root and the pool count (poolLeaf[4..5]).
-    function _poolsHalf(uint16 pool, uint256[6] calldata poolLeaf, uint256[] calldata poolPath)
-        private
-        view
-        returns (uint256)
-    {
-        for (uint256 i = 0; i < 6; i++) {
-            require(poolLeaf[i] < R, "zkamm: pool field not canonical");
+    /// activateExodus, exodusExit, exodusExitLp and refundDeposit (and any other call this
+    /// contract does not implement) run in ZkammExodus on this contract's storage: kept apart so
+    /// that this contract stays well under the EIP-170 code size limit (docs/CONTRACTS.md "Code
+    /// size"). Not payable: no exodus call takes ETH.
+    fallback() external {
+        address m = exodusModule;
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), m, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
         }
-        uint256 root = poseidon4.poseidon([poolLeaf[0], poolLeaf[1], poolLeaf[2], poolLeaf[3]]);
-        root = QuaternaryMerkle.root(poseidon4, root, pool, poolPath, BALANCE_DEPTH);
-        return poseidon4.poseidon([root, poolLeaf[4], poolLeaf[5], 0]);
-    }
-
-    /// Common checks of an exit; marks (account, token) as exited.
-    function _startExit(uint32 account, uint16 token, uint128 balance) private {
-        require(exodusMode, "zkamm: not in exodus mode");
-        require(account >= 1 && account <= numAccounts, "zkamm: unknown account");
-        require(!exited[account][token], "zkamm: already exited");
-        require(balance > 0, "zkamm: zero balance");
-        require(lastExecutedRoot != 0, "zkamm: no executed root");
-        exited[account][token] = true;
-    }
-
-    /// Account-tree root from the balance leaf `balance` at `token` and the account's fields.
-    function _accountRoot(
-        uint32 account,
-        uint16 token,
-        uint128 balance,
-        uint256[3] calldata pubkeyXYNonce,
-        uint256[] calldata balancePath,
-        uint256[] calldata accountPath
-    ) private view returns (uint256) {
-        uint256 balanceRoot = QuaternaryMerkle.root(poseidon4, balance, token, balancePath, BALANCE_DEPTH);
-        for (uint256 i = 0; i < 3; i++) {
-            require(pubkeyXYNonce[i] < R, "zkamm: account field not canonical");
-        }
-        uint256 leaf = poseidon4.poseidon([pubkeyXYNonce[0], pubkeyXYNonce[1], pubkeyXYNonce[2], balanceRoot]);
-        return QuaternaryMerkle.root(poseidon4, leaf, account, accountPath, ACCOUNT_DEPTH);
-    }
-
-    /// Credits owner[account] floor(lp * reserve / supply) of `token` (an L1 token: pools hold
-    /// L1 tokens only).
-    function _payShare(uint32 account, uint16 token, uint256 lp, uint256 reserve, uint256 supply) private {
-        require(token <= tokenAddresses.length, "zkamm: pool token not an L1 token");
-        uint256 amount = lp * reserve / supply;
-        if (amount > 0) pendingWithdrawals[owner[account]][token] += amount;
-    }
-
-    /// In exodus mode, refunds a deposit that no executed batch consumed (to its depositor).
-    function refundDeposit(uint64 serial) external {
-        require(exodusMode, "zkamm: not in exodus mode");
-        require(serial >= executedPriorityOps && serial < totalPriorityOps, "zkamm: not an outstanding op");
-        PriorityOp storage op = priorityOps[serial];
-        require(op.opType == OP_DEPOSIT, "zkamm: not a deposit (or refunded)");
-        address to = op.sender;
-        uint16 token = op.token;
-        uint128 amount = op.amount;
-        delete priorityOps[serial];
-        l2Holdings[token] -= amount;
-        pendingWithdrawals[to][token] += amount;
-        emit DepositRefunded(serial, to, token, amount);
     }
 }

@@ -4,6 +4,9 @@ pragma solidity ^0.8.20;
 import {ZkammRollup} from "../src/ZkammRollup.sol";
 import {IVerifier} from "../src/IVerifier.sol";
 import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
+import {ZkammExodus} from "../src/ZkammExodus.sol";
+// Written by tests/e2e/contracts.sh with circomlibjs: the Poseidon contracts' creation code.
+import {PoseidonCode} from "../src/generated/PoseidonCode.sol";
 
 /// The few forge cheatcodes the tests use (forge-std is not available offline).
 interface Vm {
@@ -41,7 +44,7 @@ contract TestERC20 {
     }
 
     function transfer(address to, uint256 amount) external returns (bool) {
-        _move(msg.sender, to, amount);
+        _deliver(msg.sender, to, amount);
         return true;
     }
 
@@ -49,11 +52,12 @@ contract TestERC20 {
         uint256 allowed = allowance[from][msg.sender];
         require(allowed >= amount, "TestERC20: allowance");
         if (allowed != type(uint256).max) allowance[from][msg.sender] = allowed - amount;
-        _move(from, to, amount);
+        _deliver(from, to, amount);
         return true;
     }
 
-    function _move(address from, address to, uint256 amount) private {
+    /// Moves `amount` (tokens with other transfer rules override it: ZkammGuards.t.sol).
+    function _deliver(address from, address to, uint256 amount) internal virtual {
         require(balanceOf[from] >= amount, "TestERC20: balance");
         balanceOf[from] -= amount;
         balanceOf[to] += amount;
@@ -61,10 +65,22 @@ contract TestERC20 {
     }
 }
 
-/// Accepts (or rejects) every proof and remembers the last public input it saw.
+/// Accepts (or rejects) every proof and remembers the last public input it saw; says it is the
+/// verifier of a `kind` batch of `slots` slots (the rollup's constructor checks that).
 contract MockVerifier is IVerifier {
     bool public accept = true;
     uint256 public lastInput;
+    uint8 internal immutable kind;
+    uint32 internal immutable slots;
+
+    constructor(uint8 kind_, uint32 slots_) {
+        kind = kind_;
+        slots = slots_;
+    }
+
+    function batchCircuit() external view returns (uint8, uint32) {
+        return (kind, slots);
+    }
 
     function setAccept(bool a) external {
         accept = a;
@@ -89,6 +105,10 @@ abstract contract RollupTestBase {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint256 internal constant R = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint64 internal constant DEADLINE = 7 days;
+    /// The operator's documented rate: one full batch of priority operations per hour.
+    uint64 internal constant PRIORITY_BATCH = 1 hours;
+    /// A batch timestamp may lag its commit by a day (the devnet's default).
+    uint64 internal constant WINDOW = 1 days;
     uint256 internal constant T0 = 1_700_000_000;
 
     /// Prints through forge's console (shown with -vv); forge-std is not available offline.
@@ -156,19 +176,37 @@ abstract contract RollupTestBase {
         return uint256(keccak256(bytes(tag))) % R;
     }
 
-    /// A rollup without a swap verifier: swap batches are refused.
-    function deployRollup(IVerifier verifier, IPoseidon2 p2, IPoseidon4 p4, uint256 genesis, uint32 slots)
-        internal
-        returns (ZkammRollup)
-    {
-        return deployRollup(verifier, IVerifier(address(0)), p2, p4, genesis, slots);
+    IPoseidon2 private p2Deployed;
+    IPoseidon4 private p4Deployed;
+
+    /// circomlib's Poseidon contracts (deployed once per test contract): the constructor checks
+    /// them with a known answer.
+    function poseidons() internal returns (IPoseidon2, IPoseidon4) {
+        if (address(p2Deployed) == address(0)) {
+            p2Deployed = IPoseidon2(deployCode(PoseidonCode.inputs2()));
+            p4Deployed = IPoseidon4(deployCode(PoseidonCode.inputs4()));
+        }
+        return (p2Deployed, p4Deployed);
     }
 
-    function deployRollup(IVerifier verifier, IVerifier swapVerifier, IPoseidon2 p2, IPoseidon4 p4, uint256 genesis, uint32 slots)
+    /// A rollup without a swap verifier: swap batches are refused.
+    function deployRollup(IVerifier verifier, uint256 genesis, uint32 slots) internal returns (ZkammRollup) {
+        return deployRollup(verifier, IVerifier(address(0)), genesis, slots);
+    }
+
+    function deployRollup(IVerifier verifier, IVerifier swapVerifier, uint256 genesis, uint32 slots)
         internal
         returns (ZkammRollup)
     {
-        return new ZkammRollup(verifier, swapVerifier, p2, p4, genesis, slots, DEADLINE, address(this), address(this));
+        (IPoseidon2 p2, IPoseidon4 p4) = poseidons();
+        return new ZkammRollup(
+            verifier, swapVerifier, p2, p4, genesis, slots, DEADLINE, PRIORITY_BATCH, WINDOW, address(this), address(this)
+        );
+    }
+
+    /// The exodus calls, which the rollup's fallback hands to ZkammExodus.
+    function exodusOf(ZkammRollup rollup) internal pure returns (ZkammExodus) {
+        return ZkammExodus(address(rollup));
     }
 
     /// The header's slot-count field of a swap batch: kind 1 in the top byte (docs/BATCH.md 8).

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.20;
+pragma solidity ^0.8.21; // emit ZkammStorage.Event(...)
 
-import {ZkammRollup} from "../src/ZkammRollup.sol";
+import {ZkammRollup, ZkammStorage} from "../src/ZkammRollup.sol";
 import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
 import {RollupTestBase, TestERC20, MockVerifier} from "./RollupTestBase.sol";
-// Written by tests/e2e/contracts.sh with circomlibjs: the Poseidon contracts' creation code, the
-// genesis and post-batch-1 state roots and account 1's Merkle paths.
-import {PoseidonCode} from "../src/generated/PoseidonCode.sol";
+// Written by tests/e2e/contracts.sh with circomlibjs: the genesis and post-batch-1 state roots and
+// account 1's Merkle paths.
 import {BatchFixture} from "../src/generated/BatchFixture.sol";
 import {ExodusFixture} from "../src/generated/ExodusFixture.sol";
 
@@ -25,10 +24,9 @@ contract ZkammExodusTest is RollupTestBase {
 
     function setUp() public {
         vm.warp(T0);
-        p2 = IPoseidon2(deployCode(PoseidonCode.inputs2()));
-        p4 = IPoseidon4(deployCode(PoseidonCode.inputs4()));
-        verifier = new MockVerifier();
-        rollup = deployRollup(verifier, p2, p4, ExodusFixture.GENESIS_ROOT, 4);
+        (p2, p4) = poseidons();
+        verifier = new MockVerifier(0, 4);
+        rollup = deployRollup(verifier, ExodusFixture.GENESIS_ROOT, 4);
         token = new TestERC20();
         rollup.addToken(address(token));
         token.mint(ALICE, 1000);
@@ -52,7 +50,7 @@ contract ZkammExodusTest is RollupTestBase {
         vm.prank(BOB);
         rollup.deposit{value: 1 ether}(1, 0, 1 ether); // serial 3, never processed
         vm.warp(block.timestamp + DEADLINE + 1);
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
     }
 
     function _keys() internal pure returns (uint256[3] memory k) {
@@ -60,7 +58,7 @@ contract ZkammExodusTest is RollupTestBase {
     }
 
     function _exitToken1(uint128 balance) internal {
-        rollup.exodusExit(1, 1, balance, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(1, 1, balance, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
     }
 
     /// Batch 2 (create_pool, add_liquidity) to ExodusFixture.STATE2_ROOT, executed.
@@ -83,7 +81,7 @@ contract ZkammExodusTest is RollupTestBase {
     }
 
     function _exitLp(uint128 lp, uint256[4] memory leaf) internal {
-        rollup.exodusExitLp(
+        exodusOf(rollup).exodusExitLp(
             1, 0, lp, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), _leaf6(leaf), ExodusFixture.poolPath()
         );
     }
@@ -92,6 +90,13 @@ contract ZkammExodusTest is RollupTestBase {
         _batch1(true);
         _batch2();
         _exodusAfterBobDeposits();
+        // what it pays, each token credited and the exit reported with both amounts
+        vm.expectEmit();
+        emit ZkammStorage.PayoutCredited(ALICE, 0, 1e18 - 5e10);
+        vm.expectEmit();
+        emit ZkammStorage.PayoutCredited(ALICE, 1, 399);
+        vm.expectEmit();
+        emit ZkammStorage.ExodusExitLp(1, 0, ALICE, ExodusFixture.BALANCE2_LP, 0, 1e18 - 5e10, 1, 399);
         uint256 g = gasleft();
         _exitLp(ExodusFixture.BALANCE2_LP, ExodusFixture.poolLeaf());
         logGas("exodusExitLp", g - gasleft());
@@ -99,9 +104,9 @@ contract ZkammExodusTest is RollupTestBase {
         // floor((2e10 - 1000) * reserve / 2e10): 1e18 - 5e10 wei and 399 of token 1
         assert(rollup.pendingWithdrawals(ALICE, 0) == 1e18 - 5e10);
         assert(rollup.pendingWithdrawals(ALICE, 1) == 399);
-        rollup.exodusExit(1, 0, ExodusFixture.BALANCE2_ETH, _keys2(), ExodusFixture.balance2PathEth(), ExodusFixture.account2Path(), ExodusFixture.POOL2_ROOT);
-        rollup.exodusExit(1, 1, ExodusFixture.BALANCE2_TOKEN1, _keys2(), ExodusFixture.balance2PathToken1(), ExodusFixture.account2Path(), ExodusFixture.POOL2_ROOT);
-        rollup.refundDeposit(3);
+        exodusOf(rollup).exodusExit(1, 0, ExodusFixture.BALANCE2_ETH, _keys2(), ExodusFixture.balance2PathEth(), ExodusFixture.account2Path(), ExodusFixture.POOL2_ROOT);
+        exodusOf(rollup).exodusExit(1, 1, ExodusFixture.BALANCE2_TOKEN1, _keys2(), ExodusFixture.balance2PathToken1(), ExodusFixture.account2Path(), ExodusFixture.POOL2_ROOT);
+        exodusOf(rollup).refundDeposit(3);
         vm.prank(ALICE);
         rollup.withdraw(0);
         vm.prank(ALICE);
@@ -135,9 +140,9 @@ contract ZkammExodusTest is RollupTestBase {
         _exitLp(ExodusFixture.BALANCE2_LP, leaf);
         // an LP token through the plain exit
         vm.expectRevert(bytes("zkamm: not an L1 token"));
-        rollup.exodusExit(1, 512, ExodusFixture.BALANCE2_LP, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), ExodusFixture.POOL2_ROOT);
+        exodusOf(rollup).exodusExit(1, 512, ExodusFixture.BALANCE2_LP, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), ExodusFixture.POOL2_ROOT);
         vm.expectRevert(bytes("zkamm: bad pool id"));
-        rollup.exodusExitLp(1, 512, 1, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), _leaf6(leaf), ExodusFixture.poolPath());
+        exodusOf(rollup).exodusExitLp(1, 512, 1, _keys2(), ExodusFixture.balance2PathLp(), ExodusFixture.account2Path(), _leaf6(leaf), ExodusFixture.poolPath());
     }
 
     function test_poseidonContractsMatchCircomlibjs() public view {
@@ -148,12 +153,16 @@ contract ZkammExodusTest is RollupTestBase {
     function test_exodusExitAndRefund() public {
         _batch1(true);
         _exodusAfterBobDeposits();
+        vm.expectEmit();
+        emit ZkammStorage.PayoutCredited(ALICE, 1, ExodusFixture.BALANCE_TOKEN1);
+        vm.expectEmit();
+        emit ZkammStorage.ExodusExit(1, 1, ALICE, ExodusFixture.BALANCE_TOKEN1);
         uint256 g = gasleft();
         _exitToken1(ExodusFixture.BALANCE_TOKEN1);
         logGas("exodusExit (depth 5 + 12 Poseidon(4) path, circomlib contracts)", g - gasleft());
-        rollup.exodusExit(1, 0, ExodusFixture.BALANCE_ETH, _keys(), ExodusFixture.balancePathEth(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(1, 0, ExodusFixture.BALANCE_ETH, _keys(), ExodusFixture.balancePathEth(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
         assert(rollup.exited(1, 1) && rollup.exited(1, 0));
-        rollup.refundDeposit(3);
+        exodusOf(rollup).refundDeposit(3);
 
         vm.prank(ALICE);
         rollup.withdraw(1);
@@ -183,7 +192,7 @@ contract ZkammExodusTest is RollupTestBase {
         rollup.deposit{value: 1 ether}(1, 0, 1 ether);
         vm.warp(block.timestamp + DEADLINE); // exactly at the deadline: not overdue yet
         vm.expectRevert(bytes("zkamm: priority op not overdue"));
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
     }
 
     function test_exitAgainstUnexecutedRootReverts() public {
@@ -193,8 +202,8 @@ contract ZkammExodusTest is RollupTestBase {
         vm.expectRevert(bytes("zkamm: bad Merkle proof"));
         _exitToken1(ExodusFixture.BALANCE_TOKEN1);
         // the deposits of the unexecuted batch are refundable instead
-        rollup.refundDeposit(1);
-        rollup.refundDeposit(2);
+        exodusOf(rollup).refundDeposit(1);
+        exodusOf(rollup).refundDeposit(2);
         assert(rollup.pendingWithdrawals(ALICE, 0) == 5 ether && rollup.pendingWithdrawals(ALICE, 1) == 1000);
     }
 
@@ -205,29 +214,29 @@ contract ZkammExodusTest is RollupTestBase {
         _exitToken1(ExodusFixture.BALANCE_TOKEN1 + 1);
         // the ETH path with token 1
         vm.expectRevert(bytes("zkamm: bad Merkle proof"));
-        rollup.exodusExit(1, 1, ExodusFixture.BALANCE_ETH, _keys(), ExodusFixture.balancePathEth(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(1, 1, ExodusFixture.BALANCE_ETH, _keys(), ExodusFixture.balancePathEth(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
         // an all-zero path (an empty tree)
         vm.expectRevert(bytes("zkamm: bad Merkle proof"));
-        rollup.exodusExit(1, 1, 700, _keys(), new uint256[](15), new uint256[](36), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(1, 1, 700, _keys(), new uint256[](15), new uint256[](36), ExodusFixture.POOL_ROOT);
         vm.expectRevert(bytes("zkamm: unknown account"));
-        rollup.exodusExit(0, 1, 700, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(0, 1, 700, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
         vm.expectRevert(bytes("zkamm: not an L1 token"));
-        rollup.exodusExit(1, 2, 700, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(1, 2, 700, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
         vm.expectRevert(bytes("zkamm: zero balance"));
         _exitToken1(0);
         // a sibling >= r (congruent to the real one: the Poseidon contract alone would accept it)
         uint256[] memory path = ExodusFixture.balancePathToken1();
         path[3] += R;
         vm.expectRevert(bytes("Merkle: sibling not canonical"));
-        rollup.exodusExit(1, 1, 700, _keys(), path, ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(1, 1, 700, _keys(), path, ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
         vm.expectRevert(bytes("Merkle: path length"));
-        rollup.exodusExit(1, 1, 700, _keys(), new uint256[](14), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(1, 1, 700, _keys(), new uint256[](14), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
         uint256[3] memory keys = _keys();
         keys[0] += R;
         vm.expectRevert(bytes("zkamm: account field not canonical"));
-        rollup.exodusExit(1, 1, 700, keys, ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
+        exodusOf(rollup).exodusExit(1, 1, 700, keys, ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT);
         vm.expectRevert(bytes("zkamm: pool root not canonical"));
-        rollup.exodusExit(1, 1, 700, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT + R);
+        exodusOf(rollup).exodusExit(1, 1, 700, _keys(), ExodusFixture.balancePathToken1(), ExodusFixture.accountPath(), ExodusFixture.POOL_ROOT + R);
     }
 
     /// The pool leaf followed by the pair root and the pool count (exodusExitLp's poolLeaf).

@@ -2,8 +2,7 @@
 pragma solidity ^0.8.20;
 
 import {ZkammRollup} from "../src/ZkammRollup.sol";
-import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
-import {RollupTestBase, MockVerifier} from "./RollupTestBase.sol";
+import {RollupTestBase, MockVerifier, TestERC20} from "./RollupTestBase.sol";
 import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
 
 /// Gas of commitBatch / executeBatch and of commitProveExecute for N = 4, 8, 64, 512 slots of swap
@@ -44,7 +43,7 @@ contract ZkammGasTest is RollupTestBase {
 
     function _measure(uint32 n) internal {
         vm.warp(T0);
-        ZkammRollup rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), n);
+        ZkammRollup rollup = deployRollup(new MockVerifier(0, n), rootOf("g"), n);
         bytes memory p = _swapPubdata(n);
         bytes memory h = header(1, uint64(T0), rootOf("g"), rootOf("r"), 0, 0, n);
         uint256 g = gasleft();
@@ -62,7 +61,7 @@ contract ZkammGasTest is RollupTestBase {
         logGas("  executeBatch calldata tokens", _tokens(abi.encodeCall(ZkammRollup.executeBatch, (1, ""))));
 
         // the same batch in one transaction (a fresh rollup: the same cold state as above)
-        rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), n);
+        rollup = deployRollup(new MockVerifier(0, n), rootOf("g"), n);
         bytes[] memory hs = new bytes[](1);
         bytes[] memory ps = new bytes[](1);
         (hs[0], ps[0]) = (h, p);
@@ -94,7 +93,7 @@ contract ZkammGasTest is RollupTestBase {
     function test_gas_withdrawals_64() public {
         vm.warp(T0);
         uint32 n = 64;
-        ZkammRollup rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), n);
+        ZkammRollup rollup = deployRollup(new MockVerifier(0, n), rootOf("g"), n);
         bytes memory p = new bytes(42 * n);
         for (uint256 i = 0; i < n; i++) {
             bytes memory s = withdrawSlot(uint32(1 + i), 0, uint128(1e17 + i), address(uint160(0x1000 + i)));
@@ -118,7 +117,7 @@ contract ZkammGasTest is RollupTestBase {
     /// registerAccount: the key check and packing (packPubKey) plus the account and queue entry.
     function test_gas_registerAccount() public {
         vm.warp(T0);
-        ZkammRollup rollup = deployRollup(new MockVerifier(), IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("g"), 4);
+        ZkammRollup rollup = deployRollup(new MockVerifier(0, 4), rootOf("g"), 4);
         (uint256 x, uint256 y,) = PubKeyFixture.key(0);
         uint256 g = gasleft();
         rollup.packPubKey(x, y);
@@ -130,5 +129,46 @@ contract ZkammGasTest is RollupTestBase {
         g = gasleft();
         rollup.registerAccount(x, y);
         logGas("registerAccount, second account, execution gas", g - gasleft());
+    }
+
+    /// Queueing and withdrawing: ERC-20 and ETH deposits (the third op of a batch's worth, then
+    /// the fifth: its deadline adds a batch interval), a full exit request, and withdraw of ETH
+    /// and of the ERC-20 after a batch credited them.
+    function test_gas_queueAndWithdraw() public {
+        vm.warp(T0);
+        ZkammRollup rollup = deployRollup(new MockVerifier(0, 4), rootOf("g"), 4);
+        TestERC20 token = new TestERC20();
+        uint16 id = rollup.addToken(address(token));
+        token.mint(address(this), 10_000);
+        token.approve(address(rollup), type(uint256).max);
+        (uint256 x, uint256 y, bytes32 packed) = PubKeyFixture.key(0);
+        uint256 g = gasleft();
+        rollup.registerAndDepositETH{value: 1 ether}(x, y); // serials 0, 1
+        logGas("registerAndDepositETH, execution gas", g - gasleft());
+        g = gasleft();
+        rollup.deposit(1, id, 1000); // serial 2
+        logGas("deposit ERC-20, first of the token, execution gas", g - gasleft());
+        g = gasleft();
+        rollup.deposit(1, id, 1000); // serial 3
+        logGas("deposit ERC-20, execution gas", g - gasleft());
+        g = gasleft();
+        rollup.deposit{value: 1 ether}(1, 0, 1 ether); // serial 4
+        logGas("deposit ETH, execution gas", g - gasleft());
+        g = gasleft();
+        rollup.requestFullExit(1, 0); // serial 5
+        logGas("requestFullExit, execution gas", g - gasleft());
+        bytes memory p = slots4(
+            createAccountSlot(1, packed),
+            depositSlot(1, 0, 1 ether),
+            depositSlot(1, id, 1000),
+            withdrawSlot(1, id, 600, address(this))
+        );
+        rollup.commitBatch(header(1, uint64(T0), rootOf("g"), rootOf("r1"), 0, 3, 4), p);
+        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
+        rollup.proveBatch(1, a, b, c);
+        rollup.executeBatch(1, p);
+        g = gasleft();
+        rollup.withdraw(id);
+        logGas("withdraw ERC-20, execution gas", g - gasleft());
     }
 }

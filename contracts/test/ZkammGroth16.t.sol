@@ -3,7 +3,6 @@ pragma solidity ^0.8.20;
 
 import {ZkammRollup} from "../src/ZkammRollup.sol";
 import {IVerifier} from "../src/IVerifier.sol";
-import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
 import {RollupTestBase, TestERC20} from "./RollupTestBase.sol";
 // Written by tests/e2e/contracts.sh: the verifier `zkamm export-verifier` made for a circuit
 // whose one public input is the batch value, a `zkamm prove` proof of BatchFixture.INPUT1 and
@@ -25,9 +24,7 @@ contract ZkammGroth16Test is RollupTestBase {
     function setUp() public {
         vm.warp(T0);
         verifier = new BatchGroth16Verifier();
-        rollup = deployRollup(
-            IVerifier(address(verifier)), IPoseidon2(address(0)), IPoseidon4(address(0)), ExodusFixture.GENESIS_ROOT, 4
-        );
+        rollup = deployRollup(IVerifier(address(verifier)), ExodusFixture.GENESIS_ROOT, 4);
         token = new TestERC20();
         require(rollup.addToken(address(token)) == 1, "token id");
         token.mint(ALICE, 1000);

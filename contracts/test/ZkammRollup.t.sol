@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.21; // emit ZkammRollup.Event(...)
+pragma solidity ^0.8.21; // emit ZkammStorage.Event(...)
 
-import {ZkammRollup} from "../src/ZkammRollup.sol";
+import {ZkammRollup, ZkammStorage} from "../src/ZkammRollup.sol";
 import {IVerifier} from "../src/IVerifier.sol";
-import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
 import {RollupTestBase, TestERC20, MockVerifier} from "./RollupTestBase.sol";
 // Written by tests/e2e/contracts.sh: Baby Jubjub keys and their circomlibjs packPoint.
 import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
@@ -32,8 +31,8 @@ contract ZkammRollupTest is RollupTestBase {
         vm.warp(T0);
         (aliceX, aliceY, pkAlice) = PubKeyFixture.key(1);
         (bobX, bobY, pkBob) = PubKeyFixture.key(2);
-        verifier = new MockVerifier();
-        rollup = deployRollup(verifier, IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("genesis"), N);
+        verifier = new MockVerifier(0, N);
+        rollup = deployRollup(verifier, rootOf("genesis"), N);
         token = new TestERC20();
         tokenId = rollup.addToken(address(token));
         token.mint(ALICE, 10_000);
@@ -148,9 +147,11 @@ contract ZkammRollupTest is RollupTestBase {
             assert(rollup.packPubKey(x, y) == packed);
             uint64 serial = rollup.totalPriorityOps();
             vm.expectEmit();
-            emit ZkammRollup.AccountRegistered(uint32(i + 1), BOB, packed);
+            emit ZkammStorage.AccountRegistered(uint32(i + 1), BOB, packed);
             vm.expectEmit();
-            emit ZkammRollup.PriorityOpQueued(serial, 10, uint32(i + 1), 0, 0, packed, BOB, uint64(T0 + DEADLINE));
+            // all in one block: every N ops queued ahead add one PRIORITY_BATCH (test_priorityDeadlines)
+            uint64 deadline = uint64(T0 + DEADLINE + (serial / N) * PRIORITY_BATCH);
+            emit ZkammStorage.PriorityOpQueued(serial, 10, uint32(i + 1), 0, 0, packed, BOB, deadline);
             vm.prank(BOB);
             assert(rollup.registerAccount(x, y) == i + 1);
             ZkammRollup.PriorityOp memory op = rollup.priorityOp(serial);
@@ -323,8 +324,8 @@ contract ZkammRollupTest is RollupTestBase {
         assert(rollup.l2Holdings(tokenId) == type(uint128).max);
         // exodus: refunding the unexecuted deposit takes it off the holdings
         vm.warp(T0 + 10 + DEADLINE + 1);
-        rollup.activateExodus();
-        rollup.refundDeposit(4);
+        exodusOf(rollup).activateExodus();
+        exodusOf(rollup).refundDeposit(4);
         assert(rollup.l2Holdings(tokenId) == 0 && rollup.pendingWithdrawals(BOB, tokenId) == type(uint128).max);
     }
 
@@ -513,19 +514,19 @@ contract ZkammRollupTest is RollupTestBase {
 
     function test_exodusBeforeDeadlineReverts() public {
         vm.expectRevert(bytes("zkamm: no outstanding priority op"));
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
         _aliceOnboards();
         vm.warp(T0 + DEADLINE);
         vm.expectRevert(bytes("zkamm: priority op not overdue"));
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
         // ops committed but not executed still count as outstanding
-        (bytes memory h, bytes memory p) = _batch1();
-        _commit(h, p);
+        (, bytes memory p) = _batch1();
+        _commit(header(1, uint64(T0 + DEADLINE), rootOf("genesis"), rootOf("root1"), 0, 3, N), p);
         vm.warp(T0 + DEADLINE + 1);
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
         assert(rollup.exodusMode());
         vm.expectRevert(bytes("zkamm: exodus mode"));
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
     }
 
     function test_executedOpsDoNotTriggerExodus() public {
@@ -536,13 +537,13 @@ contract ZkammRollupTest is RollupTestBase {
         rollup.executeBatch(1, p);
         vm.warp(T0 + 30 days);
         vm.expectRevert(bytes("zkamm: no outstanding priority op"));
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
     }
 
     function test_exodusFreezesAndRefunds() public {
         _aliceOnboards();
         vm.warp(T0 + DEADLINE + 1);
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
         (bytes memory h, bytes memory p) = _batch1();
         vm.expectRevert(bytes("zkamm: exodus mode"));
         _commit(h, p);
@@ -550,13 +551,13 @@ contract ZkammRollupTest is RollupTestBase {
         vm.expectRevert(bytes("zkamm: exodus mode"));
         rollup.registerAccount(bobX, bobY);
         vm.expectRevert(bytes("zkamm: not a deposit (or refunded)"));
-        rollup.refundDeposit(0); // create_account
-        rollup.refundDeposit(1);
-        rollup.refundDeposit(2);
+        exodusOf(rollup).refundDeposit(0); // create_account
+        exodusOf(rollup).refundDeposit(1);
+        exodusOf(rollup).refundDeposit(2);
         vm.expectRevert(bytes("zkamm: not a deposit (or refunded)"));
-        rollup.refundDeposit(2);
+        exodusOf(rollup).refundDeposit(2);
         vm.expectRevert(bytes("zkamm: not an outstanding op"));
-        rollup.refundDeposit(3);
+        exodusOf(rollup).refundDeposit(3);
         uint256 ethBefore = ALICE.balance;
         uint256 tokBefore = token.balanceOf(ALICE);
         vm.prank(ALICE);
@@ -569,7 +570,7 @@ contract ZkammRollupTest is RollupTestBase {
     function test_refundOnlyInExodus() public {
         _aliceOnboards();
         vm.expectRevert(bytes("zkamm: not in exodus mode"));
-        rollup.refundDeposit(1);
+        exodusOf(rollup).refundDeposit(1);
     }
 
     // ---- commitProveExecute: one transaction per batch (or per run of batches) ----
@@ -596,11 +597,11 @@ contract ZkammRollupTest is RollupTestBase {
         _aliceOnboards();
         (bytes memory h, bytes memory p) = _batch1();
         vm.expectEmit();
-        emit ZkammRollup.BatchCommitted(1, rootOf("root1"), uint256(sha256(abi.encodePacked(h, p))) & ((1 << 253) - 1), keccak256(abi.encodePacked(h, p)), 0, 3);
+        emit ZkammStorage.BatchCommitted(1, rootOf("root1"), uint256(sha256(abi.encodePacked(h, p))) & ((1 << 253) - 1), keccak256(abi.encodePacked(h, p)), 0, 3);
         vm.expectEmit();
-        emit ZkammRollup.BatchProven(1);
+        emit ZkammStorage.BatchProven(1);
         vm.expectEmit();
-        emit ZkammRollup.BatchExecuted(1, rootOf("root1"));
+        emit ZkammStorage.BatchExecuted(1, rootOf("root1"));
         _settle(h, p);
         assert(rollup.lastCommitted() == 1 && rollup.lastProven() == 1 && rollup.lastExecuted() == 1);
         assert(rollup.lastExecutedRoot() == rootOf("root1"));
@@ -735,14 +736,14 @@ contract ZkammRollupTest is RollupTestBase {
         _settle(h, p);
         // exodus mode
         vm.warp(T0 + DEADLINE + 1);
-        rollup.activateExodus();
+        exodusOf(rollup).activateExodus();
         vm.expectRevert(bytes("zkamm: exodus mode"));
         _settle(h, p);
     }
 
     function test_constructorRejectsZeroGenesis() public {
         vm.expectRevert(bytes("zkamm: bad genesis root"));
-        deployRollup(verifier, IPoseidon2(address(0)), IPoseidon4(address(0)), 0, N);
+        deployRollup(verifier, 0, N);
     }
 
     // ---- swap batches (kind 1: the swap circuit's verifier, 10-byte slots, nothing on-chain) ----
@@ -750,9 +751,9 @@ contract ZkammRollupTest is RollupTestBase {
     /// A rollup whose universal verifier rejects everything and whose swap verifier accepts:
     /// every accepted proof below went to the swap verifier.
     function _swapRollup() internal returns (MockVerifier swapVerifier) {
-        swapVerifier = new MockVerifier();
+        swapVerifier = new MockVerifier(1, N);
         verifier.setAccept(false);
-        rollup = deployRollup(verifier, swapVerifier, IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("genesis"), N);
+        rollup = deployRollup(verifier, swapVerifier, rootOf("genesis"), N);
     }
 
     function _swapPubdata(uint8 seed) internal pure returns (bytes memory p) {

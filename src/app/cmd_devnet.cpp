@@ -142,6 +142,11 @@ void register_devnet(CLI::App& app, int& exit_code) {
   cmd->add_option("--confirmations", o->confirmations, "L1 confirmations before an event is delivered")->default_val(1);
   cmd->add_option("--batch-timeout-ms", *timeout_ms, "close a non-empty batch after this")->default_val(2000);
   cmd->add_option("--priority-deadline", o->priority_deadline_s, "seconds an L1 priority op may wait before exodus")->default_val(604800);
+  cmd->add_option("--priority-batch-seconds", o->priority_batch_s,
+                  "the operator's proving rate: one full batch of priority ops per this many seconds")
+      ->default_val(60);
+  cmd->add_option("--timestamp-window", o->timestamp_window_s, "seconds a batch's timestamp may lag the L1 block committing it")
+      ->default_val(86400);
   cmd->add_flag("--censor-full-exits", o->censor_full_exits, "TEST ONLY: the operator ignores full exits (and the queue after them)");
   cmd->add_flag("--once", o->once, "run the scenario, print the figures, run the paper's bench (--no-bench: skip) and exit");
   cmd->add_flag("!--no-swap-batches", o->swap_batches,

@@ -1,5 +1,6 @@
 // zkamm setup / export-verifier / zkey export-vk: Groth16 key generation and key exports.
 #include <iostream>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "snark/json_io.hpp"
@@ -45,10 +46,11 @@ int run_export_vk(const std::string& zkey_path, const std::string& vk_path) {
   return 0;
 }
 
-int run_export_verifier(const std::string& zkey_path, const std::string& sol_path) {
+int run_export_verifier(const std::string& zkey_path, const std::string& sol_path,
+                        std::optional<BatchCircuitId> batch) {
   auto pk = read_zkey(zkey_path);
   if (!pk) return file_error(zkey_path, pk.error());
-  auto sol = export_solidity_verifier(verification_key(*pk));
+  auto sol = export_solidity_verifier(verification_key(*pk), "Groth16Verifier", batch);
   if (!sol) return fail("a Solidity verifier needs at least one public signal");
   if (auto e = write_text_file(sol_path, *sol); e != FileError::kOk) return file_error(sol_path, e);
   return 0;
@@ -73,9 +75,19 @@ void register_export_verifier(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("export-verifier", "Solidity verifier for circuit.zkey");
   auto zkey = std::make_shared<std::string>();
   auto sol = std::make_shared<std::string>();
+  auto kind = std::make_shared<unsigned>(0);
+  auto slots = std::make_shared<uint32_t>(0);
   cmd->add_option("circuit.zkey", *zkey)->required();
   cmd->add_option("Verifier.sol", *sol)->required();
-  cmd->callback([=, &exit_code] { exit_code = run_export_verifier(*zkey, *sol); });
+  // What ZkammRollup's constructor reads back with batchCircuit() (docs/CONTRACTS.md).
+  auto* n = cmd->add_option("--num-slots", *slots, "the zkamm batch circuit's num_slots: adds batchCircuit()")
+                ->check(CLI::Range(1u, (1u << 24) - 1));
+  cmd->add_option("--batch-kind", *kind, "with --num-slots: 0 universal, 1 swap")->check(CLI::Range(0u, 1u))->needs(n);
+  cmd->callback([=, &exit_code] {
+    std::optional<BatchCircuitId> batch;
+    if (*slots != 0) batch = BatchCircuitId{static_cast<uint8_t>(*kind), *slots};
+    exit_code = run_export_verifier(*zkey, *sol, batch);
+  });
 }
 
 void register_zkey(CLI::App& app, int& exit_code) {

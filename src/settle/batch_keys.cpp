@@ -165,7 +165,8 @@ KeysResult load_or_setup(const batch::BatchParams& params, const std::string& di
       return res;
     }
   }
-  auto sol = snark::export_solidity_verifier(k.vk, "BatchGroth16Verifier");
+  const snark::BatchCircuitId id{static_cast<uint8_t>(params.kind == batch::BatchKind::Swap ? 1 : 0), params.num_slots};
+  auto sol = snark::export_solidity_verifier(k.vk, "BatchGroth16Verifier", id);
   if (!sol || !write_text(k.verifier_path, *sol)) {
     res.error = "cannot write " + k.verifier_path;
     return res;

@@ -241,9 +241,10 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   }
   const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
   const l1::Bytes ctor = encode_args(
-      {"address", "address", "address", "address", "uint256", "uint32", "uint64", "address", "address"},
+      {"address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
       {Value::address(*verifier), Value::address(swap_verifier), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(o.slots),
-       Value::uint(o.priority_deadline_s), Value::address(op_key.address()), Value::address(op_key.address())});
+       Value::uint(o.priority_deadline_s), Value::uint(o.priority_batch_s), Value::uint(o.timestamp_window_s),
+       Value::address(op_key.address()), Value::address(op_key.address())});
   auto rollup = op.deploy(code("rollup"), ctor);
   if (!rollup) return ctx.fail("deploying ZkammRollup: " + rollup.error().message), 1;
   if (*rollup != rollup_addr) return ctx.fail("rollup deployed at an unexpected address"), 1;

@@ -46,6 +46,11 @@ struct DevnetOptions {
   unsigned local_provers = 1;        ///< with prover_jobs: in-process proving threads (0: remote only)
   // ---- escape-hatch tests (docs/DEVNET.md "Escape hatch, end to end") ----
   uint64_t priority_deadline_s = 604800;  ///< ZkammRollup's priority deadline (seconds)
+  /// ZkammRollup's priorityBatchSeconds: the rate (one full batch per this many seconds) at
+  /// which the operator promises to prove a queue of priority ops (docs/CONTRACTS.md).
+  uint64_t priority_batch_s = 60;
+  /// ZkammRollup's timestampWindow: how far a batch's timestamp may lag its commit on L1.
+  uint64_t timestamp_window_s = 86400;
   bool censor_full_exits = false;    ///< TEST ONLY: the operator drops the first FullExit and every later priority op
   // ---- --once: the paper's experiment after the scenario (set by `zkamm devnet`, docs/BENCH.md) ----
   uint32_t bench_accounts = 0;       ///< bench accounts to fund through L1 deposits (0: no bench)

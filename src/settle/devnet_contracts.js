@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `zkamm devnet` helper: compiles the L1 contracts with solc-js (optimizer on, runs 200: without
-// it ZkammRollup exceeds the EIP-170 size limit) and makes circomlib's Poseidon contracts
+// `zkamm devnet` helper: compiles the L1 contracts with solc-js (optimizer on, runs 200, as
+// contracts/foundry.toml: the code forge tests is the code deployed) and makes circomlib's Poseidon contracts
 // (circomlibjs poseidonContract.createCode). Prints nothing on success; writes a JSON object of
 // creation bytecodes {poseidon2, poseidon4, verifier, [swap_verifier], rollup, erc20} to OUT.
 // Usage: node devnet_contracts.js REPO_ROOT NODE_MODULES VERIFIER_SOL OUT_JSON [SWAP_VERIFIER_SOL]

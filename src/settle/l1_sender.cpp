@@ -219,6 +219,33 @@ std::pair<std::string, size_t> L1Sender::process_run(const std::vector<ProvedBat
   return {three_calls(p, *view), 1};
 }
 
+std::string L1Sender::check_timestamps(const std::vector<ProvedBatch>& batches, std::string_view name) {
+  if (cfg_.journal_get && cfg_.journal_get(journal_key(batches.front().number, name))) return "";
+  if (!timestamp_window_) {
+    auto w = read_counter(rollup_abi::timestamp_window());
+    if (!w) return "reading timestampWindow: " + w.error().message;
+    timestamp_window_ = *w;
+  }
+  auto block = rpc_.get_block_by_number(l1::BlockTag::latest());
+  if (!block) return "reading the latest L1 block: " + block.error().message;
+  if (!block->has_value()) return "reading the latest L1 block: none";
+  const uint64_t now = (*block)->timestamp;
+  for (const ProvedBatch& p : batches) {
+    if (p.header.size() < 16) return "batch " + std::to_string(p.number) + ": header too short";
+    uint64_t ts = 0;
+    for (size_t i = 8; i < 16; ++i) ts = ts << 8 | p.header[i];  // docs/BATCH.md section 2
+    if (ts + *timestamp_window_ < now + cfg_.timestamp_margin_s) {
+      return "batch " + std::to_string(p.number) + ": timestamp " + std::to_string(ts) + " is " +
+             std::to_string(now > ts ? now - ts : 0) + " s behind the latest L1 block (" + std::to_string(now) +
+             "), beyond the rollup's timestampWindow of " + std::to_string(*timestamp_window_) + " s less " +
+             std::to_string(cfg_.timestamp_margin_s) +
+             " s of margin: L1 would refuse it (zkamm: timestamp too old), so it is not sent. Seal its "
+             "transactions again in a new batch (docs/CONTRACTS.md \"Batch timestamps\")";
+    }
+  }
+  return "";
+}
+
 std::string L1Sender::three_calls(const ProvedBatch& p, const ChainView& view) {
   const std::string tag = "batch " + std::to_string(p.number) + ": ";
   // No receipt: the step was sent before a restart and found done on L1 (time 0, no gas).
@@ -230,6 +257,7 @@ std::string L1Sender::three_calls(const ProvedBatch& p, const ChainView& view) {
     if (p.number != view.last_committed + 1) {
       return tag + "L1 has committed only up to " + std::to_string(view.last_committed);
     }
+    if (auto e = check_timestamps({p}, to_string(L1Stage::kCommitted)); !e.empty()) return e;
     auto data = l1::abi::encode_call(rollup_abi::commit_batch(), std::vector<Value>{Value::bytes_value(p.header), Value::bytes_value(p.pubdata)});
     auto r = send(p.number, L1Stage::kCommitted, to_string(L1Stage::kCommitted), *data, std::nullopt);
     if (!r) return tag + "commitBatch: " + r.error().message;
@@ -294,6 +322,7 @@ std::pair<std::string, size_t> L1Sender::settle_in_one(const std::vector<ProvedB
     pubdatas.push_back(Value::bytes_value(p.pubdata));
     proofs.push_back(Value::list(proof_words(p.proof)));
   }
+  if (auto e = check_timestamps(run, "settled"); !e.empty()) return {e, 0};
   auto data = l1::abi::encode_call(rollup_abi::commit_prove_execute(),
                                    std::vector<Value>{Value::list(std::move(headers)), Value::list(std::move(pubdatas)),
                                                       Value::list(std::move(proofs))});

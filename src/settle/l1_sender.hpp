@@ -15,6 +15,13 @@
 // is mined (or found unused), re-reads the counters, and only then sends, with the same nonce
 // when the first one never reached L1. So each step costs at most one mined operator tx.
 //
+// Batch timestamps (docs/CONTRACTS.md "Batch timestamps"): ZkammRollup refuses a batch whose
+// timestamp is more than its timestampWindow behind the committing L1 block. Before committing a
+// batch the sender compares its timestamp with the latest L1 block's; a batch too old (with
+// timestamp_margin_s to spare for the blocks until inclusion) is an error naming the batch, its
+// age and the window, and nothing is sent: such a batch can never be committed, and the node
+// has to seal its transactions again in a new batch, which it does not do by itself.
+//
 // Test-only fault hooks (never set them in production): the environment variable ZKAMM_FAULT
 //   after-commit           _exit(86) right after the commitBatch receipt is seen
 //   after-send-committed   _exit(86) right after commitBatch's eth_sendRawTransaction returned
@@ -27,7 +34,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "l1/rpc_client.hpp"
 #include "l1/abi.hpp"
@@ -62,6 +71,9 @@ struct L1SenderConfig {
   /// The most batches one commitProveExecute settles (those already proven and queued; the
   /// sender never waits for more). The contract checks them with one batched pairing check.
   unsigned max_batches_per_transaction = 4;
+  /// A batch is sent only while its timestamp is at least this much inside the rollup's window
+  /// (the transaction is mined some blocks after the block the sender looks at).
+  uint64_t timestamp_margin_s = 60;
   unsigned retries = 3;                  ///< transport errors retried this often, then halt
   std::chrono::milliseconds retry_delay{500};
   /// The durable journal (devnet: Node::put_settle_record / settle_record). put must return only
@@ -114,6 +126,10 @@ class L1Sender {
   /// transaction found there may have settled a different number of batches, so what is marked
   /// executed is what the contract shows afterwards. Returns how many of `run` are executed.
   std::pair<std::string, size_t> settle_in_one(const std::vector<ProvedBatch>& run);
+  /// "" when the rollup can still accept the timestamps of `batches` (to be committed by step
+  /// `name`, journalled under the first one), else why not. A step sent before a restart is not
+  /// checked: send() settles that transaction first.
+  std::string check_timestamps(const std::vector<ProvedBatch>& batches, std::string_view name);
   /// commitBatch, proveBatch, executeBatch of p, each skipped when `view` shows it done.
   std::string three_calls(const ProvedBatch& p, const ChainView& view);
   /// The receipt of the successful transaction the journal records for (n, name), if any.
@@ -133,6 +149,7 @@ class L1Sender {
   mutable std::condition_variable cv_;
   std::map<uint64_t, ProvedBatch> queue_;
   std::map<uint64_t, L1BatchState> states_;
+  std::optional<uint64_t> timestamp_window_;  ///< the rollup's, read once
   uint64_t last_executed_ = 0;
   std::string error_;
   std::vector<std::function<void(uint64_t, L1Stage, TimeMs)>> callbacks_;

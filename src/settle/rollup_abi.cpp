@@ -34,6 +34,10 @@ const l1::abi::Function& last_executed() {
   static const auto f = fn("lastExecuted()(uint256)");
   return f;
 }
+const l1::abi::Function& timestamp_window() {
+  static const auto f = fn("timestampWindow()(uint256)");
+  return f;
+}
 const l1::abi::Event& token_added() {
   static const auto e = ev("TokenAdded(uint16 indexed,address indexed)");
   return e;

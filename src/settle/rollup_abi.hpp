@@ -13,6 +13,7 @@ const l1::abi::Function& commit_prove_execute();
 const l1::abi::Function& last_committed();  ///< lastCommitted()(uint256)
 const l1::abi::Function& last_proven();     ///< lastProven()(uint256)
 const l1::abi::Function& last_executed();   ///< lastExecuted()(uint256)
+const l1::abi::Function& timestamp_window();  ///< timestampWindow()(uint256)
 const l1::abi::Event& token_added();        ///< TokenAdded(uint16 indexed,address indexed)
 /// PriorityOpQueued(uint64 indexed,uint8,uint32,uint16,uint128,bytes32,address,uint64)
 const l1::abi::Event& priority_op_queued();

@@ -31,7 +31,8 @@ void emit_g2(std::ostringstream& o, const std::string& name, const ec::G2Affine&
 
 }  // namespace
 
-std::optional<std::string> export_solidity_verifier(const VerificationKey& vk, const std::string& contract_name) {
+std::optional<std::string> export_solidity_verifier(const VerificationKey& vk, const std::string& contract_name,
+                                                    std::optional<BatchCircuitId> batch) {
   const size_t n = vk.num_public();
   if (n == 0) return std::nullopt;
   std::ostringstream o;
@@ -52,6 +53,14 @@ std::optional<std::string> export_solidity_verifier(const VerificationKey& vk, c
        "    /// Base field order q: proof coordinates must be below it.\n"
        "    uint256 private constant Q = "
     << dec(Fq::kModulus) << ";\n\n";
+  if (batch) {
+    o << "    /// The zkamm batch circuit of these keys (ZkammRollup's constructor checks it).\n"
+         "    function batchCircuit() external pure returns (uint8 kind, uint32 numSlots) {\n"
+         "        return ("
+      << unsigned{batch->kind} << ", " << batch->num_slots
+      << ");\n"
+         "    }\n\n";
+  }
   o << "    uint256 private constant ALPHA_X = " << g1x(vk.alpha_g1) << ";\n"
     << "    uint256 private constant ALPHA_Y = " << g1y(vk.alpha_g1) << ";\n";
   emit_g2(o, "BETA", vk.beta_g2);

@@ -8,6 +8,7 @@
 // It also has verifyProofs(uint256[8][] proofs, uint[N][] pubSignals) -> bool: k proofs checked
 // together with random weights (k + 3 pairings instead of 4k), for the rollup's several-batches
 // transaction (contracts/src/ZkammRollup.sol commitProveExecute).
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -15,10 +16,20 @@
 
 namespace zkamm::snark {
 
+/// The zkamm batch circuit a verifier is for: its kind (the header's byte 92: 0 universal,
+/// 1 swap) and num_slots. ZkammRollup's constructor reads it back from the verifier's
+/// batchCircuit() and refuses a verifier of another circuit (docs/CONTRACTS.md).
+struct BatchCircuitId {
+  uint8_t kind = 0;
+  uint32_t num_slots = 0;
+};
+
 /// Solidity source of contract `contract_name`; nullopt when vk has no public inputs
-/// (the ABI needs uint[N] with N >= 1).
+/// (the ABI needs uint[N] with N >= 1). With `batch`, the contract also has
+/// batchCircuit() returns (uint8 kind, uint32 numSlots), the values of `batch`.
 std::optional<std::string> export_solidity_verifier(const VerificationKey& vk,
-                                                    const std::string& contract_name = "Groth16Verifier");
+                                                    const std::string& contract_name = "Groth16Verifier",
+                                                    std::optional<BatchCircuitId> batch = std::nullopt);
 
 /// The arguments of verifyProof as Solidity/JSON literals in snarkjs' `generatecall` layout:
 /// ["0x..","0x.."],[["0x..","0x.."],["0x..","0x.."]],["0x..","0x.."],["0x..",...].

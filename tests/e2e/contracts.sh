@@ -8,8 +8,10 @@
 #    `zkamm setup` + `zkamm prove` give a real Groth16 proof, `zkamm export-verifier` the
 #    verifier, and a re-randomised copy of the proof (checked by zkamm and snarkjs);
 #  - forge runs contracts/test/ZkammRollup.t.sol (mock verifier), ZkammGroth16.t.sol (real
-#    verifier: verifyProof, verifyProofs with the proofs of batches 1 and 2, commitProveExecute)
-#    and ZkammExodus.t.sol (Merkle exits with the Poseidon contracts);
+#    verifier: verifyProof, verifyProofs with the proofs of batches 1 and 2, commitProveExecute),
+#    ZkammExodus.t.sol (Merkle exits with the Poseidon contracts) and ZkammGuards.t.sol (batch
+#    timestamp window, priority deadlines under a flood, fee-on-transfer deposits, withdrawFor,
+#    deployment checks, payout events);
 #  - on anvil: batch 1 through commitBatch/proveBatch/executeBatch, batch 2 through one
 #    commitProveExecute transaction, both with real proofs.
 source "$(dirname "$0")/common.sh"
@@ -53,7 +55,8 @@ snarkjs groth16 verify "$TMP/vk.json" "$TMP/public.json" "$TMP/proof_r.json"
 snarkjs wtns calculate "$TMP/batchinput_js/batchinput.wasm" "$TMP/input2.json" "$TMP/batch2.wtns"
 "$ZKAMM" prove "$TMP/batch.zkey" "$TMP/batch2.wtns" "$TMP/proof2.json" "$TMP/public2.json"
 "$ZKAMM" calldata "$TMP/public2.json" "$TMP/proof2.json" > "$TMP/calldata2.txt"
-"$ZKAMM" export-verifier "$TMP/batch.zkey" "$TMP/Verifier.sol"
+# It stands in for the N = 4 universal batch circuit: the rollup's constructor checks batchCircuit().
+"$ZKAMM" export-verifier "$TMP/batch.zkey" "$TMP/Verifier.sol" --batch-kind 0 --num-slots 4
 sed "s/^contract Groth16Verifier /contract BatchGroth16Verifier /" "$TMP/Verifier.sol" > "$P/src/generated/BatchVerifier.sol"
 grep -q "contract BatchGroth16Verifier " "$P/src/generated/BatchVerifier.sol"
 node "$ROOT/tests/e2e/contracts_fixture.js" proof "$TMP/calldata.txt" "$TMP/calldata_r.txt" "$TMP/calldata2.txt" "$P/src/generated/BatchProofFixture.sol"
@@ -62,24 +65,26 @@ step "forge test"
 cp "$ROOT"/contracts/src/*.sol "$P/src/"
 cp "$ROOT"/contracts/test/ZkammRollup.t.sol "$ROOT"/contracts/test/ZkammGroth16.t.sol \
    "$ROOT"/contracts/test/ZkammExodus.t.sol "$ROOT"/contracts/test/ZkammGas.t.sol \
-   "$ROOT"/contracts/test/RollupTestBase.sol "$P/test/"
+   "$ROOT"/contracts/test/ZkammGuards.t.sol "$ROOT"/contracts/test/RollupTestBase.sol "$P/test/"
 sed "s|^solc = .*|solc = \"$ROOT/scripts/solc-wrapper.js\"|" "$ROOT/contracts/foundry.toml" > "$P/foundry.toml"
 printf '\n[lint]\nlint_on_build = false\n' >> "$P/foundry.toml" # style notes only: keep the log readable
-# With the optimizer (runs 200), as deployed: without it ZkammRollup exceeds the 24,576-byte
-# EIP-170 code size limit; `forge build --sizes` fails when a contract is over the limit.
+# With the optimizer (runs 200, foundry.toml), as deployed; `forge build --sizes` fails when a
+# contract is over the EIP-170 code size limit of 24,576 bytes.
 FORGE="$NM/@foundry-rs/forge-linux-amd64/bin/forge"
-(cd "$P" && "$FORGE" test -vv --optimize --optimizer-runs 200)
-(cd "$P" && "$FORGE" build --sizes --optimize --optimizer-runs 200 | grep -E "Contract|ZkammRollup ")
+(cd "$P" && "$FORGE" test -vv)
+(cd "$P" && "$FORGE" build --sizes | grep -E "Contract|ZkammRollup |ZkammExodus ")
 step "anvil + cast: deploy (optimized bytecode), deposit, commit, prove, execute"
 CAST="$NM/@foundry-rs/cast-linux-amd64/bin/cast"
 source "$ROOT/scripts/lib/anvil.sh"
 trap 'kill "${ANVIL_PID:-}" 2>/dev/null || true; cleanup_tmp' EXIT
-start_anvil "$TMP/anvil.log"
+fx() { node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1]))[process.argv[2]]))' "$TMP/batch.json" "$1"; }
+# L1 time starts at the fixture's batch timestamps (T0): the rollup refuses a batch timestamp more
+# than its timestampWindow behind the committing block.
+start_anvil "$TMP/anvil.log" --timestamp "$(fx t0)"
 # anvil's first default account (public test key of every anvil/hardhat node): operator,
 # governor and user.
 KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 ME=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
-fx() { node -e 'process.stdout.write(String(JSON.parse(require("fs").readFileSync(process.argv[1]))[process.argv[2]]))' "$TMP/batch.json" "$1"; }
 artifact() { node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1])).bytecode.object)' "$P/out/$1"; }
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(String(JSON.parse(s)[process.argv[1]])))' "$1"; }
 create() { "$CAST" send --rpc-url "$RPC" --private-key "$KEY" --json --create "$@" | field contractAddress; }
@@ -95,8 +100,8 @@ P4=$(create "$(fx poseidon4)")
 VERIFIER=$(create "$(artifact BatchVerifier.sol/BatchGroth16Verifier.json)")
 TOKEN=$(create "$(artifact RollupTestBase.sol/TestERC20.json)")
 ROLLUP=$(create "$(artifact ZkammRollup.sol/ZkammRollup.json)" \
-  "constructor(address,address,address,address,uint256,uint32,uint64,address,address)" \
-  "$VERIFIER" 0x0000000000000000000000000000000000000000 "$P2" "$P4" "$(fx genesis)" 4 604800 "$ME" "$ME")
+  "constructor(address,address,address,address,uint256,uint32,uint64,uint64,uint64,address,address)" \
+  "$VERIFIER" 0x0000000000000000000000000000000000000000 "$P2" "$P4" "$(fx genesis)" 4 604800 3600 86400 "$ME" "$ME")
 [ -n "$ROLLUP" ] && [ "$ROLLUP" != undefined ] || { echo "FAIL: rollup deployment"; exit 1; }
 send addToken "$ROLLUP" "addToken(address)" "$TOKEN"
 send mint "$TOKEN" "mint(address,uint256)" "$ME" 1000

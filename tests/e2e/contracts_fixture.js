@@ -142,7 +142,7 @@ async function state(outDir, genDir) {
     pubkeyX: px.toString(), pubkeyY: py.toString(),
     pubkey2X: keys[1].x.toString(), pubkey2Y: keys[1].y.toString(), pubkey2: "0x" + keys[1].packed,
     header1: "0x" + header1, pubdata1: "0x" + pubdata1, carol: "0x" + CAROL,
-    header2: "0x" + header2, pubdata2: "0x" + pubdata2,
+    header2: "0x" + header2, pubdata2: "0x" + pubdata2, t0: T0.toString(),
     poseidon2: circomlibjs.poseidonContract.createCode(2), poseidon4: circomlibjs.poseidonContract.createCode(4),
   }));
 

@@ -38,6 +38,8 @@ using Clock = std::chrono::steady_clock;
 // anvil's default account 1 (a public test key): registers the L2 accounts, so the operator's
 // (account 0's) nonce counts only rollup steps after the deployment.
 constexpr const char* kUserKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+// The rollup's timestampWindow here (the devnet's default).
+constexpr uint64_t kTimestampWindow = 86400;
 
 class NodeFaultTest : public AnvilTest {
  protected:
@@ -73,9 +75,9 @@ class NodeFaultTest : public AnvilTest {
     const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
     const l1::Address op = sender_->address();
     const l1::Bytes ctor = encode_args(
-        {"address", "address", "address", "address", "uint256", "uint32", "uint64", "address", "address"},
+        {"address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
         {Value::address(*verifier), Value::address(l1::Address{}), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(1),
-         Value::uint(604800), Value::address(op), Value::address(op)});
+         Value::uint(604800), Value::uint(60), Value::uint(kTimestampWindow), Value::address(op), Value::address(op)});
     auto rollup = sender_->deploy(code("rollup"), ctor);
     ASSERT_TRUE(rollup.ok()) << rollup.error().message;
     ASSERT_EQ(*rollup, rollup_);
@@ -316,6 +318,43 @@ TEST_F(NodeFaultTest, KilledBetweenCommitAndProveFinishesWithoutResending) {
   gap.number = 4;
   EXPECT_NE(s.process(gap).find("committed only up to 2"), std::string::npos);
   EXPECT_EQ(op_nonce(), op_nonce_ + 4);
+}
+
+// ZkammRollup refuses a batch whose timestamp lags the committing L1 block by more than its
+// timestampWindow: the sender names the batch and the window and sends nothing, on both paths.
+TEST_F(NodeFaultTest, SenderRefusesABatchOlderThanTheTimestampWindow) {
+  auto block = rpc_->get_block_by_number(l1::BlockTag::latest());
+  ASSERT_TRUE(block.ok() && block->has_value());
+  const uint64_t now = (*block)->timestamp;
+  ProvedBatch p;
+  p.number = 1;
+  p.header.assign(96, 0);
+  p.pubdata.assign(42, 0);
+  const auto set_timestamp = [&p](uint64_t t) {
+    for (size_t i = 0; i < 8; ++i) p.header[8 + i] = static_cast<uint8_t>(t >> (56 - 8 * i));
+  };
+  set_timestamp(now - kTimestampWindow - 1);
+  for (const bool one_transaction : {true, false}) {
+    L1SenderConfig sc;
+    sc.rollup = rollup_;
+    sc.one_transaction = one_transaction;
+    L1Sender s(*rpc_, *sender_, sc);
+    const std::string e = s.process(p);
+    EXPECT_NE(e.find("batch 1: timestamp " + std::to_string(now - kTimestampWindow - 1)), std::string::npos) << e;
+    EXPECT_NE(e.find("timestampWindow of 86400 s"), std::string::npos) << e;
+  }
+  // within the margin of the window: still refused (the transaction lands some blocks later)
+  set_timestamp(now - kTimestampWindow + 30);
+  L1SenderConfig sc;
+  sc.rollup = rollup_;
+  L1Sender s(*rpc_, *sender_, sc);
+  EXPECT_NE(s.process(p).find("timestampWindow"), std::string::npos);
+  EXPECT_EQ(op_nonce(), op_nonce_) << "nothing may be sent";
+  // Well inside the window the sender goes on to L1, which refuses this dummy batch otherwise.
+  set_timestamp(now);
+  const std::string e = s.process(p);
+  EXPECT_EQ(e.find("timestampWindow"), std::string::npos) << e;
+  EXPECT_NE(e.find("zkamm: num_slots"), std::string::npos) << e;
 }
 
 TEST_F(NodeFaultTest, KilledAfterSendingBeforeTheReceiptWaitsForThatTransaction) {

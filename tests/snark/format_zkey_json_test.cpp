@@ -166,9 +166,21 @@ TEST(FormatSolidity, VerifierHasSnarkjsAbi) {
             std::string::npos);
   EXPECT_NE(sol->find("function verifyProofs(uint256[8][] calldata proofs, uint[3][] calldata pubSignals)"),
             std::string::npos);
+  EXPECT_EQ(sol->find("batchCircuit"), std::string::npos);  // not a zkamm batch circuit's verifier
   VerificationKey none;
   none.ic.resize(1);
   EXPECT_FALSE(export_solidity_verifier(none).has_value());
+}
+
+// ZkammRollup's constructor reads (kind, num_slots) back and refuses a verifier of another circuit.
+TEST(FormatSolidity, BatchVerifierSaysWhichCircuit) {
+  const VerificationKey vk = verification_key(tiny_pk());
+  auto sol = export_solidity_verifier(vk, "BatchGroth16Verifier", BatchCircuitId{1, 64});
+  ASSERT_TRUE(sol.has_value());
+  EXPECT_NE(sol->find("contract BatchGroth16Verifier {"), std::string::npos);
+  EXPECT_NE(sol->find("    function batchCircuit() external pure returns (uint8 kind, uint32 numSlots) {\n"
+                      "        return (1, 64);\n    }\n"),
+            std::string::npos);
 }
 
 }  // namespace
