@@ -183,8 +183,8 @@ contract EdDSAPoseidonVerifier {
                 // s, h < l < 2^251: windows at bits 250, 248, ..., 0.
                 for { let sh := 252 } sh {} {
                     sh := sub(sh, 2)
-                    for { let n := 0 } lt(n, 2) { n := add(n, 1) } {
-                        // dbl-2008-hwcd
+                    {
+                        // dbl-2008-hwcd, without T (the next doubling does not read it)
                         let e := mulmod(add(x, x), y, q) // E = 2XY
                         let b := mulmod(y, y, q) // B
                         let d := mulmod(CURVE_A, mulmod(x, x, q), q) // D = a X^2
@@ -194,6 +194,18 @@ contract EdDSAPoseidonVerifier {
                         x := mulmod(e, b, q) // E F
                         z := mulmod(b, y, q) // F G
                         y := mulmod(y, d, q) // G H
+                    }
+                    {
+                        // dbl-2008-hwcd
+                        let e := mulmod(add(x, x), y, q)
+                        let b := mulmod(y, y, q)
+                        let d := mulmod(CURVE_A, mulmod(x, x, q), q)
+                        y := addmod(d, b, q)
+                        d := addmod(d, sub(q, b), q)
+                        b := addmod(y, sub(q, mulmod(2, mulmod(z, z, q), q)), q)
+                        x := mulmod(e, b, q)
+                        z := mulmod(b, y, q)
+                        y := mulmod(y, d, q)
                         t := mulmod(e, d, q) // E H
                     }
                     let p := or(and(shr(sh, mload(add(io, 0x40))), 3), shl(2, and(shr(sh, mload(add(io, 0x60))), 3)))
