@@ -12,3 +12,9 @@ interface IPoseidon2 {
 interface IPoseidon4 {
     function poseidon(uint256[4] calldata input) external pure returns (uint256);
 }
+
+/// circomlib Poseidon with 5 inputs (`createCode(5)`): EdDSA-Poseidon's h = H(R8, A, M)
+/// (EdDSAPoseidonVerifier).
+interface IPoseidon5 {
+    function poseidon(uint256[5] calldata input) external pure returns (uint256);
+}

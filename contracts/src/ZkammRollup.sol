@@ -6,6 +6,7 @@ import {IPoseidon2, IPoseidon4} from "./IPoseidon.sol";
 import {IERC20Minimal} from "./IERC20Minimal.sol";
 import {BigEndian} from "./BigEndian.sol";
 import {ZkammExodus} from "./ZkammExodus.sol";
+import {EdDSAPoseidonVerifier} from "./EdDSAPoseidonVerifier.sol";
 
 /// The rollup's constants, types, storage and events. ZkammRollup and ZkammExodus (exodus mode,
 /// run on the rollup's storage with delegatecall) both inherit it, so both see one storage
@@ -149,6 +150,8 @@ contract ZkammRollup is ZkammStorage {
     IVerifier public immutable swapVerifier; // address(0): swap batches are refused
     IPoseidon2 public immutable poseidon2;
     IPoseidon4 public immutable poseidon4;
+    /// Checks that whoever registers a key holds it (registerAccount).
+    EdDSAPoseidonVerifier public immutable keyVerifier;
     uint32 public immutable numSlots;
     uint64 public immutable priorityDeadlineSeconds;
     address public immutable operator;
@@ -188,6 +191,7 @@ contract ZkammRollup is ZkammStorage {
         IVerifier swapVerifier_,
         IPoseidon2 poseidon2_,
         IPoseidon4 poseidon4_,
+        EdDSAPoseidonVerifier keyVerifier_,
         uint256 genesisRoot_,
         uint32 slots,
         uint64 priorityDeadlineSeconds_,
@@ -219,6 +223,8 @@ contract ZkammRollup is ZkammStorage {
         swapVerifier = swapVerifier_;
         poseidon2 = poseidon2_;
         poseidon4 = poseidon4_;
+        require(address(keyVerifier_).code.length > 0, "zkamm: key verifier without code");
+        keyVerifier = keyVerifier_;
         genesisRoot = genesisRoot_;
         numSlots = slots;
         priorityDeadlineSeconds = priorityDeadlineSeconds_;
@@ -299,14 +305,29 @@ contract ZkammRollup is ZkammStorage {
 
     /// Next account index for msg.sender (the owner that full and exodus exits pay); queues
     /// create_account with the key's packed form (packPubKey: the key must be a Baby Jubjub point
-    /// with x != 0, the keys the L2 can unpack, docs/BATCH.md section 4).
-    function registerAccount(uint256 pubKeyX, uint256 pubKeyY) public notExodus returns (uint32 account) {
+    /// with x != 0, the keys the L2 can unpack, docs/BATCH.md section 4). (r8x, r8y, s) is the
+    /// key's EdDSA-Poseidon signature on the registration message (_requireKeyHolder).
+    function registerAccount(uint256 pubKeyX, uint256 pubKeyY, uint256 r8x, uint256 r8y, uint256 s)
+        public
+        notExodus
+        returns (uint32 account)
+    {
         bytes32 packed = packPubKey(pubKeyX, pubKeyY);
+        _requireKeyHolder(pubKeyX, pubKeyY, r8x, r8y, s);
         require(numAccounts < MAX_ACCOUNT, "zkamm: accounts full");
         account = ++numAccounts;
         owner[account] = msg.sender;
         emit AccountRegistered(account, msg.sender, packed);
         _queue(OP_CREATE_ACCOUNT, account, 0, 0, packed);
+    }
+
+    /// Whoever registers a key must hold it, or a squatter would own the account's full exits
+    /// and exodus payouts: the key signs (docs/TRANSACTIONS.md section 3.4) this chain, this
+    /// contract and msg.sender, so a signature copied from another registration (a front-runner)
+    /// or another deployment is useless. Checked here rather than in the circuit: the 42-byte
+    /// create_account slot has no room for the 20-byte owner (docs/CONTRACTS.md, key ownership).
+    function _requireKeyHolder(uint256 x, uint256 y, uint256 r8x, uint256 r8y, uint256 s) private view {
+        require(keyVerifier.verifyRegistration(address(this), msg.sender, x, y, r8x, r8y, s), "zkamm: key signature");
     }
 
     /// circomlibjs babyjub.packPoint of (x, y): y as 32 little-endian bytes (first byte = least
@@ -370,8 +391,12 @@ contract ZkammRollup is ZkammStorage {
     }
 
     /// registerAccount followed by an ETH deposit of msg.value to the new account.
-    function registerAndDepositETH(uint256 pubKeyX, uint256 pubKeyY) external payable returns (uint32 account) {
-        account = registerAccount(pubKeyX, pubKeyY);
+    function registerAndDepositETH(uint256 pubKeyX, uint256 pubKeyY, uint256 r8x, uint256 r8y, uint256 s)
+        external
+        payable
+        returns (uint32 account)
+    {
+        account = registerAccount(pubKeyX, pubKeyY, r8x, r8y, s);
         deposit(account, 0, uint128(msg.value));
     }
 

@@ -3,10 +3,13 @@ pragma solidity ^0.8.20;
 
 import {ZkammRollup} from "../src/ZkammRollup.sol";
 import {IVerifier} from "../src/IVerifier.sol";
-import {IPoseidon2, IPoseidon4} from "../src/IPoseidon.sol";
+import {IPoseidon2, IPoseidon4, IPoseidon5} from "../src/IPoseidon.sol";
 import {ZkammExodus} from "../src/ZkammExodus.sol";
+import {EdDSAPoseidonVerifier} from "../src/EdDSAPoseidonVerifier.sol";
 // Written by tests/e2e/contracts.sh with circomlibjs: the Poseidon contracts' creation code.
 import {PoseidonCode} from "../src/generated/PoseidonCode.sol";
+import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
+import {BabyJubTestSigner} from "./BabyJubTestSigner.sol";
 
 /// The few forge cheatcodes the tests use (forge-std is not available offline).
 interface Vm {
@@ -17,6 +20,7 @@ interface Vm {
     function deal(address who, uint256 amount) external;
     function expectRevert(bytes calldata revertData) external;
     function expectEmit() external;
+    function chainId(uint256 newChainId) external;
 }
 
 /// A plain ERC-20 for the tests: anyone may mint.
@@ -200,13 +204,56 @@ abstract contract RollupTestBase {
     {
         (IPoseidon2 p2, IPoseidon4 p4) = poseidons();
         return new ZkammRollup(
-            verifier, swapVerifier, p2, p4, genesis, slots, DEADLINE, PRIORITY_BATCH, WINDOW, address(this), address(this)
+            verifier, swapVerifier, p2, p4, keyVerifier(), genesis, slots, DEADLINE, PRIORITY_BATCH, WINDOW, address(this), address(this)
         );
     }
 
     /// The exodus calls, which the rollup's fallback hands to ZkammExodus.
     function exodusOf(ZkammRollup rollup) internal pure returns (ZkammExodus) {
         return ZkammExodus(address(rollup));
+    }
+
+    // ---- key ownership at registration (EdDSAPoseidonVerifier) ----
+
+    EdDSAPoseidonVerifier private keyVerifier_;
+
+    /// The real registration-signature verifier (with circomlib's Poseidon contracts), made once
+    /// per test contract: every rollup a test deploys shares it.
+    function keyVerifier() internal returns (EdDSAPoseidonVerifier) {
+        if (address(keyVerifier_) == address(0)) {
+            keyVerifier_ = new EdDSAPoseidonVerifier(
+                IPoseidon2(deployCode(PoseidonCode.inputs2())), IPoseidon5(deployCode(PoseidonCode.inputs5()))
+            );
+        }
+        return keyVerifier_;
+    }
+
+    /// The signature by the key (x, y) (8 * key = dlog8 * Base8) that lets `owner` register it on
+    /// `rollup` (BabyJubTestSigner; fixed circomlibjs and C++ signatures are in
+    /// EdDSAPoseidonVerifier.t.sol).
+    function signRegistration(ZkammRollup rollup, address owner, uint256 x, uint256 y, uint256 dlog8)
+        internal
+        view
+        returns (uint256 r8x, uint256 r8y, uint256 s)
+    {
+        EdDSAPoseidonVerifier v = rollup.keyVerifier();
+        return BabyJubTestSigner.sign(dlog8, x, y, v.registrationMessage(block.chainid, address(rollup), owner), v.poseidon5());
+    }
+
+    /// PubKeyFixture key i registered by `owner` (signed, then sent from `owner`).
+    function registerKey(ZkammRollup rollup, address owner, uint256 i) internal returns (uint32) {
+        (uint256 x, uint256 y,) = PubKeyFixture.key(i);
+        (uint256 r8x, uint256 r8y, uint256 s) = signRegistration(rollup, owner, x, y, PubKeyFixture.dlog8(i));
+        vm.prank(owner);
+        return rollup.registerAccount(x, y, r8x, r8y, s);
+    }
+
+    /// registerAndDepositETH of PubKeyFixture key i by `owner` with `value` wei.
+    function registerKeyAndDepositETH(ZkammRollup rollup, address owner, uint256 i, uint256 value) internal returns (uint32) {
+        (uint256 x, uint256 y,) = PubKeyFixture.key(i);
+        (uint256 r8x, uint256 r8y, uint256 s) = signRegistration(rollup, owner, x, y, PubKeyFixture.dlog8(i));
+        vm.prank(owner);
+        return rollup.registerAndDepositETH{value: value}(x, y, r8x, r8y, s);
     }
 
     /// The header's slot-count field of a swap batch: kind 1 in the top byte (docs/BATCH.md 8).

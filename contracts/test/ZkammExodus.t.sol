@@ -7,6 +7,7 @@ import {RollupTestBase, TestERC20, MockVerifier} from "./RollupTestBase.sol";
 // Written by tests/e2e/contracts.sh with circomlibjs: the genesis and post-batch-1 state roots and
 // account 1's Merkle paths.
 import {BatchFixture} from "../src/generated/BatchFixture.sol";
+import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
 import {ExodusFixture} from "../src/generated/ExodusFixture.sol";
 
 /// Exodus exits with real Merkle proofs (circomlibjs state) checked by circomlib's Poseidon
@@ -32,9 +33,12 @@ contract ZkammExodusTest is RollupTestBase {
         token.mint(ALICE, 1000);
         vm.deal(ALICE, 5 ether);
         vm.deal(BOB, 1 ether);
+        // ExodusFixture's key is PubKeyFixture key 0
+        (uint256 r8x, uint256 r8y, uint256 s) =
+            signRegistration(rollup, ALICE, ExodusFixture.PUBKEY_X, ExodusFixture.PUBKEY_Y, PubKeyFixture.dlog8(0));
         vm.startPrank(ALICE);
         token.approve(address(rollup), 1000);
-        rollup.registerAndDepositETH{value: 5 ether}(ExodusFixture.PUBKEY_X, ExodusFixture.PUBKEY_Y);
+        rollup.registerAndDepositETH{value: 5 ether}(ExodusFixture.PUBKEY_X, ExodusFixture.PUBKEY_Y, r8x, r8y, s);
         rollup.deposit(1, 1, 1000);
         vm.stopPrank();
     }

@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {ZkammRollup} from "../src/ZkammRollup.sol";
 import {RollupTestBase, MockVerifier, TestERC20} from "./RollupTestBase.sol";
 import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
+import {EdDSAPoseidonVerifier} from "../src/EdDSAPoseidonVerifier.sol";
 
 /// Gas of commitBatch / executeBatch and of commitProveExecute for N = 4, 8, 64, 512 slots of swap
 /// pubdata (mock verifier; the Groth16 verification cost, measured in ZkammGroth16.t.sol, does not
@@ -103,9 +104,8 @@ contract ZkammGasTest is RollupTestBase {
         }
         // The ETH the withdrawals pay out must have been deposited (l2Holdings); the deposit
         // stays queued, as batch 1 consumes no priority operation.
-        (uint256 x, uint256 y,) = PubKeyFixture.key(0);
         vm.deal(address(this), 10 ether);
-        rollup.registerAndDepositETH{value: 10 ether}(x, y);
+        registerKeyAndDepositETH(rollup, address(this), 0, 10 ether);
         rollup.commitBatch(header(1, uint64(T0), rootOf("g"), rootOf("r"), 0, 0, n), p);
         (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) = emptyProof();
         rollup.proveBatch(1, a, b, c);
@@ -114,20 +114,35 @@ contract ZkammGasTest is RollupTestBase {
         logGas("executeBatch, 64 withdrawals to distinct addresses, execution gas", g - gasleft());
     }
 
-    /// registerAccount: the key check and packing (packPubKey) plus the account and queue entry.
+    /// registerAccount: the key check and packing (packPubKey), the key's signature
+    /// (EdDSAPoseidonVerifier: registration message, Poseidon(5), double scalar multiplication)
+    /// plus the account and queue entry.
     function test_gas_registerAccount() public {
         vm.warp(T0);
         ZkammRollup rollup = deployRollup(new MockVerifier(0, 4), rootOf("g"), 4);
         (uint256 x, uint256 y,) = PubKeyFixture.key(0);
+        (uint256 r8x, uint256 r8y, uint256 s) = signRegistration(rollup, address(this), x, y, PubKeyFixture.dlog8(0));
         uint256 g = gasleft();
         rollup.packPubKey(x, y);
         logGas("packPubKey (external call) execution gas", g - gasleft());
+        EdDSAPoseidonVerifier kv = rollup.keyVerifier();
         g = gasleft();
-        rollup.registerAccount(x, y);
+        kv.registrationMessage(block.chainid, address(rollup), address(this));
+        logGas("registrationMessage (Poseidon(2)) execution gas", g - gasleft());
+        uint256 m = kv.registrationMessage(block.chainid, address(rollup), address(this));
+        g = gasleft();
+        kv.poseidon5().poseidon([r8x, r8y, x, y, m]);
+        logGas("Poseidon(5) execution gas", g - gasleft());
+        g = gasleft();
+        require(kv.verifyRegistration(address(rollup), address(this), x, y, r8x, r8y, s), "valid signature refused");
+        logGas("verifyRegistration execution gas", g - gasleft());
+        g = gasleft();
+        rollup.registerAccount(x, y, r8x, r8y, s);
         logGas("registerAccount, first account, execution gas", g - gasleft());
         (x, y,) = PubKeyFixture.key(5); // x > (r-1)/2: the sign bit is set
+        (r8x, r8y, s) = signRegistration(rollup, address(this), x, y, PubKeyFixture.dlog8(5));
         g = gasleft();
-        rollup.registerAccount(x, y);
+        rollup.registerAccount(x, y, r8x, r8y, s);
         logGas("registerAccount, second account, execution gas", g - gasleft());
     }
 

@@ -10,6 +10,7 @@ import {RollupTestBase, TestERC20} from "./RollupTestBase.sol";
 import {BatchGroth16Verifier} from "../src/generated/BatchVerifier.sol";
 import {BatchProofFixture} from "../src/generated/BatchProofFixture.sol";
 import {BatchFixture} from "../src/generated/BatchFixture.sol";
+import {PubKeyFixture} from "../src/generated/PubKeyFixture.sol";
 import {ExodusFixture} from "../src/generated/ExodusFixture.sol";
 
 /// The rollup with a real Groth16 verifier and proof.
@@ -29,9 +30,12 @@ contract ZkammGroth16Test is RollupTestBase {
         require(rollup.addToken(address(token)) == 1, "token id");
         token.mint(ALICE, 1000);
         vm.deal(ALICE, 5 ether);
+        // ExodusFixture's key is PubKeyFixture key 0
+        (uint256 r8x, uint256 r8y, uint256 s) =
+            signRegistration(rollup, ALICE, ExodusFixture.PUBKEY_X, ExodusFixture.PUBKEY_Y, PubKeyFixture.dlog8(0));
         vm.startPrank(ALICE);
         token.approve(address(rollup), 1000);
-        rollup.registerAndDepositETH{value: 5 ether}(ExodusFixture.PUBKEY_X, ExodusFixture.PUBKEY_Y);
+        rollup.registerAndDepositETH{value: 5 ether}(ExodusFixture.PUBKEY_X, ExodusFixture.PUBKEY_Y, r8x, r8y, s);
         rollup.deposit(1, 1, 1000);
         vm.stopPrank();
     }

@@ -49,8 +49,7 @@ contract ZkammRollupTest is RollupTestBase {
 
     /// serials 0 (create 1), 1 (ETH 5 ether to 1), 2 (1000 TST to 1)
     function _aliceOnboards() internal returns (uint32 account) {
-        vm.prank(ALICE);
-        account = rollup.registerAndDepositETH{value: 5 ether}(aliceX, aliceY);
+        account = registerKeyAndDepositETH(rollup, ALICE, 1, 5 ether);
         vm.prank(ALICE);
         rollup.deposit(account, tokenId, 1000);
     }
@@ -145,6 +144,8 @@ contract ZkammRollupTest is RollupTestBase {
         for (uint256 i = 0; i < PubKeyFixture.COUNT; i++) {
             (uint256 x, uint256 y, bytes32 packed) = PubKeyFixture.key(i);
             assert(rollup.packPubKey(x, y) == packed);
+            // signed before expectEmit, which watches the next call
+            (uint256 r8x, uint256 r8y, uint256 s) = signRegistration(rollup, BOB, x, y, PubKeyFixture.dlog8(i));
             uint64 serial = rollup.totalPriorityOps();
             vm.expectEmit();
             emit ZkammStorage.AccountRegistered(uint32(i + 1), BOB, packed);
@@ -153,7 +154,7 @@ contract ZkammRollupTest is RollupTestBase {
             uint64 deadline = uint64(T0 + DEADLINE + (serial / N) * PRIORITY_BATCH);
             emit ZkammStorage.PriorityOpQueued(serial, 10, uint32(i + 1), 0, 0, packed, BOB, deadline);
             vm.prank(BOB);
-            assert(rollup.registerAccount(x, y) == i + 1);
+            assert(rollup.registerAccount(x, y, r8x, r8y, s) == i + 1);
             ZkammRollup.PriorityOp memory op = rollup.priorityOp(serial);
             assert(op.opType == 10 && op.account == i + 1 && op.pubkey == packed && op.sender == BOB);
             assert(rollup.owner(uint32(i + 1)) == BOB);
@@ -165,10 +166,10 @@ contract ZkammRollupTest is RollupTestBase {
         rollup.packPubKey(x, y);
         vm.prank(ALICE);
         vm.expectRevert(reason);
-        rollup.registerAccount(x, y);
+        rollup.registerAccount(x, y, 0, 0, 0); // the key is checked before the signature
         vm.prank(ALICE);
         vm.expectRevert(reason);
-        rollup.registerAndDepositETH{value: 1 ether}(x, y);
+        rollup.registerAndDepositETH{value: 1 ether}(x, y, 0, 0, 0);
     }
 
     /// Keys the L2 could not unpack (ec::unpack_point) are refused, so every queued
@@ -292,11 +293,12 @@ contract ZkammRollupTest is RollupTestBase {
         assert(rollup.l2Holdings(0) == 6 ether);
         // registerAndDepositETH goes through the same check
         vm.deal(BOB, cap);
+        (uint256 r8x, uint256 r8y, uint256 s) = signRegistration(rollup, BOB, bobX, bobY, PubKeyFixture.dlog8(2));
         vm.prank(BOB);
         vm.expectRevert(bytes("zkamm: token cap"));
-        rollup.registerAndDepositETH{value: cap - 6 ether}(bobX, bobY);
+        rollup.registerAndDepositETH{value: cap - 6 ether}(bobX, bobY, r8x, r8y, s);
         vm.prank(BOB);
-        rollup.registerAndDepositETH{value: cap - 6 ether - 1}(bobX, bobY);
+        rollup.registerAndDepositETH{value: cap - 6 ether - 1}(bobX, bobY, r8x, r8y, s);
         assert(rollup.l2Holdings(0) == cap - 1);
     }
 
@@ -547,9 +549,10 @@ contract ZkammRollupTest is RollupTestBase {
         (bytes memory h, bytes memory p) = _batch1();
         vm.expectRevert(bytes("zkamm: exodus mode"));
         _commit(h, p);
+        (uint256 r8x, uint256 r8y, uint256 s) = signRegistration(rollup, ALICE, bobX, bobY, PubKeyFixture.dlog8(2));
         vm.prank(ALICE);
         vm.expectRevert(bytes("zkamm: exodus mode"));
-        rollup.registerAccount(bobX, bobY);
+        rollup.registerAccount(bobX, bobY, r8x, r8y, s);
         vm.expectRevert(bytes("zkamm: not a deposit (or refunded)"));
         exodusOf(rollup).refundDeposit(0); // create_account
         exodusOf(rollup).refundDeposit(1);
@@ -798,8 +801,8 @@ contract ZkammRollupTest is RollupTestBase {
         _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 0, (uint32(2) << 24) | N), p);
         vm.expectRevert(bytes("zkamm: num_slots"));
         _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 0, swapKind(N + 1)), p);
-        vm.prank(ALICE); // queued priority operations cannot ride in a swap batch
-        rollup.registerAndDepositETH{value: 1 ether}(aliceX, aliceY);
+        // queued priority operations cannot ride in a swap batch
+        registerKeyAndDepositETH(rollup, ALICE, 1, 1 ether);
         vm.expectRevert(bytes("zkamm: priority_count"));
         _commit(header(1, uint64(T0), rootOf("genesis"), rootOf("s1"), 0, 2, swapKind(N)), p);
         _commit(h, p);

@@ -22,6 +22,7 @@
 #include "tx/encoding.hpp"
 #include "tx/json.hpp"
 #include "tx/message.hpp"
+#include "tx/registration.hpp"
 
 namespace zkamm::app {
 namespace {
@@ -48,6 +49,9 @@ struct WalletOptions {
   std::string keys_dir;
   // exit-proof
   std::string root;
+  // register
+  std::string owner, rollup;
+  std::optional<uint64_t> chain_id;
 };
 
 tx::Amount amount_or_throw(const std::string& s, const char* what) {
@@ -316,6 +320,59 @@ int run_exit_proof(const WalletOptions& o) {
   return 0;
 }
 
+/// zkamm wallet register: the key's signature that lets `owner` register it on L1
+/// (docs/TRANSACTIONS.md section 3.4) and the calldata of registerAccount and
+/// registerAndDepositETH, for any L1 wallet to send from `owner`. The domain is --chain-id and
+/// --rollup, or the node's (zkamm_domain) when they are not both given.
+int run_register(const WalletOptions& o) {
+  std::string err;
+  auto k = wallet::read_key_file(o.key, &err);
+  if (!k) throw std::invalid_argument(err);
+  const auto owner = rpc::bytes_from_hex(o.owner, 20);
+  if (!owner || owner->size() != 20) throw std::invalid_argument("--owner must be 0x + 40 hex digits");
+  tx::Domain dom;
+  if (o.chain_id && !o.rollup.empty()) {
+    const auto r = rpc::bytes_from_hex(o.rollup, 20);
+    if (!r || r->size() != 20) throw std::invalid_argument("--rollup must be 0x + 40 hex digits");
+    dom.chain_id = *o.chain_id;
+    std::copy(r->begin(), r->end(), dom.rollup.begin());
+  } else if (o.chain_id || !o.rollup.empty()) {
+    throw std::invalid_argument("give both --chain-id and --rollup, or neither (the node's domain)");
+  } else {
+    rpc::Client c(endpoint(o), std::chrono::milliseconds(o.timeout_ms));
+    dom = fetch_domain(c);
+  }
+  tx::L1Address who{};
+  std::copy(owner->begin(), owner->end(), who.begin());
+  const auto pub = hash::eddsa_public_key(k->private_key);
+  const auto sig = tx::sign_registration(k->private_key, dom, who);
+  using l1::abi::Value;
+  const auto v = [](const ff::Fr& x) { return Value::uint(x.to_canonical()); };
+  const std::vector<Value> args = {v(pub.x), v(pub.y), v(sig.r8.x), v(sig.r8.y), Value::uint(sig.s)};
+  const auto calldata = [&](const char* f) {
+    auto fn = l1::abi::parse_function(f);
+    auto data = fn ? l1::abi::encode_call(*fn, args) : std::nullopt;
+    if (!data) throw std::invalid_argument(std::string("cannot ABI-encode ") + f);
+    return l1::to_hex(*data);
+  };
+  const json j = {{"owner", rpc::hex0x(who.data(), who.size())},
+                  {"chain_id", std::to_string(dom.chain_id)},
+                  {"rollup", rpc::hex0x(dom.rollup.data(), dom.rollup.size())},
+                  {"pubkey", wallet::packed_pubkey_hex(k->private_key)},
+                  {"x", pub.x.to_decimal()},
+                  {"y", pub.y.to_decimal()},
+                  {"message", tx::registration_message(dom, who).to_decimal()},
+                  {"r8x", sig.r8.x.to_decimal()},
+                  {"r8y", sig.r8.y.to_decimal()},
+                  {"s", ff::to_decimal(sig.s)},
+                  {"register_account", {{"function", tx::kRegisterAccountFunction}, {"calldata", calldata(tx::kRegisterAccountFunction)}}},
+                  {"register_and_deposit_eth",
+                   {{"function", tx::kRegisterAndDepositEthFunction},
+                    {"calldata", calldata(tx::kRegisterAndDepositEthFunction)}}}};
+  std::cout << j.dump(2) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void register_wallet(CLI::App& app, int& exit_code) {
@@ -485,6 +542,15 @@ void register_wallet(CLI::App& app, int& exit_code) {
   exit_proof->add_option("--token", o->token, "token id (512 + pool for an LP position)")->required();
   exit_proof->add_option("--root", o->root, "state root to prove against (L1 lastExecutedRoot, 0x + 64 hex); default: last batch");
   bind(exit_proof, [o] { return run_exit_proof(*o); });
+
+  auto* reg = w->add_subcommand(
+      "register", "L1 registration: the key's signature for an owner address and the registerAccount calldata");
+  reg->add_option("--key", o->key, "key file")->required();
+  reg->add_option("--owner", o->owner, "the L1 address that will send the registration (0x + 40 hex)")->required();
+  reg->add_option("--chain-id", o->chain_id, "L1 chain id (with --rollup; default: the node's domain)");
+  reg->add_option("--rollup", o->rollup, "ZkammRollup address (with --chain-id)");
+  reg->add_option("--url", o->url, "node JSON-RPC URL, asked for the domain when --chain-id/--rollup are not given");
+  bind(reg, [o] { return run_register(*o); });
 
   auto* gen = w->add_subcommand("new-genesis", "DEVNET ONLY: a genesis with N funded accounts (keys inside)");
   gen->add_option("--out", o->out, "genesis JSON to write")->required();

@@ -185,10 +185,10 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   l1::TxSender op(*rpc, op_key, *chain, so);
   auto nonce0 = rpc->get_transaction_count(op_key.address(), l1::BlockTag::latest());
   if (!nonce0) return ctx.fail("nonce: " + nonce0.error().message), 1;
-  // Deployment order: poseidon2, poseidon4, verifier, [swap verifier], rollup. The rollup's
-  // address is part of the circuit's domain (signatures bind it), so the keys are made for the
-  // predicted address.
-  const l1::Address rollup_addr = create_address(op_key.address(), *nonce0 + (o.swap_batches ? 4 : 3));
+  // Deployment order: poseidon2, poseidon4, poseidon5, key verifier, verifier, [swap verifier],
+  // rollup. The rollup's address is part of the circuit's domain (signatures bind it), so the keys
+  // are made for the predicted address.
+  const l1::Address rollup_addr = create_address(op_key.address(), *nonce0 + (o.swap_batches ? 6 : 5));
 
   // ---- keys ----
   batch::BatchParams params;
@@ -231,8 +231,11 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   const auto code = [&](const char* k) { return *l1::from_hex(art[k].get<std::string>()); };
   auto p2 = op.deploy(code("poseidon2"));
   auto p4 = p2 ? op.deploy(code("poseidon4")) : p2;
-  auto verifier = p4 ? op.deploy(code("verifier")) : p4;
-  if (!verifier) return ctx.fail("deploying Poseidon/verifier: " + verifier.error().message), 1;
+  auto p5 = p4 ? op.deploy(code("poseidon5")) : p4;
+  auto key_verifier =
+      p5 ? op.deploy(code("key_verifier"), encode_args({"address", "address"}, {Value::address(*p2), Value::address(*p5)})) : p5;
+  auto verifier = key_verifier ? op.deploy(code("verifier")) : key_verifier;
+  if (!verifier) return ctx.fail("deploying Poseidon/key verifier/verifier: " + verifier.error().message), 1;
   l1::Address swap_verifier{};  // zero: the rollup refuses swap batches
   if (swap_keys) {
     auto sv = op.deploy(code("swap_verifier"));
@@ -241,10 +244,10 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   }
   const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
   const l1::Bytes ctor = encode_args(
-      {"address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
-      {Value::address(*verifier), Value::address(swap_verifier), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(o.slots),
-       Value::uint(o.priority_deadline_s), Value::uint(o.priority_batch_s), Value::uint(o.timestamp_window_s),
-       Value::address(op_key.address()), Value::address(op_key.address())});
+      {"address", "address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
+      {Value::address(*verifier), Value::address(swap_verifier), Value::address(*p2), Value::address(*p4), Value::address(*key_verifier),
+       fr_value(genesis), Value::uint(o.slots), Value::uint(o.priority_deadline_s), Value::uint(o.priority_batch_s),
+       Value::uint(o.timestamp_window_s), Value::address(op_key.address()), Value::address(op_key.address())});
   auto rollup = op.deploy(code("rollup"), ctor);
   if (!rollup) return ctx.fail("deploying ZkammRollup: " + rollup.error().message), 1;
   if (*rollup != rollup_addr) return ctx.fail("rollup deployed at an unexpected address"), 1;
@@ -338,10 +341,10 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
         step("approve", send_tx(s1, tokens[0], call("approve(address,uint256)", {Value::address(*rollup), Value::uint(u256_of(mint1))}))) &&
         step("approve", send_tx(s1, tokens[1], call("approve(address,uint256)", {Value::address(*rollup), Value::uint(u256_of(mint1))}))) &&
         step("approve", send_tx(s2, tokens[0], call("approve(address,uint256)", {Value::address(*rollup), Value::uint(u256_of(mint2))}))) &&
-        step("registerAccount", send_tx(s1, *rollup, call("registerAccount(uint256,uint256)", {fr_value(a.pub.x), fr_value(a.pub.y)}))) &&
+        step("registerAccount", send_tx(s1, *rollup, register_account_call(a.key, params.domain, u1.address()))) &&
         step("deposit", send_tx(s1, *rollup, call("deposit(uint32,uint16,uint128)", {Value::uint(1), Value::uint(1), Value::uint(u256_of(amount_of(500)))}))) &&
         step("deposit", send_tx(s1, *rollup, call("deposit(uint32,uint16,uint128)", {Value::uint(1), Value::uint(2), Value::uint(u256_of(amount_of(500)))}))) &&
-        step("registerAndDepositETH", send_tx(s2, *rollup, call("registerAndDepositETH(uint256,uint256)", {fr_value(b.pub.x), fr_value(b.pub.y)}), eth2)) &&
+        step("registerAndDepositETH", send_tx(s2, *rollup, register_account_call(b.key, params.domain, u2.address(), true), eth2)) &&
         step("deposit", send_tx(s2, *rollup, call("deposit(uint32,uint16,uint128)", {Value::uint(2), Value::uint(1), Value::uint(u256_of(dep2a))})));
     (void)t1;
     (void)t2;

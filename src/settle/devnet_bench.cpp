@@ -12,6 +12,7 @@
 #include "l1/abi.hpp"
 #include "l1/key.hpp"
 #include "l1/sender.hpp"
+#include "settle/l1_calls.hpp"
 #include "tx/json.hpp"
 
 namespace zkamm::settle {
@@ -92,11 +93,8 @@ std::string fund_bench_accounts(const BenchFundingConfig& cfg, l1::RpcClient& rp
   json accounts = json::array();
   for (uint32_t i = 0; i <= cfg.accounts && !stop.load(); ++i) {
     const hash::PrivateKey key = devnet_bench_key(i);
-    const ec::BabyJubAffine pub = hash::eddsa_public_key(key);
     const uint32_t account = static_cast<uint32_t>(*base) + 1 + i;
-    if (auto e = send(payer, cfg.rollup,
-                      call_data("registerAccount(uint256,uint256)", {Value::uint(pub.x.to_canonical()), Value::uint(pub.y.to_canonical())}));
-        !e.empty())
+    if (auto e = send(payer, cfg.rollup, register_account_call(key, cfg.domain, me)); !e.empty())
       return "registerAccount: " + e;
     const tx::Amount amount = i == 0 ? liquidity : per_account;
     for (uint16_t t = 1; t <= 2; ++t)

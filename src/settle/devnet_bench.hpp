@@ -1,10 +1,10 @@
 #pragma once
 // The accounts of `zkamm devnet --once`'s paper experiment (docs/BENCH.md, "zkamm devnet --once").
-// They are funded as any user is: registerAccount and ERC-20 deposits on ZkammRollup, credited
-// on L2 by the L1 watcher (each a priority operation that takes a batch slot). A provider
-// account adds deep liquidity to pool (1, 2) so the bench's swaps (1 to 100 tokens each) stay
-// within their slippage limit. The bench reads the key file this writes (`zkamm bench --genesis`
-// layout, with explicit account numbers).
+// They are funded as any user is: registerAccount (signed by each account's key) and ERC-20
+// deposits on ZkammRollup, credited on L2 by the L1 watcher (each a priority operation that
+// takes a batch slot). A provider account adds deep liquidity to pool (1, 2) so the bench's swaps
+// (1 to 100 tokens each) stay within their slippage limit. The bench reads the key file this
+// writes (`zkamm bench --genesis` layout, with explicit account numbers).
 #include <atomic>
 #include <chrono>
 #include <cstdint>

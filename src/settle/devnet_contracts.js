@@ -2,7 +2,8 @@
 // `zkamm devnet` helper: compiles the L1 contracts with solc-js (optimizer on, runs 200, as
 // contracts/foundry.toml: the code forge tests is the code deployed) and makes circomlib's Poseidon contracts
 // (circomlibjs poseidonContract.createCode). Prints nothing on success; writes a JSON object of
-// creation bytecodes {poseidon2, poseidon4, verifier, [swap_verifier], rollup, erc20} to OUT.
+// creation bytecodes {poseidon2, poseidon4, poseidon5, key_verifier, verifier, [swap_verifier],
+// rollup, erc20} to OUT.
 // Usage: node devnet_contracts.js REPO_ROOT NODE_MODULES VERIFIER_SOL OUT_JSON [SWAP_VERIFIER_SOL]
 // OUT_JSON is reused when it records the same sha256 of the sources (compiling takes ~20 s).
 "use strict";
@@ -94,6 +95,8 @@ const result = {
   sources_sha256: digest,
   poseidon2: circomlibjs.poseidonContract.createCode(2),
   poseidon4: circomlibjs.poseidonContract.createCode(4),
+  poseidon5: circomlibjs.poseidonContract.createCode(5),
+  key_verifier: code("EdDSAPoseidonVerifier.sol", "EdDSAPoseidonVerifier"),
   verifier: code("BatchVerifier.sol", "BatchGroth16Verifier"),
   rollup: code("ZkammRollup.sol", "ZkammRollup"),
   erc20: code("DevnetERC20.sol", "DevnetERC20"),

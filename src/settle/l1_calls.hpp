@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "ff/bn254.hpp"
+#include "hash/eddsa.hpp"
 #include "l1/abi.hpp"
 #include "l1/bytes.hpp"
+#include "tx/message.hpp"
 
 namespace zkamm::settle {
 
@@ -17,5 +19,10 @@ l1::Bytes call(const char* signature, std::vector<l1::abi::Value> args);
 l1::Bytes encode_args(const std::vector<const char*>& types, std::vector<l1::abi::Value> values);
 /// A field element as a uint256 argument.
 inline l1::abi::Value fr_value(const ff::Fr& x) { return l1::abi::Value::uint(x.to_canonical()); }
+/// registerAccount (registerAndDepositETH with `deposit_eth`; the value goes with the transaction)
+/// of the key of `prv`, sent by `owner` to the rollup of `d`: the key signs the registration
+/// message (tx/registration.hpp) so the contract accepts it from `owner` only.
+l1::Bytes register_account_call(const hash::PrivateKey& prv, const tx::Domain& d, const l1::Address& owner,
+                                bool deposit_eth = false);
 
 }  // namespace zkamm::settle

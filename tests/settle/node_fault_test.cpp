@@ -50,8 +50,9 @@ class NodeFaultTest : public AnvilTest {
     const std::string cache = std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys";
     auto nonce0 = rpc_->get_transaction_count(sender_->address(), l1::BlockTag::latest());
     ASSERT_TRUE(nonce0.ok());
-    // Deployment order as in devnet.cpp: poseidon2, poseidon4, verifier, rollup.
-    rollup_ = create_address(sender_->address(), *nonce0 + 3);
+    // Deployment order as in devnet.cpp: poseidon2, poseidon4, poseidon5, key verifier, verifier,
+    // rollup.
+    rollup_ = create_address(sender_->address(), *nonce0 + 5);
     params_.num_slots = 1;
     params_.domain.chain_id = 31337;
     std::copy(rollup_.begin(), rollup_.end(), params_.domain.rollup.begin());
@@ -70,14 +71,19 @@ class NodeFaultTest : public AnvilTest {
     ASSERT_TRUE(p2.ok()) << p2.error().message;
     auto p4 = sender_->deploy(code("poseidon4"));
     ASSERT_TRUE(p4.ok()) << p4.error().message;
+    auto p5 = sender_->deploy(code("poseidon5"));
+    ASSERT_TRUE(p5.ok()) << p5.error().message;
+    auto key_verifier = sender_->deploy(code("key_verifier"), encode_args({"address", "address"}, {Value::address(*p2), Value::address(*p5)}));
+    ASSERT_TRUE(key_verifier.ok()) << key_verifier.error().message;
     auto verifier = sender_->deploy(code("verifier"));
     ASSERT_TRUE(verifier.ok()) << verifier.error().message;
     const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
     const l1::Address op = sender_->address();
     const l1::Bytes ctor = encode_args(
-        {"address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
-        {Value::address(*verifier), Value::address(l1::Address{}), Value::address(*p2), Value::address(*p4), fr_value(genesis), Value::uint(1),
-         Value::uint(604800), Value::uint(60), Value::uint(kTimestampWindow), Value::address(op), Value::address(op)});
+        {"address", "address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
+        {Value::address(*verifier), Value::address(l1::Address{}), Value::address(*p2), Value::address(*p4), Value::address(*key_verifier),
+         fr_value(genesis), Value::uint(1), Value::uint(604800), Value::uint(60), Value::uint(kTimestampWindow), Value::address(op),
+         Value::address(op)});
     auto rollup = sender_->deploy(code("rollup"), ctor);
     ASSERT_TRUE(rollup.ok()) << rollup.error().message;
     ASSERT_EQ(*rollup, rollup_);
@@ -114,10 +120,9 @@ class NodeFaultTest : public AnvilTest {
     for (uint32_t i = 1; i <= k; ++i) {
       hash::PrivateKey key{};
       key[0] = static_cast<uint8_t>(i);
-      const auto pub = hash::eddsa_public_key(key);
       l1::TxRequest req;
       req.to = rollup_;
-      req.data = call("registerAccount(uint256,uint256)", {fr_value(pub.x), fr_value(pub.y)});
+      req.data = register_account_call(key, params_.domain, user.address());
       auto r = user.send_and_wait(req);
       ASSERT_TRUE(r.ok()) << r.error().message;
     }
