@@ -157,8 +157,9 @@ contract ZkammGasTest is RollupTestBase {
         token.mint(address(this), 10_000);
         token.approve(address(rollup), type(uint256).max);
         (uint256 x, uint256 y, bytes32 packed) = PubKeyFixture.key(0);
+        (uint256 r8x, uint256 r8y, uint256 s) = signRegistration(rollup, address(this), x, y, PubKeyFixture.dlog8(0));
         uint256 g = gasleft();
-        rollup.registerAndDepositETH{value: 1 ether}(x, y); // serials 0, 1
+        rollup.registerAndDepositETH{value: 1 ether}(x, y, r8x, r8y, s); // serials 0, 1
         logGas("registerAndDepositETH, execution gas", g - gasleft());
         g = gasleft();
         rollup.deposit(1, id, 1000); // serial 2

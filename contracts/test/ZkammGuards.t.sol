@@ -37,6 +37,9 @@ contract ZkammGuardsTest is RollupTestBase {
     uint256 internal keyX;
     uint256 internal keyY;
     bytes32 internal packed;
+    // Registration signatures (key ownership): key 1 by ALICE, key 2 by BOB, on `rollup`.
+    uint256[3] internal sigA;
+    uint256[3] internal sigB;
 
     address internal constant ALICE = address(0xA11CE);
     address internal constant BOB = address(0xB0B);
@@ -48,6 +51,9 @@ contract ZkammGuardsTest is RollupTestBase {
         (keyX, keyY, packed) = PubKeyFixture.key(1);
         verifier = new MockVerifier(0, N);
         rollup = deployRollup(verifier, rootOf("genesis"), N);
+        (sigA[0], sigA[1], sigA[2]) = signRegistration(rollup, ALICE, keyX, keyY, PubKeyFixture.dlog8(1));
+        (uint256 bx, uint256 by,) = PubKeyFixture.key(2);
+        (sigB[0], sigB[1], sigB[2]) = signRegistration(rollup, BOB, bx, by, PubKeyFixture.dlog8(2));
         vm.deal(ALICE, 100 ether);
         vm.deal(BOB, 100 ether);
     }
@@ -114,10 +120,11 @@ contract ZkammGuardsTest is RollupTestBase {
     function _flood() internal {
         (IPoseidon2 p2, IPoseidon4 p4) = poseidons();
         rollup = new ZkammRollup(
-            verifier, IVerifier(address(0)), p2, p4, rootOf("genesis"), N, FLOOD_P, FLOOD_I, WINDOW, address(this), address(this)
+            verifier, IVerifier(address(0)), p2, p4, keyVerifier(), rootOf("genesis"), N, FLOOD_P, FLOOD_I, WINDOW, address(this), address(this)
         );
+        (sigA[0], sigA[1], sigA[2]) = signRegistration(rollup, ALICE, keyX, keyY, PubKeyFixture.dlog8(1));
         vm.startPrank(ALICE);
-        rollup.registerAccount(keyX, keyY);
+        rollup.registerAccount(keyX, keyY, sigA[0], sigA[1], sigA[2]);
         for (uint64 i = 1; i < FLOOD_OPS; i++) {
             rollup.deposit{value: i}(1, 0, uint128(i));
         }
@@ -208,7 +215,7 @@ contract ZkammGuardsTest is RollupTestBase {
     /// op is due priorityDeadlineSeconds after its own block.
     function test_priorityDeadlinesAcrossBlocks() public {
         vm.prank(ALICE);
-        rollup.registerAccount(keyX, keyY); // serial 0: T0 + 7 d
+        rollup.registerAccount(keyX, keyY, sigA[0], sigA[1], sigA[2]); // serial 0: T0 + 7 d
         vm.warp(T0 + 10);
         vm.prank(ALICE);
         rollup.deposit{value: 1}(1, 0, 1); // serial 1
@@ -239,10 +246,10 @@ contract ZkammGuardsTest is RollupTestBase {
         vm.prank(BOB);
         fot.approve(address(rollup), 2000);
         vm.prank(ALICE);
-        rollup.registerAccount(keyX, keyY); // serial 0
+        rollup.registerAccount(keyX, keyY, sigA[0], sigA[1], sigA[2]); // serial 0
         (uint256 bx, uint256 by, bytes32 bobKey) = PubKeyFixture.key(2);
         vm.prank(BOB);
-        rollup.registerAccount(bx, by); // serial 1
+        rollup.registerAccount(bx, by, sigB[0], sigB[1], sigB[2]); // serial 1
         // 2,000 asked, 1,800 arrived: 1,800 queued, emitted and held
         vm.expectEmit();
         emit ZkammStorage.PriorityOpQueued(2, 1, 1, id, 1800, bytes32(0), ALICE, uint64(T0 + DEADLINE));
@@ -282,7 +289,7 @@ contract ZkammGuardsTest is RollupTestBase {
         hollow.mint(ALICE, 2000);
         vm.startPrank(ALICE);
         hollow.approve(address(rollup), 2000);
-        rollup.registerAccount(keyX, keyY);
+        rollup.registerAccount(keyX, keyY, sigA[0], sigA[1], sigA[2]);
         vm.expectRevert(bytes("zkamm: nothing received"));
         rollup.deposit(1, id, 2000);
         vm.stopPrank();
@@ -297,7 +304,7 @@ contract ZkammGuardsTest is RollupTestBase {
         fot.mint(ALICE, 2 * cap);
         vm.startPrank(ALICE);
         fot.approve(address(rollup), type(uint256).max);
-        rollup.registerAccount(keyX, keyY);
+        rollup.registerAccount(keyX, keyY, sigA[0], sigA[1], sigA[2]);
         // type(uint128).max asked, 90% of it arrives: below the cap, credited
         rollup.deposit(1, id, type(uint128).max);
         uint256 arrived = type(uint128).max - type(uint128).max / 10;
@@ -318,7 +325,7 @@ contract ZkammGuardsTest is RollupTestBase {
         PassiveRecipient passive = new PassiveRecipient();
         vm.startPrank(ALICE);
         token.approve(address(rollup), 1000);
-        rollup.registerAndDepositETH{value: 5 ether}(keyX, keyY);
+        rollup.registerAndDepositETH{value: 5 ether}(keyX, keyY, sigA[0], sigA[1], sigA[2]);
         rollup.deposit(1, id, 1000);
         vm.stopPrank();
         bytes memory p = slots4(
@@ -351,7 +358,7 @@ contract ZkammGuardsTest is RollupTestBase {
 
     function test_fullExitPayoutEmitsEvent() public {
         vm.prank(ALICE);
-        rollup.registerAndDepositETH{value: 5 ether}(keyX, keyY);
+        rollup.registerAndDepositETH{value: 5 ether}(keyX, keyY, sigA[0], sigA[1], sigA[2]);
         vm.prank(ALICE);
         rollup.requestFullExit(1, 0);
         bytes memory p = slots4(createAccountSlot(1, packed), depositSlot(1, 0, 5 ether), fullExitSlot(1, 0, 5 ether), noopSlot());
@@ -363,7 +370,7 @@ contract ZkammGuardsTest is RollupTestBase {
 
     function test_refundEmitsPayout() public {
         vm.prank(ALICE);
-        rollup.registerAndDepositETH{value: 5 ether}(keyX, keyY);
+        rollup.registerAndDepositETH{value: 5 ether}(keyX, keyY, sigA[0], sigA[1], sigA[2]);
         vm.warp(T0 + DEADLINE + 1);
         exodusOf(rollup).activateExodus();
         vm.expectEmit();
@@ -383,7 +390,9 @@ contract ZkammGuardsTest is RollupTestBase {
         uint64 batchSeconds,
         uint64 window
     ) internal returns (ZkammRollup) {
-        return new ZkammRollup(v, sv, p2, p4, rootOf("genesis"), slots, deadline, batchSeconds, window, address(this), address(this));
+        return new ZkammRollup(
+            v, sv, p2, p4, keyVerifier(), rootOf("genesis"), slots, deadline, batchSeconds, window, address(this), address(this)
+        );
     }
 
     function _refused(

@@ -22,10 +22,13 @@ contract ZkammKeyOwnershipTest is RollupTestBase {
 
     function setUp() public {
         vm.warp(T0);
-        verifier = new MockVerifier();
-        keyVerifier(); // deployed first: the prank below must reach the rollup's creation
+        verifier = new MockVerifier(0, N);
+        // deployed first: the prank below must reach the rollup's creation
+        keyVerifier();
+        poseidons();
+        uint256 genesis = rootOf("genesis");
         vm.prank(RegistrationFixture.DEPLOYER);
-        rollup = deployRollup(verifier, IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("genesis"), N);
+        rollup = deployRollup(verifier, genesis, N);
         // The fixture signed for this address (CREATE from DEPLOYER at nonce 0).
         require(address(rollup) == RegistrationFixture.ROLLUP, "rollup not at the fixture's address");
         vm.deal(OWNER, 10 ether);
@@ -80,7 +83,7 @@ contract ZkammKeyOwnershipTest is RollupTestBase {
         vm.chainId(1);
         _expectRefused(OWNER, x, y, r8x, r8y, s);
         vm.chainId(RegistrationFixture.CHAIN_ID);
-        ZkammRollup other = deployRollup(verifier, IPoseidon2(address(0)), IPoseidon4(address(0)), rootOf("genesis"), N);
+        ZkammRollup other = deployRollup(verifier, rootOf("genesis"), N);
         vm.prank(OWNER);
         vm.expectRevert(bytes("zkamm: key signature"));
         other.registerAccount(x, y, r8x, r8y, s);
