@@ -333,7 +333,7 @@ TEST_F(NodeFaultTest, SenderRefusesABatchOlderThanTheTimestampWindow) {
   const uint64_t now = (*block)->timestamp;
   ProvedBatch p;
   p.number = 1;
-  p.header.assign(96, 0);
+  p.header.assign(node::kBatchHeaderBytes, 0);
   p.pubdata.assign(42, 0);
   const auto set_timestamp = [&p](uint64_t t) {
     for (size_t i = 0; i < 8; ++i) p.header[8 + i] = static_cast<uint8_t>(t >> (56 - 8 * i));
