@@ -121,8 +121,10 @@ TEST(StoreFailure, FlippedWalBitsRefuseToStartAndReportTheLoss) {
   const fs::path wal = newest_wal(cfg.data_dir);
   ASSERT_FALSE(wal.empty());
   const auto size = fs::file_size(wal);
-  // Somewhere in the second half (the swaps' blocks, after the genesis), one byte's bits flipped.
-  const auto at = static_cast<std::streamoff>(size / 2 + rng() % (size / 2 - 64));
+  // One byte's bits flipped in the third quarter: the swaps' synced blocks. (A flip in the last
+  // records may hit only the batch records written unsynced at stop, which are not acknowledged:
+  // that is no loss, and the node rightly starts; they are recomputed.)
+  const auto at = static_cast<std::streamoff>(size / 2 + rng() % (size / 4));
   std::fstream f(wal, std::ios::in | std::ios::out | std::ios::binary);
   f.seekg(at);
   char c = 0;
