@@ -34,6 +34,8 @@ struct NodeOptions {
   std::optional<uint32_t> block_time_ms, max_block_txs, batch_slots, batch_timeout_ms, max_pending, max_per_account;
   std::optional<uint32_t> tree_checkpoint_batches;
   std::optional<int> batcher_nice;
+  std::optional<uint64_t> min_free_disk_mb;
+  bool accept_rollback = false;
 };
 
 /// Reads key `k` of object `o` into `out` when present; false (and *err) on a wrong type.
@@ -121,6 +123,8 @@ int run_node(const NodeOptions& o) {
   if (o.batch_timeout_ms) batch_timeout_ms = *o.batch_timeout_ms;
   if (o.max_pending) nc.max_pending = *o.max_pending;
   if (o.max_per_account) nc.max_per_account = *o.max_per_account;
+  if (o.min_free_disk_mb) nc.min_free_disk_bytes = *o.min_free_disk_mb << 20;
+  nc.accept_store_rollback = o.accept_rollback;
   if (o.unsafe_skip_signatures) {
     nc.check_signatures = false;
     std::cerr << "WARNING: --unsafe-skip-signature-checks: signatures are NOT verified (benchmarks of the RPC path only)\n";
@@ -192,6 +196,12 @@ void register_node(CLI::App& app, int& exit_code) {
                 "every batch is universal (otherwise a batch of swaps only is a swap batch, docs/BATCH.md 8)");
   cmd->add_option("--max-pending", o->max_pending, "mempool capacity");
   cmd->add_option("--max-per-account", o->max_per_account, "pending transactions per account");
+  cmd->add_option("--min-free-disk-mb", o->min_free_disk_mb,
+                  "reject transactions (store_unavailable, /health 503) while the data dir's disk has less free "
+                  "(default 64; resumes at twice it; 0 = off)");
+  cmd->add_flag("--accept-rollback", o->accept_rollback,
+                "start even though the store lost acknowledged blocks (damaged write-ahead log); the loss is logged "
+                "(docs/NODE.md \"Failure modes\")");
   cmd->add_flag("--unsafe-skip-signature-checks", o->unsafe_skip_signatures,
                 "BENCHMARK ONLY: accept transactions without verifying signatures");
   cmd->callback([o, &exit_code] {

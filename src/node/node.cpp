@@ -102,7 +102,7 @@ Node::Impl::Impl(NodeConfig c)
 Node::Impl::~Impl() { stop(); }
 
 bool Node::Impl::open() {
-  store = Store::open(cfg.data_dir, error);
+  store = Store::open(cfg.data_dir, error, StoreOpenOptions{cfg.accept_store_rollback});
   if (!store) return false;
   auto loaded = load_state(*store);
   if (!loaded) {
@@ -225,6 +225,9 @@ bool Node::Impl::open_trees(uint64_t nbatches) {
       spdlog::warn("node: the stored state trees (batch {}) do not give batch {}'s root; rebuilding them", *stored,
                    nbatches);
     }
+  } else if (store->trees_were_reset()) {
+    spdlog::warn("node: the state trees database was damaged; rebuilding the trees of batch {} from the state",
+                 nbatches);
   } else if (stored && nbatches != 0) {
     spdlog::info("node: stored state trees are of batch {}, the batcher resumes after batch {} (last root: {}); "
                  "rebuilding them",
@@ -240,7 +243,16 @@ bool Node::Impl::open_trees(uint64_t nbatches) {
     const auto nodes = btrees.all_nodes();
     constexpr std::size_t kChunk = 65536;
     rocksdb::WriteBatch wb;
-    Store::clear_trees(wb);
+    if (stored || store->trees_were_reset()) {
+      // A fresh database, not a DeleteRange in the old one: when the old one's files are damaged
+      // (a record that does not load, a block whose checksum fails) a later compaction would read
+      // them again and stop every tree write.
+      std::string err;
+      if (!store->reset_trees(err)) {
+        error = "cannot recreate the state trees database: " + err;
+        return false;
+      }
+    }
     for (std::size_t i = 0; i < nodes.size(); i += kChunk) {
       Store::put_tree_nodes(wb, std::span(nodes).subspan(i, std::min(kChunk, nodes.size() - i)));
       if (!store->write_trees(wb)) {
@@ -285,6 +297,10 @@ void Node::Impl::start_threads() {
     name_thread("zk-writer");
     writer_loop(st);
   });
+  disk_guard = std::jthread([this] {
+    name_thread("zk-disk");
+    disk_guard_loop();
+  });
   for (uint32_t i = 0; i < std::max<uint32_t>(cfg.verifier_threads, 1); ++i)
     verifiers.emplace_back([this] {
       name_thread("zk-verify");
@@ -294,6 +310,12 @@ void Node::Impl::start_threads() {
 
 void Node::Impl::stop() {
   std::call_once(stop_once, [this] {
+    {
+      std::lock_guard lk(health_mu);
+      stop_requested = true;
+    }
+    health_cv.notify_all();
+    if (disk_guard.joinable()) disk_guard.join();
     {
       std::lock_guard lk(verify_mu);
       verify_stop = true;
@@ -395,6 +417,10 @@ SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received, std::optional<bool
     if (stopping) return SubmitResult{false, RejectCode::kShuttingDown, "node is stopping", h};
     if (mempool.find(h) != nullptr) return SubmitResult{false, RejectCode::kDuplicate, "already pending", h};
   }
+  if (disk_low.load(std::memory_order_relaxed) || write_failed.load(std::memory_order_relaxed))
+    // Not remembered as the tx's verdict (like shutting_down): the same tx is welcome once the
+    // disk has room, and a remembered rejection would answer its resubmission's waiters at once.
+    return SubmitResult{false, RejectCode::kStoreUnavailable, store_problem(), h};
   if (cfg.max_batch_backlog != 0 &&
       batch_backlog_txs.load(std::memory_order_relaxed) > uint64_t{cfg.max_batch_backlog} * cfg.batch_slots)
     return reject(h, RejectCode::kBatcherBehind,
@@ -802,8 +828,15 @@ void Node::Impl::sealer_loop() {
       Store::put_block(*job.wb, b);
       Store::put_head(*job.wb, job.head);
     }
-    if (job.wb && !store->write(*job.wb, true)) {
-      spdlog::critical("node: synced write failed; block {} is not durable", job.head.head);
+    // A block that is not durable is retried, never skipped: the writer's state and every later
+    // block build on it. Only at stop is it given up, and every later block with it (none of
+    // their txs was acknowledged; they are not in the store).
+    if (job.wb && (sealer_gave_up || !write_until_ok(*job.wb, true, "block " + std::to_string(job.head.head)))) {
+      if (!sealer_gave_up)
+        spdlog::critical("node: stopping with block {} not durable; it and every later block are dropped (none "
+                         "of their txs was reported soft)",
+                         job.head.head);
+      sealer_gave_up = true;
       if (job.done) job.done->set_value(std::nullopt);
       continue;
     }
@@ -1054,8 +1087,18 @@ void Node::Impl::close_batch() {
   slot_ts.clear();
   rocksdb::WriteBatch wb;
   Store::put_batch(wb, b);
-  const bool recorded = store->write(wb, false);
-  if (!recorded) spdlog::error("node: cannot record batch {}", h.number);
+  // Batch records are numbered in order: a gap would stop the next start, so a failed record is
+  // retried, and once given up (at stop) nothing later is recorded; the next start batches the
+  // blocks again.
+  const bool recorded = !batcher_gave_up && write_until_ok(wb, false, "batch " + std::to_string(h.number));
+  if (!recorded) {
+    if (!batcher_gave_up) spdlog::error("node: cannot record batch {}; the next start batches its blocks again", h.number);
+    batcher_gave_up = true;
+    roots_broken = true;
+    btrees.track_changes(false);
+    slots.clear();
+    return;
+  }
   if (recorded && b.root_ready &&
       (h.number - tree_checkpoint_batch >= std::max<uint32_t>(cfg.tree_checkpoint_batches, 1) ||
        Clock::now() - tree_checkpoint_at >= cfg.tree_checkpoint_interval)) {

@@ -62,6 +62,7 @@ enum class RejectCode : uint16_t {
   kShuttingDown = 19,        ///< the node is stopping
   kBadPriorityOp = 20,       ///< submit_priority: not a priority op, or serial != next_priority_serial()
   kBatcherBehind = 21,       ///< more than NodeConfig::max_batch_backlog batches wait for their roots
+  kStoreUnavailable = 22,    ///< the disk is (nearly) full or a store write failed (Node::store_problem)
 };
 /// Stable snake_case name: "malformed", "not_l2", "duplicate", "unknown_account", ...
 std::string_view to_string(RejectCode c) noexcept;
@@ -104,6 +105,18 @@ struct NodeConfig {
   /// stop(): how long the batcher keeps batching its backlog; what is left is batched again from
   /// the block log at the next start.
   std::chrono::milliseconds stop_batch_drain{10000};
+  /// Disk guard (docs/NODE.md "Failure modes"): submit rejects L2 txs (kStoreUnavailable) while
+  /// the data dir's file system has less than this free, so the txs already accepted still seal
+  /// and RocksDB does not meet ENOSPC; it accepts again from resume_free_disk_bytes (0 = twice
+  /// min_free_disk_bytes). 0 = no guard (a failed write still stops the node cleanly).
+  uint64_t min_free_disk_bytes = 64ull << 20;
+  uint64_t resume_free_disk_bytes = 0;
+  std::chrono::milliseconds disk_check_interval{250};
+  /// Replaces the free-space probe of the data dir (tests); nullopt = unknown (no guard).
+  std::function<std::optional<uint64_t>(const std::string& dir)> free_disk_probe;
+  /// Start even when the store recovered to before the last acknowledged write (a damaged
+  /// write-ahead log); the loss is logged. Off: the node refuses to open (error()).
+  bool accept_store_rollback = false;
 };
 
 struct SubmitResult {
@@ -258,6 +271,9 @@ class Node {
 
   /// Empty when the node opened its store; otherwise why not.
   const std::string& error() const noexcept;
+  /// Empty while the store accepts writes; otherwise why submit rejects with kStoreUnavailable
+  /// (the disk is nearly full, or a write failed and waits for space to be retried).
+  std::string store_problem() const;
   const NodeConfig& config() const noexcept;
 
   // ---- transactions ----

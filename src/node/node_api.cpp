@@ -43,6 +43,7 @@ std::string_view to_string(RejectCode c) noexcept {
     case RejectCode::kShuttingDown: return "shutting_down";
     case RejectCode::kBadPriorityOp: return "bad_priority_op";
     case RejectCode::kBatcherBehind: return "batcher_behind";
+    case RejectCode::kStoreUnavailable: return "store_unavailable";
   }
   return "unknown";
 }

@@ -212,6 +212,26 @@ struct Node::Impl {
   void apply_l1(TxInfo& ti) const;      ///< a soft tx's batch stage and times
   void l1_counters(NodeStatus& s) const;
 
+  // disk guard and store failures (store_guard.cpp); health_mu is a leaf
+  std::atomic<bool> stop_requested{false};  ///< stop() began: retry loops give up
+  std::atomic<bool> disk_low{false};        ///< free space under min_free_disk_bytes
+  std::atomic<bool> write_failed{false};    ///< a store write failed and waits to be retried
+  mutable std::mutex health_mu;
+  std::condition_variable health_cv;        ///< wakes the guard and the retry waits at stop
+  std::string disk_reason, write_reason;    ///< health_mu
+  bool sealer_gave_up = false;              ///< sealer thread only: later blocks are dropped
+  bool batcher_gave_up = false;             ///< batcher thread only: no more batch records
+  std::optional<uint64_t> free_disk() const;
+  std::string store_problem() const;
+  void disk_guard_loop();
+  /// After a failed write (logged, reported by store_problem): waits one disk_check_interval,
+  /// then, when space is back, resumes the store. false once stop() began (give up).
+  bool wait_store_retry(const char* what);
+  void store_write_ok();  ///< a write succeeded again: clears write_failed
+  /// Writes wb until it succeeds or stop() begins; false when it gave up.
+  bool write_until_ok(rocksdb::WriteBatch& wb, bool sync, const std::string& what);
+  std::jthread disk_guard;
+
   std::vector<std::jthread> verifiers;
   std::jthread notifier;
   std::jthread batcher;

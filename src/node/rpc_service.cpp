@@ -562,6 +562,11 @@ struct Service::Core : std::enable_shared_from_this<Core> {
         json j = {{"status", "error"}, {"error", stopping ? "stopping" : err}};
         return {503, "application/json", j.dump()};
       }
+      // 503 while submit rejects for the disk, so a balancer routes around the node.
+      if (const std::string problem = node.store_problem(); !problem.empty()) {
+        json j = {{"status", "error"}, {"error", problem}, {"code", "store_unavailable"}};
+        return {503, "application/json", j.dump()};
+      }
       const NodeStatus s = node.status();
       json j = {{"status", "ok"}, {"head_block", s.head_block}, {"pending", s.pending}, {"uptime_ms", s.uptime_ms}};
       return {200, "application/json", j.dump()};

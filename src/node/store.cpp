@@ -1,6 +1,11 @@
 #include "node/store.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include <rocksdb/env.h>
+#include <spdlog/spdlog.h>
 #include <rocksdb/options.h>
 
 #include "tx/encoding.hpp"
@@ -40,7 +45,26 @@ std::string tree_key(const state::TreeNodeChange& c) {
 
 }  // namespace
 
-std::unique_ptr<Store> Store::open(const std::string& dir, std::string& error) {
+namespace {
+
+std::string loss_report(const AckMark& acked, const AckMark& now) {
+  std::string r;
+  if (acked.head > now.head) {
+    r = "blocks " + std::to_string(now.head + 1) + ".." + std::to_string(acked.head) + " and " +
+        std::to_string(acked.soft_txs - std::min(acked.soft_txs, now.soft_txs)) + " soft transactions";
+  } else {
+    r = "no block, but synced records after block " + std::to_string(now.head) +
+        " (L1 progress or settlement records)";
+  }
+  return "the block store recovered to block " + std::to_string(now.head) + " (" + std::to_string(now.soft_txs) +
+         " soft txs, write sequence " + std::to_string(now.seq) + ") but had acknowledged block " +
+         std::to_string(acked.head) + " (" + std::to_string(acked.soft_txs) + " soft txs, write sequence " +
+         std::to_string(acked.seq) + "): " + r + " are gone; its write-ahead log was damaged or truncated";
+}
+
+}  // namespace
+
+std::unique_ptr<Store> Store::open(const std::string& dir, std::string& error, const StoreOpenOptions& options) {
   // Compactions are deferred work, like the batcher's roots: on busy cores they wait for the
   // verifiers, writer and sealer (nice 19 for RocksDB's LOW pool; flushes keep their priority
   // since a late flush stalls writes).
@@ -49,41 +73,168 @@ std::unique_ptr<Store> Store::open(const std::string& dir, std::string& error) {
   opt.create_if_missing = true;
   opt.max_background_jobs = 2;
   opt.write_buffer_size = 32 << 20;
+  opt.info_log = make_rocks_logger("store");
   rocksdb::DB* db = nullptr;
   rocksdb::Status st = rocksdb::DB::Open(opt, dir, &db);
   if (!st.ok()) {
     error = st.ToString();
+    if (st.IsNoSpace()) error += " (the disk is full: free space, then start the node again)";
     return nullptr;
   }
+  const auto close_db = [&db] {
+    (void)db->Close();
+    delete db;
+  };
+
+  // The acknowledged high-water mark (store_health.hpp).
+  AckMarkFile::Load mark_state{};
+  AckMark acked;
+  auto mark = AckMarkFile::open(dir + "/ACKED", mark_state, acked, error);
+  if (!mark) {
+    close_db();
+    return nullptr;
+  }
+  std::unique_ptr<Store> store(new Store(db, nullptr, dir, opt));
+  const HeadMeta h = store->head();
+  const AckMark now{db->GetLatestSequenceNumber(), h.head, h.soft_txs};
+  bool rewrite = now.seq != acked.seq || mark_state != AckMarkFile::Load::kOk;
+  if (mark_state == AckMarkFile::Load::kDamaged) {
+    const std::string what = dir + "/ACKED (the acknowledged high-water mark) is damaged: cannot tell whether the "
+                             "block store lost acknowledged blocks";
+    if (!options.accept_rollback) {
+      error = what + "; start with --accept-rollback to continue from block " + std::to_string(now.head);
+      store->db_ = nullptr;
+      close_db();
+      return nullptr;
+    }
+    spdlog::error("store: {}; continuing from block {} (accept_rollback)", what, now.head);
+  } else if (mark_state == AckMarkFile::Load::kMissing && now.head != 0) {
+    spdlog::warn("store: {} has no ACKED mark (written by an older node); starting one at block {}", dir, now.head);
+  } else if (mark_state == AckMarkFile::Load::kOk && now.seq < acked.seq) {
+    const std::string report = loss_report(acked, now);
+    if (!options.accept_rollback) {
+      error = report + ". Restore the data dir from a backup or replica, or start with --accept-rollback to "
+                       "continue from block " + std::to_string(now.head) + " (the lost transactions are gone)";
+      store->db_ = nullptr;
+      close_db();
+      return nullptr;
+    }
+    spdlog::error("store: {}; continuing from block {} (accept_rollback)", report, now.head);
+  }
+  if (rewrite && !mark->write(now)) {
+    error = "cannot write " + dir + "/ACKED: " + std::strerror(errno);
+    store->db_ = nullptr;
+    close_db();
+    return nullptr;
+  }
+  store->mark_ = std::move(mark);
+
   // The trees live in their own database (a subfolder RocksDB's file cleanup ignores): a
   // checkpoint's tens of thousands of node records then never queue the sealer's synced block
   // writes behind them in one write queue.
-  rocksdb::DB* trees = nullptr;
-  opt.max_background_jobs = 1;
-  st = rocksdb::DB::Open(opt, dir + "/trees", &trees);
-  if (!st.ok()) {
-    error = st.ToString();
-    (void)db->Close();
-    delete db;
+  store->trees_options_.max_background_jobs = 1;
+  store->trees_options_.info_log = make_rocks_logger("trees");
+  st = rocksdb::DB::Open(store->trees_options_, dir + "/trees", &store->trees_);
+  // Not on a full disk or a lock held elsewhere: those leave the files intact.
+  const bool damaged = !st.ok() && !st.IsNoSpace() && st.ToString().find("lock") == std::string::npos;
+  if (damaged) {
+    // Nothing in trees/ is primary data: the node rebuilds the trees from the state records.
+    spdlog::warn("store: the state trees database {}/trees does not open ({}); deleting it, the trees are rebuilt "
+                 "from the state",
+                 dir, st.ToString());
+    store->trees_ = nullptr;
+    if (!store->reset_trees(error)) return nullptr;
+    store->trees_reset_ = true;
+  } else if (!st.ok()) {
+    error = dir + "/trees: " + st.ToString();
+    store->trees_ = nullptr;
     return nullptr;
   }
-  return std::unique_ptr<Store>(new Store(db, trees));
+  return store;
+}
+
+bool Store::reset_trees(std::string& error) {
+  if (trees_ != nullptr) {
+    (void)trees_->Close();
+    delete trees_;
+    trees_ = nullptr;
+  }
+  const std::string path = dir_ + "/trees";
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+  if (ec) {
+    error = "cannot delete " + path + ": " + ec.message();
+    return false;
+  }
+  const rocksdb::Status st = rocksdb::DB::Open(trees_options_, path, &trees_);
+  if (!st.ok()) {
+    trees_ = nullptr;
+    error = path + ": " + st.ToString();
+    return false;
+  }
+  return true;
 }
 
 Store::~Store() {
-  (void)trees_->Close();
-  delete trees_;
-  (void)db_->Close();
-  delete db_;
+  if (trees_ != nullptr) {
+    (void)trees_->Close();
+    delete trees_;
+  }
+  if (db_ != nullptr) {
+    (void)db_->Close();
+    delete db_;
+  }
+}
+
+void Store::note_error(const rocksdb::Status& st) {
+  std::lock_guard lk(err_mu_);
+  last_error_ = st.ToString();
+}
+
+std::string Store::last_error() const {
+  std::lock_guard lk(err_mu_);
+  return last_error_;
 }
 
 bool Store::write(rocksdb::WriteBatch& wb, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
-  return db_->Write(wo, &wb).ok();
+  std::lock_guard lk(write_mu_);
+  const rocksdb::Status st = db_->Write(wo, &wb);
+  if (!st.ok()) {
+    note_error(st);
+    return false;
+  }
+  if (sync && mark_) {
+    // Under write_mu_ the latest sequence is this write's: every write before it is in the WAL
+    // ahead of it, so the sync made all of them durable.
+    const HeadMeta h = head();
+    if (!mark_->write(AckMark{db_->GetLatestSequenceNumber(), h.head, h.soft_txs}) && !mark_failed_logged_) {
+      // The block itself is durable; only the check at the next start is weaker.
+      spdlog::error("store: cannot update {}/ACKED ({}); a damaged WAL may go unnoticed at the next start", dir_,
+                    std::strerror(errno));
+      mark_failed_logged_ = true;
+    }
+  }
+  return true;
 }
 
-bool Store::write_trees(rocksdb::WriteBatch& wb) { return trees_->Write(rocksdb::WriteOptions(), &wb).ok(); }
+bool Store::write_trees(rocksdb::WriteBatch& wb) {
+  const rocksdb::Status st = trees_->Write(rocksdb::WriteOptions(), &wb);
+  if (!st.ok()) note_error(st);
+  return st.ok();
+}
+
+bool Store::resume() {
+  const rocksdb::Status a = db_->Resume();
+  const rocksdb::Status b = trees_->Resume();
+  if (a.ok() && b.ok()) {
+    std::lock_guard lk(err_mu_);
+    last_error_.clear();
+    return true;
+  }
+  return false;
+}
 
 void Store::put_account(rocksdb::WriteBatch& wb, const state::Account& a) {
   (void)wb.Put(key32('A', a.index), encode_account(a));

@@ -23,6 +23,7 @@
 // the leaves the later batches touched and checks the last batch's root (else rebuilds); a crash
 // between a block's write and its batch's loses nothing (the restart batches those blocks again).
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@
 #include <span>
 
 #include "node/codec.hpp"
+#include "node/store_health.hpp"
 #include "state/commitment.hpp"
 
 namespace zkamm::node {
@@ -52,17 +54,37 @@ struct IndexedTx {
   tx::Executed executed;
 };
 
+struct StoreOpenOptions {
+  /// Open even when the store recovered to before its acknowledged high-water mark (a damaged or
+  /// truncated write-ahead log): the loss is logged and the mark moves back to what is left.
+  bool accept_rollback = false;
+};
+
 class Store {
  public:
-  /// Opens (creating if missing) the database in dir; nullptr and `error` on failure.
-  static std::unique_ptr<Store> open(const std::string& dir, std::string& error);
+  /// Opens (creating if missing) the database in dir; nullptr and `error` on failure, including
+  /// when the recovered store ends before the last acknowledged write (see AckMark) unless
+  /// options.accept_rollback. A trees database that does not open (damaged) is deleted and
+  /// recreated empty, with a warning: the trees are rebuilt from the state.
+  static std::unique_ptr<Store> open(const std::string& dir, std::string& error, const StoreOpenOptions& options = {});
   ~Store();
 
-  /// Writes the batch; sync = the write survives a power loss / kill -9 when it returns.
+  /// Writes the batch; sync = the write survives a power loss / kill -9 when it returns (and the
+  /// ACKED high-water mark has moved to it). Writes are serialised so the mark names exactly the
+  /// sequence number a synced write made durable.
   [[nodiscard]] bool write(rocksdb::WriteBatch& wb, bool sync);
   /// Writes tree records (put_tree_nodes, put_tree_batch, clear_trees) to the trees database;
   /// not synced: a checkpoint lost with the machine is recomputed from the batch records.
   [[nodiscard]] bool write_trees(rocksdb::WriteBatch& wb);
+  /// The status of the last failed write ("" when none failed since the last successful one).
+  std::string last_error() const;
+  /// After a failed write (RocksDB then refuses writes until resumed): DB::Resume on both
+  /// databases; true when both accept writes again.
+  bool resume();
+  /// Deletes the trees database and opens it again empty (its files are damaged).
+  bool reset_trees(std::string& error);
+  /// True when open() found the trees database damaged and recreated it.
+  bool trees_were_reset() const noexcept { return trees_reset_; }
 
   // -- WriteBatch builders --
   static void put_account(rocksdb::WriteBatch& wb, const state::Account& a);
@@ -101,10 +123,20 @@ class Store {
                   std::vector<state::Pool>& pools) const;
 
  private:
-  Store(rocksdb::DB* db, rocksdb::DB* trees) : db_(db), trees_(trees) {}
+  Store(rocksdb::DB* db, rocksdb::DB* trees, std::string dir, rocksdb::Options trees_options)
+      : db_(db), trees_(trees), dir_(std::move(dir)), trees_options_(std::move(trees_options)) {}
   std::optional<std::string> get(const std::string& key) const;
+  void note_error(const rocksdb::Status& st);
   rocksdb::DB* db_;
   rocksdb::DB* trees_;
+  std::string dir_;
+  rocksdb::Options trees_options_;
+  bool trees_reset_ = false;
+  std::unique_ptr<AckMarkFile> mark_;
+  bool mark_failed_logged_ = false;  // write_mu_
+  std::mutex write_mu_;
+  mutable std::mutex err_mu_;
+  std::string last_error_;  // err_mu_
 };
 
 }  // namespace zkamm::node
