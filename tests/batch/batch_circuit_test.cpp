@@ -33,14 +33,6 @@ tx::Tx withdraw(uint32_t account, uint16_t token, const U256& amt, uint32_t nonc
   t.nonce = nonce;
   return signed_tx(t, account);
 }
-tx::Tx create_pool(uint32_t account, uint16_t ta, uint16_t tb, uint32_t nonce = 0) {
-  tx::CreatePool t;
-  t.account = account;
-  t.token_a = ta;
-  t.token_b = tb;
-  t.nonce = nonce;
-  return signed_tx(t, account);
-}
 tx::Tx add_liq(uint32_t account, uint16_t ta, uint16_t tb, const U256& da, const U256& db, const U256& ma,
                const U256& mb, uint32_t nonce = 0) {
   tx::AddLiquidity t;

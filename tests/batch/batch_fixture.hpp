@@ -162,6 +162,16 @@ tx::Tx signed_tx(T t, uint32_t account) {
   return out;
 }
 
+/// A signed create_pool of (ta, tb) by `account`.
+inline tx::Tx create_pool(uint32_t account, uint16_t ta, uint16_t tb, uint32_t nonce = 0) {
+  tx::CreatePool t;
+  t.account = account;
+  t.token_a = ta;
+  t.token_b = tb;
+  t.nonce = nonce;
+  return signed_tx(t, account);
+}
+
 inline tx::Tx swap_in(uint32_t account, uint16_t tin, uint16_t tout, const U256& in, const U256& min,
                       uint32_t nonce = 0) {
   tx::SwapExactIn t;

@@ -8,15 +8,6 @@
 namespace zkamm::batch::testing {
 namespace {
 
-tx::Tx create_pool(uint32_t account, uint16_t ta, uint16_t tb, uint32_t nonce = 0) {
-  tx::CreatePool t;
-  t.account = account;
-  t.token_a = ta;
-  t.token_b = tb;
-  t.nonce = nonce;
-  return signed_tx(t, account);
-}
-
 /// The witness of one create_pool slot turned into a create_pool of (ta, tb), re-signed by the
 /// slot's account and re-recorded on the genesis trees.
 void retarget(Built& b, uint16_t ta, uint16_t tb) {
