@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tx/node_oracle.hpp"
 #include "tx/json.hpp"
 #include "tx/message.hpp"
 #include "tx/random_tx.hpp"
@@ -44,20 +45,10 @@ TEST(TxOracle, CircomlibjsSignsOurDocumentedMessage) {
                                {"rollup", to_hex0x(c.domain.rollup.data(), 20)}}},
                    {"prv", to_hex0x(c.prv.data(), 32)}});
   }
-  const auto req_path = std::filesystem::temp_directory_path() /
-                        ("zkamm_tx_oracle_" + std::to_string(rng()) + ".json");
-  std::ofstream(req_path) << req.dump();
-  const std::string cmd = "node \"" + (src / "tests/tx/oracles/sign_tx.js").string() + "\" \"" + req_path.string() + "\"";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  const int rc = pclose(pipe);
-  std::filesystem::remove(req_path);
-  ASSERT_EQ(rc, 0) << cmd;
-  const nlohmann::json ans = nlohmann::json::parse(out, nullptr, false);
-  ASSERT_TRUE(ans.is_array() && ans.size() == cases.size()) << out;
+  const testing::NodeOracleRun run = testing::run_node_oracle(src / "tests/tx/oracles/sign_tx.js", req);
+  ASSERT_EQ(run.rc, 0) << run.cmd;
+  const nlohmann::json& ans = run.answer;
+  ASSERT_TRUE(ans.is_array() && ans.size() == cases.size()) << run.out;
 
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];

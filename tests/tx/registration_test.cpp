@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tx/node_oracle.hpp"
 #include "tx/json.hpp"
 #include "tx/registration.hpp"
 #include "tx/random_tx.hpp"
@@ -44,21 +45,10 @@ TEST(Registration, CircomlibjsComputesAndSignsTheSameMessage) {
                    {"owner", to_hex0x(c.owner.data(), 20)},
                    {"prv", to_hex0x(c.prv.data(), 32)}});
   }
-  const auto req_path =
-      std::filesystem::temp_directory_path() / ("zkamm_registration_oracle_" + std::to_string(rng()) + ".json");
-  std::ofstream(req_path) << req.dump();
-  const std::string cmd =
-      "node \"" + (src / "tests/tx/oracles/sign_registration.js").string() + "\" \"" + req_path.string() + "\"";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  const int rc = pclose(pipe);
-  std::filesystem::remove(req_path);
-  ASSERT_EQ(rc, 0) << cmd;
-  const nlohmann::json ans = nlohmann::json::parse(out, nullptr, false);
-  ASSERT_TRUE(ans.is_array() && ans.size() == cases.size()) << out;
+  const testing::NodeOracleRun run = testing::run_node_oracle(src / "tests/tx/oracles/sign_registration.js", req);
+  ASSERT_EQ(run.rc, 0) << run.cmd;
+  const nlohmann::json& ans = run.answer;
+  ASSERT_TRUE(ans.is_array() && ans.size() == cases.size()) << run.out;
 
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const Case& c = cases[i];
