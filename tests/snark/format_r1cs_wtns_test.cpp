@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "common/seed.hpp"
 #include "format_fixtures.hpp"
 #include "snark/r1cs_file.hpp"
 #include "snark/wtns_file.hpp"
@@ -33,10 +34,7 @@ void expect_same(const R1cs& a, const R1cs& b) {
   }
 }
 
-uint64_t seed_from_env() {
-  const char* s = std::getenv("ZKAMM_SEED");
-  return s ? std::strtoull(s, nullptr, 10) : std::random_device{}();
-}
+uint64_t seed_from_env() { return zkamm::testing::test_seed("FormatR1cs"); }
 
 TEST(FormatR1cs, RoundTrip) {
   R1cs r = test::tiny_r1cs();
