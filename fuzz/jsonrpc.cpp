@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -31,7 +32,7 @@ rpc::Dispatcher make_dispatcher() {
       out["hash"] = rpc::hash_from_hex(h->get_ref<const std::string&>()).has_value();
     if (const json* b = rpc::param(p, 1, "bytes", false); b && b->is_string()) {
       const auto bytes = rpc::bytes_from_hex(b->get_ref<const std::string&>(), 4096);
-      out["bytes"] = bytes ? rpc::hex0x(*bytes) : json(nullptr);
+      out["bytes"] = bytes ? json(rpc::hex0x(*bytes)) : json(nullptr);
     }
     if (const json* a = rpc::param(p, 2, "amount", false); a && a->is_string())
       out["amount"] = rpc::u256_from_decimal(a->get_ref<const std::string&>()).has_value();

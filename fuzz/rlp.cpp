@@ -1,5 +1,6 @@
 // libFuzzer target: the RLP decoder (l1::rlp::decode), which reads what an L1 node returns. The
 // decoder accepts only canonical encodings, so a decoded item must encode back to the input.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

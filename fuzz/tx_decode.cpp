@@ -1,6 +1,7 @@
 // libFuzzer target: the canonical binary transaction encoding (tx::decode), which the node reads
 // from zkamm_sendRawTransaction and from its own store. The decoder is strict (one encoding per
 // transaction), so whatever decodes must encode back to exactly the input bytes.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

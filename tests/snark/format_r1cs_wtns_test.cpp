@@ -44,6 +44,20 @@ TEST(FormatR1cs, RoundTrip) {
   expect_same(r, *back);
 }
 
+TEST(FormatR1cs, HeaderClaimingMoreThan2To28WiresIsTooLarge) {
+  // Without the optional label map nothing else bounds nWires; every user allocates per wire.
+  R1cs r = test::tiny_r1cs();
+  std::vector<uint8_t> bytes = encode_r1cs(r);
+  // magic, version, section count (12) | type, size (12) | n8 (4) + prime (32) | nWires u32 LE
+  constexpr std::size_t kNWires = 12 + 12 + 4 + 32;
+  ASSERT_EQ(bytes[kNWires], r.num_wires);
+  const uint32_t huge = (1U << 28) + 1;
+  for (int i = 0; i < 4; ++i) bytes[kNWires + i] = static_cast<uint8_t>(huge >> (8 * i));
+  const auto back = decode_r1cs(bytes);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error(), FileError::kTooLarge);
+}
+
 TEST(FormatR1cs, RepeatedWiresAreMergedLikeCircom) {
   // snarkjs reads an LC as a map (last coefficient wins), so repeated wires must be summed on write.
   const R1cs r = test::tiny_r1cs();
