@@ -223,7 +223,7 @@ class SyncExodusTest : public settle::testing::AnvilTest {
     const auto deposit = [&](size_t u, uint16_t token, tx::Amount a) {
       send(*users[u], rollup_, settle::call("deposit(uint32,uint16,uint128)", {Value::uint(u + 1), Value::uint(token), Value::uint(u256(a))}));
     };
-    deposit(0, 1, 500 * kE18);
+    deposit(0, 1, 600 * kE18);
     deposit(0, 2, 500 * kE18);
     deposit(1, 1, 100 * kE18);
     deposit(2, 2, 200 * kE18);
@@ -465,6 +465,29 @@ TEST_F(SyncExodusTest, UsersExitWithTheReplicaAfterTheOperatorIsKilled) {
   EXPECT_GE(follower.stats().rollbacks, 1u) << "the reorg must be noticed";
   EXPECT_NE(replica->meta().cursor.hash, c1.hash);
   EXPECT_EQ(replica->root().to_canonical(), executed_root);
+
+  // ---- the same from the command line: `zkamm sync --once`, then with one altered byte ----
+  const std::string sync_cmd = "'" + zkamm + "' sync --l1 " + anvil_.url() + " --rollup " + l1::to_checksum_address(rollup_) +
+                               " --once --data-dir '";
+  {
+    const std::string out = (work_ / "sync-cli.out").string();
+    ASSERT_EQ(std::system((sync_cmd + (work_ / "cli-replica").string() + "' > '" + out + "' 2>&1").c_str()), 0);
+    std::ifstream in(out);
+    std::string line, last_line;
+    while (std::getline(in, line)) last_line = line;
+    const json st = json::parse(last_line, nullptr, false);
+    ASSERT_FALSE(st.is_discarded()) << last_line;
+    EXPECT_EQ(st["last_batch"].get<uint64_t>(), k);
+    EXPECT_EQ(st["state_root"].get<std::string>(), fr_hex(*ff::Fr::from_canonical(executed_root)));
+  }
+  {
+    const std::string out = (work_ / "sync-cli-bad.out").string();
+    const int rc = std::system((sync_cmd + (work_ / "cli-replica-bad").string() + "' --tamper-pubdata 6:21 > '" + out + "' 2>&1").c_str());
+    EXPECT_NE(rc, 0);
+    std::ifstream in(out);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("error: batch 6: root mismatch"), std::string::npos) << text;
+  }
 
   // ---- a replica fed one altered byte stops at that batch ----
   FollowerConfig bad = fc;
