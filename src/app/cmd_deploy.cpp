@@ -20,6 +20,7 @@ struct DeployOptions {
   uint32_t slots = 4;
   bool no_swap_batches = false, print_address = false, force = false;
   uint64_t priority_deadline_s = 604800, priority_batch_s = 60, timestamp_window_s = 86400;
+  std::vector<std::string> test_tokens;
   L1KeyOptions key;
   L1FeeOptions fees;
 };
@@ -77,6 +78,9 @@ int run_deploy(const DeployOptions& o) {
   std::cout << "deploy: chain " << *chain << ", deployer " << l1::to_checksum_address(key->address()) << std::endl;
   settle::DeployOutcome r = settle::deploy_rollup(*rpc, sender, *chain, dc, std::cout);
   if (!r.ok()) return fail(r.error);
+  if (!o.test_tokens.empty()) {
+    if (auto e = settle::deploy_test_tokens(sender, *r.deployment, o.test_tokens, std::cout); !e.empty()) return fail(e);
+  }
   if (auto e = settle::write_deployment(*r.deployment, o.out); !e.empty()) return fail(e);
   const bool dev = r.deployment->universal_key.source == "dev" || (r.deployment->swap_key && r.deployment->swap_key->source == "dev");
   std::cout << "deploy: deployment file " << o.out << "\n"
@@ -108,6 +112,9 @@ void register_deploy(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--print-address", o->print_address,
                 "print the chain id and the address the rollup will get (for a ceremony's keys) and exit");
+  cmd->add_option("--test-tokens", o->test_tokens,
+                  "TESTNETS ONLY: also deploy mintable ERC-20s with these symbols and add them (the governor must be the deployer)")
+      ->delimiter(',');
   add_l1_key_options(cmd, o->key);
   add_l1_fee_options(cmd, o->fees);
   cmd->callback([o, &exit_code] { exit_code = run_deploy(*o); });

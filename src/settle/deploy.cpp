@@ -8,6 +8,7 @@
 #include "hash/sha256.hpp"
 #include "settle/contract_code.hpp"
 #include "settle/l1_calls.hpp"
+#include "settle/rollup_abi.hpp"
 #include "snark/json_io.hpp"
 #include "state/commitment.hpp"
 
@@ -187,6 +188,30 @@ DeployOutcome deploy_rollup(l1::RpcClient& rpc, l1::TxSender& deployer, uint64_t
       << receipt->gas_used << ")" << std::endl;
   out.deployment = std::move(d);
   return out;
+}
+
+std::string deploy_test_tokens(l1::TxSender& deployer, Deployment& d, const std::vector<std::string>& symbols, std::ostream& log) {
+  std::string err;
+  const auto code = contract_code::creation_code(contract_code::Contract::kTestErc20, &err);
+  if (!code) return err;
+  for (const std::string& sym : symbols) {
+    const l1::Bytes name(sym.begin(), sym.end());
+    auto t = deployer.deploy(*code, encode_args({"string", "string"}, {Value::bytes_value(name), Value::bytes_value(name)}));
+    if (!t) return "deploying test ERC-20 " + sym + ": " + t.error().message;
+    l1::TxRequest req;
+    req.to = d.rollup;
+    req.data = call("addToken(address)", {Value::address(*t)});
+    auto r = deployer.send_and_wait(req);
+    if (!r) return "addToken(" + sym + "): " + r.error().message;
+    // Token ids are given in order by the rollup: TokenAdded(uint16 indexed id, address indexed token).
+    uint16_t id = 0;
+    for (const l1::Log& lg : r->logs)
+      if (lg.address == d.rollup && lg.topics.size() == 3 && lg.topics[0] == rollup_abi::token_added().topic0()) id = static_cast<uint16_t>(lg.topics[1][30] << 8 | lg.topics[1][31]);
+    if (id == 0) return "addToken(" + sym + "): no TokenAdded event";
+    d.tokens.emplace_back(id, *t);
+    log << "deploy: token " << id << " " << sym << " " << l1::to_checksum_address(*t) << std::endl;
+  }
+  return "";
 }
 
 LoadedKeys load_deployment_keys(const Deployment& d, const std::string& keys_dir) {

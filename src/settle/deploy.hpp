@@ -10,6 +10,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "l1/rpc_client.hpp"
 #include "l1/sender.hpp"
@@ -48,6 +49,11 @@ DeployOutcome prepare_keys(const DeployConfig& cfg, uint64_t chain_id, const l1:
 /// (not yet written to a file) and the keys. Progress goes to log; no key material is printed.
 DeployOutcome deploy_rollup(l1::RpcClient& rpc, l1::TxSender& deployer, uint64_t chain_id, const DeployConfig& cfg,
                             std::ostream& log);
+
+/// TESTS AND DEVNETS ONLY: deploys a mintable ERC-20 (anyone may mint) per symbol and registers
+/// each with the rollup (addToken; `deployer` must be its governor), appending (id, address) to
+/// d.tokens. "" or the error.
+std::string deploy_test_tokens(l1::TxSender& deployer, Deployment& d, const std::vector<std::string>& symbols, std::ostream& log);
 
 /// The keys of a deployment, loaded from keys_dir (never made: an operator must prove with the
 /// keys its verifiers were made from) and checked against the file's hashes. `swap` is set iff

@@ -26,7 +26,6 @@
 #include "node/rpc_service.hpp"
 #include "settle/anvil.hpp"
 #include "settle/batch_keys.hpp"
-#include "settle/contract_code.hpp"
 #include "settle/deploy.hpp"
 #include "settle/devnet_bench.hpp"
 #include "settle/l1_calls.hpp"
@@ -201,18 +200,12 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   batch::BatchParams params = keys.params;
   out << "devnet: ZkammRollup " << l1::to_checksum_address(*rollup) << " (verifier " << l1::to_checksum_address(deployment.verifier)
       << (swap_keys ? ", swap verifier " + l1::to_checksum_address(deployment.swap_verifier) : std::string()) << ")" << std::endl;
-  std::string cerr;
-  const auto erc20 = contract_code::creation_code(contract_code::Contract::kTestErc20, &cerr);
-  if (!erc20) return ctx.fail(cerr), 1;
+  // Two test tokens (anyone may mint), as `zkamm deploy --test-tokens TKA,TKB`.
+  if (auto e = deploy_test_tokens(op, deployment, {"TKA", "TKB"}, out); !e.empty()) return ctx.fail(e), 1;
   std::vector<l1::Address> tokens;
-  for (const char* sym : {"TKA", "TKB"}) {
-    const l1::Bytes args = encode_args({"string", "string"}, {Value::bytes_value(l1::Bytes(sym, sym + 3)), Value::bytes_value(l1::Bytes(sym, sym + 3))});
-    auto t = op.deploy(*erc20, args);
-    if (!t) return ctx.fail("deploying ERC-20: " + t.error().message), 1;
-    if (auto e = send_tx(op, *rollup, call("addToken(address)", {Value::address(*t)})); !e.empty()) return ctx.fail("addToken: " + e), 1;
-    tokens.push_back(*t);
-    deployment.tokens.emplace_back(static_cast<uint16_t>(tokens.size()), *t);
-    out << "devnet: token " << tokens.size() << " " << sym << " " << l1::to_checksum_address(*t) << std::endl;
+  for (const auto& [id, addr] : deployment.tokens) {
+    tokens.push_back(addr);
+    out << "devnet: token " << id << " " << (id == 1 ? "TKA" : "TKB") << " " << l1::to_checksum_address(addr) << std::endl;
   }
   // The devnet's deployment file, as `zkamm deploy` writes it (docs/OPERATOR.md).
   if (auto e = write_deployment(deployment, work + "/deployment.json"); !e.empty()) return ctx.fail(e), 1;
