@@ -133,9 +133,9 @@ void register_devnet(CLI::App& app, int& exit_code) {
   auto no_scenario = std::make_shared<bool>(false);
   auto bench = std::make_shared<DevnetBenchOptions>();
   cmd->add_option("--slots", o->slots, "N, slots per batch")->default_val(4);
-  cmd->add_option("--repo", o->repo, "repository root (contracts/, src/settle/devnet_contracts.js)")->default_val(".");
+  cmd->add_option("--repo", o->repo, "repository root (its node_modules holds anvil)")->default_val(".");
   cmd->add_option("--node-modules", o->node_modules, "npm folder with anvil, solc, circomlibjs (default <repo>/node_modules)");
-  cmd->add_option("--cache", o->cache_dir, "keys and compiled contracts (default <repo>/.zkamm-cache)");
+  cmd->add_option("--cache", o->cache_dir, "batch keys (default <repo>/.zkamm-cache)");
   cmd->add_option("--work-dir", o->work_dir, "node data and anvil log (default: a new folder in /tmp)");
   cmd->add_option("--rpc-host", o->rpc_host, "L2 JSON-RPC host")->default_val("127.0.0.1");
   cmd->add_option("--rpc-port", o->rpc_port, "L2 JSON-RPC port (0: any)")->default_val(0);
