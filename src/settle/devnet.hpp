@@ -11,6 +11,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace zkamm::settle {
 
@@ -31,9 +32,9 @@ struct DevnetBenchTarget {
 
 struct DevnetOptions {
   uint32_t slots = 4;                ///< N, the batch circuit's size
-  std::string repo = ".";            ///< repository root (contracts/src, src/settle/devnet_contracts.js)
+  std::string repo = ".";            ///< repository root (default node_modules: <repo>/node_modules)
   std::string node_modules;          ///< default: <repo>/node_modules
-  std::string cache_dir;             ///< keys and compiled contracts; default: <repo>/.zkamm-cache
+  std::string cache_dir;             ///< batch keys; default: <repo>/.zkamm-cache
   std::string work_dir;              ///< node data + anvil log; default: a fresh folder under /tmp
   std::string rpc_host = "127.0.0.1";
   uint16_t rpc_port = 0;             ///< 0: any free port
@@ -52,6 +53,7 @@ struct DevnetOptions {
   /// ZkammRollup's timestampWindow: how far a batch's timestamp may lag its commit on L1.
   uint64_t timestamp_window_s = 86400;
   bool censor_full_exits = false;    ///< TEST ONLY: the operator drops the first FullExit and every later priority op
+  std::vector<uint32_t> refuse_remove_liquidity_of;  ///< TEST ONLY: the node refuses these accounts' remove_liquidity
   // ---- --once: the paper's experiment after the scenario (set by `zkamm devnet`, docs/BENCH.md) ----
   uint32_t bench_accounts = 0;       ///< bench accounts to fund through L1 deposits (0: no bench)
   std::function<bool(const DevnetBenchTarget&)> bench;  ///< runs the bench and writes its report
