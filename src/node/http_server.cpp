@@ -39,9 +39,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
-}
+/// Nanoseconds, so that two connections hardly ever tie for "idle the longest".
+int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
 
 struct Shared;
 
@@ -53,12 +52,12 @@ struct ConnInfo {
   ~ConnInfo() { release(); }
   ConnInfo(const ConnInfo&) = delete;
   ConnInfo& operator=(const ConnInfo&) = delete;
-  void touch() noexcept { last_ms.store(now_ms(), std::memory_order_relaxed); }
+  void touch() noexcept { last_ns.store(now_ns(), std::memory_order_relaxed); }
   void release() noexcept;
 
   std::shared_ptr<Shared> sh;
   const net::ip::address ip;
-  std::atomic<int64_t> last_ms{now_ms()};
+  std::atomic<int64_t> last_ns{now_ns()};
   std::atomic<int> busy{0};       ///< requests being received or handled
   std::atomic<bool> counted{true};
 };
@@ -133,14 +132,14 @@ struct Shared {
   /// The session idle the longest (of `ip` when given), taken out of the counts; null if none.
   std::shared_ptr<Session> take_idle_locked(const net::ip::address* ip) {
     std::shared_ptr<Session> best;
-    int64_t best_ms = 0;
+    int64_t best_ns = 0;
     for (auto& [id, s] : sessions) {
       ConnInfo& c = s->conn();
       if (!c.counted.load() || c.busy.load() > 0 || (ip && c.ip != *ip)) continue;
-      const int64_t t = c.last_ms.load(std::memory_order_relaxed);
-      if (!best || t < best_ms) {
+      const int64_t t = c.last_ns.load(std::memory_order_relaxed);
+      if (!best || t < best_ns) {
         best = s;
-        best_ms = t;
+        best_ns = t;
       }
     }
     if (best) uncount_locked(best->conn());
