@@ -96,6 +96,10 @@ struct Held {
 /// State shared by the server and every session; outlives the io_context's handlers, so a late
 /// completion from a sequencer thread finds `alive == false` instead of a dead io_context.
 struct Shared {
+  /// Here, not in the server, and first (destroyed last): a session can outlive the server (a
+  /// notifier thread or a pool job may hold the last reference) and its sockets and strands
+  /// need their io_context until they are gone.
+  net::io_context ioc;
   ServerConfig cfg;
   Handlers h;
   metrics::NodeMetrics* m = nullptr;
@@ -618,7 +622,7 @@ class HttpSession final : public Session {
 
 struct Server::Impl {
   std::shared_ptr<Shared> sh = std::make_shared<Shared>();
-  net::io_context ioc;
+  net::io_context& ioc = sh->ioc;
   tcp::acceptor acceptor{ioc};
   net::steady_timer retry{ioc};
   std::vector<std::thread> threads;
@@ -754,6 +758,11 @@ void Server::stop() {
   beast::error_code ignored;
   im.acceptor.close(ignored);
   im.retry.cancel();
+  // The handlers still queued hold sessions, which hold the io_context (through Shared): run
+  // them out here (every socket is closed, so they end at once) so that nothing keeps it alive.
+  im.ioc.restart();
+  for (int i = 0; i < 1000 && im.ioc.poll() > 0; ++i) {
+  }
 }
 
 }  // namespace zkamm::node::http
