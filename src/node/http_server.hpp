@@ -46,7 +46,7 @@ struct ServerConfig {
   /// Response bytes held by every connection together (being written or queued, and being
   /// assembled by the dispatcher: Server::budget()). An HTTP response that does not fit is
   /// answered 503 instead; a WebSocket whose frame does not fit is dropped.
-  std::size_t max_buffered_bytes = 256 << 20;
+  std::size_t max_buffered_bytes = 128 << 20;
 };
 
 struct GetResponse {

@@ -151,6 +151,7 @@ NodeMetrics::NodeMetrics(Registry& r)
       conn_refused(r.counter("zkamm_rpc_refused_total", "Connections refused at the connection caps")),
       slow_dropped(r.counter("zkamm_rpc_slow_readers_dropped_total", "HTTP clients dropped for not reading their response")),
       buffered_bytes(r.gauge("zkamm_rpc_buffered_bytes", "Response bytes held in memory")),
+      buffered_peak(r.gauge("zkamm_rpc_buffered_bytes_peak", "Most response bytes held in memory at once")),
       heavy_load(r.gauge("zkamm_rpc_heavy_calls", "Heavy JSON-RPC calls queued or running on the worker pool")),
       soft_latency(r.histogram("zkamm_soft_latency_seconds", "Time from submission to soft finality", kLatencyBuckets)),
       block_fill(r.histogram("zkamm_block_fill", "Transactions per sealed L2 block", kFillBuckets)),

@@ -294,6 +294,7 @@ void Dispatcher::handle(std::string_view body, const CallContext& ctx,
       call_one(req[i], ctx, [batch, i](json resp) {
         std::string text = resp.is_null() ? std::string() : dump(resp);
         resp = json();
+        text.shrink_to_fit();  // dump() grows by doubling: the budget counts what is really held
         std::unique_lock lock(batch->mu);
         if (!batch->over && !text.empty()) {
           const std::size_t n = text.size() + 1;  // and its comma

@@ -584,7 +584,10 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       return {200, "application/json", j.dump()};
     }
     if (path == "/metrics") {
-      if (budget) m.buffered_bytes.set(static_cast<int64_t>(budget->used()));
+      if (budget) {
+        m.buffered_bytes.set(static_cast<int64_t>(budget->used()));
+        m.buffered_peak.set(static_cast<int64_t>(budget->peak()));
+      }
       m.heavy_load.set(static_cast<int64_t>(pool->load()));
       if (node.error().empty()) {
         const NodeStatus s = node.status();

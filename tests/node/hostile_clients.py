@@ -139,6 +139,8 @@ def attack_non_readers(pid, per_batch, conns=60):
         ms, _ = health_ms()
         probe_worst = max(probe_worst, ms if ms is not None else 1e9)
     dropped = metric("zkamm_rpc_slow_readers_dropped_total")
+    held_peak = metric("zkamm_rpc_buffered_bytes_peak")
+    held_peak = f"{held_peak / 2**20:.0f} MiB" if isinstance(held_peak, float) else "n/a"
     alive = 0
     for s in socks:
         s.setblocking(False)
@@ -150,7 +152,7 @@ def attack_non_readers(pid, per_batch, conns=60):
             pass
         s.close()
     print(f"non-readers: {conns} connections x 1 batch of {per_batch} zkamm_getBatch ({len(body) // 1024} KB each), never read: "
-          f"RSS {before:.0f} -> peak {peak:.0f} MB; slowest /health {probe_worst:.0f} ms; dropped by the node {dropped}; "
+          f"RSS {before:.0f} -> peak {peak:.0f} MB (response bytes held at most: {held_peak}); slowest /health {probe_worst:.0f} ms; dropped by the node {dropped}; "
           f"still open after 15 s {alive}")
 
 
