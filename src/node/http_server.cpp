@@ -471,6 +471,17 @@ class HttpSession final : public Session {
     auto& req = parser_->get();
     const auto len = parser_->content_length();
     if (len && *len > sh_->cfg.body_limit) return too_large();
+    // The body about to be read counts against the byte budget too (a chunked one at the limit),
+    // so thousands of connections each sending a large body cannot add up either.
+    const std::size_t body_bytes = len ? static_cast<std::size_t>(*len) : parser_->chunked() ? sh_->cfg.body_limit : 0;
+    if (body_bytes > 0) {
+      if (!sh_->budget->try_take(body_bytes))
+        return send(503, "application/json",
+                    rpc::Dispatcher::error_response(rpc::code::kOverloaded, "the server holds too many bytes; retry later",
+                                                    rpc::json{{"limit", sh_->budget->limit()}}),
+                    false, req.version());
+      body_held_ = Held(sh_->budget, body_bytes);
+    }
     stream_.expires_after(sh_->cfg.request_timeout);
     auto self = http_self();
     if (parser_->is_done()) return on_read({});
@@ -505,6 +516,7 @@ class HttpSession final : public Session {
   }
 
   void on_read(beast::error_code ec) {
+    body_held_.reset();  // the body is read (or never will be); what follows is counted by its answer
     if (ec) return on_read_error(ec);
     auto& req = parser_->get();
     stream_.expires_never();
@@ -603,6 +615,7 @@ class HttpSession final : public Session {
   }
 
   void finish() {
+    body_held_.reset();
     set_busy(false);
     conn_->release();
     sh_->remove(id_);
@@ -616,6 +629,7 @@ class HttpSession final : public Session {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   bool first_ = true;
   bool busy_ = false;
+  Held body_held_;  ///< the request body being read
 };
 
 }  // namespace

@@ -459,5 +459,19 @@ TEST(RpcHttp, ClientsThatNeverReadAreDroppedNotBufferedFor) {
   EXPECT_EQ(c.call("ping"), "pong");
 }
 
+// Item 5: request bodies being read count against the same budget.
+TEST(RpcHttp, RequestBodiesCountAgainstTheByteBudget) {
+  ServerConfig cfg;
+  cfg.max_buffered_bytes = 64 << 10;
+  Stub s(cfg);
+  rpc::Client c(s.ep());
+  const std::string big = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":[")" + std::string(100 << 10, 'x') + R"("]})";
+  const auto [status, body] = c.post(big);  // under body_limit, over the budget
+  EXPECT_EQ(status, 503u);
+  EXPECT_EQ(json::parse(body)["error"]["code"], rpc::code::kOverloaded);
+  EXPECT_EQ(c.call("ping"), "pong");  // a small one still fits
+  EXPECT_EQ(s.server->budget()->used(), 0u);
+}
+
 }  // namespace
 }  // namespace zkamm::node::http
