@@ -24,6 +24,8 @@ abstract contract ZkammStorage {
     uint8 public constant KIND_SWAP = 1;
     uint256 public constant MAX_TIMESTAMP_AHEAD = 3600;
     uint16 public constant MAX_L1_TOKEN = 511;
+    uint16 public constant FIRST_LP_TOKEN = 512; // pool p's LP token is FIRST_LP_TOKEN + p
+    uint16 internal constant MAX_TOKEN_ID = 1024; // token ids are 10 bits
     uint32 public constant MAX_ACCOUNT = (1 << 24) - 1;
     uint256 public constant BALANCE_DEPTH = 5;
     uint256 public constant ACCOUNT_DEPTH = 12;
@@ -400,11 +402,14 @@ contract ZkammRollup is ZkammStorage {
         deposit(account, 0, uint128(msg.value));
     }
 
-    /// Queues a full exit of the account's whole balance of an L1 token. Owner only.
+    /// Queues a full exit of the account's whole balance of an L1 token, or of its whole position
+    /// in pool p (token FIRST_LP_TOKEN + p: the position is burned pro rata and both tokens are
+    /// paid out, so an operator that censors the owner's remove_liquidity cannot freeze it).
+    /// Owner only.
     function requestFullExit(uint32 account, uint16 token) external notExodus {
         require(account >= 1 && account <= numAccounts, "zkamm: unknown account");
         require(owner[account] == msg.sender, "zkamm: not owner");
-        require(token <= tokenAddresses.length, "zkamm: unknown token");
+        require(token <= tokenAddresses.length || (token >= FIRST_LP_TOKEN && token < MAX_TOKEN_ID), "zkamm: unknown token");
         _queue(OP_FULL_EXIT, account, token, 0, bytes32(0));
     }
 
@@ -585,11 +590,18 @@ contract ZkammRollup is ZkammStorage {
     }
 
     /// Executes the priority slot of type t at data[off..] (queue entry `serial`): a full exit
-    /// credits owner[account] the slot's amount; the entry is dequeued.
+    /// credits owner[account] the slot's amount, or for an LP token the two amounts of the pool's
+    /// tokens (layout: lp_token, token0, amount0, token1, amount1); the entry is dequeued.
     function _dequeue(bytes calldata data, uint256 off, uint256 t, uint64 serial) private {
         if (t == OP_FULL_EXIT) {
             PriorityOp storage op = priorityOps[serial];
-            _payOut(owner[op.account], op.token, data.readUint(off + 6, 16));
+            address to = owner[op.account];
+            if (op.token >= FIRST_LP_TOKEN) {
+                _payOut(to, uint16(data.readUint(off + 6, 2)), data.readUint(off + 8, 16));
+                _payOut(to, uint16(data.readUint(off + 24, 2)), data.readUint(off + 26, 16));
+            } else {
+                _payOut(to, op.token, data.readUint(off + 6, 16));
+            }
         }
         delete priorityOps[serial];
     }

@@ -160,6 +160,15 @@ abstract contract RollupTestBase {
         return pad(abi.encodePacked(uint8(2), uint24(account), token, amount));
     }
 
+    /// A full exit of LP token `lpToken`: the pool's tokens and the amounts paid out (42 bytes).
+    function lpFullExitSlot(uint32 account, uint16 lpToken, uint16 token0, uint128 amount0, uint16 token1, uint128 amount1)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        return abi.encodePacked(uint8(2), uint24(account), lpToken, token0, amount0, token1, amount1);
+    }
+
     function withdrawSlot(uint32 account, uint16 token, uint128 amount, address to) internal pure returns (bytes memory) {
         return pad(abi.encodePacked(uint8(9), uint24(account), token, amount, to));
     }

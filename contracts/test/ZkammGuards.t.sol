@@ -368,6 +368,59 @@ contract ZkammGuardsTest is RollupTestBase {
         assert(rollup.pendingWithdrawals(ALICE, 0) == 5 ether);
     }
 
+    // ---- item 3: forced exit of an LP position ----
+
+    /// A full exit of LP token 512 + p pays the owner both of the pool's tokens, as the slot says
+    /// (the circuit proves they are the whole position's pro-rata shares), and takes them off
+    /// l2Holdings; only ids of the LP range are accepted, and the slot must name the queued token.
+    function test_lpFullExitPaysBothTokens() public {
+        TestERC20 token = new TestERC20();
+        uint16 id = rollup.addToken(address(token));
+        token.mint(ALICE, 1000);
+        vm.startPrank(ALICE);
+        token.approve(address(rollup), 1000);
+        rollup.registerAndDepositETH{value: 5 ether}(keyX, keyY, sigA[0], sigA[1], sigA[2]);
+        rollup.deposit(1, id, 1000);
+        vm.expectRevert(bytes("zkamm: unknown token"));
+        rollup.requestFullExit(1, 1024);
+        vm.expectRevert(bytes("zkamm: unknown token"));
+        rollup.requestFullExit(1, id + 1); // an L1 id nobody registered
+        rollup.requestFullExit(1, 512); // pool 0's LP token
+        vm.stopPrank();
+        vm.prank(BOB);
+        vm.expectRevert(bytes("zkamm: not owner"));
+        rollup.requestFullExit(1, 512);
+        _settle(
+            header(1, uint64(T0), rootOf("genesis"), rootOf("r1"), 0, 3, N),
+            slots4(createAccountSlot(1, packed), depositSlot(1, 0, 5 ether), depositSlot(1, id, 1000), noopSlot())
+        );
+        // (the L2 batch in between: ALICE adds 2 ETH and 300 tokens to pool (0, id))
+        bytes memory wrong = slots4(lpFullExitSlot(1, 513, 0, 2 ether, id, 300), noopSlot(), noopSlot(), noopSlot());
+        bytes[] memory hs = new bytes[](1);
+        bytes[] memory ps = new bytes[](1);
+        uint256[8][] memory proofs = new uint256[8][](1);
+        (hs[0], ps[0], proofs[0]) = (header(2, uint64(T0), rootOf("r1"), rootOf("r2"), 3, 1, N), wrong, _proof());
+        vm.expectRevert(bytes("zkamm: priority op token"));
+        rollup.commitProveExecute(hs, ps, proofs);
+
+        vm.expectEmit();
+        emit ZkammStorage.PayoutCredited(ALICE, 0, 2 ether);
+        vm.expectEmit();
+        emit ZkammStorage.PayoutCredited(ALICE, id, 300);
+        _settle(
+            header(2, uint64(T0), rootOf("r1"), rootOf("r2"), 3, 1, N),
+            slots4(lpFullExitSlot(1, 512, 0, 2 ether, id, 300), noopSlot(), noopSlot(), noopSlot())
+        );
+        assert(rollup.pendingWithdrawals(ALICE, 0) == 2 ether);
+        assert(rollup.pendingWithdrawals(ALICE, id) == 300);
+        assert(rollup.l2Holdings(0) == 3 ether && rollup.l2Holdings(id) == 700);
+        vm.startPrank(ALICE);
+        rollup.withdraw(id);
+        rollup.withdraw(0);
+        vm.stopPrank();
+        assert(token.balanceOf(ALICE) == 300);
+    }
+
     function test_refundEmitsPayout() public {
         vm.prank(ALICE);
         rollup.registerAndDepositETH{value: 5 ether}(keyX, keyY, sigA[0], sigA[1], sigA[2]);

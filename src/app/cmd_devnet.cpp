@@ -148,6 +148,8 @@ void register_devnet(CLI::App& app, int& exit_code) {
   cmd->add_option("--timestamp-window", o->timestamp_window_s, "seconds a batch's timestamp may lag the L1 block committing it")
       ->default_val(86400);
   cmd->add_flag("--censor-full-exits", o->censor_full_exits, "TEST ONLY: the operator ignores full exits (and the queue after them)");
+  cmd->add_option("--refuse-remove-liquidity-of", o->refuse_remove_liquidity_of,
+                  "TEST ONLY: the node refuses these L2 accounts' remove_liquidity (an LP forced exit on L1 still works)");
   cmd->add_flag("--once", o->once, "run the scenario, print the figures, run the paper's bench (--no-bench: skip) and exit");
   cmd->add_flag("!--no-swap-batches", o->swap_batches,
                 "every batch runs the universal circuit (no swap-batch keys, no swap verifier)");

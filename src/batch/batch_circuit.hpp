@@ -76,6 +76,10 @@ struct SlotWitness {
   // pool
   uint32_t pool_id = 0;
   bool zero_for_one = false;
+  /// A full exit of LP token 512 + pool_id: X = the pool's token1, Y = its token0 (zero_for_one
+  /// false), the whole LP balance burned, nothing credited (L1 pays out). Tokens 0 when the pool
+  /// does not exist (its leaf is empty; nothing moves).
+  bool lp_exit = false;
   Fr pool_leaf_old = Fr::zero();  ///< the leaf as stored (0 when empty)
   U256 reserve0{}, reserve1{}, supply{};
   std::vector<Fr> pool_path;

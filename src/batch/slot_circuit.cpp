@@ -97,6 +97,12 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Lc pair_op = pool_op;                      // ops that name two tokens
   const Lc l2 = F(TxType::Transfer) + pool_op + F(TxType::Withdraw);
   const Lc prio = F(TxType::Deposit) + F(TxType::FullExit) + F(TxType::CreateAccount);
+  // A full exit of an LP token (512 + pool id): burns the whole position, both tokens leave the
+  // L2 (docs/CIRCUIT.md section 5). Which kind a full exit is follows from the queued token: an
+  // ordinary full exit must name a token below 512 (below), and this one publishes 512 + pid.
+  const Variable fel = circuit::alloc_bit(cs, w.lp_exit);
+  cs.enforce(one() - F(TxType::FullExit), fel, {});
+  const Lc fe_plain = F(TxType::FullExit) - Lc(fel);
 
   // ---- account A's fields ----
   const Variable aidx = cs.alloc(fr(w.account_a));
@@ -119,7 +125,7 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const auto tx_bits = to_bits(cs, tok_x, 10);
   const Variable tok_y = cs.alloc(fr(w.token_y));
   const auto ty_bits = to_bits(cs, tok_y, 10);
-  cs.enforce(one() - pair_op, tok_y, {});
+  cs.enforce(one() - pair_op - fel, tok_y, {});
   const Variable pid = cs.alloc(fr(w.pool_id));
   const auto pid_bits = to_bits(cs, pid, 10);
   const Lc tok_z = Lc(pid) + Lc::constant(state::kFirstLpToken);  // the pool's LP token
@@ -141,8 +147,8 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Variable min_b = cs.alloc(fr(w.min_b));
   range_check(cs, min_b, 128);
   cs.enforce(F(TxType::Noop) + F(TxType::CreateAccount) + cpool, amt1, {});
-  cs.enforce(one() - swap - liq, amt2, {});
-  cs.enforce(one() - liq, amt3, {});
+  cs.enforce(one() - swap - liq - fel, amt2, {});
+  cs.enforce(one() - liq - fel, amt3, {});
   cs.enforce(one() - swap, lim, {});
   cs.enforce(one() - add, des_a, {});
   cs.enforce(one() - add, des_b, {});
@@ -156,19 +162,19 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   cs.enforce(one() - F(TxType::Withdraw), l1, {});
 
   // ---- A, balance X: debit (transfer, swap, add, withdraw, full exit) or credit (deposit, remove)
-  const Lc sx = F(TxType::Deposit) + rmv - F(TxType::Transfer) - swap - add - F(TxType::Withdraw) - F(TxType::FullExit);
+  const Lc sx = F(TxType::Deposit) + rmv - F(TxType::Transfer) - swap - add - F(TxType::Withdraw) - fe_plain;
   const Variable bx0 = cs.alloc(fr(w.bal_x));
   const Variable bx1 = cs.alloc(cs.value(bx0) + cs.eval(sx) * cs.value(amt1));
   cs.enforce(sx, amt1, Lc(bx1) - Lc(bx0));
   range_check(cs, bx1, 128);  // no underflow, no balance >= 2^128
   // LP tokens never leave the L2.
   cs.enforce(F(TxType::Withdraw), tx_bits[9], {});
-  // Full exit: the whole balance, except for account 0 and LP tokens (amount 0).
+  // Full exit of an ordinary token: the whole balance, except for account 0 (amount 0).
   const Variable za = strict_is_zero(cs, aidx);
-  const Variable fe_l1 = cs.mul(F(TxType::FullExit), one() - Lc(tx_bits[9]));
-  const Variable fe_take = cs.mul(fe_l1, one() - Lc(za));
+  cs.enforce(fe_plain, tx_bits[9], {});
+  const Variable fe_take = cs.mul(fe_plain, one() - Lc(za));
   cs.enforce(fe_take, bx1, {});
-  cs.enforce(F(TxType::FullExit) - Lc(fe_take), amt1, {});
+  cs.enforce(fe_plain - Lc(fe_take), amt1, {});
   // Deposit: credits exactly amt1, the amount in the public data, which commitBatch requires to
   // equal the queued amount. The contract caps every token's L2 supply below 2^128, so the range
   // check of bx1 above never fails for an honest deposit (docs/CIRCUIT.md section 4).
@@ -181,10 +187,14 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   cs.enforce(sy, amt2, Lc(by1) - Lc(by0));
   range_check(cs, by1, 128);
   const Variable bz0 = cs.alloc(fr(w.bal_z));
-  const Lc sz = add - rmv;
+  const Lc sz = add - rmv - fel;
   const Variable bz1 = cs.alloc(cs.value(bz0) + cs.eval(sz) * cs.value(amt3));
   cs.enforce(sz, amt3, Lc(bz1) - Lc(bz0));
   range_check(cs, bz1, 128);
+  // An LP full exit burns the whole position (account 0's locked liquidity stays).
+  const Variable fel_take = cs.mul(fel, one() - Lc(za));
+  cs.enforce(fel_take, bz1, {});
+  cs.enforce(Lc(fel) - Lc(fel_take), amt3, {});
 
   const Lc broot1 = circuit::merkle_update_leaf(cs, broot0, bx0, bx1, tok_x, gadgets::path_wires(cs, w.path_x, 15), gadgets::kBalanceShape);
   const Lc broot2 = circuit::merkle_update_leaf(cs, broot1, by0, by1, tok_y, gadgets::path_wires(cs, w.path_y, 15), gadgets::kBalanceShape);
@@ -240,8 +250,8 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Variable rin_d = cs.mul(zfo, Lc(r0) - Lc(r1));
   const Lc rin = Lc(r1) + Lc(rin_d);
   const Lc rout = Lc(r0) + Lc(r1) - rin;
-  const Variable gx = cs.mul(swap + add - rmv, amt1);
-  const Variable gy = cs.mul(add - swap - rmv, amt2);
+  const Variable gx = cs.mul(swap + add - rmv - fel, amt1);
+  const Variable gy = cs.mul(add - swap - rmv - fel, amt2);
   const Lc rin1 = rin + Lc(gx);
   const Lc rout1 = rout + Lc(gy);
   range_check(cs, rin1, state::kReserveBits);         // pair: OVERFLOW; remove: no underflow
@@ -259,11 +269,18 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
                            w.type == TxType::AddLiquidity || w.type == TxType::RemoveLiquidity ||
                            w.type == TxType::CreatePool;
   const Variable lp_old = cs.alloc(w.pool_leaf_old);
-  const Variable lp_new = cs.alloc(writes_pool ? cs.eval(hp_new) : w.pool_leaf_old);
-  cs.enforce(pool_exists_op, Lc(lp_old) - hp_old, {});
+  // An LP full exit of a pool id no pool has (an empty leaf: nobody holds that LP token) moves
+  // nothing and publishes tokens 0; otherwise it burns from the pool at its leaf.
+  const Variable lp_dead = strict_is_zero(cs, lp_old);
+  const Variable fel_live = cs.mul(fel, one() - Lc(lp_dead));
+  cs.enforce(Lc(fel) - Lc(fel_live), tok_x, {});
+  cs.enforce(Lc(fel) - Lc(fel_live), tok_y, {});
+  const Lc pool_rw = pool_op + Lc(fel_live);
+  const Variable lp_new = cs.alloc(writes_pool || (w.lp_exit && !w.pool_leaf_old.is_zero()) ? cs.eval(hp_new) : w.pool_leaf_old);
+  cs.enforce(pool_exists_op + Lc(fel_live), Lc(lp_old) - hp_old, {});
   cs.enforce(cpool, lp_old, {});  // a new pool takes an empty leaf
-  cs.enforce(pool_op, Lc(lp_new) - hp_new, {});
-  cs.enforce(one() - pool_op, Lc(lp_new) - Lc(lp_old), {});
+  cs.enforce(pool_rw, Lc(lp_new) - hp_new, {});
+  cs.enforce(one() - pool_rw, Lc(lp_new) - Lc(lp_old), {});
   const Lc pool_root1 =
       circuit::merkle_update_leaf(cs, pool_root, lp_old, lp_new, pid, gadgets::path_wires(cs, w.pool_path, 15), gadgets::kPoolShape);
   // create_pool: an empty pool of two distinct ordinary tokens, token0 < token1.
@@ -365,13 +382,16 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const Lc x_le_y = circuit::less_or_equal(cs, l_x, l_y, 128);
   const Variable lmin_d = cs.mul(x_le_y, Lc(l_x) - Lc(l_y));
   cs.enforce(nf, Lc(amt3) - Lc(l_y) - Lc(lmin_d), {});
-  // ---- remove liquidity: pair.burn pro rata, amt1 = amt3*r_x/S, amt2 = amt3*r_y/S ----
-  const Variable rm_l = cs.mul(rmv, amt3);
-  const Lc s_den = Lc(supply) + one() - rmv;
+  // ---- remove liquidity and LP full exit: pair.burn pro rata, amt1 = amt3*r_x/S,
+  // amt2 = amt3*r_y/S. The divisor is S, or 1 when S = 0 (then nothing is burned: a pool without
+  // liquidity, or no pool at all on an LP exit), so it is never 0 ----
+  const Lc burn = rmv + Lc(fel);
+  const Variable rm_l = cs.mul(burn, amt3);
+  const Lc s_den = Lc(supply) + Lc(first);
   const Variable burn_x = divide(cs, Lc(cs.mul(rm_l, rin)), s_den, 112, 129);
   const Variable burn_y = divide(cs, Lc(cs.mul(rm_l, rout)), s_den, 112, 129);
-  cs.enforce(rmv, Lc(amt1) - Lc(burn_x), {});
-  cs.enforce(rmv, Lc(amt2) - Lc(burn_y), {});
+  cs.enforce(burn, Lc(amt1) - Lc(burn_x), {});
+  cs.enforce(burn, Lc(amt2) - Lc(burn_y), {});
   // Router mins: amount_a >= min_a (branch 0, remove), amount_b >= min_b (branch 1, remove).
   assert_ge_if(cs, g0 + rmv, amt1, min_a, 128);
   assert_ge_if(cs, Lc(g1) + rmv, amt2, min_b, 128);
@@ -429,13 +449,13 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   const auto amt2_bytes = be_bytes(amt2_bits, 16);
   const auto amt3_bytes = be_bytes(amt3_bits, 16);
   const Lc dfw = F(TxType::Deposit) + F(TxType::FullExit) + F(TxType::Withdraw);
-  place_gated(cs, pd, 4, dfw + pair_op, tok_bytes);
-  place_gated(cs, pd, 6, dfw, amt1_bytes);
+  place_gated(cs, pd, 4, dfw + pair_op - fel, tok_bytes);
+  place_gated(cs, pd, 6, dfw - fel, amt1_bytes);
   place(pd, 6, be_bytes(ty_bits, 2));  // zero outside swaps, pools, liquidity
   // Only the amounts that do not follow from the others and the pool: a swap's exact side, an
   // add's two amounts (not the liquidity minted), a remove's liquidity (not the amounts paid).
   place_gated(cs, pd, 8, Lc(fin) + add, amt1_bytes);
-  place_gated(cs, pd, 8, fout, amt2_bytes);
+  place_gated(cs, pd, 8, fout + fel, amt2_bytes);
   place_gated(cs, pd, 24, add, amt2_bytes);
   place_gated(cs, pd, 8, rmv, amt3_bytes);
   std::vector<Lc> lp_bytes(2);
@@ -443,6 +463,10 @@ SlotResult synthesize_slot(ConstraintSystem& cs, const BatchParams& params, cons
   lp_bytes[1] = Lc{};
   for (size_t j = 0; j < 10; ++j) lp_bytes[j < 8 ? 1 : 0].add_term(pid_bits[j], circuit::pow2(static_cast<unsigned>(j % 8)));
   place_gated(cs, pd, 8, cpool, lp_bytes);
+  // LP full exit: lp_token, token0 (Y), amount0, token1 (X), amount1 (docs/TRANSACTIONS.md 4).
+  place_gated(cs, pd, 4, fel, lp_bytes);
+  place_gated(cs, pd, 24, fel, tok_bytes);
+  place_gated(cs, pd, 26, fel, amt1_bytes);
   place(pd, 22, be_bytes(l1_bits, 20));  // zero outside withdraw
   place_gated(cs, pd, 4, F(TxType::Transfer), be_bytes(bidx_bits, 3));
   place_gated(cs, pd, 7, F(TxType::Transfer), tok_bytes);

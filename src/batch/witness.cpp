@@ -109,15 +109,16 @@ void record_slot(state::StateTrees& trees, SlotWitness& sw) {
   sw.a_balance_root = trees.balance_root(a);
   sw.path_x = *trees.balance_path(a, sw.token_x);
   sw.bal_x = trees.balance_leaf_value(a, sw.token_x).to_canonical();
+  const bool lp_exit = sw.lp_exit;  // its amounts leave the L2: balances X and Y stay
   U256 new_x = sw.bal_x;
   if (type == TxType::Deposit || rm_l) new_x = add(sw.bal_x, sw.amt1);
-  if (type == TxType::Transfer || swap || add_l || type == TxType::Withdraw || type == TxType::FullExit) {
+  if (type == TxType::Transfer || swap || add_l || type == TxType::Withdraw || (type == TxType::FullExit && !lp_exit)) {
     new_x = sub(sw.bal_x, sw.amt1);
   }
   if (new_x != sw.bal_x) trees.set_balance(a, sw.token_x, new_x);
   sw.path_y = *trees.balance_path(a, sw.token_y);
   sw.bal_y = trees.balance_leaf_value(a, sw.token_y).to_canonical();
-  if (!ff::is_zero(sw.amt2)) {
+  if (!ff::is_zero(sw.amt2) && !lp_exit) {
     trees.set_balance(a, sw.token_y, add_l ? sub(sw.bal_y, sw.amt2) : add(sw.bal_y, sw.amt2));
   }
   sw.path_z = *trees.balance_path(a, lp);
@@ -145,7 +146,8 @@ void record_slot(state::StateTrees& trees, SlotWitness& sw) {
                             : 0;
   sw.pair_leaf_old = trees.pair_leaf_value(pkey);
   sw.pair_path = *trees.pair_path(pkey);
-  if (swap || add_l || rm_l || type == TxType::CreatePool) {
+  const bool burns = rm_l || (lp_exit && !sw.pool_leaf_old.is_zero());
+  if (swap || add_l || burns || type == TxType::CreatePool) {
     state::Pool after;
     after.token0 = sw.zero_for_one ? sw.token_x : sw.token_y;
     after.token1 = sw.zero_for_one ? sw.token_y : sw.token_x;
@@ -154,9 +156,9 @@ void record_slot(state::StateTrees& trees, SlotWitness& sw) {
     U256& r_y = sw.zero_for_one ? after.reserve1 : after.reserve0;
     const U256& rx0 = sw.zero_for_one ? sw.reserve0 : sw.reserve1;
     const U256& ry0 = sw.zero_for_one ? sw.reserve1 : sw.reserve0;
-    r_x = rm_l ? sub(rx0, sw.amt1) : add(rx0, sw.amt1);
-    r_y = (swap || rm_l) ? sub(ry0, sw.amt2) : add(ry0, sw.amt2);
-    after.total_supply = add_l ? add(add(sw.supply, sw.amt3), locked) : rm_l ? sub(sw.supply, sw.amt3) : sw.supply;
+    r_x = burns ? sub(rx0, sw.amt1) : add(rx0, sw.amt1);
+    r_y = (swap || burns) ? sub(ry0, sw.amt2) : add(ry0, sw.amt2);
+    after.total_supply = add_l ? add(add(sw.supply, sw.amt3), locked) : burns ? sub(sw.supply, sw.amt3) : sw.supply;
     trees.set_pool(after);
   }
 }
@@ -222,6 +224,18 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
     sw.a_exists = type != tx::TxType::CreateAccount && acc_a != nullptr;
     sw.a_nonce = sw.a_exists ? acc_a->nonce : 0;
     state::Pool pool_before{};
+    const state::Pool* exit_pool = nullptr;  // a full exit of an LP token: its pool, if any
+    if (const auto* fe = std::get_if<tx::FullExit>(&t); fe && fe->token >= state::kFirstLpToken) {
+      sw.lp_exit = true;
+      sw.pool_id = fe->token - state::kFirstLpToken;
+      sw.token_x = sw.token_y = 0;
+      exit_pool = s.pool_by_id(sw.pool_id);
+      if (exit_pool != nullptr) {
+        pool_before = *exit_pool;
+        sw.token_x = exit_pool->token1;
+        sw.token_y = exit_pool->token0;
+      }
+    }
     if (r.pool) {
       const state::Pool* p = s.pool(r.token_x, r.token_y);
       if (p == nullptr) {
@@ -242,7 +256,7 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
       if (!in.executed.empty()) {
         const tx::Executed& e = in.executed[i];
         if (e.amount_in != ex.amount_in || e.amount_out != ex.amount_out || e.liquidity != ex.liquidity ||
-            e.lp_token != ex.lp_token) {
+            e.lp_token != ex.lp_token || e.token0 != ex.token0 || e.token1 != ex.token1) {
           res.error = "slot " + std::to_string(i) + ": executed amounts differ from the node's";
           return res;
         }
@@ -256,7 +270,13 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
           if constexpr (std::is_same_v<T, tx::Deposit>) {
             sw.amt1 = u256(ex.amount_in);  // == x.amount: a deposit either credits it all or fails
           } else if constexpr (std::is_same_v<T, tx::FullExit>) {
-            sw.amt1 = u256(ex.amount_in);
+            if (sw.lp_exit) {  // X = token1, Y = token0
+              sw.amt1 = u256(ex.amount_out);
+              sw.amt2 = u256(ex.amount_in);
+              sw.amt3 = u256(ex.liquidity);
+            } else {
+              sw.amt1 = u256(ex.amount_in);
+            }
           } else if constexpr (std::is_same_v<T, tx::Transfer> || std::is_same_v<T, tx::Withdraw>) {
             sw.amt1 = u256(x.amount);
             if constexpr (std::is_same_v<T, tx::Withdraw>) {
@@ -320,7 +340,12 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
     sw.b_pk_x = acc_b->public_key.x;
     sw.b_pk_y = acc_b->public_key.y;
     sw.b_nonce = acc_b->nonce;
-    if (r.pool) {
+    if (exit_pool != nullptr) {
+      sw.zero_for_one = false;
+      sw.reserve0 = pool_before.reserve0;
+      sw.reserve1 = pool_before.reserve1;
+      sw.supply = pool_before.total_supply;
+    } else if (r.pool) {
       sw.pool_id = state::pool_id(pool_before);
       sw.zero_for_one = pool_before.token0 == r.token_x;
       sw.reserve0 = pool_before.reserve0;

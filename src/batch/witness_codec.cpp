@@ -6,7 +6,7 @@ namespace zkamm::batch {
 namespace {
 
 constexpr uint8_t kMagic[4] = {'Z', 'K', 'B', 'W'};
-constexpr uint8_t kVersion = 2;  // 2: pair tree, pool count, token count (2026-12-06)
+constexpr uint8_t kVersion = 3;  // 2: pair tree, pool count, token count; 3: LP full exits (2026-12-06)
 
 // One list of fields serves both directions, so encoder and decoder cannot drift apart.
 template <class Slot, class F>
@@ -37,6 +37,7 @@ void slot_fields(Slot& s, F&& f) {
   f(s.path_b);
   f(s.pool_id);
   f(s.zero_for_one);
+  f(s.lp_exit);
   f(s.pool_leaf_old);
   f(s.reserve0);
   f(s.reserve1);

@@ -140,19 +140,34 @@ std::optional<state::Pool> decode_pool(std::string_view in) {
   return p;
 }
 
-void write_executed(ByteWriter& w, const tx::Executed& e) {
+namespace {
+bool is_lp_exit(const tx::Tx& t) noexcept {
+  const auto* f = std::get_if<tx::FullExit>(&t);
+  return f != nullptr && f->token >= tx::kFirstLpTokenId;
+}
+}  // namespace
+
+void write_executed(ByteWriter& w, const tx::Tx& t, const tx::Executed& e) {
   w.u128(e.amount_in);
   w.u128(e.amount_out);
   w.u128(e.liquidity);
   w.u16(e.lp_token);
+  if (is_lp_exit(t)) {
+    w.u16(e.token0);
+    w.u16(e.token1);
+  }
 }
 
-tx::Executed read_executed(ByteReader& r) {
+tx::Executed read_executed(ByteReader& r, const tx::Tx& t) {
   tx::Executed e;
   e.amount_in = r.u128();
   e.amount_out = r.u128();
   e.liquidity = r.u128();
   e.lp_token = r.u16();
+  if (is_lp_exit(t)) {
+    e.token0 = r.u16();
+    e.token1 = r.u16();
+  }
   return e;
 }
 
@@ -185,7 +200,7 @@ std::string encode_block(const Block& b) {
   for (const auto& t : b.txs) {
     w.bytes(t.hash);
     write_tx(w, t.tx);
-    write_executed(w, t.executed);
+    write_executed(w, t.tx, t.executed);
   }
   return out;
 }
@@ -213,7 +228,7 @@ std::optional<Block> decode_block(std::string_view in) {
     auto decoded = read_tx(r);
     if (!decoded) return std::nullopt;
     t.tx = std::move(*decoded);
-    t.executed = read_executed(r);
+    t.executed = read_executed(r, t.tx);
     if (!r.ok()) return std::nullopt;
     b.txs.push_back(std::move(t));
   }
@@ -239,7 +254,7 @@ std::string encode_batch(const Batch& b) {
     w.u64(s.block);
     w.u32(s.position);
     write_tx(w, s.tx);
-    write_executed(w, s.executed);
+    write_executed(w, s.tx, s.executed);
   }
   return out;
 }
@@ -270,7 +285,7 @@ std::optional<Batch> decode_batch(std::string_view in) {
     auto decoded = read_tx(r);
     if (!decoded) return std::nullopt;
     s.tx = std::move(*decoded);
-    s.executed = read_executed(r);
+    s.executed = read_executed(r, s.tx);
     if (!r.ok()) return std::nullopt;
     b.slots.push_back(std::move(s));
   }

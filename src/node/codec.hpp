@@ -66,8 +66,10 @@ std::optional<state::Token> decode_token(std::string_view in);
 std::string encode_pool(const state::Pool& p);
 std::optional<state::Pool> decode_pool(std::string_view in);
 
-void write_executed(ByteWriter& w, const tx::Executed& e);
-tx::Executed read_executed(ByteReader& r);
+/// What a transaction moved. The pool's tokens of an LP full exit follow it (4 bytes), only for
+/// that kind of tx, so records written before LP full exits existed read the same.
+void write_executed(ByteWriter& w, const tx::Tx& t, const tx::Executed& e);
+tx::Executed read_executed(ByteReader& r, const tx::Tx& t);
 
 /// Block record: header fields, then per tx its hash, encoding (u16 length) and Executed.
 std::string encode_block(const Block& b);

@@ -412,6 +412,11 @@ SubmitResult Node::Impl::submit_tx(tx::Tx t, TimeMs received, std::optional<bool
   if (deadline < received / 1000) return reject(h, RejectCode::kDeadlineExpired, "deadline expired", received, &t);
   const KeyTable::Entry* key = keys.get(account);
   if (key == nullptr) return reject(h, RejectCode::kUnknownAccount, "unknown account", received, &t);
+  if (type == tx::TxType::RemoveLiquidity && !cfg.refuse_remove_liquidity_of.empty() &&
+      std::find(cfg.refuse_remove_liquidity_of.begin(), cfg.refuse_remove_liquidity_of.end(), account) !=
+          cfg.refuse_remove_liquidity_of.end()) {
+    return reject(h, RejectCode::kRefused, "refused by the operator", received, &t);
+  }
   {
     std::lock_guard lk(mp_mu);
     if (stopping) return SubmitResult{false, RejectCode::kShuttingDown, "node is stopping", h};

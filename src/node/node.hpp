@@ -63,6 +63,7 @@ enum class RejectCode : uint16_t {
   kBadPriorityOp = 20,       ///< submit_priority: not a priority op, or serial != next_priority_serial()
   kBatcherBehind = 21,       ///< more than NodeConfig::max_batch_backlog batches wait for their roots
   kStoreUnavailable = 22,    ///< the disk is (nearly) full or a store write failed (Node::store_problem)
+  kRefused = 23,             ///< the operator's policy refuses it (NodeConfig::refuse_remove_liquidity_of)
 };
 /// Stable snake_case name: "malformed", "not_l2", "duplicate", "unknown_account", ...
 std::string_view to_string(RejectCode c) noexcept;
@@ -117,6 +118,9 @@ struct NodeConfig {
   /// Start even when the store recovered to before the last acknowledged write (a damaged
   /// write-ahead log); the loss is logged. Off: the node refuses to open (error()).
   bool accept_store_rollback = false;
+  /// TEST ONLY: a censoring operator. submit refuses these accounts' remove_liquidity (kRefused):
+  /// the attack that an L1 forced exit of an LP position answers (docs/CONTRACTS.md).
+  std::vector<uint32_t> refuse_remove_liquidity_of;
 };
 
 struct SubmitResult {

@@ -44,6 +44,7 @@ std::string_view to_string(RejectCode c) noexcept {
     case RejectCode::kBadPriorityOp: return "bad_priority_op";
     case RejectCode::kBatcherBehind: return "batcher_behind";
     case RejectCode::kStoreUnavailable: return "store_unavailable";
+    case RejectCode::kRefused: return "refused";
   }
   return "unknown";
 }

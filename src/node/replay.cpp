@@ -8,7 +8,7 @@ namespace zkamm::node {
 
 bool same_executed(const tx::Executed& a, const tx::Executed& b) noexcept {
   return a.amount_in == b.amount_in && a.amount_out == b.amount_out && a.liquidity == b.liquidity &&
-         a.lp_token == b.lp_token;
+         a.lp_token == b.lp_token && a.token0 == b.token0 && a.token1 == b.token1;
 }
 
 std::optional<state::State> replay_blocks(const Store& store, const tx::Domain& domain, uint64_t head,

@@ -264,7 +264,7 @@ void Store::put_tx(rocksdb::WriteBatch& wb, const Hash& h, const TxLocation& l, 
   const auto enc = tx::encode(t);
   w.u16(static_cast<uint16_t>(enc.size()));
   w.bytes(enc);
-  write_executed(w, e);
+  write_executed(w, t, e);
   (void)wb.Put(key_hash(h), v);
 }
 
@@ -386,7 +386,8 @@ std::optional<IndexedTx> Store::tx(const Hash& h) const {
   if (!r.ok()) return std::nullopt;
   auto t = tx::decode(b);
   if (!t) return std::nullopt;
-  IndexedTx out{*loc, std::move(*t), read_executed(r)};
+  tx::Executed ex = read_executed(r, *t);
+  IndexedTx out{*loc, std::move(*t), ex};
   if (!r.done()) return std::nullopt;
   return out;
 }

@@ -272,6 +272,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   nc.swap_batches = o.swap_batches;
   nc.batch_timeout = o.batch_timeout;
   nc.domain = params.domain;
+  nc.refuse_remove_liquidity_of = o.refuse_remove_liquidity_of;
   node::Node node(nc);
   if (!node.error().empty()) return ctx.fail("node: " + node.error()), 1;
   ProverOptions po;

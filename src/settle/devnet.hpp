@@ -11,6 +11,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace zkamm::settle {
 
@@ -52,6 +53,7 @@ struct DevnetOptions {
   /// ZkammRollup's timestampWindow: how far a batch's timestamp may lag its commit on L1.
   uint64_t timestamp_window_s = 86400;
   bool censor_full_exits = false;    ///< TEST ONLY: the operator drops the first FullExit and every later priority op
+  std::vector<uint32_t> refuse_remove_liquidity_of;  ///< TEST ONLY: the node refuses these accounts' remove_liquidity
   // ---- --once: the paper's experiment after the scenario (set by `zkamm devnet`, docs/BENCH.md) ----
   uint32_t bench_accounts = 0;       ///< bench accounts to fund through L1 deposits (0: no bench)
   std::function<bool(const DevnetBenchTarget&)> bench;  ///< runs the bench and writes its report

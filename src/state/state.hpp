@@ -96,6 +96,11 @@ struct RemoveLiquidityReceipt {
   U256 amount_a;
   U256 amount_b;
 };
+struct LpExitReceipt {
+  U256 liquidity;  ///< the LP tokens burned: the account's whole position
+  U256 amount0;    ///< the pool's token0 paid out (to L1)
+  U256 amount1;
+};
 
 class State {
  public:
@@ -129,6 +134,12 @@ class State {
   /// Router02.removeLiquidity.
   Status remove_liquidity(AccountIndex account, TokenId token_a, TokenId token_b, const U256& liquidity,
                           const U256& amount_a_min, const U256& amount_b_min, RemoveLiquidityReceipt& receipt);
+  /// A forced exit of an LP position (an L1 full exit of LP token kFirstLpToken + pool_id):
+  /// burns the account's whole balance of it pro rata, as pair.burn computes the amounts, and the
+  /// amounts leave the L2 (the contract pays them out on L1). Unlike Router02.removeLiquidity
+  /// there are no minimums and no INSUFFICIENT_LIQUIDITY_BURNED: the owner asked on L1 for
+  /// whatever the position is worth, which may round to 0. Fails on an unknown pool or account.
+  Status exit_lp(AccountIndex account, uint32_t pool_id, LpExitReceipt& receipt);
   /// Router02.swapExactTokensForTokens (one hop).
   Status swap_exact_in(AccountIndex account, TokenId token_in, TokenId token_out, const U256& amount_in,
                        const U256& amount_out_min, SwapReceipt& receipt);

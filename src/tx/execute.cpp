@@ -16,6 +16,27 @@ ExecResult state_fail(state::Status st) noexcept { return ExecResult{ExecError::
 template <class T>
 concept HasDeadline = requires(const T& x) { x.deadline; };
 
+static_assert(kFirstLpTokenId == state::kFirstLpToken);
+
+/// The full exit of an LP position: the whole balance burned pro rata, both tokens paid out on
+/// L1. The pool's tokens are published whenever the pool exists (the circuit reads them from its
+/// leaf), even when nothing is burned (account 0, an unknown account, an empty position).
+ExecResult exit_lp(state::State& s, const FullExit& f) noexcept {
+  ExecResult r;
+  const state::Pool* p = s.pool_by_id(f.token - state::kFirstLpToken);
+  if (p == nullptr) return r;  // no such pool: nobody holds its LP token
+  r.executed.token0 = static_cast<uint16_t>(p->token0);
+  r.executed.token1 = static_cast<uint16_t>(p->token1);
+  if (f.account == state::kReservedAccount || s.account(f.account) == nullptr) return r;
+  state::LpExitReceipt rc;
+  const state::Status st = s.exit_lp(f.account, f.token - state::kFirstLpToken, rc);
+  if (!st.ok()) return state_fail(st);
+  r.executed.liquidity = to_amount(rc.liquidity);
+  r.executed.amount_in = to_amount(rc.amount0);
+  r.executed.amount_out = to_amount(rc.amount1);
+  return r;
+}
+
 /// Priority operations: the contract is their authority, so they only fail on an inconsistency
 /// between the contract's queue and this state (which the node treats as fatal).
 ExecResult execute_priority(state::State& s, const Tx& t) noexcept {
@@ -39,7 +60,8 @@ ExecResult execute_priority(state::State& s, const Tx& t) noexcept {
     return r;
   }
   const auto& f = std::get<FullExit>(t);
-  if (f.account == state::kReservedAccount || s.account(f.account) == nullptr || f.token >= state::kFirstLpToken) {
+  if (f.token >= state::kFirstLpToken) return exit_lp(s, f);
+  if (f.account == state::kReservedAccount || s.account(f.account) == nullptr) {
     return r;  // nothing to withdraw
   }
   const U256 balance = s.balance(f.account, f.token);
@@ -170,6 +192,9 @@ void collect_touched(const state::State& s, const Tx& t, state::Touched& out) {
           out.accounts.push_back(x.account);
         } else if constexpr (std::is_same_v<T, Deposit> || std::is_same_v<T, FullExit>) {
           if (x.token < kTokenLimit) out.balances.emplace_back(x.account, x.token);
+          if (x.token >= state::kFirstLpToken) {
+            if (const state::Pool* p = s.pool_by_id(x.token - state::kFirstLpToken)) out.pools.push_back(state::pool_id(*p));
+          }
         } else if constexpr (std::is_same_v<T, Transfer>) {
           out.accounts.push_back(x.from);
           out.balances.emplace_back(x.from, x.token);

@@ -24,7 +24,7 @@ std::size_t public_data_size(TxType type) noexcept {
   static constexpr std::array<std::size_t, kTxTypeCount> sizes = {
       1,                  // Noop
       1 + 3 + 2 + 16,       // Deposit
-      1 + 3 + 2 + 16,       // FullExit
+      1 + 3 + 2 + 2 + 16 + 2 + 16,  // FullExit: of an LP token (an ordinary token's is 1 + 3 + 2 + 16)
       1 + 3 + 3 + 2 + 16,   // Transfer
       1 + 3 + 2 + 2 + 16,  // SwapExactIn: the exact side only
       1 + 3 + 2 + 2 + 16,  // SwapExactOut: the exact side only
@@ -50,7 +50,16 @@ void append_public_data(std::vector<uint8_t>& out, const Tx& t, const Executed& 
         } else if constexpr (std::is_same_v<T, FullExit>) {
           put_account(out, x.account);
           put_token(out, x.token);
-          put_amount(out, ex.amount_in);
+          if (x.token >= kFirstLpTokenId) {
+            // The whole position is burned, so the liquidity follows from the state; the pool's
+            // tokens and the amounts are what L1 pays out.
+            put_token(out, ex.token0);
+            put_amount(out, ex.amount_in);
+            put_token(out, ex.token1);
+            put_amount(out, ex.amount_out);
+          } else {
+            put_amount(out, ex.amount_in);
+          }
         } else if constexpr (std::is_same_v<T, Transfer>) {
           put_account(out, x.from);
           put_account(out, x.to);

@@ -14,13 +14,16 @@ namespace zkamm::tx {
 
 /// What executing a transaction moved; which members a type uses is in docs/TRANSACTIONS.md 4.
 struct Executed {
-  Amount amount_in = 0;    ///< swaps: tokens paid in; AddLiquidity/RemoveLiquidity: amount_a; FullExit: balance withdrawn; Deposit: amount credited
-  Amount amount_out = 0;   ///< swaps: tokens paid out; AddLiquidity: amount_b; RemoveLiquidity: amount_b
-  Amount liquidity = 0;    ///< AddLiquidity: LP tokens minted
+  Amount amount_in = 0;    ///< swaps: tokens paid in; AddLiquidity/RemoveLiquidity: amount_a; FullExit: balance withdrawn (of an LP token: token0 paid out); Deposit: amount credited
+  Amount amount_out = 0;   ///< swaps: tokens paid out; AddLiquidity: amount_b; RemoveLiquidity: amount_b; FullExit of an LP token: token1 paid out
+  Amount liquidity = 0;    ///< AddLiquidity: LP tokens minted; FullExit of an LP token: LP tokens burned
   uint16_t lp_token = 0;   ///< CreatePool: the LP token id assigned to the pool; swaps: the pool's LP token
+  uint16_t token0 = 0;     ///< FullExit of an LP token: the pool's token0 (0 when there is no such pool)
+  uint16_t token1 = 0;     ///< FullExit of an LP token: the pool's token1
 };
 
-/// Public data size of a type (valid type).
+/// Public data size of a type (valid type): its largest layout (a full exit of an ordinary token
+/// publishes 22 of the 42 bytes a full exit of an LP token does).
 std::size_t public_data_size(TxType type) noexcept;
 
 /// Appends t's public data to out; in_range(t) and ex as documented for t's type.

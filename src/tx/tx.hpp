@@ -23,6 +23,7 @@ using PackedSignature = std::array<uint8_t, 64>;  ///< circomlibjs packSignature
 
 inline constexpr uint32_t kAccountLimit = 1u << 24;  ///< account index < 2^24
 inline constexpr uint16_t kTokenLimit = 1u << 10;    ///< token id < 2^10
+inline constexpr uint16_t kFirstLpTokenId = 512;     ///< LP tokens are 512 + pool id (state::kFirstLpToken)
 
 enum class TxType : uint8_t {
   Noop = 0,

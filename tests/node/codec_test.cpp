@@ -56,14 +56,23 @@ TEST(Codec, BlockRoundTrip) {
   d.amount = 1000;
   b.txs.push_back(BlockTx{tx::tx_hash(tr), tr, tx::Executed{}});
   b.txs.push_back(BlockTx{tx::tx_hash(d), d, tx::Executed{1000, 0, 0, 0}});
-  b.header.tx_count = 2;
+  // An LP full exit also stores the pool's tokens (its public data names them).
+  const tx::FullExit fe{8, 3, 513};
+  b.txs.push_back(BlockTx{tx::tx_hash(fe), fe, tx::Executed{11, 22, 33, 0, 4, 5}});
+  b.header.tx_count = 3;
   b.header.hash = block_hash(b.header, b.txs);
   const auto back = decode_block(encode_block(b));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->header.hash, b.header.hash);
-  ASSERT_EQ(back->txs.size(), 2u);
+  ASSERT_EQ(back->txs.size(), 3u);
   EXPECT_EQ(back->txs[0].tx, b.txs[0].tx);
   EXPECT_EQ(back->txs[1].executed.amount_in, 1000u);
+  const tx::Executed& e = back->txs[2].executed;
+  EXPECT_EQ(e.amount_in, 11u);
+  EXPECT_EQ(e.amount_out, 22u);
+  EXPECT_EQ(e.liquidity, 33u);
+  EXPECT_EQ(e.token0, 4u);
+  EXPECT_EQ(e.token1, 5u);
   EXPECT_FALSE(decode_block(encode_block(b).substr(0, 50)));
 }
 

@@ -19,12 +19,31 @@ TEST(TxPublicData, SizeMatchesTableForEveryType) {
   for (uint8_t ty = 0; ty < kTxTypeCount; ++ty) {
     const Tx t = testing::random_tx(rng, static_cast<TxType>(ty));
     const auto pd = public_data(t, Executed{1, 2, 3, 4});
-    EXPECT_EQ(pd.size(), public_data_size(static_cast<TxType>(ty))) << int(ty);
+    const auto* fe = std::get_if<FullExit>(&t);
+    const size_t want = fe != nullptr && fe->token < kFirstLpTokenId ? 22 : public_data_size(static_cast<TxType>(ty));
+    EXPECT_EQ(pd.size(), want) << int(ty);
     EXPECT_EQ(pd[0], ty);
   }
   EXPECT_EQ(public_data_size(TxType::SwapExactIn), 24u);  // 384 calldata gas at 16 gas/byte
   EXPECT_EQ(public_data_size(TxType::Withdraw), kSlotPublicDataBytes);  // the largest: 42
   EXPECT_TRUE(slot_fits_every_type());
+}
+
+TEST(TxPublicData, FullExitLayouts) {  // self-generated vectors, layouts read off the doc
+  const FullExit plain{5, 0x010203, 7};
+  std::vector<uint8_t> want = {2, 0x01, 0x02, 0x03, 0x00, 0x07};
+  push_amount(want, 99);
+  EXPECT_EQ(public_data(Tx{plain}, Executed{99, 0, 0, 0}), want);
+  // An LP token (512 + 3): lp_token, token0, amount0, token1, amount1; the liquidity burned is
+  // not published (the whole position, which the state knows).
+  const FullExit lp{6, 0x010203, 515};
+  Executed ex{11, 22, 1000, 0, 4, 9};
+  want = {2, 0x01, 0x02, 0x03, 0x02, 0x03, 0x00, 0x04};
+  push_amount(want, 11);
+  want.insert(want.end(), {0x00, 0x09});
+  push_amount(want, 22);
+  EXPECT_EQ(public_data(Tx{lp}, ex), want);
+  EXPECT_EQ(want.size(), kSlotPublicDataBytes);
 }
 
 TEST(TxPublicData, SwapLayout) {  // self-generated vector, layout read off the doc
