@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <map>
 #include <deque>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -39,27 +40,29 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-/// Nanoseconds, so that two connections hardly ever tie for "idle the longest".
-int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
-
 struct Shared;
+struct Session;
 
 /// One accepted TCP connection, shared by its HTTP session and the WebSocket session it may
-/// become: its IP, when it last sent a request, whether one is being handled, and its place in
-/// the connection counts (left once: when it closes or is evicted, whichever comes first).
+/// become: its IP, whether a request is being handled, and its place in the connection counts
+/// and in the least-recently-active lists (left once: when it closes or is evicted, whichever
+/// comes first).
 struct ConnInfo {
   ConnInfo(std::shared_ptr<Shared> s, net::ip::address a) : sh(std::move(s)), ip(std::move(a)) {}
   ~ConnInfo() { release(); }
   ConnInfo(const ConnInfo&) = delete;
   ConnInfo& operator=(const ConnInfo&) = delete;
-  void touch() noexcept { last_ns.store(now_ns(), std::memory_order_relaxed); }
+  /// A request arrived or was answered: to the back of the eviction order.
+  void touch() noexcept;
   void release() noexcept;
 
   std::shared_ptr<Shared> sh;
   const net::ip::address ip;
-  std::atomic<int64_t> last_ns{now_ns()};
   std::atomic<int> busy{0};       ///< requests being received or handled
-  std::atomic<bool> counted{true};
+  std::atomic<bool> counted{false};
+  // Under sh->mu:
+  std::weak_ptr<Session> session;           ///< the session to close when evicted
+  std::list<ConnInfo*>::iterator in_ip, in_all;  ///< valid while counted
 };
 
 struct Session : std::enable_shared_from_this<Session> {
@@ -110,13 +113,18 @@ struct Shared {
   std::mutex mu;
   bool alive = false;
   std::unordered_map<uint64_t, std::shared_ptr<Session>> sessions;  ///< keeps waiting sessions alive
-  std::size_t connections = 0;                                       ///< counted ConnInfos (under mu)
-  std::map<net::ip::address, std::size_t> per_ip;                    ///< the same by IP (under mu)
+  // The counted connections, least recently active first (a touch moves one to the back), in
+  // all and by IP, so that finding the one idle the longest costs O(1) at a cap, not a scan of
+  // thousands under the lock for every new connection of a flood.
+  struct IpSlot {
+    std::size_t count = 0;
+    std::list<ConnInfo*> lru;
+  };
+  std::size_t connections = 0;                   ///< (under mu)
+  std::list<ConnInfo*> lru;                      ///< (under mu)
+  std::map<net::ip::address, IpSlot> per_ip;     ///< (under mu)
 
-  void add(uint64_t id, std::shared_ptr<Session> s) {
-    std::lock_guard lock(mu);
-    if (alive) sessions.emplace(id, std::move(s));
-  }
+  void add(uint64_t id, std::shared_ptr<Session> s);
   void remove(uint64_t id) {
     std::shared_ptr<Session> keep;  // released outside the lock
     std::lock_guard lock(mu);
@@ -129,25 +137,39 @@ struct Shared {
   void uncount_locked(ConnInfo& c) {
     if (!c.counted.exchange(false)) return;
     --connections;
+    lru.erase(c.in_all);
     auto it = per_ip.find(c.ip);
-    if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
+    if (it != per_ip.end()) {
+      it->second.lru.erase(c.in_ip);
+      if (--it->second.count == 0) per_ip.erase(it);
+    }
     if (m) m->connections.add(-1);
+  }
+  void count_locked(ConnInfo& c) {
+    IpSlot& slot = per_ip[c.ip];
+    ++slot.count;
+    c.in_ip = slot.lru.insert(slot.lru.end(), &c);
+    c.in_all = lru.insert(lru.end(), &c);
+    ++connections;
+    c.counted.store(true);
+    if (m) m->connections.add(1);
   }
   /// The session idle the longest (of `ip` when given), taken out of the counts; null if none.
   std::shared_ptr<Session> take_idle_locked(const net::ip::address* ip) {
-    std::shared_ptr<Session> best;
-    int64_t best_ns = 0;
-    for (auto& [id, s] : sessions) {
-      ConnInfo& c = s->conn();
-      if (!c.counted.load() || c.busy.load() > 0 || (ip && c.ip != *ip)) continue;
-      const int64_t t = c.last_ns.load(std::memory_order_relaxed);
-      if (!best || t < best_ns) {
-        best = s;
-        best_ns = t;
-      }
+    std::list<ConnInfo*>* order = &lru;
+    if (ip) {
+      auto it = per_ip.find(*ip);
+      if (it == per_ip.end()) return nullptr;
+      order = &it->second.lru;
     }
-    if (best) uncount_locked(best->conn());
-    return best;
+    for (ConnInfo* c : *order) {
+      if (c->busy.load() > 0) continue;  // a request in flight: not idle
+      std::shared_ptr<Session> s = c->session.lock();
+      if (!s) continue;  // not started yet, or going away
+      uncount_locked(*c);
+      return s;
+    }
+    return nullptr;
   }
   /// Counts a new connection from `ip`, closing the idle-longest one of that IP (at the per-IP
   /// cap) or of anyone (at the total cap) to make room; false when nothing idle is left.
@@ -156,7 +178,8 @@ struct Shared {
     {
       std::lock_guard lock(mu);
       if (!alive) return false;
-      const std::size_t mine = per_ip.count(c->ip) ? per_ip[c->ip] : 0;
+      auto it = per_ip.find(c->ip);
+      const std::size_t mine = it == per_ip.end() ? 0 : it->second.count;
       if (mine >= cfg.max_connections_per_ip) {
         victim = take_idle_locked(&c->ip);
         if (!victim) return false;
@@ -164,9 +187,7 @@ struct Shared {
         victim = take_idle_locked(nullptr);
         if (!victim) return false;
       }
-      ++connections;
-      ++per_ip[c->ip];
-      if (m) m->connections.add(1);
+      count_locked(*c);
     }
     if (victim) {
       if (m) m->conn_evicted.inc();
@@ -215,6 +236,21 @@ void ConnInfo::release() noexcept {
   if (!counted.load()) return;
   std::lock_guard lock(sh->mu);
   sh->uncount_locked(*this);
+}
+
+void ConnInfo::touch() noexcept {
+  std::lock_guard lock(sh->mu);
+  if (!counted.load()) return;
+  sh->lru.splice(sh->lru.end(), sh->lru, in_all);
+  auto it = sh->per_ip.find(ip);
+  if (it != sh->per_ip.end()) it->second.lru.splice(it->second.lru.end(), it->second.lru, in_ip);
+}
+
+void Shared::add(uint64_t id, std::shared_ptr<Session> s) {
+  std::lock_guard lock(mu);
+  if (!alive) return;
+  s->conn().session = s;  // the session that now owns the connection (HTTP, then WebSocket)
+  sessions.emplace(id, std::move(s));
 }
 
 const std::string kServerName = "zkamm";
@@ -664,7 +700,6 @@ struct Server::Impl {
       if (addr_ec) return do_accept();  // already gone
       auto conn = std::make_shared<ConnInfo>(sh, remote.address());
       if (!sh->admit(conn)) {
-        conn->counted.store(false);  // never counted
         if (sh->m) sh->m->conn_refused.inc();
         beast::error_code ignored;
         socket.close(ignored);  // every slot is busy with a request: refuse rather than queue
