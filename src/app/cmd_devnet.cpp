@@ -15,6 +15,7 @@
 #include "l1/bytes.hpp"
 #include "settle/batch_keys.hpp"
 #include "settle/devnet.hpp"
+#include "snark/r1cs_file.hpp"
 
 namespace zkamm::app {
 namespace {
@@ -90,6 +91,7 @@ struct SetupBatchOptions {
   uint64_t chain_id = 31337;
   std::string rollup = "0x0000000000000000000000000000000000000000";
   std::string out;
+  std::string r1cs;  ///< also write the circuit's .r1cs here (for a ceremony: snarkjs zkey new)
   bool swap = false;
 };
 
@@ -102,6 +104,10 @@ int run_setup_batch(const SetupBatchOptions& o) {
   std::copy(addr->begin(), addr->end(), p.domain.rollup.begin());
   if (o.slots == 0 || o.slots >= (1u << 24)) return fail("--slots must be in [1, 2^24)");
   if (o.swap) p.kind = batch::BatchKind::Swap;
+  if (!o.r1cs.empty()) {
+    if (const auto e = snark::write_r1cs(o.r1cs, batch::batch_r1cs(p)); e != snark::FileError::kOk) return file_error(o.r1cs, e);
+    std::cout << "setup-batch: circuit -> " << o.r1cs << "\n";
+  }
   settle::KeysResult r = settle::load_or_setup(p, o.out);
   if (!r.ok()) return fail(r.error);
   const settle::BatchKeys& k = *r.keys;
@@ -122,6 +128,7 @@ void register_setup_batch(CLI::App& app, int& exit_code) {
   cmd->add_option("--chain-id", o->chain_id, "L1 chain id of the signature domain")->default_val(31337);
   cmd->add_option("--rollup", o->rollup, "rollup contract address of the signature domain");
   cmd->add_option("--out", o->out, "cache folder")->required();
+  cmd->add_option("--r1cs", o->r1cs, "also write the circuit's .r1cs (input of a snarkjs phase-2 ceremony, docs/OPERATOR.md)");
   cmd->add_flag("--swap", o->swap, "the swap-batch circuit (swaps only, 10-byte slots; docs/CIRCUIT.md section 5)");
   cmd->callback([o, &exit_code] { exit_code = run_setup_batch(*o); });
 }
@@ -133,9 +140,9 @@ void register_devnet(CLI::App& app, int& exit_code) {
   auto no_scenario = std::make_shared<bool>(false);
   auto bench = std::make_shared<DevnetBenchOptions>();
   cmd->add_option("--slots", o->slots, "N, slots per batch")->default_val(4);
-  cmd->add_option("--repo", o->repo, "repository root (contracts/, src/settle/devnet_contracts.js)")->default_val(".");
+  cmd->add_option("--repo", o->repo, "repository root (its node_modules holds anvil)")->default_val(".");
   cmd->add_option("--node-modules", o->node_modules, "npm folder with anvil, solc, circomlibjs (default <repo>/node_modules)");
-  cmd->add_option("--cache", o->cache_dir, "keys and compiled contracts (default <repo>/.zkamm-cache)");
+  cmd->add_option("--cache", o->cache_dir, "batch keys (default <repo>/.zkamm-cache)");
   cmd->add_option("--work-dir", o->work_dir, "node data and anvil log (default: a new folder in /tmp)");
   cmd->add_option("--rpc-host", o->rpc_host, "L2 JSON-RPC host")->default_val("127.0.0.1");
   cmd->add_option("--rpc-port", o->rpc_port, "L2 JSON-RPC port (0: any)")->default_val(0);

@@ -1,5 +1,7 @@
 // zkamm node --config FILE: the sequencer (src/node) behind the JSON-RPC server (docs/API.md),
 // until SIGINT or SIGTERM. The config is JSON (configs/devnet-node.json); flags override it.
+// With --l1 URL --deployment FILE (or "l1" in the config) it is the whole operator
+// (settle::Operator): sequencer, prover, L1 sender, L1 watcher and RPC (docs/OPERATOR.md).
 #include <pthread.h>
 #include <signal.h>
 
@@ -15,9 +17,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/l1_options.hpp"
 #include "node/node.hpp"
 #include "node/rpc_service.hpp"
 #include "node/rpc_views.hpp"
+#include "settle/deploy.hpp"
+#include "settle/deployment.hpp"
+#include "settle/operator.hpp"
 
 namespace zkamm::app {
 namespace {
@@ -36,6 +42,15 @@ struct NodeOptions {
   std::optional<int> batcher_nice;
   std::optional<uint64_t> min_free_disk_mb;
   bool accept_rollback = false;
+  // operator mode (--l1)
+  std::optional<std::string> l1_url, deployment, keys_dir;
+  std::optional<uint64_t> confirmations;
+  bool prover_jobs = false;
+  std::optional<unsigned> local_provers;
+  std::optional<uint32_t> watch_interval_ms;
+  double l1_down_patience_s = 600;
+  L1KeyOptions key;
+  L1FeeOptions fees;
 };
 
 /// Reads key `k` of object `o` into `out` when present; false (and *err) on a wrong type.
@@ -73,7 +88,12 @@ bool read_rpc_limits(const json& r, node::rpc::ServiceConfig& sc, std::string* e
   return true;
 }
 
-int run_node(const NodeOptions& o) {
+int run_operator(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, sigset_t signals);
+
+int run_node(const NodeOptions& flags) {
+  // The config's "l1" section fills these; flags override it (below).
+  NodeOptions l1_cfg = flags;
+  const NodeOptions& o = flags;
   node::NodeConfig nc;
   node::rpc::ServiceConfig sc;
   std::string genesis;
@@ -88,7 +108,8 @@ int run_node(const NodeOptions& o) {
     if (c.is_discarded() || !c.is_object()) return fail(o.config + ": not a JSON object");
     static const char* kKeys[] = {"data_dir",      "rpc",          "block_time_ms",    "max_block_txs",
                                   "batch_slots",   "batch_timeout_ms", "mempool",       "chain_id",
-                                  "rollup",        "genesis",      "verifier_threads", "comment"};
+                                  "rollup",        "genesis",      "verifier_threads", "comment",
+                                  "l1"};
     for (const auto& [k, v] : c.items()) {
       (void)v;
       if (std::find(std::begin(kKeys), std::end(kKeys), k) == std::end(kKeys)) return fail(o.config + ": unknown key '" + k + "'");
@@ -122,6 +143,29 @@ int run_node(const NodeOptions& o) {
       ok = read_key(m, "max_pending", nc.max_pending, &err) && read_key(m, "max_per_account", nc.max_per_account, &err) &&
            read_key(m, "max_nonce_gap", nc.max_nonce_gap, &err);
     }
+    if (ok && c.contains("l1")) {
+      // {"url", "deployment", "keys_dir", "confirmations", "key_file", "key_env", "prover_jobs",
+      //  "local_provers", "priority_fee_gwei", "max_fee_gwei"}: the operator (docs/OPERATOR.md)
+      const json& l = c["l1"];
+      if (!l.is_object()) return fail(o.config + ": l1 must be an object");
+      std::string url, dep, kd = ".zkamm-cache", kf;
+      ok = read_key(l, "url", url, &err) && read_key(l, "deployment", dep, &err) && read_key(l, "keys_dir", kd, &err) &&
+           read_key(l, "key_file", kf, &err) && read_key(l, "key_env", l1_cfg.key.key_env, &err) &&
+           read_key(l, "prover_jobs", l1_cfg.prover_jobs, &err);
+      uint64_t conf = 0;
+      unsigned lp = 0;
+      double fee = 0;
+      if (ok && l.contains("confirmations") && (ok = read_key(l, "confirmations", conf, &err))) l1_cfg.confirmations = conf;
+      if (ok && l.contains("local_provers") && (ok = read_key(l, "local_provers", lp, &err))) l1_cfg.local_provers = lp;
+      if (ok && l.contains("priority_fee_gwei") && (ok = read_key(l, "priority_fee_gwei", fee, &err))) l1_cfg.fees.priority_fee_gwei = fee;
+      if (ok && l.contains("max_fee_gwei") && (ok = read_key(l, "max_fee_gwei", fee, &err))) l1_cfg.fees.max_fee_gwei = fee;
+      const auto base = std::filesystem::path(o.config).parent_path();
+      const auto rel = [&](std::string p) { return p.empty() || std::filesystem::path(p).is_absolute() ? p : (base / p).string(); };
+      if (!url.empty()) l1_cfg.l1_url = url;
+      if (!dep.empty()) l1_cfg.deployment = rel(dep);
+      l1_cfg.keys_dir = rel(kd);
+      if (!kf.empty()) l1_cfg.key.key_file = rel(kf);
+    }
     if (!ok) return fail(o.config + ": " + err);
     // Relative paths in the config are relative to the config file.
     const auto base = std::filesystem::path(o.config).parent_path();
@@ -152,6 +196,30 @@ int run_node(const NodeOptions& o) {
     std::cerr << "WARNING: --unsafe-skip-signature-checks: signatures are NOT verified (benchmarks of the RPC path only)\n";
   }
   if (nc.data_dir.empty()) return fail("no data dir: give --data-dir or data_dir in the config");
+  if (o.l1_url) l1_cfg.l1_url = o.l1_url;
+  if (o.deployment) l1_cfg.deployment = o.deployment;
+  if (o.keys_dir) l1_cfg.keys_dir = o.keys_dir;
+  if (o.confirmations) l1_cfg.confirmations = o.confirmations;
+  if (o.local_provers) l1_cfg.local_provers = o.local_provers;
+  if (o.prover_jobs) l1_cfg.prover_jobs = true;
+  if (!o.key.key_file.empty()) l1_cfg.key.key_file = o.key.key_file;
+  if (o.key.key_env != L1KeyOptions{}.key_env) l1_cfg.key.key_env = o.key.key_env;
+  if (o.fees.priority_fee_gwei) l1_cfg.fees.priority_fee_gwei = o.fees.priority_fee_gwei;
+  if (o.fees.max_fee_gwei) l1_cfg.fees.max_fee_gwei = o.fees.max_fee_gwei;
+  if (l1_cfg.l1_url || l1_cfg.deployment) {
+    if (!l1_cfg.l1_url || !l1_cfg.deployment) return fail("operator mode needs both --l1 URL and --deployment FILE");
+    if (!genesis.empty()) return fail("--genesis: an operator's state comes from L1 deposits, not a genesis file");
+    if (o.chain_id || o.rollup || o.batch_slots || o.no_swap_batches)
+      return fail("--chain-id, --rollup, --batch-slots and --no-swap-batches come from the deployment file with --l1");
+    nc.block_time = std::chrono::milliseconds(block_time_ms);
+    nc.batch_timeout = std::chrono::milliseconds(batch_timeout_ms);
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return run_operator(l1_cfg, nc, sc, signals);
+  }
   nc.block_time = std::chrono::milliseconds(block_time_ms);
   nc.batch_timeout = std::chrono::milliseconds(batch_timeout_ms);
   const auto cid = node::rpc::u64_from_decimal(chain_id);
@@ -193,6 +261,59 @@ int run_node(const NodeOptions& o) {
   return 0;
 }
 
+int run_operator(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, sigset_t signals) {
+  settle::DeploymentResult dr = settle::read_deployment(*o.deployment);
+  if (!dr.ok()) return fail("deployment: " + dr.error);
+  const settle::Deployment& d = *dr.deployment;
+  std::string err;
+  auto key = load_l1_key(o.key, &err);
+  if (!key) return fail(err);
+  settle::OperatorConfig oc;
+  oc.deployment = d;
+  oc.l1_url = *o.l1_url;
+  oc.node = nc;
+  oc.rpc = sc;
+  if (auto e = sender_options(o.fees, oc.l1_tx); !e.empty()) return fail(e);
+  oc.confirmations = o.confirmations.value_or(1);
+  if (oc.confirmations == 0) return fail("--confirmations must be at least 1");
+  if (o.watch_interval_ms) oc.watch_interval = std::chrono::milliseconds(*o.watch_interval_ms);
+  oc.prover_jobs = o.prover_jobs;
+  oc.local_provers = o.local_provers.value_or(o.prover_jobs ? 0 : 1);
+  if (!o.prover_jobs && oc.local_provers == 0) return fail("--local-provers 0 needs --prover-jobs (someone must prove)");
+  oc.settle.l1_down_patience = std::chrono::milliseconds(static_cast<int64_t>(o.l1_down_patience_s * 1000));
+  const std::string keys_dir = o.keys_dir.value_or(".zkamm-cache");
+  std::cout << "zkamm node: operator of rollup " << l1::to_checksum_address(d.rollup) << " on chain " << d.chain_id
+            << " (N = " << d.batch_slots << "); loading batch keys from " << keys_dir << std::endl;
+  settle::LoadedKeys keys = settle::load_deployment_keys(d, keys_dir);
+  if (!keys.universal) return fail("keys: " + keys.error);
+  settle::Operator op(oc, *keys.universal, keys.swap ? &*keys.swap : nullptr, *key, std::cout);
+  if (auto e = op.start(); !e.empty()) return fail(e);
+  std::cout << "zkamm node: operator " << l1::to_checksum_address(key->address()) << ", L1 " << *o.l1_url << ", head block "
+            << op.node().status().head_block << ", last finalized batch " << op.node().status().last_finalized
+            << (oc.prover_jobs ? ", serving prover jobs" : "") << ", listening on http://" << sc.server.host << ":" << op.rpc_port()
+            << std::endl;
+  // Signals, and the parts' health once a second: a halted part ends the process with status 1,
+  // so a supervisor restarts it (a restart resumes from the store and L1; docs/OPERATOR.md).
+  int rc = 0;
+  const timespec second{1, 0};
+  for (;;) {
+    const int sig = sigtimedwait(&signals, nullptr, &second);
+    if (sig == SIGINT || sig == SIGTERM) {
+      std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+      break;
+    }
+    if (auto h = op.health(); !h.empty()) {
+      std::cerr << "error: " << h << "; stopping (a restart resumes safely)" << std::endl;
+      rc = 1;
+      break;
+    }
+  }
+  op.stop();
+  std::cout << "zkamm node: stopped at block " << op.node().status().head_block << ", last finalized batch "
+            << op.node().status().last_finalized << std::endl;
+  return rc;
+}
+
 }  // namespace
 
 void register_node(CLI::App& app, int& exit_code) {
@@ -224,6 +345,22 @@ void register_node(CLI::App& app, int& exit_code) {
   cmd->add_flag("--accept-rollback", o->accept_rollback,
                 "start even though the store lost acknowledged blocks (damaged write-ahead log); the loss is logged "
                 "(docs/NODE.md \"Failure modes\")");
+  auto* l1 = "Operator (settles on an L1; docs/OPERATOR.md)";
+  cmd->add_option("--l1", o->l1_url, "the L1's JSON-RPC URL: run as the operator (prover, L1 sender and watcher)")->group(l1);
+  cmd->add_option("--deployment", o->deployment, "the deployment file written by zkamm deploy")->group(l1);
+  cmd->add_option("--keys-dir", o->keys_dir, "the batch keys the deployment's verifiers were made from (default .zkamm-cache)")
+      ->group(l1);
+  cmd->add_option("--confirmations", o->confirmations, "L1 blocks an event needs before it is credited (default 1)")->group(l1);
+  cmd->add_option("--watch-interval-ms", o->watch_interval_ms, "L1 event polling interval (default 1000)")->group(l1);
+  cmd->add_flag("--prover-jobs", o->prover_jobs, "serve proof jobs to `zkamm prover --node URL` workers")->group(l1);
+  cmd->add_option("--local-provers", o->local_provers,
+                  "proving threads in this process (default 1; with --prover-jobs default 0: remote workers only)")
+      ->group(l1);
+  cmd->add_option("--l1-down-patience", o->l1_down_patience_s, "seconds the L1 sender waits for an unreachable L1 before halting")
+      ->capture_default_str()
+      ->group(l1);
+  add_l1_key_options(cmd, o->key);
+  add_l1_fee_options(cmd, o->fees);
   cmd->add_flag("--unsafe-skip-signature-checks", o->unsafe_skip_signatures,
                 "BENCHMARK ONLY: accept transactions without verifying signatures");
   cmd->callback([o, &exit_code] {

@@ -8,7 +8,9 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +18,9 @@
 #include "app/wallet_keys.hpp"
 #include "l1/abi.hpp"
 #include "l1/bytes.hpp"
+#include "l1/key.hpp"
+#include "l1/rpc_client.hpp"
+#include "l1/sender.hpp"
 #include "node/exit_proof.hpp"
 #include "node/rpc_client.hpp"
 #include "node/rpc_views.hpp"
@@ -49,6 +54,10 @@ struct WalletOptions {
   std::string keys_dir;
   // exit-proof
   std::string root;
+  // exodus-exit
+  std::string l1_url = "http://127.0.0.1:8545", l1_key_file;
+  std::vector<uint32_t> tokens_list;
+  bool all_tokens = false, withdraw = false, activate = false;
   // register
   std::string owner, rollup;
   std::optional<uint64_t> chain_id;
@@ -320,6 +329,132 @@ int run_exit_proof(const WalletOptions& o) {
   return 0;
 }
 
+/// One eth_call to the rollup with a view function "f(args)(T)"; throws with the L1's reason.
+l1::abi::Value l1_view(l1::RpcClient& rpc, const l1::Address& to, const char* sig, std::vector<l1::abi::Value> args = {}) {
+  auto f = l1::abi::parse_function(sig);
+  auto data = f ? l1::abi::encode_call(*f, args) : std::nullopt;
+  if (!data) throw std::invalid_argument(std::string("cannot ABI-encode ") + sig);
+  l1::CallRequest c;
+  c.to = to;
+  c.data = *data;
+  auto out = rpc.call(c);
+  if (!out) throw std::runtime_error(std::string(sig) + ": " + out.error().message);
+  auto v = l1::abi::decode_output(*f, *out);
+  if (!v || v->size() != 1) throw std::runtime_error(std::string(sig) + ": undecodable answer");
+  return (*v)[0];
+}
+
+/// The L1 key that pays for the exodus transactions: --l1-key-file (a file holding 0x + 64 hex)
+/// or ZKAMM_L1_KEY. Never printed.
+l1::PrivateKey l1_key(const WalletOptions& o) {
+  std::string text;
+  if (!o.l1_key_file.empty()) {
+    std::ifstream in(o.l1_key_file);
+    if (!in) throw std::invalid_argument("cannot read " + o.l1_key_file);
+    in >> text;
+  } else if (const char* env = std::getenv("ZKAMM_L1_KEY")) {
+    text = env;
+  } else {
+    throw std::invalid_argument("an L1 key is required: --l1-key-file FILE or ZKAMM_L1_KEY");
+  }
+  auto k = l1::PrivateKey::from_hex(text);
+  if (!k) throw std::invalid_argument("the L1 key is not 0x + 64 hex digits of a valid secp256k1 key");
+  return *k;
+}
+
+/// zkamm wallet exodus-exit: in exodus mode, proves each balance of the account (--token, or
+/// every non-zero one with --all) against L1's lastExecutedRoot with the proofs of a node or a
+/// `zkamm sync` replica (re-checked here), and sends exodusExit / exodusExitLp from any L1
+/// account (the contract credits the account's L1 owner). --activate first freezes the rollup
+/// when a priority op is overdue; --withdraw then pays the owner what was credited (withdrawFor).
+int run_exodus_exit(const WalletOptions& o) {
+  if (!o.account) throw std::invalid_argument("--account N is required");
+  rpc::Client c(endpoint(o), std::chrono::milliseconds(std::max<uint64_t>(o.timeout_ms, 60000)));
+  const tx::Domain dom = fetch_domain(c);
+  l1::Address rollup{};
+  std::copy(dom.rollup.begin(), dom.rollup.end(), rollup.begin());
+  auto l1 = l1::RpcClient::create(o.l1_url, std::chrono::seconds(30));
+  if (!l1) throw std::invalid_argument("--l1 must look like http://127.0.0.1:8545");
+  auto chain = l1->chain_id();
+  if (!chain) throw std::runtime_error("eth_chainId: " + chain.error().message);
+  if (*chain != dom.chain_id)
+    throw std::invalid_argument("the L1 is chain " + std::to_string(*chain) + ", the node's rollup is on chain " + std::to_string(dom.chain_id));
+  l1::TxSender sender(*l1, l1_key(o), *chain);
+  using l1::abi::Value;
+  json out = {{"account", *o.account}, {"rollup", l1::to_checksum_address(rollup)}, {"exits", json::array()}};
+  const auto send = [&](const char* what, l1::Bytes data) {
+    l1::TxRequest r;
+    r.to = rollup;
+    r.data = std::move(data);
+    auto rc = sender.send_and_wait(r);
+    if (!rc) throw std::runtime_error(std::string(what) + ": " + rc.error().message);
+    return json{{"tx", l1::to_hex(rc->transaction_hash)}, {"gas", rc->gas_used}};
+  };
+  const auto call_data = [](const char* sig, std::vector<Value> args) {
+    auto f = l1::abi::parse_function(sig);
+    return *l1::abi::encode_call(*f, args);
+  };
+  if (l1_view(*l1, rollup, "exodusMode()(bool)").word == ff::U256{}) {
+    if (!o.activate) throw std::invalid_argument("the rollup is not in exodus mode (--activate freezes it once a priority op is overdue)");
+    out["activate"] = send("activateExodus", call_data("activateExodus()", {}));
+  }
+  const ff::U256 root_word = l1_view(*l1, rollup, "lastExecutedRoot()(uint256)").word;
+  const auto root = ff::Fr::from_canonical(root_word);
+  if (!root) throw std::runtime_error("lastExecutedRoot is not a field element");
+  uint8_t rb[32];
+  root->to_bytes_be(rb);
+  const std::string root_hex = rpc::hex0x(rb, 32);
+  out["root"] = root_hex;
+  std::vector<uint32_t> tokens = o.tokens_list;
+  if (o.all_tokens) {
+    const json acct = c.call("zkamm_getAccount", json::array({*o.account}));
+    for (auto it = acct.at("balances").begin(); it != acct.at("balances").end(); ++it)
+      if (it.value().get<std::string>() != "0") tokens.push_back(static_cast<uint32_t>(std::stoul(it.key())));
+  }
+  if (tokens.empty()) throw std::invalid_argument("give --token T (repeatable) or --all");
+  const Value owner = l1_view(*l1, rollup, "owner(uint32)(address)", {Value::uint(*o.account)});
+  std::set<uint32_t> credited;
+  for (uint32_t t : tokens) {
+    const uint16_t token = token_or_throw(t, "--token");
+    json e = {{"token", token}};
+    if (l1_view(*l1, rollup, "exited(uint32,uint16)(bool)", {Value::uint(*o.account), Value::uint(token)}).word != ff::U256{}) {
+      e["skipped"] = "already exited";
+      out["exits"].push_back(e);
+      continue;
+    }
+    json j = c.call("zkamm_getExitProof", json{{"account", *o.account}, {"token", token}, {"root", root_hex}});
+    const node::ExitProof p = exit_proof_from_json(j);
+    const auto r = node::exit_proof_root(p);
+    if (!r || *r != *root) throw std::runtime_error("token " + std::to_string(token) + ": the proof does not hash to lastExecutedRoot");
+    auto [sig, data] = exodus_calldata(p);
+    e["balance"] = ff::to_decimal(p.balance);
+    e["function"] = sig.substr(0, sig.find('('));
+    e.update(send(sig.c_str(), data));
+    if (p.lp) {
+      const auto pair = p.lp->leaf_fields[0].to_canonical()[0];
+      credited.insert(static_cast<uint32_t>(pair & 1023));
+      credited.insert(static_cast<uint32_t>(pair >> 10));
+    } else {
+      credited.insert(token);
+    }
+    out["exits"].push_back(e);
+  }
+  if (o.withdraw) {
+    json w = json::array();
+    for (uint32_t t : credited) {
+      const ff::U256 due = l1_view(*l1, rollup, "pendingWithdrawals(address,uint16)(uint256)", {owner, Value::uint(t)}).word;
+      if (due == ff::U256{}) continue;
+      json x = send("withdrawFor", call_data("withdrawFor(address,uint16)", {owner, Value::uint(t)}));
+      x["token"] = t;
+      x["amount"] = ff::to_decimal(due);
+      w.push_back(x);
+    }
+    out["withdrawals"] = w;
+  }
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
 /// zkamm wallet register: the key's signature that lets `owner` register it on L1
 /// (docs/TRANSACTIONS.md section 3.4) and the calldata of registerAccount and
 /// registerAndDepositETH, for any L1 wallet to send from `owner`. The domain is --chain-id and
@@ -536,12 +671,24 @@ void register_wallet(CLI::App& app, int& exit_code) {
   });
 
   auto* exit_proof = w->add_subcommand(
-      "exit-proof", "exodus: Merkle proof of a balance (LP token 512+p: exodusExitLp) + calldata, from the node's batches");
-  exit_proof->add_option("--url", o->url, "node JSON-RPC URL");
+      "exit-proof", "exodus: Merkle proof of a balance (LP token 512+p: exodusExitLp) + calldata, from a node or a `zkamm sync` replica");
+  exit_proof->add_option("--url", o->url, "node or replica JSON-RPC URL");
   exit_proof->add_option("--account", o->account, "account index")->required();
   exit_proof->add_option("--token", o->token, "token id (512 + pool for an LP position)")->required();
   exit_proof->add_option("--root", o->root, "state root to prove against (L1 lastExecutedRoot, 0x + 64 hex); default: last batch");
   bind(exit_proof, [o] { return run_exit_proof(*o); });
+
+  auto* exodus = w->add_subcommand(
+      "exodus-exit", "exodus: prove balances against L1's lastExecutedRoot and send exodusExit / exodusExitLp on L1");
+  exodus->add_option("--url", o->url, "node or `zkamm sync` replica JSON-RPC URL (proofs and the rollup's domain)");
+  exodus->add_option("--l1", o->l1_url, "Ethereum JSON-RPC URL")->capture_default_str();
+  exodus->add_option("--l1-key-file", o->l1_key_file, "file with the paying L1 key (0x + 64 hex; default: $ZKAMM_L1_KEY)");
+  exodus->add_option("--account", o->account, "account index")->required();
+  exodus->add_option("--token", o->tokens_list, "token id (512 + pool for an LP position); repeatable");
+  exodus->add_flag("--all", o->all_tokens, "every non-zero balance and LP position of the account");
+  exodus->add_flag("--activate", o->activate, "first call activateExodus when the rollup is not frozen yet");
+  exodus->add_flag("--withdraw", o->withdraw, "then pay the account's L1 owner what the exits credited (withdrawFor)");
+  bind(exodus, [o] { return run_exodus_exit(*o); });
 
   auto* reg = w->add_subcommand(
       "register", "L1 registration: the key's signature for an owner address and the registerAccount calldata");

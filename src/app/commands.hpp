@@ -22,7 +22,9 @@ void register_bench(CLI::App& app, int& exit_code);
 void register_setup_batch(CLI::App& app, int& exit_code);  // cmd_devnet.cpp
 void register_devnet(CLI::App& app, int& exit_code);
 void register_prover(CLI::App& app, int& exit_code);   // cmd_prover.cpp
+void register_deploy(CLI::App& app, int& exit_code);   // cmd_deploy.cpp
 void register_batch_witness(CLI::App& app, int& exit_code);
+void register_sync(CLI::App& app, int& exit_code);      // cmd_sync.cpp
 
 /// Prints "error: <what>" to stderr and returns 1.
 int fail(const std::string& what);

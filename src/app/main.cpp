@@ -33,7 +33,9 @@ int main(int argc, char** argv) {
   zkamm::app::register_setup_batch(app, exit_code);
   zkamm::app::register_devnet(app, exit_code);
   zkamm::app::register_prover(app, exit_code);
+  zkamm::app::register_deploy(app, exit_code);
   zkamm::app::register_batch_witness(app, exit_code);
+  zkamm::app::register_sync(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

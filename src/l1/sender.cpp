@@ -17,6 +17,7 @@ U256 add(const U256& a, const U256& b) {
 }
 
 U256 max(const U256& a, const U256& b) { return ff::less_than(a, b) ? b : a; }
+U256 min(const U256& a, const U256& b) { return ff::less_than(a, b) ? a : b; }
 
 // x + ceil(x / 8), and at least x + 1: a strict rise of >= 12.5%.
 U256 bumped(const U256& x) {
@@ -61,7 +62,12 @@ Result<TxSender::Fees> TxSender::current_fees() {
   } else if (auto t = rpc_.max_priority_fee_per_gas()) {
     tip = *t;
   }
-  return Fees{tip, add(add(base, base), tip)};
+  Fees f{tip, add(add(base, base), tip)};
+  if (options_.max_fee_cap) {
+    f.max_fee = min(f.max_fee, *options_.max_fee_cap);
+    f.tip = min(f.tip, f.max_fee);
+  }
+  return f;
 }
 
 Result<Bytes32> TxSender::submit(const Eip1559Tx& tx) {
@@ -125,6 +131,15 @@ Result<Bytes32> TxSender::bump(PendingTx& pending) {
     ff::sub_with_borrow(two_base, fees->max_fee, fees->tip);
     tx.max_fee_per_gas = max(bumped(tx.max_fee_per_gas), add(two_base, tx.max_priority_fee_per_gas));
     tx.max_fee_per_gas = max(tx.max_fee_per_gas, tx.max_priority_fee_per_gas);
+    if (options_.max_fee_cap && ff::less_than(*options_.max_fee_cap, tx.max_fee_per_gas)) {
+      // At the ceiling a replacement would not be +12.5% on both fees (nodes refuse it): wait.
+      if (ff::less_than(*options_.max_fee_cap, bumped(pending.tx.max_fee_per_gas)))
+        return local_error(RpcErrorKind::Rpc, "fee ceiling reached: not replacing the transaction");
+      tx.max_fee_per_gas = *options_.max_fee_cap;
+      tx.max_priority_fee_per_gas = min(tx.max_priority_fee_per_gas, tx.max_fee_per_gas);
+      if (ff::less_than(tx.max_priority_fee_per_gas, bumped(pending.tx.max_priority_fee_per_gas)))
+        return local_error(RpcErrorKind::Rpc, "fee ceiling reached: not replacing the transaction");
+    }
     auto h = submit(tx);
     if (h) {
       pending.tx = tx;

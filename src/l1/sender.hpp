@@ -3,7 +3,8 @@
 // pending count, resynced when the node says "nonce too low"), prices EIP-1559 fees from the
 // latest base fee (max_fee = 2 * base + tip, which survives six full blocks of +12.5% base fee
 // growth), waits for receipts with N confirmations and replaces a transaction that is not mined
-// in time with the same nonce and both fees raised by at least 12.5% (geth needs +10%).
+// in time with the same nonce and both fees raised by at least 12.5% (geth needs +10%), never
+// above SenderOptions::max_fee_cap.
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -20,6 +21,9 @@ struct SenderOptions {
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};          // give up waiting
   uint64_t confirmations = 1;           // 1: the block holding the receipt is enough
   std::optional<U256> priority_fee;     // default: eth_maxPriorityFeePerGas (1 gwei if unsupported)
+  // Ceiling on max_fee_per_gas (and so on the tip), first send and bumps alike: above it a
+  // transaction waits for the base fee to fall instead of paying more. nullopt: no ceiling.
+  std::optional<U256> max_fee_cap;
   unsigned gas_margin_percent = 20;     // added to eth_estimateGas
   unsigned max_resubmissions = 10;
 };

@@ -91,7 +91,14 @@ std::string cache_stem(const batch::BatchParams& params) {
   return kind + std::to_string(params.num_slots) + "-c" + std::to_string(params.domain.chain_id) + "-" + rollup;
 }
 
-KeysResult load_or_setup(const batch::BatchParams& params, const std::string& dir) {
+namespace {
+
+enum class Missing { kSetup, kFail };
+
+/// load_or_setup, or with Missing::kFail load only (an error when the cache has no valid entry);
+/// with `import_from`, the .zkey at that path replaces the cache entry first.
+KeysResult load_impl(const batch::BatchParams& params, const std::string& dir, Missing missing,
+                     const std::string& import_from) {
   KeysResult res;
   if (params.num_slots == 0) {
     res.error = "num_slots must be >= 1";
@@ -126,6 +133,39 @@ KeysResult load_or_setup(const batch::BatchParams& params, const std::string& di
     res.error = lock.error();
     return res;
   }
+  if (!import_from.empty()) {
+    // A key from elsewhere (a ceremony): the circuit's dimensions must match; the verifier made
+    // from it below is what gets deployed, so a key for another circuit fails no later than here
+    // or at the first proof (the prover verifies every proof before it is sent).
+    auto zkey = read_bytes(import_from);
+    if (!zkey) {
+      res.error = "cannot read " + import_from;
+      return res;
+    }
+    auto pk = snark::decode_zkey(*zkey);
+    if (!pk) {
+      res.error = import_from + ": not a Groth16 .zkey file";
+      return res;
+    }
+    if (pk->num_public != 1 || pk->num_vars != r1cs.num_wires) {
+      res.error = import_from + ": a key for another circuit (" + std::to_string(pk->num_vars) + " wires, " +
+                  std::to_string(pk->num_public) + " public inputs; this batch circuit has " +
+                  std::to_string(r1cs.num_wires) + " wires, 1 public input)";
+      return res;
+    }
+    json meta = {{"num_slots", params.num_slots},
+                 {"chain_id", params.domain.chain_id},
+                 {"rollup", l1::to_hex(params.domain.rollup)},
+                 {"constraints", k.num_constraints},
+                 {"r1cs_sha256", digest_hex(k.r1cs_hash)},
+                 {"zkey_sha256", digest_hex(hash::sha256(*zkey))},
+                 {"source", "file"},
+                 {"imported_from", import_from}};
+    if (!write_text(k.zkey_path, std::string(zkey->begin(), zkey->end())) || !write_text(meta_path, meta.dump(2) + "\n")) {
+      res.error = "cannot write the key into " + dir;
+      return res;
+    }
+  }
   // Reuse when the recorded R1CS hash matches the circuit built now and the key file is intact.
   if (auto meta_text = read_bytes(meta_path); meta_text && fs::exists(k.zkey_path)) {
     const json meta = json::parse(meta_text->begin(), meta_text->end(), nullptr, false);
@@ -137,8 +177,13 @@ KeysResult load_or_setup(const batch::BatchParams& params, const std::string& di
         k.pk = std::move(*pk);
         k.vk = snark::verification_key(k.pk);
         k.reused = true;
+        k.source = meta.value("source", std::string("dev"));
       }
     }
+  }
+  if (!k.reused && missing == Missing::kFail) {
+    res.error = "no valid keys for " + cache_stem(params) + " in " + dir + " (made by zkamm deploy or devnet; copy that folder)";
+    return res;
   }
   if (!k.reused) {
     auto pk = snark::setup_dev(r1cs);
@@ -174,6 +219,20 @@ KeysResult load_or_setup(const batch::BatchParams& params, const std::string& di
   k.setup_ms = ms_since(t0);
   res.keys = std::move(k);
   return res;
+}
+
+}  // namespace
+
+KeysResult load_or_setup(const batch::BatchParams& params, const std::string& dir) {
+  return load_impl(params, dir, Missing::kSetup, "");
+}
+
+KeysResult load_keys(const batch::BatchParams& params, const std::string& dir) {
+  return load_impl(params, dir, Missing::kFail, "");
+}
+
+KeysResult import_zkey(const batch::BatchParams& params, const std::string& zkey_path, const std::string& dir) {
+  return load_impl(params, dir, Missing::kFail, zkey_path);
 }
 
 }  // namespace zkamm::settle

@@ -24,6 +24,7 @@ struct BatchKeys {
   std::string zkey_path;          ///< the cached .zkey
   std::string verifier_path;      ///< the Solidity verifier (contract BatchGroth16Verifier)
   bool reused = false;            ///< true: loaded from the cache, false: made now
+  std::string source = "dev";     ///< "dev" (development setup) or "file" (import_zkey: e.g. a ceremony's)
   double setup_ms = 0;            ///< R1CS build + setup (or load) time
 };
 
@@ -52,6 +53,15 @@ std::string cache_stem(const batch::BatchParams& params);
 /// while another caller (any process) is doing either for the same entry.
 /// Precondition: params.num_slots >= 1. dir is created when missing.
 KeysResult load_or_setup(const batch::BatchParams& params, const std::string& dir);
+
+/// Loads the keys for params from dir; an error (never a setup) when dir has no valid entry.
+/// For an operator, whose verifier on L1 was made from exactly those keys.
+KeysResult load_keys(const batch::BatchParams& params, const std::string& dir);
+
+/// Puts the .zkey at zkey_path (e.g. from a multi-party ceremony for this circuit and domain)
+/// into dir as the entry for params, replacing any, and loads it. Refused when its dimensions
+/// are not the batch circuit's.
+KeysResult import_zkey(const batch::BatchParams& params, const std::string& zkey_path, const std::string& dir);
 
 /// "0x" + hex of a digest.
 std::string digest_hex(const hash::Digest32& d);

@@ -24,14 +24,12 @@
 #include "node/codec.hpp"
 #include "node/node.hpp"
 #include "node/rpc_service.hpp"
-#include "settle/remote_prover.hpp"
 #include "settle/anvil.hpp"
 #include "settle/batch_keys.hpp"
+#include "settle/deploy.hpp"
 #include "settle/devnet_bench.hpp"
 #include "settle/l1_calls.hpp"
-#include "settle/l1_sender.hpp"
-#include "settle/l1_watcher.hpp"
-#include "settle/prover.hpp"
+#include "settle/operator.hpp"
 
 namespace zkamm::settle {
 namespace {
@@ -183,138 +181,61 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
   l1::SenderOptions so;
   so.poll_interval = std::chrono::milliseconds(20);
   l1::TxSender op(*rpc, op_key, *chain, so);
-  auto nonce0 = rpc->get_transaction_count(op_key.address(), l1::BlockTag::latest());
-  if (!nonce0) return ctx.fail("nonce: " + nonce0.error().message), 1;
-  // Deployment order: poseidon2, poseidon4, poseidon5, key verifier, verifier, [swap verifier],
-  // rollup. The rollup's address is part of the circuit's domain (signatures bind it), so the keys
-  // are made for the predicted address.
-  const l1::Address rollup_addr = create_address(op_key.address(), *nonce0 + (o.swap_batches ? 6 : 5));
 
-  // ---- keys ----
-  batch::BatchParams params;
-  params.num_slots = o.slots;
-  params.domain.chain_id = *chain;
-  std::copy(rollup_addr.begin(), rollup_addr.end(), params.domain.rollup.begin());
-  out << "devnet: batch keys for N = " << o.slots << " (" << cache << ") ..." << std::endl;
-  KeysResult kr = load_or_setup(params, cache);
-  if (!kr.ok()) return ctx.fail("keys: " + kr.error), 1;
-  const BatchKeys& keys = *kr.keys;
-  out << "devnet: keys " << (keys.reused ? "reused" : "made") << ": " << keys.num_constraints << " constraints, r1cs "
-      << digest_hex(keys.r1cs_hash) << ", " << std::fixed << std::setprecision(0) << keys.setup_ms << " ms" << std::endl;
-  std::optional<BatchKeys> swap_keys;
-  if (o.swap_batches) {
-    batch::BatchParams sp = params;
-    sp.kind = batch::BatchKind::Swap;
-    KeysResult skr = load_or_setup(sp, cache);
-    if (!skr.ok()) return ctx.fail("swap keys: " + skr.error), 1;
-    swap_keys = std::move(skr.keys);
-    out << "devnet: swap-batch keys " << (swap_keys->reused ? "reused" : "made") << ": " << swap_keys->num_constraints
-        << " constraints, r1cs " << digest_hex(swap_keys->r1cs_hash) << ", " << std::fixed << std::setprecision(0)
-        << swap_keys->setup_ms << " ms" << std::endl;
-  }
-
-  // ---- contracts ----
-  const std::string artifacts = cache + "/" + cache_stem(params) + ".contracts.json";
-  {
-    const std::string cmd = "node '" + o.repo + "/src/settle/devnet_contracts.js' '" + o.repo + "' '" + nm + "' '" +
-                            keys.verifier_path + "' '" + artifacts + "'" +
-                            (swap_keys ? " '" + swap_keys->verifier_path + "'" : std::string());
-    const int rc = std::system(cmd.c_str());
-    if (rc != 0) return ctx.fail("compiling the contracts failed: " + cmd), 1;
-  }
-  json art;
-  {
-    std::ifstream in(artifacts);
-    art = json::parse(in, nullptr, false);
-    if (art.is_discarded()) return ctx.fail("cannot read " + artifacts), 1;
-  }
-  const auto code = [&](const char* k) { return *l1::from_hex(art[k].get<std::string>()); };
-  auto p2 = op.deploy(code("poseidon2"));
-  auto p4 = p2 ? op.deploy(code("poseidon4")) : p2;
-  auto p5 = p4 ? op.deploy(code("poseidon5")) : p4;
-  auto key_verifier =
-      p5 ? op.deploy(code("key_verifier"), encode_args({"address", "address"}, {Value::address(*p2), Value::address(*p5)})) : p5;
-  auto verifier = key_verifier ? op.deploy(code("verifier")) : key_verifier;
-  if (!verifier) return ctx.fail("deploying Poseidon/key verifier/verifier: " + verifier.error().message), 1;
-  l1::Address swap_verifier{};  // zero: the rollup refuses swap batches
-  if (swap_keys) {
-    auto sv = op.deploy(code("swap_verifier"));
-    if (!sv) return ctx.fail("deploying the swap verifier: " + sv.error().message), 1;
-    swap_verifier = *sv;
-  }
-  const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
-  const l1::Bytes ctor = encode_args(
-      {"address", "address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
-      {Value::address(*verifier), Value::address(swap_verifier), Value::address(*p2), Value::address(*p4), Value::address(*key_verifier),
-       fr_value(genesis), Value::uint(o.slots), Value::uint(o.priority_deadline_s), Value::uint(o.priority_batch_s),
-       Value::uint(o.timestamp_window_s), Value::address(op_key.address()), Value::address(op_key.address())});
-  auto rollup = op.deploy(code("rollup"), ctor);
-  if (!rollup) return ctx.fail("deploying ZkammRollup: " + rollup.error().message), 1;
-  if (*rollup != rollup_addr) return ctx.fail("rollup deployed at an unexpected address"), 1;
-  auto deploy_block = rpc->block_number();
-  out << "devnet: ZkammRollup " << l1::to_checksum_address(*rollup) << " (verifier "
-      << l1::to_checksum_address(*verifier)
-      << (swap_keys ? ", swap verifier " + l1::to_checksum_address(swap_verifier) : std::string()) << ")" << std::endl;
+  // ---- keys and contracts: what `zkamm deploy` does (settle/deploy.hpp) ----
+  DeployConfig dc;
+  dc.slots = o.slots;
+  dc.swap_batches = o.swap_batches;
+  dc.priority_deadline_s = o.priority_deadline_s;
+  dc.priority_batch_s = o.priority_batch_s;
+  dc.timestamp_window_s = o.timestamp_window_s;
+  dc.keys_dir = cache;
+  DeployOutcome dep = deploy_rollup(*rpc, op, *chain, dc, out);
+  if (!dep.ok()) return ctx.fail(dep.error), 1;
+  Deployment& deployment = *dep.deployment;
+  const BatchKeys& keys = *dep.keys;
+  const BatchKeys* swap_keys = dep.swap_keys ? &*dep.swap_keys : nullptr;
+  const l1::Address rollup_addr = deployment.rollup;
+  const l1::Address* rollup = &rollup_addr;
+  batch::BatchParams params = keys.params;
+  out << "devnet: ZkammRollup " << l1::to_checksum_address(*rollup) << " (verifier " << l1::to_checksum_address(deployment.verifier)
+      << (swap_keys ? ", swap verifier " + l1::to_checksum_address(deployment.swap_verifier) : std::string()) << ")" << std::endl;
+  // Two test tokens (anyone may mint), as `zkamm deploy --test-tokens TKA,TKB`.
+  if (auto e = deploy_test_tokens(op, deployment, {"TKA", "TKB"}, out); !e.empty()) return ctx.fail(e), 1;
   std::vector<l1::Address> tokens;
-  for (const char* sym : {"TKA", "TKB"}) {
-    const l1::Bytes args = encode_args({"string", "string"}, {Value::bytes_value(l1::Bytes(sym, sym + 3)), Value::bytes_value(l1::Bytes(sym, sym + 3))});
-    auto t = op.deploy(code("erc20"), args);
-    if (!t) return ctx.fail("deploying ERC-20: " + t.error().message), 1;
-    if (auto e = send_tx(op, *rollup, call("addToken(address)", {Value::address(*t)})); !e.empty()) return ctx.fail("addToken: " + e), 1;
-    tokens.push_back(*t);
-    out << "devnet: token " << tokens.size() << " " << sym << " " << l1::to_checksum_address(*t) << std::endl;
+  for (const auto& [id, addr] : deployment.tokens) {
+    tokens.push_back(addr);
+    out << "devnet: token " << id << " " << (id == 1 ? "TKA" : "TKB") << " " << l1::to_checksum_address(addr) << std::endl;
   }
+  // The devnet's deployment file, as `zkamm deploy` writes it (docs/OPERATOR.md).
+  if (auto e = write_deployment(deployment, work + "/deployment.json"); !e.empty()) return ctx.fail(e), 1;
+  out << "devnet: deployment " << work << "/deployment.json" << std::endl;
 
-  // ---- L2 node, prover, sender, watcher, RPC ----
-  node::NodeConfig nc;
-  nc.data_dir = work + "/node";
-  nc.batch_slots = o.slots;
-  nc.swap_batches = o.swap_batches;
-  nc.batch_timeout = o.batch_timeout;
-  nc.domain = params.domain;
-  nc.refuse_remove_liquidity_of = o.refuse_remove_liquidity_of;
-  node::Node node(nc);
-  if (!node.error().empty()) return ctx.fail("node: " + node.error()), 1;
-  ProverOptions po;
-  po.remote_jobs = o.prover_jobs;
-  po.local_workers = o.local_provers;
-  po.swap_keys = swap_keys ? &*swap_keys : nullptr;
-  Prover prover(node, keys, po);
-  L1SenderConfig sc;
-  sc.rollup = *rollup;
-  use_node_journal(sc, node);  // no double submission across a kill -9 (l1_sender.hpp)
-  L1Sender sender(*rpc, op, sc);
-  prover.on_proved([&](const ProvedBatch& p) { sender.enqueue(p); });
-  report_to_node(sender, node);  // tx_info / RPC: committed, proven, finalized
-  resume_from_store(sender, prover, node);
-  sender.on_stage([&](uint64_t n, L1Stage s, TimeMs) {
-    out << "devnet: batch " << n << " " << to_string(s) << " on L1" << std::endl;
-  });
-  sender.start();
-  auto watch_rpc = l1::RpcClient::create(anvil.url(), std::chrono::seconds(30));
-  WatcherConfig wc;
-  wc.rollup = *rollup;
-  wc.confirmations = o.confirmations;
-  wc.from_block = deploy_block ? *deploy_block : 0;
-  wc.poll_interval = std::chrono::milliseconds(100);
-  L1Watcher watcher(*watch_rpc, o.censor_full_exits ? censoring_sink(node_sink(node), out) : node_sink(node), wc);
-  watcher.start();
-  node::rpc::ServiceConfig rc;
-  rc.server.host = o.rpc_host;
-  rc.server.port = o.rpc_port;
-  node::rpc::Service service(node, rc);
-  if (prover.jobs() != nullptr) add_prover_methods(service, *prover.jobs(), CircuitKeys{&keys, po.swap_keys});
-  std::string serr;
-  if (!service.start(&serr)) {
-    node.stop();
-    return ctx.fail("RPC server: " + serr), 1;
-  }
-  out << "devnet: L2 RPC http://" << o.rpc_host << ":" << service.port() << std::endl;
+  // ---- the operator: node, prover, sender, watcher, RPC (settle/operator.hpp) ----
+  OperatorConfig oc;
+  oc.deployment = deployment;
+  oc.l1_url = anvil.url();
+  oc.node.data_dir = work + "/node";
+  oc.node.batch_timeout = o.batch_timeout;
+  oc.node.refuse_remove_liquidity_of = o.refuse_remove_liquidity_of;
+  oc.rpc.server.host = o.rpc_host;
+  oc.rpc.server.port = o.rpc_port;
+  oc.l1_tx = so;
+  oc.confirmations = o.confirmations;
+  oc.watch_interval = std::chrono::milliseconds(100);
+  oc.prover_jobs = o.prover_jobs;
+  oc.local_provers = o.local_provers;
+  oc.log_prefix = "devnet";
+  if (o.censor_full_exits) oc.wrap_sink = [&out](WatcherSink s) { return censoring_sink(std::move(s), out); };
+  Operator operator_(oc, keys, swap_keys, op_key, out);
+  if (auto e = operator_.start(); !e.empty()) return ctx.fail(e), 1;
+  node::Node& node = operator_.node();
+  Prover& prover = operator_.prover();
+  L1Sender& sender = operator_.sender();
+  out << "devnet: L2 RPC http://" << o.rpc_host << ":" << operator_.rpc_port() << std::endl;
 
   const auto healthy = [&]() -> bool {
-    if (auto e = prover.error(); !e.empty()) return ctx.fail("prover halted: " + e);
-    if (auto e = sender.error(); !e.empty()) return ctx.fail("L1 sender halted: " + e);
-    if (auto e = watcher.error(); !e.empty()) return ctx.fail("L1 watcher halted: " + e);
+    if (auto e = operator_.health(); !e.empty()) return ctx.fail(e);
     return true;
   };
 
@@ -470,7 +391,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
     ok = ok && healthy();
     if (ok) {
       DevnetBenchTarget bt;
-      bt.url = "http://" + std::string(o.rpc_host == "0.0.0.0" ? "127.0.0.1" : o.rpc_host) + ":" + std::to_string(service.port());
+      bt.url = "http://" + std::string(o.rpc_host == "0.0.0.0" ? "127.0.0.1" : o.rpc_host) + ":" + std::to_string(operator_.rpc_port());
       bt.keys_path = bf.keys_path;
       bt.batch_figures = [&](uint64_t n) -> std::optional<DevnetBatchFigures> {
         auto st = sender.state(n);
@@ -484,7 +405,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
         }
         return f;
       };
-      bt.healthy = [&] { return prover.error().empty() && sender.error().empty() && watcher.error().empty(); };
+      bt.healthy = [&] { return operator_.health().empty(); };
       if (!o.bench(bt)) ok = ctx.fail("the bench failed (see above)");
       ok = ok && healthy();
       if (ok) out << "devnet: bench PASS" << std::endl;
@@ -501,11 +422,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
       }
     }
   }
-  service.stop();
-  watcher.stop();
-  prover.stop();
-  sender.stop();
-  node.stop();
+  operator_.stop();
   anvil.stop();
   return ok ? 0 : 1;
 }

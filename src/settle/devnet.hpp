@@ -32,9 +32,9 @@ struct DevnetBenchTarget {
 
 struct DevnetOptions {
   uint32_t slots = 4;                ///< N, the batch circuit's size
-  std::string repo = ".";            ///< repository root (contracts/src, src/settle/devnet_contracts.js)
+  std::string repo = ".";            ///< repository root (default node_modules: <repo>/node_modules)
   std::string node_modules;          ///< default: <repo>/node_modules
-  std::string cache_dir;             ///< keys and compiled contracts; default: <repo>/.zkamm-cache
+  std::string cache_dir;             ///< batch keys; default: <repo>/.zkamm-cache
   std::string work_dir;              ///< node data + anvil log; default: a fresh folder under /tmp
   std::string rpc_host = "127.0.0.1";
   uint16_t rpc_port = 0;             ///< 0: any free port

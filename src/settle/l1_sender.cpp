@@ -424,12 +424,22 @@ void L1Sender::run() {
     }
     std::string err;
     size_t done = 0;
+    std::chrono::steady_clock::time_point down_since{};  // L1 unreachable since (epoch: it answers)
     for (unsigned attempt = 0; attempt <= cfg_.retries; ++attempt) {
       std::tie(err, done) = process_run(run);
       if (err.empty()) break;
       {
         std::unique_lock lk(mu_);
         if (cv_.wait_for(lk, cfg_.retry_delay, [&] { return stop_; })) return;
+      }
+      // An L1 that does not answer at all is waited for (l1_down_patience), not counted.
+      const auto probe = rpc_.block_number();
+      if (!probe && probe.error().kind == l1::RpcErrorKind::Transport) {
+        const auto now = std::chrono::steady_clock::now();
+        if (down_since == std::chrono::steady_clock::time_point{}) down_since = now;
+        if (now - down_since < cfg_.l1_down_patience && attempt > 0) --attempt;
+      } else {
+        down_since = {};
       }
     }
     std::lock_guard lk(mu_);

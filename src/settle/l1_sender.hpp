@@ -74,8 +74,12 @@ struct L1SenderConfig {
   /// A batch is sent only while its timestamp is at least this much inside the rollup's window
   /// (the transaction is mined some blocks after the block the sender looks at).
   uint64_t timestamp_margin_s = 60;
-  unsigned retries = 3;                  ///< transport errors retried this often, then halt
+  unsigned retries = 3;                  ///< a failed step is retried this often, then the sender halts
   std::chrono::milliseconds retry_delay{500};
+  /// While the L1 node does not answer at all (restarting, network down), failed steps are
+  /// retried without counting against `retries`, for up to this long per outage (0: no
+  /// allowance). The steps are idempotent (counters are re-read, the journal prevents resends).
+  std::chrono::milliseconds l1_down_patience{0};
   /// The durable journal (devnet: Node::put_settle_record / settle_record). put must return only
   /// once the record is durable; both empty: no journal (a kill between send and receipt may
   /// then cost one reverted duplicate).

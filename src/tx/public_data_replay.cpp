@@ -126,7 +126,7 @@ std::string decode_swap(const state::State& s, const SwapSlot& w, Tx& out) {
 
 }  // namespace
 
-std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata) {
+std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata, state::Touched* touched) {
   if (pubdata.size() % kSlotPublicDataBytes != 0) return "public data is not a whole number of slots";
   for (size_t off = 0, k = 0; off < pubdata.size(); off += kSlotPublicDataBytes, ++k) {
     const std::string at = "slot " + std::to_string(k) + ": ";
@@ -146,11 +146,12 @@ std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata
     std::vector<uint8_t> again;
     append_slot_public_data(again, *t, ex);
     if (!std::equal(again.begin(), again.end(), r.b.begin())) return at + "the replayed transition publishes other bytes";
+    if (touched != nullptr) collect_touched(s, *t, *touched);
   }
   return "";
 }
 
-std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata) {
+std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata, state::Touched* touched) {
   if (pubdata.size() % kSwapSlotBytes != 0) return "public data is not a whole number of swap slots";
   for (size_t off = 0, k = 0; off < pubdata.size(); off += kSwapSlotBytes, ++k) {
     const std::string at = "slot " + std::to_string(k) + ": ";
@@ -161,6 +162,7 @@ std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pu
     if (std::string e = decode_swap(s, *slot, t); !e.empty()) return at + e;
     const ExecResult res = execute(s, t, Domain{}, ExecOptions{0, false});
     if (!res.ok()) return at + std::string(reason(res));
+    if (touched != nullptr) collect_touched(s, t, *touched);
   }
   return "";
 }

@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 
+#include "state/commitment.hpp"
 #include "state/state.hpp"
 
 namespace zkamm::tx {
@@ -14,11 +15,13 @@ namespace zkamm::tx {
 /// the liquidity an add_liquidity mints (pair.mint of the published amounts), what a
 /// remove_liquidity pays; nonces rise by one per L2 transaction. Each slot's public data is
 /// rebuilt from the replayed transition and must equal the input byte for byte. Returns "" or
-/// the first failing slot's reason; s then holds the slots before it.
-std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata);
+/// the first failing slot's reason; s then holds the slots before it. With `touched`, appends
+/// what each replayed slot changed (collect_touched), for StateTrees::sync.
+std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata, state::Touched* touched = nullptr);
 
 /// The same for a swap batch's public data (kSwapSlotBytes per slot, tx/swap_public_data.hpp):
 /// each swap on the pool and direction its word names.
-std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata);
+std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata,
+                                    state::Touched* touched = nullptr);
 
 }  // namespace zkamm::tx

@@ -322,6 +322,34 @@ TEST_F(AnvilTest, ReplacesUnminedTransactionWithBumpedFees) {
   EXPECT_TRUE(confirming.wait(*p3).ok());
 }
 
+TEST_F(AnvilTest, FeeCeilingCapsSendsAndBumps) {
+  const PrivateKey key = funded_key();
+  SenderOptions opts = fast_options();
+  opts.priority_fee = u256(1'000'000'000);
+  // A ceiling between the base fee and the usual 2 * base + tip caps the first send, and a bump
+  // cannot rise by 12.5% under it.
+  const auto latest = rpc_->get_block_by_number(BlockTag::latest());
+  ASSERT_TRUE(latest.ok() && latest->has_value() && (*latest)->base_fee_per_gas);
+  U256 cap = *(*latest)->base_fee_per_gas;
+  ff::add_with_carry(cap, cap, u256(500'000'000));
+  opts.max_fee_cap = cap;
+  TxSender sender(*rpc_, key, kAnvilChainId, opts);
+  const Address to = random_address();
+  ASSERT_TRUE(*rpc_->evm_set_automine(false));
+  auto pending = sender.send(TxRequest{to, u256(5), {}, 21000});
+  ASSERT_TRUE(pending.ok()) << pending.error().message;
+  EXPECT_EQ(pending->tx.max_fee_per_gas, cap);
+  EXPECT_FALSE(ff::less_than(cap, pending->tx.max_priority_fee_per_gas));
+  const auto bumped = sender.bump(*pending);
+  ASSERT_FALSE(bumped.ok());
+  EXPECT_NE(bumped.error().message.find("fee ceiling"), std::string::npos) << bumped.error().message;
+  EXPECT_EQ(pending->hashes.size(), 1u);  // nothing was replaced
+  ASSERT_TRUE(rpc_->evm_mine().ok());
+  const auto mined = sender.poll(*pending);
+  ASSERT_TRUE(mined.ok() && mined->has_value());
+  EXPECT_TRUE((*mined)->status);
+}
+
 TEST_F(AnvilTest, TimeHelpers) {
   const auto head = *rpc_->get_block_by_number(BlockTag::latest());
   const uint64_t t = head->timestamp + 1000;

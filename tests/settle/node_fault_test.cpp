@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,7 @@
 #include "hash/eddsa.hpp"
 #include "l1/abi.hpp"
 #include "settle/batch_keys.hpp"
+#include "settle/deploy.hpp"
 #include "settle/l1_calls.hpp"
 #include "settle/l1_sender.hpp"
 #include "settle/l1_watcher.hpp"
@@ -46,50 +48,20 @@ class NodeFaultTest : public AnvilTest {
   void SetUp() override {
     AnvilTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    const std::string src = ZKAMM_SOURCE_DIR;
-    const std::string cache = std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys";
-    auto nonce0 = rpc_->get_transaction_count(sender_->address(), l1::BlockTag::latest());
-    ASSERT_TRUE(nonce0.ok());
-    // Deployment order as in devnet.cpp: poseidon2, poseidon4, poseidon5, key verifier, verifier,
-    // rollup.
-    rollup_ = create_address(sender_->address(), *nonce0 + 5);
-    params_.num_slots = 1;
-    params_.domain.chain_id = 31337;
-    std::copy(rollup_.begin(), rollup_.end(), params_.domain.rollup.begin());
-    KeysResult kr = load_or_setup(params_, cache);
-    ASSERT_TRUE(kr.ok()) << kr.error;
-    keys_ = std::move(kr.keys);
-    const std::string artifacts = cache + "/" + cache_stem(params_) + ".contracts.json";
-    const std::string cmd = "node '" + src + "/src/settle/devnet_contracts.js' '" + src + "' '" + src +
-                            "/node_modules' '" + keys_->verifier_path + "' '" + artifacts + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    std::ifstream in(artifacts);
-    const auto art = nlohmann::json::parse(in, nullptr, false);
-    ASSERT_FALSE(art.is_discarded());
-    const auto code = [&](const char* k) { return *l1::from_hex(art[k].get<std::string>()); };
-    auto p2 = sender_->deploy(code("poseidon2"));
-    ASSERT_TRUE(p2.ok()) << p2.error().message;
-    auto p4 = sender_->deploy(code("poseidon4"));
-    ASSERT_TRUE(p4.ok()) << p4.error().message;
-    auto p5 = sender_->deploy(code("poseidon5"));
-    ASSERT_TRUE(p5.ok()) << p5.error().message;
-    auto key_verifier = sender_->deploy(code("key_verifier"), encode_args({"address", "address"}, {Value::address(*p2), Value::address(*p5)}));
-    ASSERT_TRUE(key_verifier.ok()) << key_verifier.error().message;
-    auto verifier = sender_->deploy(code("verifier"));
-    ASSERT_TRUE(verifier.ok()) << verifier.error().message;
-    const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
+    // The deployment `zkamm deploy` makes (settle/deploy.hpp), one-slot batches, no swap circuit.
+    DeployConfig dc;
+    dc.slots = 1;
+    dc.swap_batches = false;
+    dc.timestamp_window_s = kTimestampWindow;
+    dc.keys_dir = std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys";
+    std::ostringstream log;
+    DeployOutcome dep = deploy_rollup(*rpc_, *sender_, 31337, dc, log);
+    ASSERT_TRUE(dep.ok()) << dep.error << "\n" << log.str();
+    rollup_ = dep.deployment->rollup;
+    params_ = dep.keys->params;
+    keys_ = std::move(dep.keys);
+    deploy_block_ = dep.deployment->deploy_block;
     const l1::Address op = sender_->address();
-    const l1::Bytes ctor = encode_args(
-        {"address", "address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
-        {Value::address(*verifier), Value::address(l1::Address{}), Value::address(*p2), Value::address(*p4), Value::address(*key_verifier),
-         fr_value(genesis), Value::uint(1), Value::uint(604800), Value::uint(60), Value::uint(kTimestampWindow), Value::address(op),
-         Value::address(op)});
-    auto rollup = sender_->deploy(code("rollup"), ctor);
-    ASSERT_TRUE(rollup.ok()) << rollup.error().message;
-    ASSERT_EQ(*rollup, rollup_);
-    auto block = rpc_->block_number();
-    ASSERT_TRUE(block.ok());
-    deploy_block_ = *block;
     auto n = rpc_->get_transaction_count(op, l1::BlockTag::latest());
     ASSERT_TRUE(n.ok());
     op_nonce_ = *n;
