@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <map>
@@ -511,11 +512,13 @@ class HttpSession final : public Session {
     // so thousands of connections each sending a large body cannot add up either.
     const std::size_t body_bytes = len ? static_cast<std::size_t>(*len) : parser_->chunked() ? sh_->cfg.body_limit : 0;
     if (body_bytes > 0) {
-      if (!sh_->budget->try_take(body_bytes))
+      if (!sh_->budget->try_take(body_bytes)) {
+        drain_ = true;
         return send(503, "application/json",
                     rpc::Dispatcher::error_response(rpc::code::kOverloaded, "the server holds too many bytes; retry later",
                                                     rpc::json{{"limit", sh_->budget->limit()}}),
                     false, req.version());
+      }
       body_held_ = Held(sh_->budget, body_bytes);
     }
     stream_.expires_after(sh_->cfg.request_timeout);
@@ -544,6 +547,7 @@ class HttpSession final : public Session {
   }
 
   void too_large() {
+    drain_ = true;
     send(413, "application/json",
          rpc::Dispatcher::error_response(rpc::code::kTooLarge,
                                          "request body exceeds " + std::to_string(sh_->cfg.body_limit) + " bytes",
@@ -643,10 +647,25 @@ class HttpSession final : public Session {
       if (ec || res->need_eof()) {
         beast::error_code ignored;
         self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        if (!ec && self->drain_) return self->drain();
         return self->finish();
       }
       self->set_busy(false);
       self->do_read();
+    });
+  }
+
+  /// Answered before its body was read (413, 503): reads and discards what the client still
+  /// sends, for a bounded time, so that closing does not reset the connection and lose the answer.
+  void drain() {
+    if (!drain_buf_) {
+      drain_buf_ = std::make_unique<std::array<char, 4096>>();
+      stream_.expires_after(std::chrono::seconds(2));
+    }
+    auto self = http_self();
+    stream_.async_read_some(net::buffer(*drain_buf_), [self](beast::error_code ec, std::size_t) {
+      if (ec) return self->finish();
+      self->drain();
     });
   }
 
@@ -666,6 +685,8 @@ class HttpSession final : public Session {
   bool first_ = true;
   bool busy_ = false;
   Held body_held_;  ///< the request body being read
+  bool drain_ = false;
+  std::unique_ptr<std::array<char, 4096>> drain_buf_;
 };
 
 }  // namespace
