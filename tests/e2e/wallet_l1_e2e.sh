@@ -48,12 +48,15 @@ eq() { [ "$2" = "$3" ] || { echo "FAIL: $1: got $2, want $3"; exit 1; }; echo "o
 big() { node -e 'console.log(String(eval(process.argv[1].replace(/(\d+)/g, "$1n"))))' "$1"; }
 l2() { curl -s -X POST -H 'content-type: application/json' --data "$1" "$L2" | jq -c .result; }
 # Every wallet call of the user: the L1 key in the environment only; outputs kept to scan for it.
-N=0
+mkdir "$TMP/outputs"
 w() {
-  N=$((N + 1))
-  ZKAMM_L1_KEY=$K4 "$ZKAMM" wallet "$@" > "$TMP/out.$N" 2> "$TMP/err.$N" || { cat "$TMP/out.$N" "$TMP/err.$N"; echo "FAIL: wallet $*"; exit 1; }
-  cat "$TMP/out.$N"
+  local f
+  f=$(mktemp "$TMP/outputs/w.XXXXXX")
+  ZKAMM_L1_KEY=$K4 "$ZKAMM" wallet "$@" > "$f.out" 2> "$f.err" || { cat "$f.out" "$f.err"; echo "FAIL: wallet $*"; exit 1; }
+  cat "$f.out"
 }
+# expect_fail, keeping its output for the scan at the end.
+refused() { expect_fail "$@"; cp "$TMP/expect_fail.log" "$(mktemp "$TMP/outputs/f.XXXXXX")"; }
 L1=(--l1 "$RPC" --deployment "$DEP")
 l1bal() { w l1-balance "${L1[@]}" --token "$1" | jq -r ".tokens[0].$2"; }
 l2bal() { l2 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"zkamm_getAccount\",\"params\":[$ACCT]}" | jq -r ".balances[\"$1\"] // \"0\""; }
@@ -69,7 +72,7 @@ wait_pending() { # wait_pending <token> <want>: pendingWithdrawals(U4, token) re
 step "a new L2 key; register it on L1 with 2 ETH (registerAndDepositETH)"
 "$ZKAMM" wallet create --out "$TMP/user.key" > /dev/null
 ETH0=$(l1bal 0 balance)
-REG=$(w register --key "$TMP/user.key" "${L1[@]}" --deposit-eth "$((2 * E18))")
+REG=$(w register --key "$TMP/user.key" "${L1[@]}" --deposit-eth "$(big "2*$E18")")
 ACCT=$(echo "$REG" | jq -r .account)
 eq "register: owner" "$(echo "$REG" | jq -r .owner)" "$U4"
 eq "register: account in the key file" "$(jq -r .account "$TMP/user.key")" "$ACCT"
@@ -77,28 +80,43 @@ eq "L1 owner($ACCT)" "$(call "$ROLLUP" 'owner(uint32)(address)' "$ACCT")" "$U4"
 eq "L1 ETH after register" "$(l1bal 0 balance)" "$(big "$ETH0-2*$E18-$(echo "$REG" | jq -r .fee)")"
 PUB=$("$ZKAMM" wallet address --key "$TMP/user.key" | jq -r .pubkey)
 for _ in $(seq 1 240); do [ "$(l2 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"zkamm_getAccount\",\"params\":[$ACCT]}" | jq -r .pubkey)" = "$PUB" ] && break; sleep 0.5; done
-wait_l2 0 "$((2 * E18))"
+wait_l2 0 "$(big "2*$E18")"
 
 step "deposit TKA and TKB (the wallet approves first)"
-"$CAST" send --rpc-url "$RPC" --private-key "$K5" "$TKA" "mint(address,uint256)" "$U4" "$((50 * E18))" > /dev/null
-"$CAST" send --rpc-url "$RPC" --private-key "$K5" "$TKB" "mint(address,uint256)" "$U4" "$((50 * E18))" > /dev/null
-DA=$(w deposit --key "$TMP/user.key" --token 1 --amount "$((30 * E18))" "${L1[@]}")
+"$CAST" send --rpc-url "$RPC" --private-key "$K5" "$TKA" "mint(address,uint256)" "$U4" "$(big "50*$E18")" > /dev/null
+"$CAST" send --rpc-url "$RPC" --private-key "$K5" "$TKB" "mint(address,uint256)" "$U4" "$(big "50*$E18")" > /dev/null
+DA=$(w deposit --key "$TMP/user.key" --token 1 --amount "$(big "30*$E18")" "${L1[@]}")
 [ "$(echo "$DA" | jq -r .approve.tx)" != null ] || { echo "FAIL: no approve before the TKA deposit: $DA"; exit 1; }
-w deposit --account "$ACCT" --token 2 --amount "$((40 * E18))" "${L1[@]}" > /dev/null
-eq "L1 TKA after deposit" "$(l1bal 1 balance)" "$((20 * E18))"
-eq "L1 TKB after deposit (cast)" "$(call "$TKB" 'balanceOf(address)(uint256)' "$U4")" "$((10 * E18))"
-wait_l2 1 "$((30 * E18))"
-wait_l2 2 "$((40 * E18))"
+w deposit --account "$ACCT" --token 2 --amount "$(big "40*$E18")" "${L1[@]}" > /dev/null
+eq "L1 TKA after deposit" "$(l1bal 1 balance)" "$(big "20*$E18")"
+eq "L1 TKB after deposit (cast)" "$(call "$TKB" 'balanceOf(address)(uint256)' "$U4")" "$(big "10*$E18")"
+wait_l2 1 "$(big "30*$E18")"
+wait_l2 2 "$(big "40*$E18")"
 
 step "L2: create the TKA/TKB pool, add liquidity, swap"
 w create-pool --url "$L2" --key "$TMP/user.key" --token-a 1 --token-b 2 > /dev/null
-w add-liquidity --url "$L2" --key "$TMP/user.key" --token-a 1 --token-b 2 --amount-a "$((10 * E18))" --amount-b "$((20 * E18))" > /dev/null
-w swap --url "$L2" --key "$TMP/user.key" --in 1 --out 2 --amount-in "$E18" --min-out 1 > /dev/null
+ADD=$(w add-liquidity --url "$L2" --key "$TMP/user.key" --token-a 1 --token-b 2 --amount-a "$(big "10*$E18")" --amount-b "$(big "20*$E18")")
+eq "add-liquidity executed amount_a" "$(echo "$ADD" | jq -r .executed.amount_a)" "$(big "10*$E18")"
+eq "add-liquidity executed amount_b" "$(echo "$ADD" | jq -r .executed.amount_b)" "$(big "20*$E18")"
+# No --min-out: the wallet's limit is the node's quote less the default 50 basis points.
+Q=$(l2 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"zkamm_quote\",\"params\":{\"token_in\":1,\"token_out\":2,\"amount_in\":\"$E18\"}}" | jq -r .amount_out)
+SW=$(w swap --url "$L2" --key "$TMP/user.key" --in 1 --out 2 --amount-in "$E18")
+eq "swap amount_out_min (quote - 0.5%)" "$(echo "$SW" | jq -r .tx.amount_out_min)" "$(big "$Q-$Q*50/10000")"
+eq "swap amount_out (the quote)" "$(echo "$SW" | jq -r .executed.amount_out)" "$Q"
 LP=$(l2bal 512)
 [ "$LP" != 0 ] || { echo "FAIL: no LP position"; exit 1; }
 # docs/API.md: account 0 holds the locked MINIMUM_LIQUIDITY, and total_supply counts it.
 eq "account 0's LP balance" "$(l2 '{"jsonrpc":"2.0","id":1,"method":"zkamm_getAccount","params":[0]}' | jq -r '.balances["512"]')" 1000
 eq "pool total_supply" "$(l2 '{"jsonrpc":"2.0","id":1,"method":"zkamm_getPool","params":[1,2]}' | jq -r .total_supply)" "$(big "$LP+1000")"
+
+step "the same key imported (from the environment), a transfer signed with --sign-only, sent later"
+ZKAMM_L2_KEY=$(jq -r .private_key "$TMP/user.key") "$ZKAMM" wallet import --out "$TMP/imported.key" --account "$ACCT" > /dev/null
+eq "imported pubkey" "$("$ZKAMM" wallet address --key "$TMP/imported.key" | jq -r .pubkey)" "$PUB"
+w transfer --url "$L2" --key "$TMP/imported.key" --to "$ACCT" --token 1 --amount 1 --sign-only > "$TMP/signed.json"
+eq "nothing sent by --sign-only: nonce" "$(l2 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"zkamm_getAccount\",\"params\":[$ACCT]}" | jq -r .nonce)" "$(jq -r .tx.nonce "$TMP/signed.json")"
+SENT=$(w send "$TMP/signed.json" --url "$L2")
+eq "wallet send: hash" "$(echo "$SENT" | jq -r .hash)" "$(jq -r .hash "$TMP/signed.json")"
+eq "wallet send: status" "$(echo "$SENT" | jq -r .status)" soft
 
 step "L2 withdraw of 0.5 ETH; claim it on L1 once its batch is executed"
 W=$((E18 / 2))
@@ -109,10 +127,10 @@ CL=$(w claim --token 0 "${L1[@]}")
 eq "claim: amount" "$(echo "$CL" | jq -r '.claims[0].amount')" "$W"
 eq "L1 ETH after claim" "$(l1bal 0 balance)" "$(big "$ETH1+$W-$(echo "$CL" | jq -r '.claims[0].fee')")"
 eq "pending ETH after claim" "$(l1bal 0 pending_withdrawal)" 0
-expect_fail "claim with nothing pending" env ZKAMM_L1_KEY=$K4 "$ZKAMM" wallet claim --token 0 "${L1[@]}"
+refused "claim with nothing pending" env ZKAMM_L1_KEY=$K4 "$ZKAMM" wallet claim --token 0 "${L1[@]}"
 
 step "full exit of the TKB balance, then of the LP position (token 512)"
-expect_fail "full-exit from an L1 key that does not own the account" env ZKAMM_L1_KEY=$K5 "$ZKAMM" wallet full-exit --account "$ACCT" --token 2 "${L1[@]}"
+refused "full-exit from an L1 key that does not own the account" env ZKAMM_L1_KEY=$K5 "$ZKAMM" wallet full-exit --account "$ACCT" --token 2 "${L1[@]}"
 B2=$(l2bal 2)
 w full-exit --key "$TMP/user.key" --token 2 "${L1[@]}" > /dev/null
 wait_pending 2 "$B2"
@@ -131,17 +149,21 @@ eq "claim --all: tokens paid" "$(echo "$CL" | jq -c '[.claims[].token]')" "[1,2]
 eq "L1 TKA after claims" "$(l1bal 1 balance)" "$(big "$A0+$SHARE_A")"
 eq "L1 TKB after claims (cast)" "$(call "$TKB" 'balanceOf(address)(uint256)' "$U4")" "$(big "$B0+$B2+$SHARE_B")"
 
-step "--json failures, and the L1 key never printed"
+step "--json failures, --l1-key-file, and the L1 key never printed"
+(umask 077; echo "$K4" > "$TMP/l1.key")
+eq "l1-balance with --l1-key-file: address" \
+  "$(env -u ZKAMM_L1_KEY "$ZKAMM" wallet l1-balance --l1-key-file "$TMP/l1.key" "${L1[@]}" --token 0 | tee "$TMP/outputs/keyfile" | jq -r .address)" "$U4"
 R=0
-ZKAMM_L1_KEY=$K4 "$ZKAMM" wallet l1-balance --json --l1 "$RPC" --rollup 0x00000000000000000000000000000000000000e2 > "$TMP/json.out" 2> /dev/null || R=$?
+ZKAMM_L1_KEY=$K4 "$ZKAMM" wallet l1-balance --json --l1 "$RPC" --rollup 0x00000000000000000000000000000000000000e2 > "$TMP/outputs/json1" 2>&1 || R=$?
 eq "--json failure: exit code" "$R" 1
-eq "--json failure: kind" "$(jq -r .error.kind "$TMP/json.out")" input
+eq "--json failure: kind" "$(jq -r .error.kind "$TMP/outputs/json1")" input
 R=0
-"$ZKAMM" wallet deposit --json --account "$ACCT" --token 0 --amount 1 "${L1[@]}" > "$TMP/json.out" 2> /dev/null || R=$?
+env -u ZKAMM_L1_KEY "$ZKAMM" wallet deposit --json --account "$ACCT" --token 0 --amount 1 "${L1[@]}" > "$TMP/outputs/json2" 2> /dev/null || R=$?
 eq "--json without an L1 key: exit code" "$R" 1
-grep -q ZKAMM_L1_KEY "$TMP/json.out" || { echo "FAIL: the error does not name the key's variable"; cat "$TMP/json.out"; exit 1; }
-if grep -qi "${K4#0x}" "$TMP"/out.* "$TMP"/err.* "$TMP/json.out" "$TMP/expect_fail.log"; then echo "FAIL: the L1 key was printed"; exit 1; fi
-echo "ok: the L1 key appears in none of the $N wallet outputs"
+eq "--json without an L1 key: kind" "$(jq -r .error.kind "$TMP/outputs/json2")" input
+grep -q ZKAMM_L1_KEY "$TMP/outputs/json2" || { echo "FAIL: the error does not name the key's variable"; cat "$TMP/outputs/json2"; exit 1; }
+if grep -rqi "${K4#0x}" "$TMP/outputs"; then echo "FAIL: the L1 key was printed"; exit 1; fi
+echo "ok: the L1 key appears in none of the $(ls "$TMP/outputs" | wc -l) wallet output files"
 
 step "stop the devnet (anvil goes with it)"
 kill -INT "$DEVNET_PID"
