@@ -259,6 +259,14 @@ std::string SyncStore::load(state::State& s, state::StateTrees& trees) const {
     const ff::Fr value = vr.fr();
     if (!r.done() || !vr.done() || !trees.load_node(kind, account, level, index, value)) return "a tree node record does not decode";
   }
+  // Balance leaves are not stored as nodes (the replica skips them): each is its balance.
+  for (state::AccountIndex a = 0; a < s.num_accounts(); ++a) {
+    for (const auto& [token, balance] : s.account(a)->balances) {
+      const auto leaf = ff::Fr::from_canonical(balance);
+      if (!leaf || !trees.load_node(state::TreeKind::kBalances, a, 0, token, *leaf))
+        return "account record " + std::to_string(a) + " holds a balance outside the balance tree";
+    }
+  }
   return "";
 }
 

@@ -2,7 +2,8 @@
 // The replica's RocksDB store. One key space, one-letter prefixes (big-endian numbers):
 //   'A' u32 account  -> node::encode_account      'T' u32 token -> node::encode_token
 //   'P' u32 pool     -> node::encode_pool
-//   'N' u8 tree u32 account u8 level u64 index -> 32-byte tree node (non-empty nodes only)
+//   'N' u8 tree u32 account u8 level u64 index -> 32-byte tree node (non-empty nodes only; not
+//                      the balance trees' leaves, which load() takes from the account records)
 //   'B' u64 batch    -> the applied batch (header, public data, root, L1 blocks and commit tx)
 //   'C' u64 batch    -> a batch committed on L1 and not final yet (same record)
 //   'U' u64 step     -> undo journal of a recent step: the previous value of every key it wrote
