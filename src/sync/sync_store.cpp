@@ -129,11 +129,6 @@ std::unique_ptr<SyncStore> SyncStore::open(const std::string& dir, std::string& 
   rocksdb::Options o;
   o.create_if_missing = true;
   o.paranoid_checks = true;
-  // Most of what a catch-up writes is tree nodes: 32-byte Poseidon hashes, which do not
-  // compress; compressing them in every flush and compaction cost CPU the replay needs. A larger
-  // memtable (a step of a long catch-up writes ~10-20 MB) means fewer flushes and compactions.
-  o.compression = rocksdb::kNoCompression;
-  o.write_buffer_size = 128 << 20;
   rocksdb::DB* db = nullptr;
   const rocksdb::Status st = rocksdb::DB::Open(o, dir, &db);
   if (!st.ok()) {
