@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,7 @@
 #include "hash/eddsa.hpp"
 #include "l1/abi.hpp"
 #include "node/codec.hpp"
+#include "settle/deploy.hpp"
 #include "settle/anvil_fixture.hpp"
 #include "settle/batch_keys.hpp"
 #include "settle/l1_calls.hpp"
@@ -83,52 +85,24 @@ class SyncExodusTest : public settle::testing::AnvilTest {
   void SetUp() override {
     AnvilTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    const std::string src = ZKAMM_SOURCE_DIR;
-    const std::string cache = std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys";
-    auto nonce0 = rpc_->get_transaction_count(sender_->address(), l1::BlockTag::latest());
-    ASSERT_TRUE(nonce0.ok());
-    // Deployment order as in devnet.cpp (and node_fault_test: the same rollup address, so the
-    // same cached 1-slot keys): poseidon2, poseidon4, poseidon5, key verifier, verifier, rollup.
-    rollup_ = settle::create_address(sender_->address(), *nonce0 + 5);
-    params_.num_slots = 1;
-    params_.domain.chain_id = 31337;
-    std::copy(rollup_.begin(), rollup_.end(), params_.domain.rollup.begin());
-    settle::KeysResult kr = settle::load_or_setup(params_, cache);
-    ASSERT_TRUE(kr.ok()) << kr.error;
-    keys_ = std::move(kr.keys);
-    const std::string artifacts = cache + "/" + settle::cache_stem(params_) + ".contracts.json";
-    const std::string cmd = "node '" + src + "/src/settle/devnet_contracts.js' '" + src + "' '" + src + "/node_modules' '" +
-                            keys_->verifier_path + "' '" + artifacts + "'";
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    std::ifstream in(artifacts);
-    const auto art = json::parse(in, nullptr, false);
-    ASSERT_FALSE(art.is_discarded());
-    const auto code = [&](const char* k) { return *l1::from_hex(art[k].get<std::string>()); };
-    auto p2 = sender_->deploy(code("poseidon2"));
-    auto p4 = sender_->deploy(code("poseidon4"));
-    auto p5 = sender_->deploy(code("poseidon5"));
-    ASSERT_TRUE(p2.ok() && p4.ok() && p5.ok());
-    auto kv = sender_->deploy(code("key_verifier"), settle::encode_args({"address", "address"}, {Value::address(*p2), Value::address(*p5)}));
-    auto verifier = sender_->deploy(code("verifier"));
-    ASSERT_TRUE(kv.ok() && verifier.ok());
-    const ff::Fr genesis = state::StateTrees::build(state::State{}).root();
-    const l1::Address op = sender_->address();
-    const l1::Bytes ctor = settle::encode_args(
-        {"address", "address", "address", "address", "address", "uint256", "uint32", "uint64", "uint64", "uint64", "address", "address"},
-        {Value::address(*verifier), Value::address(l1::Address{}), Value::address(*p2), Value::address(*p4), Value::address(*kv),
-         settle::fr_value(genesis), Value::uint(1), Value::uint(3600), Value::uint(60), Value::uint(86400), Value::address(op),
-         Value::address(op)});
-    auto rollup = sender_->deploy(code("rollup"), ctor);
-    ASSERT_TRUE(rollup.ok()) << rollup.error().message;
-    ASSERT_EQ(*rollup, rollup_);
-    deploy_block_ = *rpc_->block_number();
-    for (const char* sym : {"TKA", "TKB"}) {
-      const l1::Bytes args = settle::encode_args({"string", "string"}, {Value::bytes_value(l1::Bytes(sym, sym + 3)), Value::bytes_value(l1::Bytes(sym, sym + 3))});
-      auto t = sender_->deploy(code("erc20"), args);
-      ASSERT_TRUE(t.ok());
-      send(*sender_, rollup_, settle::call("addToken(address)", {Value::address(*t)}));
-      tokens_.push_back(*t);
-    }
+    // The deployment `zkamm deploy` makes (settle/deploy.hpp), one-slot batches, no swap circuit:
+    // the same rollup address and cached 1-slot keys as node_fault_test.
+    settle::DeployConfig dc;
+    dc.slots = 1;
+    dc.swap_batches = false;
+    dc.priority_deadline_s = 3600;
+    dc.priority_batch_s = 60;
+    dc.timestamp_window_s = 86400;
+    dc.keys_dir = std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys";
+    std::ostringstream log;
+    settle::DeployOutcome dep = settle::deploy_rollup(*rpc_, *sender_, 31337, dc, log);
+    ASSERT_TRUE(dep.ok()) << dep.error << "\n" << log.str();
+    rollup_ = dep.deployment->rollup;
+    params_ = dep.keys->params;
+    keys_ = std::move(dep.keys);
+    deploy_block_ = dep.deployment->deploy_block;
+    ASSERT_EQ(settle::deploy_test_tokens(*sender_, *dep.deployment, {"TKA", "TKB"}, log), "") << log.str();
+    for (const auto& [id, addr] : dep.deployment->tokens) tokens_.push_back(addr);
     work_ = fs::temp_directory_path() / ("zkamm-sync-exodus-" + std::to_string(::getpid()));
     fs::remove_all(work_);
     fs::create_directories(work_);
