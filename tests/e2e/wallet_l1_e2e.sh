@@ -10,43 +10,16 @@
 # reports) and the LP exit's shares recomputed here in BigInt from the pool before the exit.
 # The L1 key must never appear in any output. anvil (127.0.0.1) dies with the devnet at the end.
 source "$(dirname "$0")/common.sh"
-CAST="$NM/@foundry-rs/cast-linux-amd64/bin/cast"
 # anvil's default accounts 4 and 5 (public test keys of every anvil/hardhat node; the devnet uses 0-2).
 K4=0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a
 K5=0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba
 E18=1000000000000000000
 
-step "zkamm devnet --slots 2 --no-scenario (keeps running)"
-"$ZKAMM" devnet --slots 2 --no-scenario --batch-timeout-ms 500 --repo "$ROOT" --node-modules "$NM" --cache "$CACHE/devnet" \
-  --work-dir "$TMP/devnet" > "$TMP/devnet.log" 2>&1 &
-DEVNET_PID=$!
-stop_devnet() {
-  if kill -0 "$DEVNET_PID" 2> /dev/null; then
-    kill -INT "$DEVNET_PID" 2> /dev/null || true
-    wait "$DEVNET_PID" 2> /dev/null || true
-  fi
-}
-trap 'stop_devnet; cleanup_tmp' EXIT
-for _ in $(seq 1 540); do
-  grep -q "devnet: running" "$TMP/devnet.log" && break
-  if ! kill -0 "$DEVNET_PID" 2> /dev/null; then cat "$TMP/devnet.log"; echo "FAIL: devnet exited"; exit 1; fi
-  sleep 1
-done
-grep -q "devnet: running" "$TMP/devnet.log" || { cat "$TMP/devnet.log"; echo "FAIL: devnet did not start"; exit 1; }
-RPC=$(grep -oE 'devnet: anvil http://127\.0\.0\.1:[0-9]+' "$TMP/devnet.log" | head -n1 | cut -d' ' -f3)
-ROLLUP=$(grep -oE 'devnet: ZkammRollup 0x[0-9a-fA-F]{40}' "$TMP/devnet.log" | cut -d' ' -f3)
-TKA=$(grep -oE 'devnet: token 1 TKA 0x[0-9a-fA-F]{40}' "$TMP/devnet.log" | cut -d' ' -f5)
-TKB=$(grep -oE 'devnet: token 2 TKB 0x[0-9a-fA-F]{40}' "$TMP/devnet.log" | cut -d' ' -f5)
-L2=$(grep -oE 'devnet: L2 RPC http://127\.0\.0\.1:[0-9]+' "$TMP/devnet.log" | head -n1 | cut -d' ' -f4)
+start_devnet --slots 2 --no-scenario --batch-timeout-ms 500
 DEP="$TMP/devnet/deployment.json"
 [ -f "$DEP" ] || { echo "FAIL: no deployment file $DEP"; exit 1; }
-echo "anvil $RPC, rollup $ROLLUP, TKA $TKA, TKB $TKB, L2 $L2"
 U4=$("$CAST" wallet address --private-key "$K4")
 
-call() { "$CAST" call --rpc-url "$RPC" "$@" | cut -d' ' -f1; }
-eq() { [ "$2" = "$3" ] || { echo "FAIL: $1: got $2, want $3"; exit 1; }; echo "ok: $1 = $3"; }
-big() { node -e 'console.log(String(eval(process.argv[1].replace(/(\d+)/g, "$1n"))))' "$1"; }
-l2() { curl -s -X POST -H 'content-type: application/json' --data "$1" "$L2" | jq -c .result; }
 # Every wallet call of the user: the L1 key in the environment only; outputs kept to scan for it.
 mkdir "$TMP/outputs"
 w() {
