@@ -395,13 +395,11 @@ contract ZkammGuardsTest is RollupTestBase {
             slots4(createAccountSlot(1, packed), depositSlot(1, 0, 5 ether), depositSlot(1, id, 1000), noopSlot())
         );
         // (the L2 batch in between: ALICE adds 2 ETH and 300 tokens to pool (0, id))
-        bytes memory wrong = slots4(lpFullExitSlot(1, 513, 0, 2 ether, id, 300), noopSlot(), noopSlot(), noopSlot());
-        bytes[] memory hs = new bytes[](1);
-        bytes[] memory ps = new bytes[](1);
-        uint256[8][] memory proofs = new uint256[8][](1);
-        (hs[0], ps[0], proofs[0]) = (header(2, uint64(T0), rootOf("r1"), rootOf("r2"), 3, 1, N), wrong, _proof());
         vm.expectRevert(bytes("zkamm: priority op token"));
-        rollup.commitProveExecute(hs, ps, proofs);
+        _settle(
+            header(2, uint64(T0), rootOf("r1"), rootOf("r2"), 3, 1, N),
+            slots4(lpFullExitSlot(1, 513, 0, 2 ether, id, 300), noopSlot(), noopSlot(), noopSlot())
+        );
 
         vm.expectEmit();
         emit ZkammStorage.PayoutCredited(ALICE, 0, 2 ether);

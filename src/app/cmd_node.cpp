@@ -67,6 +67,27 @@ bool read_key(const json& o, const char* k, T& out, std::string* err) {
   }
 }
 
+/// The RPC's limits against hostile clients (docs/API.md section 4), from the config's `rpc`
+/// object; the defaults are ServerConfig's, DispatcherLimits' and WorkerLimits'.
+bool read_rpc_limits(const json& r, node::rpc::ServiceConfig& sc, std::string* err) {
+  std::size_t per_ip = sc.server.max_connections_per_ip, buffered_mb = sc.server.max_buffered_bytes >> 20;
+  std::size_t batch_cost = sc.limits.max_batch_cost;
+  unsigned heavy_threads = sc.workers.threads;
+  uint64_t ws_idle_ms = static_cast<uint64_t>(sc.server.ws_idle_timeout.count());
+  uint64_t write_ms = static_cast<uint64_t>(sc.server.write_timeout.count());
+  if (!(read_key(r, "max_connections_per_ip", per_ip, err) && read_key(r, "max_buffered_mb", buffered_mb, err) &&
+        read_key(r, "max_batch_cost", batch_cost, err) && read_key(r, "heavy_threads", heavy_threads, err) &&
+        read_key(r, "ws_idle_timeout_ms", ws_idle_ms, err) && read_key(r, "write_timeout_ms", write_ms, err)))
+    return false;
+  sc.server.max_connections_per_ip = per_ip;
+  sc.server.max_buffered_bytes = buffered_mb << 20;
+  sc.limits.max_batch_cost = batch_cost;
+  sc.workers.threads = heavy_threads;
+  sc.server.ws_idle_timeout = std::chrono::milliseconds(ws_idle_ms);
+  sc.server.write_timeout = std::chrono::milliseconds(write_ms);
+  return true;
+}
+
 int run_operator(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, sigset_t signals);
 
 int run_node(const NodeOptions& flags) {
@@ -115,6 +136,7 @@ int run_node(const NodeOptions& flags) {
       sc.server.max_connections = max_conn;
       sc.server.max_inflight = inflight;
     }
+    if (ok && c.contains("rpc")) ok = read_rpc_limits(c["rpc"], sc, &err);  // issue 17: hostile clients
     if (ok && c.contains("mempool")) {
       const json& m = c["mempool"];
       if (!m.is_object()) return fail(o.config + ": mempool must be an object");

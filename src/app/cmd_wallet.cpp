@@ -1,7 +1,9 @@
 // zkamm wallet: keys, and a JSON-RPC client of `zkamm node` (docs/API.md). Transactions are
 // signed locally (tx::sign over the domain the node reports) with the account's next nonce and
 // sent with zkamm_sendTransactionSync; the result (soft, or the rejection) is printed as JSON.
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -15,7 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "app/l1_options.hpp"
 #include "app/wallet_keys.hpp"
+#include "app/wallet_l1.hpp"
 #include "l1/abi.hpp"
 #include "l1/bytes.hpp"
 #include "l1/key.hpp"
@@ -58,9 +62,15 @@ struct WalletOptions {
   std::string l1_url = "http://127.0.0.1:8545", l1_key_file;
   std::vector<uint32_t> tokens_list;
   bool all_tokens = false, withdraw = false, activate = false;
-  // register
-  std::string owner, rollup;
-  std::optional<uint64_t> chain_id;
+  bool json_output = false;  // --json: failures too are one JSON object on stdout
+  // signing
+  std::optional<uint64_t> nonce, chain_id;
+  std::string rollup;
+  bool sign_only = false;
+  uint32_t slippage_bps = 50;
+  std::string tx_file;
+  // import
+  std::string import_file, import_env = "ZKAMM_L2_KEY";
 };
 
 tx::Amount amount_or_throw(const std::string& s, const char* what) {
@@ -116,50 +126,163 @@ uint64_t deadline(const WalletOptions& o) {
          o.deadline_secs;
 }
 
-/// Fills nonce, signs and sends t; prints the node's answer.
+/// The signature domain: --chain-id and --rollup (no node needed), or the node's.
+tx::Domain domain_of(const WalletOptions& o, rpc::Client* c) {
+  if (o.chain_id.has_value() != !o.rollup.empty())
+    throw std::invalid_argument("give both --chain-id and --rollup, or neither (the node's domain)");
+  if (!o.chain_id) {
+    if (!c) throw std::logic_error("domain_of: no node");
+    return fetch_domain(*c);
+  }
+  const auto r = rpc::bytes_from_hex(o.rollup, 20);
+  if (!r || r->size() != 20) throw std::invalid_argument("--rollup must be 0x + 40 hex digits");
+  tx::Domain dom;
+  dom.chain_id = *o.chain_id;
+  std::copy(r->begin(), r->end(), dom.rollup.begin());
+  return dom;
+}
+
+/// Fills the nonce (--nonce, else the account's next one), signs t and sends it; prints the
+/// node's answer. --sign-only prints the signed transaction and its hash instead (for `wallet
+/// send` or any JSON-RPC client); with --nonce, --chain-id and --rollup it never contacts the node.
 int sign_and_send(const WalletOptions& o, const Signer& s, tx::Tx t) {
-  rpc::Client c(endpoint(o), std::chrono::milliseconds(o.timeout_ms + 5000));
-  const tx::Domain dom = fetch_domain(c);
-  const json acct = c.call("zkamm_getAccount", json::array({s.account}));
-  const auto nonce = acct.at("nonce").get<uint64_t>();
-  if (acct.at("pubkey").get<std::string>() != wallet::packed_pubkey_hex(s.key.private_key))
-    throw std::invalid_argument("account " + std::to_string(s.account) + " belongs to another key");
+  const bool offline = o.sign_only && o.nonce && o.chain_id;
+  std::unique_ptr<rpc::Client> c;
+  if (!offline) c = std::make_unique<rpc::Client>(endpoint(o), std::chrono::milliseconds(o.timeout_ms + 5000));
+  const tx::Domain dom = domain_of(o, c.get());
+  uint64_t nonce = o.nonce.value_or(0);
+  if (c) {
+    const json acct = c->call("zkamm_getAccount", json::array({s.account}));
+    if (acct.at("pubkey").get<std::string>() != wallet::packed_pubkey_hex(s.key.private_key))
+      throw std::invalid_argument("account " + std::to_string(s.account) + " belongs to another key");
+    if (!o.nonce) nonce = acct.at("nonce").get<uint64_t>();
+  }
+  if (nonce > UINT32_MAX) throw std::invalid_argument("--nonce must be < 2^32");
   std::visit(
       [&](auto& x) {
         if constexpr (requires { x.nonce; }) x.nonce = static_cast<uint32_t>(nonce);
       },
       t);
   if (!tx::sign(t, s.key.private_key, dom)) throw std::invalid_argument("cannot sign this transaction type");
-  const json res = c.call("zkamm_sendTransactionSync", json::array({tx::to_json(t), o.timeout_ms}));
+  if (o.sign_only) {
+    const auto h = tx::tx_hash(t);
+    std::cout << json{{"hash", rpc::hex0x(h.data(), h.size())}, {"tx", tx::to_json(t)}}.dump(2) << "\n";
+    return 0;
+  }
+  const json res = c->call("zkamm_sendTransactionSync", json::array({tx::to_json(t), o.timeout_ms}));
   std::cout << res.dump(2) << "\n";
   return 0;
 }
 
-int run_guarded(const std::function<int()>& f) {
+/// zkamm wallet send: a transaction signed earlier (--sign-only's output, or a bare transaction
+/// object), sent with zkamm_sendTransactionSync.
+int run_send(const WalletOptions& o) {
+  std::ifstream in(o.tx_file);
+  if (!in) throw std::invalid_argument("cannot read " + o.tx_file);
+  const json j = json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw std::invalid_argument(o.tx_file + ": not a JSON object");
+  const json& t = j.contains("tx") ? j.at("tx") : j;
+  rpc::Client c(endpoint(o), std::chrono::milliseconds(o.timeout_ms + 5000));
+  std::cout << c.call("zkamm_sendTransactionSync", json::array({t, o.timeout_ms})).dump(2) << "\n";
+  return 0;
+}
+
+/// amount * (10000 -/+ bps) / 10000, rounded toward the safe side (down for a minimum output,
+/// up for a maximum input) without overflowing 128 bits; nullopt above 2^128 - 1.
+std::optional<tx::Amount> with_slippage(tx::Amount amount, uint32_t bps, bool up) {
+  const tx::Amount q = amount / 10000, r = amount % 10000;
+  const tx::Amount delta = q * bps + (r * bps + (up ? 9999 : 0)) / 10000;
+  if (!up) return amount - delta;
+  if (amount + delta < amount) return std::nullopt;
+  return amount + delta;
+}
+
+/// --min-out / --max-in when not given: the node's quote (zkamm_quote) less / plus --slippage-bps.
+tx::Amount quoted_limit(const WalletOptions& o, uint16_t token_in, uint16_t token_out, bool exact_in, tx::Amount amount) {
+  if (o.slippage_bps > 10000) throw std::invalid_argument("--slippage-bps must be 0 .. 10000");
+  if (o.sign_only && o.chain_id && o.nonce)
+    throw std::invalid_argument(exact_in ? "offline --sign-only needs --min-out" : "offline --sign-only needs --max-in");
+  rpc::Client c(endpoint(o), std::chrono::milliseconds(o.timeout_ms));
+  json q = {{"token_in", token_in}, {"token_out", token_out}};
+  q[exact_in ? "amount_in" : "amount_out"] = tx::amount_to_decimal(amount);
+  const json r = c.call("zkamm_quote", q);
+  auto quoted = tx::amount_from_decimal(r.at(exact_in ? "amount_out" : "amount_in").get<std::string>());
+  if (!quoted) throw rpc::TransportError("the node returned a malformed quote");
+  auto limit = with_slippage(*quoted, o.slippage_bps, !exact_in);
+  if (!limit) throw std::invalid_argument("the quoted input plus the slippage exceeds 2^128 - 1");
+  return *limit;
+}
+
+/// Runs a subcommand body and maps its failure to exit code 1 and a message: text on stderr, or
+/// with --json one object {"error": {"kind", "message", "code"?, "data"?}} on stdout, so that a
+/// script parses stdout whatever happened (docs/WALLET.md "Output and exit codes").
+int run_guarded(const std::function<int()>& f, bool json_output) {
+  json err;
   try {
     return f();
   } catch (const rpc::RpcError& e) {
-    std::cerr << "error: " << e.message << " (code " << e.code << ")";
-    if (!e.data.is_null()) std::cerr << " " << e.data.dump();
-    std::cerr << "\n";
-    return 1;
+    // The node answered with a JSON-RPC error: -32000 is a rejected transaction.
+    err = {{"kind", e.code == -32000 ? "rejected" : "rpc"}, {"message", e.message}, {"code", e.code}};
+    if (!e.data.is_null()) err["data"] = e.data;
+  } catch (const rpc::TransportError& e) {
+    err = {{"kind", "unreachable"}, {"message", e.what()}};
+  } catch (const WalletError& e) {
+    err = {{"kind", e.kind}, {"message", e.what()}};
+  } catch (const std::invalid_argument& e) {
+    err = {{"kind", "input"}, {"message", e.what()}};
   } catch (const std::exception& e) {
-    return fail(e.what());
+    err = {{"kind", "failed"}, {"message", e.what()}};
   }
+  if (json_output) {
+    std::cout << json{{"error", err}}.dump(2) << "\n";
+    return 1;
+  }
+  std::cerr << "error: " << err["message"].get<std::string>();
+  if (err.contains("code")) std::cerr << " (code " << err["code"] << ")";
+  if (err.contains("data")) std::cerr << " " << err["data"].dump();
+  std::cerr << "\n";
+  return 1;
 }
 
 int run_create(const WalletOptions& o) {
-  if (o.out.empty()) return fail("--out FILE is required");
+  if (o.out.empty()) throw std::invalid_argument("--out FILE is required");
   wallet::KeyFile k{wallet::random_key(), o.account};
-  if (auto e = wallet::write_key_file(o.out, k); !e.empty()) return fail(e);
+  if (auto e = wallet::write_key_file(o.out, k); !e.empty()) throw std::invalid_argument(e);
   std::cout << json{{"key_file", o.out}, {"pubkey", wallet::packed_pubkey_hex(k.private_key)}}.dump(2) << "\n";
+  return 0;
+}
+
+/// zkamm wallet import: like create, with a known key. The key's text comes from a file or an
+/// environment variable (argv is visible to every user of the machine) and is never printed.
+int run_import(const WalletOptions& o) {
+  std::string text, where;
+  if (!o.import_file.empty()) {
+    std::ifstream in(o.import_file);
+    if (!in) throw std::invalid_argument("cannot read " + o.import_file);
+    in >> text;
+    where = o.import_file;
+  } else {
+    const char* v = std::getenv(o.import_env.c_str());
+    if (v == nullptr || *v == '\0') throw std::invalid_argument("no key: give --from-file FILE or set " + o.import_env);
+    text = v;
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    where = "$" + o.import_env;
+  }
+  const auto b = rpc::bytes_from_hex(text, 32);
+  if (!b || b->size() != 32) throw std::invalid_argument(where + " is not a private key (0x + 64 hex digits)");
+  wallet::KeyFile k{{}, o.account};
+  std::copy(b->begin(), b->end(), k.private_key.begin());
+  if (auto e = wallet::write_key_file(o.out, k); !e.empty()) throw std::invalid_argument(e);
+  json j = {{"key_file", o.out}, {"pubkey", wallet::packed_pubkey_hex(k.private_key)}};
+  if (o.account) j["account"] = *o.account;
+  std::cout << j.dump(2) << "\n";
   return 0;
 }
 
 int run_address(const WalletOptions& o) {
   std::string err;
   auto k = wallet::read_key_file(o.key, &err);
-  if (!k) return fail(err);
+  if (!k) throw std::invalid_argument(err);
   const auto pub = hash::eddsa_public_key(k->private_key);
   json j = {{"pubkey", wallet::packed_pubkey_hex(k->private_key)}, {"x", pub.x.to_decimal()}, {"y", pub.y.to_decimal()}};
   if (o.account) j["account"] = *o.account;
@@ -185,9 +308,9 @@ int run_status(const WalletOptions& o) {
 }
 
 int run_new_genesis(const WalletOptions& o) {
-  if (o.out.empty()) return fail("--out FILE is required");
-  if (o.accounts == 0 || o.accounts > 1'000'000) return fail("--accounts must be 1 .. 1000000");
-  if (o.tokens < 2 || o.tokens > 100) return fail("--tokens must be 2 .. 100");
+  if (o.out.empty()) throw std::invalid_argument("--out FILE is required");
+  if (o.accounts == 0 || o.accounts > 1'000'000) throw std::invalid_argument("--accounts must be 1 .. 1000000");
+  if (o.tokens < 2 || o.tokens > 100) throw std::invalid_argument("--tokens must be 2 .. 100");
   (void)amount_or_throw(o.balance, "--balance");
   (void)amount_or_throw(o.pool_amount, "--pool-amount");
   json tokens = json::array();
@@ -217,7 +340,7 @@ int run_new_genesis(const WalletOptions& o) {
                   {"pools", pools}};
   {
     std::ofstream f(o.out);
-    if (!f) return fail("cannot write " + o.out);
+    if (!f) throw std::invalid_argument("cannot write " + o.out);
     f << g.dump(1) << "\n";
   }
   if (!o.keys_dir.empty()) {
@@ -226,11 +349,14 @@ int run_new_genesis(const WalletOptions& o) {
       const std::string path = (std::filesystem::path(o.keys_dir) / ("account-" + std::to_string(i) + ".json")).string();
       std::filesystem::remove(path);
       if (auto e = wallet::write_key_file(path, wallet::KeyFile{wallet::devnet_key(o.seed, i), i}); !e.empty())
-        return fail(e);
+        throw std::invalid_argument(e);
     }
   }
-  std::cout << "wrote " << o.out << ": " << o.accounts << " accounts, " << o.tokens << " tokens, " << pools.size()
-            << " pools\n";
+  if (o.json_output)
+    std::cout << json{{"genesis", o.out}, {"accounts", o.accounts}, {"tokens", o.tokens}, {"pools", pools.size()}}.dump(2) << "\n";
+  else
+    std::cout << "wrote " << o.out << ": " << o.accounts << " accounts, " << o.tokens << " tokens, " << pools.size()
+              << " pools\n";
   return 0;
 }
 
@@ -347,18 +473,9 @@ l1::abi::Value l1_view(l1::RpcClient& rpc, const l1::Address& to, const char* si
 /// The L1 key that pays for the exodus transactions: --l1-key-file (a file holding 0x + 64 hex)
 /// or ZKAMM_L1_KEY. Never printed.
 l1::PrivateKey l1_key(const WalletOptions& o) {
-  std::string text;
-  if (!o.l1_key_file.empty()) {
-    std::ifstream in(o.l1_key_file);
-    if (!in) throw std::invalid_argument("cannot read " + o.l1_key_file);
-    in >> text;
-  } else if (const char* env = std::getenv("ZKAMM_L1_KEY")) {
-    text = env;
-  } else {
-    throw std::invalid_argument("an L1 key is required: --l1-key-file FILE or ZKAMM_L1_KEY");
-  }
-  auto k = l1::PrivateKey::from_hex(text);
-  if (!k) throw std::invalid_argument("the L1 key is not 0x + 64 hex digits of a valid secp256k1 key");
+  std::string err;
+  auto k = load_l1_key(L1KeyOptions{o.l1_key_file, "ZKAMM_L1_KEY"}, &err);
+  if (!k) throw std::invalid_argument(err);
   return *k;
 }
 
@@ -455,59 +572,6 @@ int run_exodus_exit(const WalletOptions& o) {
   return 0;
 }
 
-/// zkamm wallet register: the key's signature that lets `owner` register it on L1
-/// (docs/TRANSACTIONS.md section 3.4) and the calldata of registerAccount and
-/// registerAndDepositETH, for any L1 wallet to send from `owner`. The domain is --chain-id and
-/// --rollup, or the node's (zkamm_domain) when they are not both given.
-int run_register(const WalletOptions& o) {
-  std::string err;
-  auto k = wallet::read_key_file(o.key, &err);
-  if (!k) throw std::invalid_argument(err);
-  const auto owner = rpc::bytes_from_hex(o.owner, 20);
-  if (!owner || owner->size() != 20) throw std::invalid_argument("--owner must be 0x + 40 hex digits");
-  tx::Domain dom;
-  if (o.chain_id && !o.rollup.empty()) {
-    const auto r = rpc::bytes_from_hex(o.rollup, 20);
-    if (!r || r->size() != 20) throw std::invalid_argument("--rollup must be 0x + 40 hex digits");
-    dom.chain_id = *o.chain_id;
-    std::copy(r->begin(), r->end(), dom.rollup.begin());
-  } else if (o.chain_id || !o.rollup.empty()) {
-    throw std::invalid_argument("give both --chain-id and --rollup, or neither (the node's domain)");
-  } else {
-    rpc::Client c(endpoint(o), std::chrono::milliseconds(o.timeout_ms));
-    dom = fetch_domain(c);
-  }
-  tx::L1Address who{};
-  std::copy(owner->begin(), owner->end(), who.begin());
-  const auto pub = hash::eddsa_public_key(k->private_key);
-  const auto sig = tx::sign_registration(k->private_key, dom, who);
-  using l1::abi::Value;
-  const auto v = [](const ff::Fr& x) { return Value::uint(x.to_canonical()); };
-  const std::vector<Value> args = {v(pub.x), v(pub.y), v(sig.r8.x), v(sig.r8.y), Value::uint(sig.s)};
-  const auto calldata = [&](const char* f) {
-    auto fn = l1::abi::parse_function(f);
-    auto data = fn ? l1::abi::encode_call(*fn, args) : std::nullopt;
-    if (!data) throw std::invalid_argument(std::string("cannot ABI-encode ") + f);
-    return l1::to_hex(*data);
-  };
-  const json j = {{"owner", rpc::hex0x(who.data(), who.size())},
-                  {"chain_id", std::to_string(dom.chain_id)},
-                  {"rollup", rpc::hex0x(dom.rollup.data(), dom.rollup.size())},
-                  {"pubkey", wallet::packed_pubkey_hex(k->private_key)},
-                  {"x", pub.x.to_decimal()},
-                  {"y", pub.y.to_decimal()},
-                  {"message", tx::registration_message(dom, who).to_decimal()},
-                  {"r8x", sig.r8.x.to_decimal()},
-                  {"r8y", sig.r8.y.to_decimal()},
-                  {"s", ff::to_decimal(sig.s)},
-                  {"register_account", {{"function", tx::kRegisterAccountFunction}, {"calldata", calldata(tx::kRegisterAccountFunction)}}},
-                  {"register_and_deposit_eth",
-                   {{"function", tx::kRegisterAndDepositEthFunction},
-                    {"calldata", calldata(tx::kRegisterAndDepositEthFunction)}}}};
-  std::cout << j.dump(2) << "\n";
-  return 0;
-}
-
 }  // namespace
 
 void register_wallet(CLI::App& app, int& exit_code) {
@@ -520,18 +584,38 @@ void register_wallet(CLI::App& app, int& exit_code) {
     if (needs_key) k->required();
     c->add_option("--account", o->account, "account index (default: the key file's)");
     c->add_option("--timeout-ms", o->timeout_ms, "wait at most this long for soft finality");
+    if (!needs_key) return;
+    c->add_option("--nonce", o->nonce, "use this nonce (default: the account's next one)");
+    c->add_flag("--sign-only", o->sign_only, "print the signed transaction and its hash; send nothing (`wallet send`)");
+    c->add_option("--chain-id", o->chain_id, "signature domain: L1 chain id (with --rollup; default: the node's)");
+    c->add_option("--rollup", o->rollup, "signature domain: rollup address (with --chain-id)");
   };
   auto with_deadline = [o](CLI::App* c) {
     c->add_option("--deadline-secs", o->deadline_secs, "deadline = now + this (default 600)");
   };
-  auto bind = [&exit_code](CLI::App* c, std::function<int()> f) {
-    c->callback([f, &exit_code] { exit_code = run_guarded(f); });
+  const WalletBind bind = [o, &exit_code](CLI::App* c, std::function<int()> f) {
+    c->add_flag("--json", o->json_output, "print failures as JSON on stdout too (exit code 1)");
+    c->callback([o, f, &exit_code] { exit_code = run_guarded(f, o->json_output); });
   };
 
   auto* create = w->add_subcommand("create", "new Baby Jubjub key file (mode 0600; the key is never printed)");
   create->add_option("--out", o->out, "key file to create")->required();
   create->add_option("--account", o->account, "account index to record in the file");
   bind(create, [o] { return run_create(*o); });
+
+  auto* imp = w->add_subcommand(
+      "import", "key file (mode 0600) from a known private key read from a file or an environment variable, never argv");
+  imp->add_option("--out", o->out, "key file to create")->required();
+  imp->add_option("--from-file", o->import_file, "file holding the private key (0x + 64 hex digits)");
+  imp->add_option("--from-env", o->import_env, "else the environment variable holding it")->capture_default_str();
+  imp->add_option("--account", o->account, "account index to record in the file");
+  bind(imp, [o] { return run_import(*o); });
+
+  auto* send = w->add_subcommand("send", "send a transaction signed with --sign-only");
+  send->add_option("FILE", o->tx_file, "--sign-only's output (or a transaction object)")->required();
+  send->add_option("--url", o->url, "node JSON-RPC URL");
+  send->add_option("--timeout-ms", o->timeout_ms, "wait at most this long for soft finality");
+  bind(send, [o] { return run_send(*o); });
 
   auto* address = w->add_subcommand("address", "public key of a key file");
   address->add_option("--key", o->key, "key file")->required();
@@ -562,7 +646,7 @@ void register_wallet(CLI::App& app, int& exit_code) {
     return sign_and_send(*o, s, t);
   });
 
-  auto* swap = w->add_subcommand("swap", "Uniswap V2 swap: --amount-in X --min-out Y, or --amount-out X --max-in Y");
+  auto* swap = w->add_subcommand("swap", "Uniswap V2 swap: --amount-in X [--min-out Y], or --amount-out X [--max-in Y] (default: quote -/+ --slippage-bps)");
   net(swap, true);
   with_deadline(swap);
   swap->add_option("--in", o->token_in, "token sold")->required();
@@ -571,27 +655,31 @@ void register_wallet(CLI::App& app, int& exit_code) {
   swap->add_option("--min-out", o->min_out, "minimum output (slippage bound) for --amount-in");
   swap->add_option("--amount-out", o->amount_out, "exact output amount");
   swap->add_option("--max-in", o->max_in, "maximum input for --amount-out");
+  swap->add_option("--slippage-bps", o->slippage_bps,
+                   "without --min-out / --max-in: the node's quote less / plus this many basis points")
+      ->capture_default_str();
   bind(swap, [o] {
     const Signer s = load_signer(*o);
     if (!o->amount_in.empty() == !o->amount_out.empty())
-      throw std::invalid_argument("give exactly one of --amount-in (with --min-out) or --amount-out (with --max-in)");
+      throw std::invalid_argument("give exactly one of --amount-in or --amount-out");
     if (!o->amount_in.empty()) {
       tx::SwapExactIn t;
       t.account = s.account;
       t.token_in = token_or_throw(o->token_in, "--in");
       t.token_out = token_or_throw(o->token_out, "--out");
       t.amount_in = amount_or_throw(o->amount_in, "--amount-in");
-      t.amount_out_min = amount_or_throw(o->min_out.empty() ? "0" : o->min_out, "--min-out");
+      t.amount_out_min = o->min_out.empty() ? quoted_limit(*o, t.token_in, t.token_out, true, t.amount_in)
+                                            : amount_or_throw(o->min_out, "--min-out");
       t.deadline = deadline(*o);
       return sign_and_send(*o, s, t);
     }
-    if (o->max_in.empty()) throw std::invalid_argument("--amount-out needs --max-in");
     tx::SwapExactOut t;
     t.account = s.account;
     t.token_in = token_or_throw(o->token_in, "--in");
     t.token_out = token_or_throw(o->token_out, "--out");
     t.amount_out = amount_or_throw(o->amount_out, "--amount-out");
-    t.amount_in_max = amount_or_throw(o->max_in, "--max-in");
+    t.amount_in_max = o->max_in.empty() ? quoted_limit(*o, t.token_in, t.token_out, false, t.amount_out)
+                                        : amount_or_throw(o->max_in, "--max-in");
     t.deadline = deadline(*o);
     return sign_and_send(*o, s, t);
   });
@@ -690,15 +778,6 @@ void register_wallet(CLI::App& app, int& exit_code) {
   exodus->add_flag("--withdraw", o->withdraw, "then pay the account's L1 owner what the exits credited (withdrawFor)");
   bind(exodus, [o] { return run_exodus_exit(*o); });
 
-  auto* reg = w->add_subcommand(
-      "register", "L1 registration: the key's signature for an owner address and the registerAccount calldata");
-  reg->add_option("--key", o->key, "key file")->required();
-  reg->add_option("--owner", o->owner, "the L1 address that will send the registration (0x + 40 hex)")->required();
-  reg->add_option("--chain-id", o->chain_id, "L1 chain id (with --rollup; default: the node's domain)");
-  reg->add_option("--rollup", o->rollup, "ZkammRollup address (with --chain-id)");
-  reg->add_option("--url", o->url, "node JSON-RPC URL, asked for the domain when --chain-id/--rollup are not given");
-  bind(reg, [o] { return run_register(*o); });
-
   auto* gen = w->add_subcommand("new-genesis", "DEVNET ONLY: a genesis with N funded accounts (keys inside)");
   gen->add_option("--out", o->out, "genesis JSON to write")->required();
   gen->add_option("--accounts", o->accounts, "funded accounts (indices 1..N; account 1 provides the pools)");
@@ -708,6 +787,8 @@ void register_wallet(CLI::App& app, int& exit_code) {
   gen->add_option("--seed", o->seed, "key derivation seed");
   gen->add_option("--keys-dir", o->keys_dir, "also write key files account-I.json (first 1000 accounts)");
   bind(gen, [o] { return run_new_genesis(*o); });
+
+  register_wallet_l1(w, bind);
 }
 
 }  // namespace zkamm::app

@@ -64,6 +64,23 @@ inline std::string write_key_file(const std::string& path, const KeyFile& k) {
   return ok ? "" : "cannot write " + path;
 }
 
+/// Rewrites an existing key file (e.g. to record the account index `wallet register` got):
+/// a new 0600 file beside it, synced, then renamed over it, so a crash leaves the old or the new
+/// file and never a torn one. "" or the error.
+inline std::string replace_key_file(const std::string& path, const KeyFile& k) {
+  const std::string tmp = path + ".new";
+  ::unlink(tmp.c_str());
+  if (auto e = write_key_file(tmp, k); !e.empty()) return e;
+  const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  const bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!synced || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return "cannot replace " + path;
+  }
+  return "";
+}
+
 inline std::optional<KeyFile> read_key_file(const std::string& path, std::string* err) {
   std::ifstream in(path);
   if (!in) {

@@ -100,6 +100,12 @@ struct NodeMetrics {
   Gauge& rpc_inflight;
   Gauge& connections;
   Counter& ws_dropped;
+  Counter& conn_evicted;    ///< idle connections closed to make room for a new one
+  Counter& conn_refused;    ///< connections refused (caps reached, nothing idle to close)
+  Counter& slow_dropped;    ///< HTTP clients that did not read their response in time
+  Gauge& buffered_bytes;    ///< response bytes held (set at scrape)
+  Gauge& buffered_peak;     ///< the most response bytes ever held at once (set at scrape)
+  Gauge& heavy_load;        ///< heavy calls queued or running (set at scrape)
   Histogram& soft_latency;  ///< seconds, submission to soft
   Histogram& block_fill;    ///< transactions per block
   Histogram& rpc_latency;   ///< seconds per HTTP request

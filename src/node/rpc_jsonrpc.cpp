@@ -1,7 +1,10 @@
 #include "node/rpc_jsonrpc.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <vector>
+
+#include "node/rpc_workers.hpp"
 
 namespace zkamm::node::rpc {
 
@@ -25,7 +28,38 @@ std::string dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+/// Runs a method, turning whatever it throws into the call's error.
+void run_method(const Method& fn, const json& params, const CallContext& ctx, const Responder& r) noexcept {
+  try {
+    fn(params, ctx, r);
+  } catch (const RpcError& e) {
+    r.fail(e);
+  } catch (const json::exception& e) {
+    r.fail(RpcError(code::kInvalidParams, std::string("invalid params: ") + e.what()));
+  } catch (...) {
+    r.fail(RpcError(code::kInternal, "internal error"));
+  }
+}
+
+std::string too_large_response(std::size_t limit) {
+  return dump(response(nullptr, false,
+                       error_object(code::kTooLarge,
+                                    "response exceeds " + std::to_string(limit) + " bytes: ask for less per request",
+                                    json{{"limit", limit}})));
+}
+
 }  // namespace
+
+bool ByteBudget::try_take(std::size_t n) noexcept {
+  std::size_t cur = used_.load(std::memory_order_acquire);
+  do {
+    if (n > limit_ || cur > limit_ - n) return false;
+  } while (!used_.compare_exchange_weak(cur, cur + n, std::memory_order_acq_rel));
+  std::size_t peak = peak_.load(std::memory_order_acquire);
+  while (cur + n > peak && !peak_.compare_exchange_weak(peak, cur + n, std::memory_order_acq_rel)) {
+  }
+  return true;
+}
 
 void Responder::finish(bool ok, json value) const {
   if (state_->done.exchange(true)) return;
@@ -46,12 +80,21 @@ Responder::State::~State() {
 
 void Responder::fail(const RpcError& e) const { finish(false, error_object(e.code, e.message, e.data)); }
 
-void Dispatcher::add(std::string name, Method m) { methods_[std::move(name)] = std::move(m); }
+void Dispatcher::add(std::string name, Method m, MethodCost cost) {
+  methods_[std::move(name)] = Entry{std::move(m), cost};
+}
 
-void Dispatcher::add_sync(std::string name, SyncMethod m) {
-  methods_[std::move(name)] = [m = std::move(m)](const json& p, const CallContext& ctx, const Responder& r) {
-    r.ok(m(p, ctx));
-  };
+void Dispatcher::add_sync(std::string name, SyncMethod m, MethodCost cost) {
+  add(std::move(name),
+      [m = std::move(m)](const json& p, const CallContext& ctx, const Responder& r) { r.ok(m(p, ctx)); }, cost);
+}
+
+std::size_t Dispatcher::cost_of(const json& req) const noexcept {
+  if (!req.is_object()) return 1;
+  auto m = req.find("method");
+  if (m == req.end() || !m->is_string()) return 1;
+  auto it = methods_.find(m->get_ref<const std::string&>());
+  return it == methods_.end() ? 1 : std::max<std::size_t>(1, it->second.cost.units);
 }
 
 std::string Dispatcher::error_response(int c, const std::string& message, const json& data) {
@@ -95,7 +138,45 @@ const json* param(const json& params, std::size_t pos, const char* name, bool re
   return found;
 }
 
-void Dispatcher::call_one(const json& req, const CallContext& ctx, std::function<void(json)> done) const noexcept {
+void Dispatcher::submit_deferred(uint64_t connection, DeferredList list) const noexcept {
+  if (list.empty()) return;
+  auto shared = std::make_shared<DeferredList>(std::move(list));
+  WorkerPool::Submit sub = WorkerPool::Submit::kStopped;
+  try {
+    sub = pool_->submit(connection, [this, connection, shared] { run_deferred(connection, shared, 0); });
+  } catch (...) {
+  }
+  if (sub == WorkerPool::Submit::kOk) return;
+  const RpcError e =
+      sub == WorkerPool::Submit::kConnectionFull
+          ? RpcError(code::kOverloaded, "too many heavy requests in flight on this connection; retry later",
+                     json{{"limit", pool_->limits().per_connection}})
+      : sub == WorkerPool::Submit::kPoolFull
+          ? RpcError(code::kOverloaded, "too many heavy requests in flight; retry later",
+                     json{{"limit", pool_->limits().max_queued}})
+          : RpcError(code::kInternal, "node is shutting down");
+  for (auto& d : *shared) d.r.fail(e);
+}
+
+void Dispatcher::run_deferred(uint64_t connection, std::shared_ptr<DeferredList> list, std::size_t from) const noexcept {
+  std::size_t spent = 0, i = from;
+  for (; i < list->size() && spent < kHeavySliceUnits; ++i) {
+    Deferred& d = (*list)[i];
+    run_method(*d.fn, d.params, d.ctx, d.r);
+    spent += d.units;
+    d.params = json();
+  }
+  if (i == list->size()) return;
+  // The next slice waits behind every other connection's queued job. Refused only when the
+  // pool stops: the remaining Responders then answer "dropped" as they die.
+  try {
+    (void)pool_->submit(connection, [this, connection, list, i] { run_deferred(connection, list, i); }, true);
+  } catch (...) {
+  }
+}
+
+void Dispatcher::call_one(const json& req, const CallContext& ctx, std::function<void(json)> done,
+                          DeferredList* defer) const noexcept {
   json id = nullptr;
   bool notification = false;
   try {
@@ -131,17 +212,10 @@ void Dispatcher::call_one(const json& req, const CallContext& ctx, std::function
     Responder r([done, id, notification](bool ok, json value) {
       done(notification ? json() : response(id, ok, std::move(value)));
     });
-    try {
-      it->second(params, ctx, r);
-    } catch (const RpcError& e) {
-      r.fail(e);
-    } catch (const json::exception& e) {
-      r.fail(RpcError(code::kInvalidParams, std::string("invalid params: ") + e.what()));
-    } catch (const std::exception&) {
-      r.fail(RpcError(code::kInternal, "internal error"));
-    } catch (...) {
-      r.fail(RpcError(code::kInternal, "internal error"));
-    }
+    const Entry& entry = it->second;
+    if (!entry.cost.heavy || !pool_ || !defer) return run_method(entry.fn, params, ctx, r);
+    // For the pool: copies of what it reads (the request dies with handle()).
+    defer->push_back(Deferred{&entry.fn, params, ctx, std::move(r), std::max<std::size_t>(1, entry.cost.units)});
   } catch (...) {
     try {
       done(notification ? json() : response(id, false, error_object(code::kInternal, "internal error", nullptr)));
@@ -162,8 +236,18 @@ void Dispatcher::handle(std::string_view body, const CallContext& ctx,
       done(error_response(code::kParseError, "parse error: not valid JSON"));
       return;
     }
+    const std::size_t max_bytes = limits_.max_response_bytes;
+    DeferredList defer;
     if (!req.is_array()) {
-      call_one(req, ctx, [done](json resp) { done(resp.is_null() ? std::string() : dump(resp)); });
+      call_one(
+          req, ctx,
+          [done, max_bytes](json resp) {
+            if (resp.is_null()) return done(std::string());
+            std::string out = dump(resp);
+            done(out.size() > max_bytes ? too_large_response(max_bytes) : std::move(out));
+          },
+          &defer);
+      submit_deferred(ctx.connection, std::move(defer));
       return;
     }
     if (req.empty()) {
@@ -177,28 +261,71 @@ void Dispatcher::handle(std::string_view body, const CallContext& ctx,
                           json{{"limit", limits_.max_batch}}));
       return;
     }
+    // Priced before anything runs: a batch of heavy calls is refused whole, not half-served.
+    std::size_t cost = 0;
+    for (const json& r : req) cost += cost_of(r);
+    if (cost > limits_.max_batch_cost) {
+      done(error_response(code::kTooLarge,
+                          "batch costs " + std::to_string(cost) + " units, over the limit of " +
+                              std::to_string(limits_.max_batch_cost) + ": split it (docs/API.md, method costs)",
+                          json{{"cost", cost}, {"limit", limits_.max_batch_cost}}));
+      return;
+    }
+    // Each answer is kept as text as soon as it comes (one JSON tree at a time, never the
+    // batch's), its bytes counted against the response limit and the shared budget; past
+    // either, the parts are freed and the batch is answered with one short error.
     struct Batch {
       std::mutex mu;
-      std::vector<json> out;
+      std::vector<std::string> out;
       std::size_t remaining;
+      std::size_t bytes = 0;
+      bool over = false;
+      std::shared_ptr<ByteBudget> budget;
+      std::size_t max_bytes = 0;
       std::function<void(std::string)> done;
     };
     auto batch = std::make_shared<Batch>();
     batch->out.resize(req.size());
     batch->remaining = req.size();
+    batch->budget = budget_;
+    batch->max_bytes = max_bytes;
     batch->done = std::move(done);
     for (std::size_t i = 0; i < req.size(); ++i) {
       call_one(req[i], ctx, [batch, i](json resp) {
+        std::string text = resp.is_null() ? std::string() : dump(resp);
+        resp = json();
+        text.shrink_to_fit();  // dump() grows by doubling: the budget counts what is really held
         std::unique_lock lock(batch->mu);
-        batch->out[i] = std::move(resp);
+        if (!batch->over && !text.empty()) {
+          const std::size_t n = text.size() + 1;  // and its comma
+          if (batch->bytes + n > batch->max_bytes || (batch->budget && !batch->budget->try_take(n))) {
+            batch->over = true;
+            if (batch->budget) batch->budget->give(batch->bytes);
+            batch->bytes = 0;
+            std::vector<std::string>().swap(batch->out);
+          } else {
+            batch->bytes += n;
+            batch->out[i] = std::move(text);
+          }
+        }
         if (--batch->remaining != 0) return;
-        json arr = json::array();
-        for (auto& r : batch->out)
-          if (!r.is_null()) arr.push_back(std::move(r));
         lock.unlock();
-        batch->done(arr.empty() ? std::string() : dump(arr));
-      });
+        if (batch->over) return batch->done(too_large_response(batch->max_bytes));
+        std::string arr;
+        arr.reserve(batch->bytes + 2);
+        for (auto& r : batch->out) {
+          if (r.empty()) continue;
+          arr += arr.empty() ? '[' : ',';
+          arr += r;
+          std::string().swap(r);
+        }
+        if (!arr.empty()) arr += ']';
+        const std::size_t taken = batch->bytes;
+        batch->done(std::move(arr));
+        if (batch->budget) batch->budget->give(taken);
+      }, &defer);
     }
+    submit_deferred(ctx.connection, std::move(defer));
   } catch (...) {
     try {
       done(error_response(code::kInternal, "internal error"));

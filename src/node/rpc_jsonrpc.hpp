@@ -31,7 +31,7 @@ inline constexpr int kRejected = -32000;      ///< the node rejected the transac
 inline constexpr int kTimeout = -32001;       ///< a *Sync call did not reach its state in time: data {hash}
 inline constexpr int kNotFound = -32002;      ///< unknown transaction, block, batch, account or pool
 inline constexpr int kOverloaded = -32003;    ///< too many requests in flight or mempool full; retry later
-inline constexpr int kTooLarge = -32004;      ///< request body over the limit (HTTP 413)
+inline constexpr int kTooLarge = -32004;      ///< request body, batch cost or response size over a limit (HTTP 413 for bodies)
 inline constexpr int kUnsupported = -32005;   ///< method needs a WebSocket (subscriptions)
 }  // namespace code
 
@@ -55,7 +55,30 @@ class Peer {
 
 struct CallContext {
   std::shared_ptr<Peer> peer;  ///< set on WebSocket calls only
+  uint64_t connection = 0;     ///< the transport's connection id (0: in-process); per-connection limits
 };
+
+/// Bytes of response text held in memory, shared by every connection of a server: responses
+/// being assembled (the dispatcher) and written or queued (the transport). A taker that does not
+/// fit answers a short error instead, so memory stays bounded whatever clients ask for.
+class ByteBudget {
+ public:
+  explicit ByteBudget(std::size_t limit) : limit_(limit) {}
+  /// Takes n bytes; false (nothing taken) when that would pass the limit.
+  bool try_take(std::size_t n) noexcept;
+  void give(std::size_t n) noexcept { used_.fetch_sub(n, std::memory_order_acq_rel); }
+  std::size_t used() const noexcept { return used_.load(std::memory_order_acquire); }
+  /// The highest `used` ever seen (tests check the bound).
+  std::size_t peak() const noexcept { return peak_.load(std::memory_order_acquire); }
+  std::size_t limit() const noexcept { return limit_; }
+
+ private:
+  std::size_t limit_;
+  std::atomic<std::size_t> used_{0};
+  std::atomic<std::size_t> peak_{0};
+};
+
+class WorkerPool;
 
 /// Completes one call exactly once, from any thread; later completions are ignored.
 class Responder {
@@ -85,13 +108,36 @@ using SyncMethod = std::function<json(const json& params, const CallContext& ctx
 struct DispatcherLimits {
   std::size_t max_batch = 1000;  ///< requests in one batch
   std::size_t max_depth = 64;    ///< JSON nesting depth (a deep body would exhaust the parser's stack)
+  /// The summed MethodCost::units of one payload (a batch of 1,000 cheap calls costs 1,000).
+  std::size_t max_batch_cost = 4096;
+  /// Bytes of one response (a batch's whole array); over it the payload is answered with one
+  /// -32004 error instead.
+  std::size_t max_response_bytes = 16 << 20;
 };
+
+/// What a method costs. `units`: 1 for a point read or a submit; more for calls whose work or
+/// answer grows with the data (they count against DispatcherLimits::max_batch_cost). `heavy`: run
+/// on the dispatcher's WorkerPool rather than the calling (I/O) thread. The heavy calls of one
+/// payload are one pool job (so a connection's limit counts payloads, not calls), run in slices
+/// of at most kHeavySliceUnits units, each slice queued behind the other connections' jobs.
+struct MethodCost {
+  std::size_t units = 1;
+  bool heavy = false;
+};
+inline constexpr std::size_t kHeavySliceUnits = 256;
 
 class Dispatcher {
  public:
   explicit Dispatcher(DispatcherLimits limits = {}) : limits_(limits) {}
-  void add(std::string name, Method m);
-  void add_sync(std::string name, SyncMethod m);
+  void add(std::string name, Method m, MethodCost cost = {});
+  void add_sync(std::string name, SyncMethod m, MethodCost cost = {});
+  /// Heavy methods run on `pool` (kept alive by the dispatcher); without one they run inline.
+  /// Precondition: before the first handle().
+  void set_pool(std::shared_ptr<WorkerPool> pool) { pool_ = std::move(pool); }
+  /// Response bytes being assembled count against `budget` (shared with the transport).
+  /// Precondition: before the first handle().
+  void set_budget(std::shared_ptr<ByteBudget> budget) { budget_ = std::move(budget); }
+  const DispatcherLimits& limits() const noexcept { return limits_; }
   bool has(const std::string& name) const { return methods_.count(name) != 0; }
 
   /// Handles one JSON-RPC payload (single or batch) and calls `done` once with the response
@@ -102,11 +148,34 @@ class Dispatcher {
   static std::string error_response(int code, const std::string& message, const json& data = nullptr);
 
  private:
-  /// One request object; `done(response or null for a notification)`.
-  void call_one(const json& req, const CallContext& ctx, std::function<void(json)> done) const noexcept;
+  struct Entry {
+    Method fn;
+    MethodCost cost;
+  };
+  /// A heavy call kept for the pool.
+  struct Deferred {
+    const Method* fn;
+    json params;
+    CallContext ctx;
+    Responder r;
+    std::size_t units;
+  };
+  using DeferredList = std::vector<Deferred>;
+  /// One request object; `done(response or null for a notification)`. A heavy call is appended
+  /// to *defer (when there is a pool) instead of run.
+  void call_one(const json& req, const CallContext& ctx, std::function<void(json)> done,
+                DeferredList* defer) const noexcept;
+  /// Queues a payload's heavy calls as one pool job; on refusal each answers "overloaded".
+  void submit_deferred(uint64_t connection, DeferredList list) const noexcept;
+  /// Runs calls from `from` on, a slice at a time.
+  void run_deferred(uint64_t connection, std::shared_ptr<DeferredList> list, std::size_t from) const noexcept;
+  /// The cost units of one request object (1 for anything that is not a known method's call).
+  std::size_t cost_of(const json& req) const noexcept;
 
   DispatcherLimits limits_;
-  std::unordered_map<std::string, Method> methods_;
+  std::unordered_map<std::string, Entry> methods_;
+  std::shared_ptr<WorkerPool> pool_;
+  std::shared_ptr<ByteBudget> budget_;
 };
 
 /// True when the JSON text's bracket nesting (outside strings) stays <= max_depth.

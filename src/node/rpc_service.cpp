@@ -149,6 +149,12 @@ RpcError rejected_error(RejectCode c, const std::string& reason, const Hash& h) 
 
 bool is_final_for_sync(TxStatus s) { return s != TxStatus::kPending && s != TxStatus::kUnknown; }
 
+// Method costs (docs/API.md "Limits"): a whole block or batch is a record read plus a JSON answer
+// of up to a few hundred KB; an exit proof rebuilds the state (today by replaying every batch).
+// Both run on the worker pool, never on the I/O threads.
+constexpr MethodCost kWholeRecordCost{8, true};
+constexpr MethodCost kExitProofCost{256, true};
+
 }  // namespace
 
 struct Service::Core : std::enable_shared_from_this<Core> {
@@ -160,6 +166,8 @@ struct Service::Core : std::enable_shared_from_this<Core> {
   metrics::Gauge& l1_proven = reg.gauge("zkamm_l1_last_proven_batch", "Highest batch proven on L1.");
   metrics::Gauge& l1_finalized = reg.gauge("zkamm_l1_last_finalized_batch", "Highest batch executed (finalized) on L1.");
   Dispatcher disp;
+  std::shared_ptr<WorkerPool> pool;
+  std::shared_ptr<ByteBudget> budget;  ///< the server's, set by Service
   Timers timers;
   std::atomic<bool> stopping{false};
 
@@ -181,7 +189,10 @@ struct Service::Core : std::enable_shared_from_this<Core> {
   std::unordered_map<uint64_t, std::vector<uint64_t>> subs_by_peer;
   std::vector<SubscriptionId> node_subs;  ///< on_block, on_batch
 
-  Core(Node& n, ServiceConfig c) : node(n), cfg(std::move(c)), disp(cfg.limits) {}
+  Core(Node& n, ServiceConfig c)
+      : node(n), cfg(std::move(c)), disp(cfg.limits), pool(std::make_shared<WorkerPool>(cfg.workers)) {
+    disp.set_pool(pool);
+  }
 
   void attach() {
     std::weak_ptr<Core> weak = shared_from_this();
@@ -207,6 +218,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       subs_by_peer.clear();
     }
     for (auto id : tx_subs) node.unsubscribe(id);
+    pool->stop();
     timers.shutdown();
   }
 
@@ -437,7 +449,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       auto b = core->node.block(n);
       if (!b) throw RpcError(code::kNotFound, "block not found", json{{"number", n}});
       return block_json(*b, full);
-    });
+    }, kWholeRecordCost);
 
     disp.add_sync("zkamm_getBatch", [self, number_arg](const json& p, const CallContext&) {
       auto core = self();
@@ -447,7 +459,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       json j = batch_json(*b);
       if (auto l1 = core->node.batch_l1(n)) j["l1"] = batch_l1_json(*l1);
       return j;
-    });
+    }, kWholeRecordCost);
 
     disp.add_sync("zkamm_status", [self](const json&, const CallContext&) {
       auto core = self();
@@ -486,7 +498,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
                        json{{"reason", std::string(to_string(res.error))}});
       }
       return exit_proof_json(*res.proof);
-    });
+    }, kExitProofCost);
 
     disp.add_sync("zkamm_subscribe", [self](const json& p, const CallContext& ctx) {
       auto core = self();
@@ -572,6 +584,11 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       return {200, "application/json", j.dump()};
     }
     if (path == "/metrics") {
+      if (budget) {
+        m.buffered_bytes.set(static_cast<int64_t>(budget->used()));
+        m.buffered_peak.set(static_cast<int64_t>(budget->peak()));
+      }
+      m.heavy_load.set(static_cast<int64_t>(pool->load()));
       if (node.error().empty()) {
         const NodeStatus s = node.status();
         m.mempool_size.set(static_cast<int64_t>(s.pending));
@@ -605,6 +622,8 @@ Service::Service(Node& node, ServiceConfig cfg) : core_(std::make_shared<Core>(n
     if (auto core = weak.lock()) core->peer_closed(peer_id);
   };
   server_ = std::make_unique<http::Server>(core_->cfg.server, std::move(h), &core_->m);
+  core_->budget = server_->budget();
+  core_->disp.set_budget(core_->budget);
 }
 
 Service::~Service() { stop(); }

@@ -11,12 +11,14 @@
 #include "node/metrics_registry.hpp"
 #include "node/node.hpp"
 #include "node/rpc_jsonrpc.hpp"
+#include "node/rpc_workers.hpp"
 
 namespace zkamm::node::rpc {
 
 struct ServiceConfig {
   http::ServerConfig server;
   DispatcherLimits limits;
+  WorkerLimits workers;  ///< the pool for heavy methods (exit proofs, whole blocks and batches)
   std::chrono::milliseconds sync_default_timeout{5000};  ///< zkamm_sendTransactionSync without a timeout
   std::chrono::milliseconds sync_max_timeout{60000};
   std::size_t max_subscriptions_per_peer = 1024;

@@ -74,7 +74,16 @@ std::optional<uint64_t> u64_from_decimal(std::string_view s) {
   return (*v)[0];
 }
 
-json executed_json(const tx::Executed& e) {
+json executed_json(const tx::Executed& e, const tx::Tx* t) {
+  // add/remove liquidity reuse Executed's swap fields for amounts a and b: name them for what they are
+  if (t && std::holds_alternative<tx::AddLiquidity>(*t))
+    return {{"amount_a", tx::amount_to_decimal(e.amount_in)},
+            {"amount_b", tx::amount_to_decimal(e.amount_out)},
+            {"liquidity", tx::amount_to_decimal(e.liquidity)}};
+  if (t && std::holds_alternative<tx::RemoveLiquidity>(*t))
+    return {{"amount_a", tx::amount_to_decimal(e.amount_in)},
+            {"amount_b", tx::amount_to_decimal(e.amount_out)},
+            {"liquidity", tx::amount_to_decimal(std::get<tx::RemoveLiquidity>(*t).liquidity)}};
   return {{"amount_in", tx::amount_to_decimal(e.amount_in)},
           {"amount_out", tx::amount_to_decimal(e.amount_out)},
           {"liquidity", tx::amount_to_decimal(e.liquidity)},
@@ -101,7 +110,7 @@ json tx_info_json(const TxInfo& info) {
                 {"proven", info.times.proven},
                 {"finalized", info.times.finalized}};
   if (info.tx) j["tx"] = tx::to_json(*info.tx);
-  if (info.executed) j["executed"] = executed_json(*info.executed);
+  if (info.executed) j["executed"] = executed_json(*info.executed, info.tx ? &*info.tx : nullptr);
   return j;
 }
 
@@ -141,7 +150,7 @@ json block_json(const Block& b, bool full) {
     if (full)
       txs.push_back({{"hash", hex0x(t.hash.data(), t.hash.size())},
                      {"tx", tx::to_json(t.tx)},
-                     {"executed", executed_json(t.executed)}});
+                     {"executed", executed_json(t.executed, &t.tx)}});
     else
       txs.push_back(hex0x(t.hash.data(), t.hash.size()));
   }

@@ -27,7 +27,10 @@ std::optional<ff::U256> u256_from_decimal(std::string_view s);
 std::optional<uint64_t> u64_from_decimal(std::string_view s);
 
 nlohmann::json tx_info_json(const TxInfo& info);
-nlohmann::json executed_json(const tx::Executed& e);
+/// What a transaction did. Swaps (and the rest): {"amount_in","amount_out","liquidity","lp_token"};
+/// add_liquidity: {"amount_a","amount_b","liquidity" (minted)}; remove_liquidity: {"amount_a",
+/// "amount_b","liquidity" (burned)}, amounts in the transaction's token_a / token_b order.
+nlohmann::json executed_json(const tx::Executed& e, const tx::Tx* t = nullptr);
 nlohmann::json account_json(const state::Account& a);
 nlohmann::json pool_json(const state::Pool& p);
 nlohmann::json block_header_json(const BlockHeader& h);

@@ -149,12 +149,19 @@ AmmError pair_mint(const Pool& pool, const U256& amount0, const U256& amount1, M
 }
 
 AmmError pair_burn(const Pool& pool, const U256& liquidity, BurnOutcome& out) noexcept {
+  BurnOutcome o;
+  ZKAMM_TRY(pro_rata_burn(pool, liquidity, o));
+  if (ff::is_zero(o.amount0) || ff::is_zero(o.amount1)) return AmmError::kPairInsufficientLiquidityBurned;
+  out = o;
+  return AmmError::kOk;
+}
+
+AmmError pro_rata_burn(const Pool& pool, const U256& liquidity, BurnOutcome& out) noexcept {
   U256 t0, t1, amount0, amount1;
   ZKAMM_TRY(mul(t0, liquidity, pool.reserve0));
   ZKAMM_TRY(divide(amount0, t0, pool.total_supply));
   ZKAMM_TRY(mul(t1, liquidity, pool.reserve1));
   ZKAMM_TRY(divide(amount1, t1, pool.total_supply));
-  if (ff::is_zero(amount0) || ff::is_zero(amount1)) return AmmError::kPairInsufficientLiquidityBurned;
   U256 supply, balance0, balance1;
   ZKAMM_TRY(sub(supply, pool.total_supply, liquidity));  // _burn(address(this), liquidity)
   ZKAMM_TRY(sub(balance0, pool.reserve0, amount0));

@@ -106,6 +106,9 @@ struct BurnOutcome {
 };
 /// pair.burn after `liquidity` LP tokens were sent to the pair.
 AmmError pair_burn(const Pool& pool, const U256& liquidity, BurnOutcome& out) noexcept;
+/// pair.burn's pro-rata amounts and pool without its INSUFFICIENT_LIQUIDITY_BURNED check (either
+/// amount may be 0): the forced exit of an LP position (State::exit_lp).
+AmmError pro_rata_burn(const Pool& pool, const U256& liquidity, BurnOutcome& out) noexcept;
 
 /// pair.swap(amount0Out, amount1Out) after amount0In/amount1In were sent to the pair (the K check
 /// with the 0.3% fee on the input side).

@@ -121,23 +121,34 @@ void StateTrees::set_pool(const Pool& p) {
 }
 
 void StateTrees::sync(const State& s, const Touched& touched) {
-  // Balance leaves grouped per account; each account's balance tree is independent.
-  std::unordered_map<AccountIndex, std::vector<std::pair<uint64_t, Fr>>> per_account;
-  for (const auto& [a, t] : touched.balances) per_account[a].emplace_back(t, to_fr(s.balance(a, t)));
+  // Balance leaves grouped per account (each leaf once: a batch names a leaf once per tx that
+  // moves it, and the leaf takes the state's current value anyway); each balance tree is
+  // independent.
+  std::vector<std::pair<AccountIndex, TokenId>> named(touched.balances);
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  std::vector<std::pair<uint64_t, Fr>> balance_leaves;
+  balance_leaves.reserve(named.size());
+  for (const auto& [a, t] : named) balance_leaves.emplace_back(t, to_fr(s.balance(a, t)));
   // All touched balance trees level by level together, so that their nodes hash in batches.
   std::vector<SparseMerkleTree*> trees;
   std::vector<std::span<const std::pair<uint64_t, Fr>>> tree_updates;
-  for (auto& [a, updates] : per_account) {
-    if (tracking_) changed_balances_.push_back(a);
-    trees.push_back(&balance_tree(a));
-    tree_updates.emplace_back(updates);
+  std::vector<AccountIndex> balance_accounts;
+  for (size_t i = 0; i < named.size();) {
+    size_t j = i;
+    while (j < named.size() && named[j].first == named[i].first) ++j;
+    balance_accounts.push_back(named[i].first);
+    trees.push_back(&balance_tree(named[i].first));
+    tree_updates.emplace_back(balance_leaves.data() + i, j - i);
+    i = j;
   }
+  if (tracking_) changed_balances_.insert(changed_balances_.end(), balance_accounts.begin(), balance_accounts.end());
   (void)SparseMerkleTree::set_leaves_many(trees, tree_updates);
 
   // Account leaves: every account named, and every account whose balances changed (each once),
   // hashed in one batch.
   std::vector<AccountIndex> accounts = touched.accounts;
-  for (const auto& [a, updates] : per_account) accounts.push_back(a);
+  accounts.insert(accounts.end(), balance_accounts.begin(), balance_accounts.end());
   std::sort(accounts.begin(), accounts.end());
   accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
   std::vector<std::array<Fr, 4>> rows;
@@ -156,10 +167,14 @@ void StateTrees::sync(const State& s, const Touched& touched) {
   }
   (void)accounts_.set_leaves(leaves);
 
+  // Pool leaves: each touched pool once (every swap names its pool).
+  std::vector<uint32_t> pool_ids(touched.pools);
+  std::sort(pool_ids.begin(), pool_ids.end());
+  pool_ids.erase(std::unique(pool_ids.begin(), pool_ids.end()), pool_ids.end());
   std::vector<std::pair<uint64_t, Fr>> pool_leaves;
   std::vector<std::array<Fr, 4>> pool_rows;
   std::vector<size_t> pool_row_of;
-  for (uint32_t id : touched.pools) {
+  for (uint32_t id : pool_ids) {
     const Pool* p = s.pool_by_id(id);
     pool_row_of.push_back(p ? pool_rows.size() : SIZE_MAX);
     if (p) pool_rows.push_back(pool_leaf_inputs(*p));
@@ -168,13 +183,13 @@ void StateTrees::sync(const State& s, const Touched& touched) {
   hash_rows(pool_rows, pool_hashed);
   std::vector<std::pair<uint64_t, Fr>> pair_leaves;
   uint32_t num_pools = num_pools_;
-  for (size_t i = 0; i < touched.pools.size(); ++i) {
-    pool_leaves.emplace_back(touched.pools[i], pool_row_of[i] == SIZE_MAX ? Fr::zero() : pool_hashed[pool_row_of[i]]);
+  for (size_t i = 0; i < pool_ids.size(); ++i) {
+    pool_leaves.emplace_back(pool_ids[i], pool_row_of[i] == SIZE_MAX ? Fr::zero() : pool_hashed[pool_row_of[i]]);
     // A pool's pair leaf is written once, when the trees first see the pool.
-    const Pool* p = s.pool_by_id(touched.pools[i]);
-    if (p != nullptr && touched.pools[i] >= num_pools_) {
-      pair_leaves.emplace_back(pair_key(p->token0, p->token1), to_fr(uint64_t{touched.pools[i]} + 1));
-      num_pools = std::max(num_pools, touched.pools[i] + 1);
+    const Pool* p = s.pool_by_id(pool_ids[i]);
+    if (p != nullptr && pool_ids[i] >= num_pools_) {
+      pair_leaves.emplace_back(pair_key(p->token0, p->token1), to_fr(uint64_t{pool_ids[i]} + 1));
+      num_pools = std::max(num_pools, pool_ids[i] + 1);
     }
   }
   (void)pools_.set_leaves(pool_leaves);

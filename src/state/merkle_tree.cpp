@@ -104,9 +104,11 @@ bool SparseMerkleTree::set_leaves_many(std::span<SparseMerkleTree* const> trees,
       touched.emplace_back(i, index / arity);
     }
   }
+  // Sorted once: (tree, index / arity) keeps the order of (tree, index), so each level above
+  // only drops the duplicates.
+  std::sort(touched.begin(), touched.end());
   std::vector<Fr> children, hashes;
   for (unsigned l = 0; l < depth; ++l) {
-    std::sort(touched.begin(), touched.end());
     touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     const size_t n = touched.size();
     children.resize(n * arity);

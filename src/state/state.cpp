@@ -294,19 +294,15 @@ Status State::exit_lp(AccountIndex account, uint32_t pool_id, LpExitReceipt& rec
   Pool& p = pools_.at(pool_pairs_[pool_id]);
   const U256 liquidity = accounts_[account].balance(p.lp_token);
   receipt = LpExitReceipt{liquidity, {}, {}};
-  if (ff::is_zero(liquidity)) return kOk;
-  // liquidity <= total_supply - MINIMUM_LIQUIDITY (account 0 holds the locked part), so
-  // total_supply > 0 and the amounts are below the reserves: nothing here can fail.
-  U256 t0, t1;
-  if (!checked_mul(t0, liquidity, p.reserve0) || !checked_mul(t1, liquidity, p.reserve1)) {
-    return fail(StateError::kAmountTooLarge);  // unreachable: both factors are below 2^128
-  }
-  receipt.amount0 = div(t0, p.total_supply);
-  receipt.amount1 = div(t1, p.total_supply);
+  if (ff::is_zero(liquidity)) return kOk;  // the pool may be empty (total_supply 0)
+  // liquidity <= total_supply - MINIMUM_LIQUIDITY (account 0 holds the locked part), so the
+  // amounts are below the reserves and nothing here fails.
+  BurnOutcome out;
+  const AmmError e = pro_rata_burn(p, liquidity, out);
+  if (e != AmmError::kOk) return amm_fail(e);
   debit(account, p.lp_token, liquidity);
-  (void)checked_sub(p.reserve0, p.reserve0, receipt.amount0);
-  (void)checked_sub(p.reserve1, p.reserve1, receipt.amount1);
-  (void)checked_sub(p.total_supply, p.total_supply, liquidity);
+  p = out.pool;
+  receipt = LpExitReceipt{liquidity, out.amount0, out.amount1};
   return kOk;
 }
 

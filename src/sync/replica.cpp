@@ -1,8 +1,9 @@
 #include "sync/replica.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <mutex>
-#include <set>
 
 #include "node/codec.hpp"
 #include "tx/public_data.hpp"
@@ -15,6 +16,25 @@ namespace {
 constexpr size_t kHeaderBytes = 98;
 constexpr uint8_t kSwapKind = 1;
 
+/// Adds the wall and process CPU time since the last lap to `p`.
+struct Lap {
+  std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
+  double cpu = process_cpu_s();
+  static double process_cpu_s() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  }
+  void operator()(ReplicaTimings::Phase& p) {
+    const auto now = std::chrono::steady_clock::now();
+    const double c = process_cpu_s();
+    p.wall_s += std::chrono::duration<double>(now - wall).count();
+    p.cpu_s += c - cpu;
+    wall = now;
+    cpu = c;
+  }
+};
+
 uint64_t be_u64(const std::vector<uint8_t>& b, size_t at) {
   uint64_t v = 0;
   for (size_t i = 0; i < 8; ++i) v = (v << 8) | b[at + i];
@@ -23,10 +43,17 @@ uint64_t be_u64(const std::vector<uint8_t>& b, size_t at) {
 
 std::optional<ff::Fr> be_fr(const std::vector<uint8_t>& b, size_t at) { return ff::Fr::from_bytes_be(b.data() + at); }
 
-std::string fr_bytes(const ff::Fr& x) {
-  std::string out;
-  node::ByteWriter(out).fr(x);
-  return out;
+/// Puts a tree node (key and 32-byte value built on the stack) or deletes an emptied one.
+void put_node(StepWrites& w, const state::TreeNodeChange& c) {
+  // Balance leaves are the account records' balances: SyncStore::load puts them back from those,
+  // so a step writes two fewer nodes per account it touches.
+  if (c.kind == state::TreeKind::kBalances && c.node.level == 0) return;
+  char k[key::kTreeNodeKeyBytes];
+  key::tree_node(c, k);
+  if (c.node.empty) return w.del(std::string_view(k, sizeof k));
+  char v[32];
+  c.node.value.to_bytes_be(reinterpret_cast<uint8_t*>(v));
+  w.put(std::string_view(k, sizeof k), std::string_view(v, sizeof v));
 }
 
 /// Slots of a batch that move something (noop padding excluded).
@@ -62,7 +89,7 @@ std::unique_ptr<Replica> Replica::open(const std::string& dir, std::string& erro
     StepWrites w;
     w.put(key::account(0), node::encode_account(*s.account(0)));
     w.put(key::token(0), node::encode_token(*s.token(0)));
-    for (const auto& c : t.all_nodes()) w.put(key::tree_node(c), fr_bytes(c.node.value));
+    for (const auto& c : t.all_nodes()) put_node(w, c);
     SyncMeta m;
     m.root = t.root();
     w.put(key::kMeta, encode_meta(m));
@@ -166,6 +193,7 @@ std::string Replica::commit(const SyncUpdate& u) {
     error_ = e;
     return e;
   };
+  Lap lap;
   StepWrites w;
   for (const auto& [id, addr] : u.tokens) {
     state::L1Address a{};
@@ -190,6 +218,7 @@ std::string Replica::commit(const SyncUpdate& u) {
     last = b.number;
     slots += busy_slots(b);
   }
+  lap(timings_.replay);
   if (!u.batches.empty()) {
     trees_.sync(state_, touched);
     if (trees_.root() != u.batches.back().stored_root) {
@@ -197,18 +226,21 @@ std::string Replica::commit(const SyncUpdate& u) {
       return fail(e);
     }
   }
+  lap(timings_.trees);
   // State records of everything touched.
-  std::set<uint32_t> accounts(touched.accounts.begin(), touched.accounts.end());
-  for (const auto& [a, t] : touched.balances) accounts.insert(a);
+  std::vector<uint32_t> accounts(touched.accounts);
+  accounts.reserve(accounts.size() + touched.balances.size());
+  for (const auto& [a, t] : touched.balances) accounts.push_back(a);
+  std::sort(accounts.begin(), accounts.end());
+  accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
   for (uint32_t a : accounts)
     if (const state::Account* acc = state_.account(a)) w.put(key::account(a), node::encode_account(*acc));
-  std::set<uint32_t> pools(touched.pools.begin(), touched.pools.end());
+  std::vector<uint32_t> pools(touched.pools);
+  std::sort(pools.begin(), pools.end());
+  pools.erase(std::unique(pools.begin(), pools.end()), pools.end());
   for (uint32_t p : pools)
     if (const state::Pool* pl = state_.pool_by_id(p)) w.put(key::pool(p), node::encode_pool(*pl));
-  for (const auto& c : trees_.take_changes()) {
-    if (c.node.empty) w.del(key::tree_node(c));
-    else w.put(key::tree_node(c), fr_bytes(c.node.value));
-  }
+  for (const auto& c : trees_.take_changes()) put_node(w, c);
   for (const L1Batch& b : u.batches) {
     w.put(key::batch(b.number), encode_batch(b));
     w.del(key::pending(b.number));
@@ -222,7 +254,9 @@ std::string Replica::commit(const SyncUpdate& u) {
   m.slots_replayed += slots;
   const uint64_t step = u.journal ? m.next_step++ : 0;
   w.put(key::kMeta, encode_meta(m));
+  lap(timings_.records);
   if (std::string e = store_->write(w, step, keep_journal_); !e.empty()) return fail(e);
+  lap(timings_.write);
   meta_ = m;
   for (const L1Batch& b : u.batches) pending_.erase(b.number);
   for (const L1Batch& b : u.pending_put) pending_[b.number] = b;
@@ -286,6 +320,11 @@ std::optional<L1Batch> Replica::batch(uint64_t n) const {
 node::ExitProofResult Replica::exit_proof(state::AccountIndex a, state::TokenId t) const {
   std::shared_lock lk(mu_);
   return node::make_exit_proof(state_, trees_, a, t, meta_.last_batch);
+}
+
+ReplicaTimings Replica::timings() const {
+  std::shared_lock lk(mu_);
+  return timings_;
 }
 
 ff::Fr Replica::root() const {

@@ -26,6 +26,19 @@
 
 namespace zkamm::sync {
 
+/// Where commit() spent its time since the replica was opened: wall seconds and CPU seconds of
+/// the whole process (all threads, RocksDB's background ones included) per phase (the
+/// benchmark's breakdown, docs/PERFORMANCE.md "Rebuilding the state from L1").
+struct ReplicaTimings {
+  struct Phase {
+    double wall_s = 0, cpu_s = 0;
+  };
+  Phase replay;   ///< header checks and public data replay onto the state
+  Phase trees;    ///< Merkle tree update (Poseidon) and the root check
+  Phase records;  ///< encoding the step's records and changed tree nodes
+  Phase write;    ///< the step's synced RocksDB write
+};
+
 struct ReplicaStatus {
   std::optional<ChainInfo> chain;
   SyncMeta meta;
@@ -65,6 +78,7 @@ class Replica {
   node::ExitProofResult exit_proof(state::AccountIndex a, state::TokenId t) const;
   /// The Merkle root of the state held now.
   ff::Fr root() const;
+  ReplicaTimings timings() const;
 
  private:
   Replica(std::unique_ptr<SyncStore> store, uint64_t keep_journal) : store_(std::move(store)), keep_journal_(keep_journal) {}
@@ -85,6 +99,7 @@ class Replica {
   std::optional<ChainInfo> chain_;
   std::map<uint64_t, L1Batch> pending_;
   std::string error_;
+  ReplicaTimings timings_;
 };
 
 /// "0x" + 64 hex digits of a field element.

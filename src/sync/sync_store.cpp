@@ -30,14 +30,17 @@ namespace key {
 std::string account(uint32_t a) { return with_prefix('A', a, 4); }
 std::string token(uint32_t t) { return with_prefix('T', t, 4); }
 std::string pool(uint32_t p) { return with_prefix('P', p, 4); }
+void tree_node(const state::TreeNodeChange& c, char (&out)[kTreeNodeKeyBytes]) {
+  out[0] = 'N';
+  out[1] = static_cast<char>(c.kind);
+  for (int i = 0; i < 4; ++i) out[2 + i] = static_cast<char>(c.account >> (8 * (3 - i)));
+  out[6] = static_cast<char>(c.node.level);
+  for (int i = 0; i < 8; ++i) out[7 + i] = static_cast<char>(c.node.index >> (8 * (7 - i)));
+}
 std::string tree_node(const state::TreeNodeChange& c) {
-  std::string k(1, 'N');
-  ByteWriter w(k);
-  w.u8(static_cast<uint8_t>(c.kind));
-  w.u32(c.account);
-  w.u8(static_cast<uint8_t>(c.node.level));
-  w.u64(c.node.index);
-  return k;
+  char k[kTreeNodeKeyBytes];
+  tree_node(c, k);
+  return std::string(k, kTreeNodeKeyBytes);
 }
 std::string batch(uint64_t n) { return with_prefix('B', n, 8); }
 std::string pending(uint64_t n) { return with_prefix('C', n, 8); }
@@ -144,28 +147,35 @@ std::optional<std::string> SyncStore::get(const std::string& k) const {
   return v;
 }
 
-std::string SyncStore::write(const StepWrites& w, uint64_t journal_step, uint64_t keep_journal) {
-  rocksdb::WriteBatch wb;
+namespace {
+/// The keys a WriteBatch puts or deletes, in order (for the undo journal).
+struct KeyCollector : rocksdb::WriteBatch::Handler {
+  std::vector<std::string> keys;
+  void Put(const rocksdb::Slice& k, const rocksdb::Slice&) override { keys.push_back(k.ToString()); }
+  void Delete(const rocksdb::Slice& k) override { keys.push_back(k.ToString()); }
+};
+}  // namespace
+
+std::string SyncStore::write(StepWrites& w, uint64_t journal_step, uint64_t keep_journal) {
+  rocksdb::WriteBatch& wb = w.batch;
   if (journal_step != 0) {
     // The undo record: each key's value before this step (a key written twice keeps its first
     // old value: undo applies in reverse order).
+    KeyCollector keys;
+    if (const rocksdb::Status st = wb.Iterate(&keys); !st.ok()) return "store write failed: " + st.ToString();
     std::string undo;
     ByteWriter uw(undo);
-    for (auto it = w.ops.rbegin(); it != w.ops.rend(); ++it) {
-      const auto old = get(it->first);
-      uw.u32(static_cast<uint32_t>(it->first.size()));
-      uw.bytes(std::span(reinterpret_cast<const uint8_t*>(it->first.data()), it->first.size()));
+    for (auto it = keys.keys.rbegin(); it != keys.keys.rend(); ++it) {
+      const auto old = get(*it);
+      uw.u32(static_cast<uint32_t>(it->size()));
+      uw.bytes(std::span(reinterpret_cast<const uint8_t*>(it->data()), it->size()));
       uw.u8(old ? 1 : 0);
       const std::string v = old.value_or("");
       uw.u32(static_cast<uint32_t>(v.size()));
       uw.bytes(std::span(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
     }
-    wb.Put(key::undo(journal_step), undo);
-    if (journal_step > keep_journal) wb.DeleteRange(key::undo(0), key::undo(journal_step - keep_journal));
-  }
-  for (const auto& [k, v] : w.ops) {
-    if (v) wb.Put(k, *v);
-    else wb.Delete(k);
+    (void)wb.Put(key::undo(journal_step), undo);
+    if (journal_step > keep_journal) (void)wb.DeleteRange(key::undo(0), key::undo(journal_step - keep_journal));
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;
@@ -243,6 +253,14 @@ std::string SyncStore::load(state::State& s, state::StateTrees& trees) const {
     ByteReader vr(std::string_view(it->value().data(), it->value().size()));
     const ff::Fr value = vr.fr();
     if (!r.done() || !vr.done() || !trees.load_node(kind, account, level, index, value)) return "a tree node record does not decode";
+  }
+  // Balance leaves are not stored as nodes (the replica skips them): each is its balance.
+  for (state::AccountIndex a = 0; a < s.num_accounts(); ++a) {
+    for (const auto& [token, balance] : s.account(a)->balances) {
+      const auto leaf = ff::Fr::from_canonical(balance);
+      if (!leaf || !trees.load_node(state::TreeKind::kBalances, a, 0, token, *leaf))
+        return "account record " + std::to_string(a) + " holds a balance outside the balance tree";
+    }
   }
   return "";
 }

@@ -2,7 +2,8 @@
 // The replica's RocksDB store. One key space, one-letter prefixes (big-endian numbers):
 //   'A' u32 account  -> node::encode_account      'T' u32 token -> node::encode_token
 //   'P' u32 pool     -> node::encode_pool
-//   'N' u8 tree u32 account u8 level u64 index -> 32-byte tree node (non-empty nodes only)
+//   'N' u8 tree u32 account u8 level u64 index -> 32-byte tree node (non-empty nodes only; not
+//                      the balance trees' leaves, which load() takes from the account records)
 //   'B' u64 batch    -> the applied batch (header, public data, root, L1 blocks and commit tx)
 //   'C' u64 batch    -> a batch committed on L1 and not final yet (same record)
 //   'U' u64 step     -> undo journal of a recent step: the previous value of every key it wrote
@@ -38,6 +39,9 @@ std::string account(uint32_t a);
 std::string token(uint32_t t);
 std::string pool(uint32_t p);
 std::string tree_node(const state::TreeNodeChange& c);
+/// tree_node() into a fixed buffer (no allocation); the key's length.
+constexpr size_t kTreeNodeKeyBytes = 15;
+void tree_node(const state::TreeNodeChange& c, char (&out)[kTreeNodeKeyBytes]);
 std::string batch(uint64_t n);
 std::string pending(uint64_t n);
 std::string undo(uint64_t step);
@@ -52,11 +56,13 @@ std::optional<SyncMeta> decode_meta(std::string_view in);
 std::string encode_chain(const ChainInfo& c);
 std::optional<ChainInfo> decode_chain(std::string_view in);
 
-/// Writes of one step: puts and deletes in order; with a journal, the previous values too.
+/// Writes of one step, straight into the RocksDB batch (a step of a long catch-up writes
+/// hundreds of thousands of tree nodes: no copy of each key and value on the way). The undo
+/// journal reads the keys back from the batch.
 struct StepWrites {
-  std::vector<std::pair<std::string, std::optional<std::string>>> ops;  ///< nullopt: delete
-  void put(std::string k, std::string v) { ops.emplace_back(std::move(k), std::move(v)); }
-  void del(std::string k) { ops.emplace_back(std::move(k), std::nullopt); }
+  rocksdb::WriteBatch batch;
+  void put(std::string_view k, std::string_view v) { (void)batch.Put(k, v); }
+  void del(std::string_view k) { (void)batch.Delete(k); }
 };
 
 class SyncStore {
@@ -70,7 +76,7 @@ class SyncStore {
   /// Applies the step in one synced WriteBatch; with journal_step != 0 also stores the undo
   /// record 'U' journal_step (the values the keys held before) and drops journal records older
   /// than keep_journal steps. "" or the error.
-  std::string write(const StepWrites& w, uint64_t journal_step, uint64_t keep_journal);
+  std::string write(StepWrites& w, uint64_t journal_step, uint64_t keep_journal);
   /// Undoes the newest journal record (one synced write); "" or the error, "none" when there is
   /// no journal left.
   std::string undo_newest();

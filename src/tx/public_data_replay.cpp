@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
 
 #include "tx/execute.hpp"
 #include "tx/public_data.hpp"
@@ -124,28 +125,32 @@ std::string decode_swap(const state::State& s, const SwapSlot& w, Tx& out) {
   return "";
 }
 
+/// "slot k: " + why: the error context is built only when a slot fails (no allocation per slot).
+std::string at_slot(size_t k, std::string_view why) { return "slot " + std::to_string(k) + ": " + std::string(why); }
+
 }  // namespace
 
 std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata, state::Touched* touched) {
   if (pubdata.size() % kSlotPublicDataBytes != 0) return "public data is not a whole number of slots";
+  std::vector<uint8_t> again;  // the replayed slot re-encoded, one buffer for the whole batch
+  again.reserve(kSlotPublicDataBytes);
   for (size_t off = 0, k = 0; off < pubdata.size(); off += kSlotPublicDataBytes, ++k) {
-    const std::string at = "slot " + std::to_string(k) + ": ";
     const SlotReader r{pubdata.subspan(off, kSlotPublicDataBytes)};
     const std::optional<Tx> t = decode_slot(s, r);
-    if (!t) return at + "unknown type " + std::to_string(r.b[0]);
+    if (!t) return at_slot(k, "unknown type " + std::to_string(r.b[0]));
     Executed ex;
     if (type_of(*t) == TxType::Noop) {
       // nothing moves
     } else if (const auto* add = std::get_if<AddLiquidity>(&*t)) {
-      if (std::string e = apply_add_liquidity(s, *add, ex); !e.empty()) return at + e;
+      if (std::string e = apply_add_liquidity(s, *add, ex); !e.empty()) return at_slot(k, e);
     } else {
       const ExecResult res = execute(s, *t, Domain{}, ExecOptions{0, false});
-      if (!res.ok()) return at + std::string(reason(res));
+      if (!res.ok()) return at_slot(k, reason(res));
       ex = res.executed;
     }
-    std::vector<uint8_t> again;
+    again.clear();
     append_slot_public_data(again, *t, ex);
-    if (!std::equal(again.begin(), again.end(), r.b.begin())) return at + "the replayed transition publishes other bytes";
+    if (!std::equal(again.begin(), again.end(), r.b.begin(), r.b.end())) return at_slot(k, "the replayed transition publishes other bytes");
     if (touched != nullptr) collect_touched(s, *t, *touched);
   }
   return "";
@@ -154,14 +159,13 @@ std::string replay_public_data(state::State& s, std::span<const uint8_t> pubdata
 std::string replay_swap_public_data(state::State& s, std::span<const uint8_t> pubdata, state::Touched* touched) {
   if (pubdata.size() % kSwapSlotBytes != 0) return "public data is not a whole number of swap slots";
   for (size_t off = 0, k = 0; off < pubdata.size(); off += kSwapSlotBytes, ++k) {
-    const std::string at = "slot " + std::to_string(k) + ": ";
     const auto slot = read_swap_slot(std::span<const uint8_t, kSwapSlotBytes>(pubdata.subspan(off, kSwapSlotBytes)));
-    if (!slot) return at + "not a swap slot";
+    if (!slot) return at_slot(k, "not a swap slot");
     if (slot->op == SwapOp::Noop) continue;
     Tx t;
-    if (std::string e = decode_swap(s, *slot, t); !e.empty()) return at + e;
+    if (std::string e = decode_swap(s, *slot, t); !e.empty()) return at_slot(k, e);
     const ExecResult res = execute(s, t, Domain{}, ExecOptions{0, false});
-    if (!res.ok()) return at + std::string(reason(res));
+    if (!res.ok()) return at_slot(k, reason(res));
     if (touched != nullptr) collect_touched(s, t, *touched);
   }
   return "";

@@ -7,46 +7,12 @@
 # in BigInt from the pool the node reports before the exit (Uniswap V2 pair.burn:
 # liquidity * reserve / totalSupply). anvil (127.0.0.1) dies with the devnet at the end.
 source "$(dirname "$0")/common.sh"
-CAST="$NM/@foundry-rs/cast-linux-amd64/bin/cast"
 # anvil's default account 1 (a public test key of every anvil/hardhat node): the devnet's user 1.
 K1=0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d
 
-step "zkamm devnet --slots 2 --refuse-remove-liquidity-of 1 (scenario, then keeps running)"
-"$ZKAMM" devnet --slots 2 --refuse-remove-liquidity-of 1 --repo "$ROOT" --node-modules "$NM" --cache "$CACHE/devnet" \
-  --work-dir "$TMP/devnet" > "$TMP/devnet.log" 2>&1 &
-DEVNET_PID=$!
-stop_devnet() {
-  if kill -0 "$DEVNET_PID" 2> /dev/null; then
-    kill -INT "$DEVNET_PID" 2> /dev/null || true
-    wait "$DEVNET_PID" 2> /dev/null || true
-  fi
-}
-trap 'stop_devnet; cleanup_tmp' EXIT
-for _ in $(seq 1 540); do
-  grep -q "devnet: running" "$TMP/devnet.log" && break
-  if ! kill -0 "$DEVNET_PID" 2> /dev/null; then cat "$TMP/devnet.log"; echo "FAIL: devnet exited"; exit 1; fi
-  sleep 1
-done
-grep -q "devnet: scenario PASS" "$TMP/devnet.log" || { cat "$TMP/devnet.log"; echo "FAIL: scenario"; exit 1; }
-RPC=$(grep -oE 'devnet: anvil http://127\.0\.0\.1:[0-9]+' "$TMP/devnet.log" | head -n1 | cut -d' ' -f3)
-ROLLUP=$(grep -oE 'devnet: ZkammRollup 0x[0-9a-fA-F]{40}' "$TMP/devnet.log" | cut -d' ' -f3)
-TKA=$(grep -oE 'devnet: token 1 TKA 0x[0-9a-fA-F]{40}' "$TMP/devnet.log" | cut -d' ' -f5)
-TKB=$(grep -oE 'devnet: token 2 TKB 0x[0-9a-fA-F]{40}' "$TMP/devnet.log" | cut -d' ' -f5)
-L2=$(grep -oE 'devnet: L2 RPC http://127\.0\.0\.1:[0-9]+' "$TMP/devnet.log" | head -n1 | cut -d' ' -f4)
-echo "anvil $RPC, rollup $ROLLUP, TKA $TKA, TKB $TKB, L2 $L2"
+start_devnet --slots 2 --refuse-remove-liquidity-of 1
 U1=$("$CAST" wallet address --private-key "$K1")
 
-call() { "$CAST" call --rpc-url "$RPC" "$@" | cut -d' ' -f1; }
-send() { # send <label> <key> <cast send args...>
-  local label=$1 key=$2; shift 2
-  local r
-  r=$("$CAST" send --rpc-url "$RPC" --private-key "$key" --json "$@") || { echo "FAIL: $label"; exit 1; }
-  [ "$(echo "$r" | jq -r .status)" = "0x1" ] || { echo "FAIL: $label: $r"; exit 1; }
-  echo "ok: $label (gas $(( $(echo "$r" | jq -r .gasUsed) )))"
-}
-l2() { curl -s -X POST -H 'content-type: application/json' --data "$1" "$L2" | jq -c .result; }
-eq() { [ "$2" = "$3" ] || { echo "FAIL: $1: got $2, want $3"; exit 1; }; echo "ok: $1 = $3"; }
-big() { node -e 'console.log(String(eval(process.argv[1].replace(/(\d+)/g, "$1n"))))' "$1"; }
 
 step "the operator refuses account 1's remove_liquidity"
 # The devnet's L2 key of user 1: sha256("zkamm-devnet-l2-key" || be32(1)) (settle/devnet.cpp).

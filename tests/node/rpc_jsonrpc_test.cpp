@@ -3,9 +3,14 @@
 // size, nesting depth) and exception containment. Self-contained: no node, no network.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "node/rpc_jsonrpc.hpp"
+#include "node/rpc_workers.hpp"
 
 namespace zkamm::node::rpc {
 namespace {
@@ -145,6 +150,182 @@ TEST(RpcJsonRpc, ADroppedCallStillGetsAnAnswer) {
   const json r = json::parse(out);
   EXPECT_EQ(r["error"]["code"], code::kInternal);
   EXPECT_EQ(r["id"], 3);
+}
+
+}  // namespace
+}  // namespace zkamm::node::rpc
+
+// Issue 17 item 1: heavy methods run on the worker pool, a payload is priced before it runs, and
+// one connection cannot fill the pool or jump ahead of another.
+namespace zkamm::node::rpc {
+namespace {
+
+/// Heavy calls that wait until the test opens the gate; records the order they ran in.
+struct Gate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  std::size_t entered = 0;
+  std::vector<std::string> order;
+  void wait_open(const std::string& who) {
+    std::unique_lock lock(mu);
+    order.push_back(who);
+    ++entered;
+    cv.notify_all();
+    cv.wait(lock, [&] { return open; });
+  }
+  void wait_entered(std::size_t n) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return entered >= n; });
+  }
+  void release() {
+    std::lock_guard lock(mu);
+    open = true;
+    cv.notify_all();
+  }
+};
+
+std::string slow_call(int id, const std::string& who) {
+  std::string s = R"({"jsonrpc":"2.0","id":)";
+  s += std::to_string(id);
+  s += R"(,"method":"slow","params":[")";
+  s += who;
+  s += R"("]})";
+  return s;
+}
+
+/// The calls as one batch.
+std::string batch(std::initializer_list<std::string> calls) {
+  std::string b = "[";
+  for (const auto& c : calls) {
+    if (b.size() > 1) b += ',';
+    b += c;
+  }
+  b += ']';
+  return b;
+}
+
+std::string batch_of(const std::string& call, int n) {
+  std::string b = "[";
+  for (int i = 0; i < n; ++i) {
+    if (i) b += ',';
+    b += call;
+  }
+  b += ']';
+  return b;
+}
+
+struct PooledDispatcher {
+  Gate gate;
+  std::shared_ptr<WorkerPool> pool;
+  Dispatcher d;
+  PooledDispatcher(WorkerLimits wl, DispatcherLimits dl, std::size_t slow_units)
+      : pool(std::make_shared<WorkerPool>(wl)), d(dl) {
+    d.set_pool(pool);
+    d.add_sync("slow", [this](const json& p, const CallContext&) {
+      const std::string who = p.at(0).get<std::string>();
+      gate.wait_open(who);
+      return json(who);
+    }, MethodCost{slow_units, true});
+    d.add_sync("ping", [](const json&, const CallContext&) { return json("pong"); });
+  }
+  ~PooledDispatcher() {
+    gate.release();
+    pool->stop();
+  }
+  /// Starts a payload; the future gets its answer.
+  std::future<std::string> start(const std::string& body, uint64_t connection) {
+    auto p = std::make_shared<std::promise<std::string>>();
+    auto f = p->get_future();
+    CallContext ctx;
+    ctx.connection = connection;
+    d.handle(body, ctx, [p](std::string s) { p->set_value(std::move(s)); });
+    return f;
+  }
+};
+
+TEST(RpcJsonRpc, HeavyCallsRunOnThePoolNotOnTheCaller) {
+  PooledDispatcher pd(WorkerLimits{1, 4, 16}, DispatcherLimits{}, 1);
+  // handle() returns while the heavy call waits on the pool: the caller (an I/O thread) is free.
+  auto heavy = pd.start(slow_call(1, "a"), 1);
+  pd.gate.wait_entered(1);
+  EXPECT_EQ(heavy.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  // Cheap calls of the same and other connections are answered inline meanwhile.
+  auto cheap = pd.start(R"({"jsonrpc":"2.0","id":2,"method":"ping"})", 1);
+  ASSERT_EQ(cheap.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  EXPECT_EQ(json::parse(cheap.get())["result"], "pong");
+  pd.gate.release();
+  EXPECT_EQ(json::parse(heavy.get())["result"], "a");
+}
+
+TEST(RpcJsonRpc, BatchOverTheCostLimitIsRefusedWholeBeforeAnythingRuns) {
+  DispatcherLimits dl;
+  dl.max_batch_cost = 100;
+  PooledDispatcher pd(WorkerLimits{1, 4, 16}, dl, 50);
+  const std::string over = batch({slow_call(1, "a"), slow_call(2, "b"), slow_call(3, "c")});
+  const json r = json::parse(pd.start(over, 1).get());
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["error"]["code"], code::kTooLarge);
+  EXPECT_EQ(r["error"]["data"]["cost"], 150);
+  EXPECT_EQ(r["error"]["data"]["limit"], 100);
+  EXPECT_EQ(pd.gate.entered, 0u);  // nothing ran
+  pd.gate.release();
+  const json ok = json::parse(pd.start(batch({slow_call(1, "a"), slow_call(2, "b")}), 1).get());
+  ASSERT_TRUE(ok.is_array());
+  EXPECT_EQ(ok[1]["result"], "b");
+}
+
+TEST(RpcJsonRpc, OneConnectionCannotQueueMoreThanItsShareOfHeavyCalls) {
+  PooledDispatcher pd(WorkerLimits{1, 1, 16}, DispatcherLimits{}, 1);
+  auto first = pd.start(slow_call(1, "a"), 7);
+  pd.gate.wait_entered(1);
+  const json refused = json::parse(pd.start(slow_call(2, "a2"), 7).get());  // answered at once
+  EXPECT_EQ(refused["error"]["code"], code::kOverloaded);
+  EXPECT_EQ(refused["error"]["data"]["limit"], 1);
+  auto other = pd.start(slow_call(3, "b"), 8);  // another connection still gets its place
+  EXPECT_EQ(other.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  pd.gate.release();
+  EXPECT_EQ(json::parse(first.get())["result"], "a");
+  EXPECT_EQ(json::parse(other.get())["result"], "b");
+}
+
+TEST(RpcJsonRpc, ALongHeavyBatchYieldsToOtherConnectionsBetweenSlices) {
+  // One worker; each call costs a whole slice. Connection 1's batch of three starts first, yet
+  // connection 2's call runs right after the batch's first slice, not after all three.
+  PooledDispatcher pd(WorkerLimits{1, 4, 16}, DispatcherLimits{}, kHeavySliceUnits);
+  auto whole = pd.start(batch({slow_call(1, "a1"), slow_call(2, "a2"), slow_call(3, "a3")}), 1);
+  pd.gate.wait_entered(1);
+  auto single = pd.start(slow_call(4, "b1"), 2);
+  pd.gate.release();
+  EXPECT_EQ(json::parse(single.get())["result"], "b1");
+  const json r = json::parse(whole.get());
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[2]["result"], "a3");
+  EXPECT_EQ(pd.gate.order, (std::vector<std::string>{"a1", "b1", "a2", "a3"}));
+}
+
+TEST(RpcJsonRpc, ABatchWhoseAnswerOutgrowsTheLimitGetsOneShortError) {
+  DispatcherLimits dl;
+  dl.max_response_bytes = 10'000;
+  Dispatcher d(dl);
+  auto budget = std::make_shared<ByteBudget>(1 << 20);
+  d.set_budget(budget);
+  d.add_sync("big", [](const json&, const CallContext&) { return json(std::string(4000, 'x')); });
+  const std::string big = R"({"jsonrpc":"2.0","id":1,"method":"big"})";
+  const std::string small_batch = batch_of(big, 2), big_batch = batch_of(big, 3);
+  EXPECT_EQ(json::parse(call(d, small_batch)).size(), 2u);
+  const std::string out = call(d, big_batch);
+  EXPECT_LT(out.size(), 300u);
+  EXPECT_EQ(error_code(json::parse(out)), code::kTooLarge);
+  EXPECT_EQ(budget->used(), 0u);  // every part given back
+  EXPECT_LE(budget->peak(), 10'000u);
+  // The shared budget caps the bytes of every response being assembled together.
+  auto tight = std::make_shared<ByteBudget>(6'000);
+  Dispatcher d2;
+  d2.set_budget(tight);
+  d2.add_sync("big", [](const json&, const CallContext&) { return json(std::string(4000, 'x')); });
+  EXPECT_EQ(error_code(json::parse(call(d2, small_batch))), code::kTooLarge);
+  EXPECT_EQ(tight->used(), 0u);
 }
 
 }  // namespace
