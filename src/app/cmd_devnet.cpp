@@ -12,6 +12,7 @@
 
 #include "app/commands.hpp"
 #include "bench/bench.hpp"
+#include "cuda/select.hpp"
 #include "l1/bytes.hpp"
 #include "settle/batch_keys.hpp"
 #include "settle/devnet.hpp"
@@ -138,6 +139,7 @@ void register_devnet(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<settle::DevnetOptions>();
   auto timeout_ms = std::make_shared<uint64_t>(2000);
   auto no_scenario = std::make_shared<bool>(false);
+  auto prover_backend = std::make_shared<std::string>("cpu");
   auto bench = std::make_shared<DevnetBenchOptions>();
   cmd->add_option("--slots", o->slots, "N, slots per batch")->default_val(4);
   cmd->add_option("--repo", o->repo, "repository root (its node_modules holds anvil)")->default_val(".");
@@ -163,6 +165,8 @@ void register_devnet(CLI::App& app, int& exit_code) {
   cmd->add_flag("--prover-jobs", o->prover_jobs, "serve proof jobs to `zkamm prover --node URL` workers (leases)");
   cmd->add_option("--local-provers", o->local_provers, "with --prover-jobs: proving threads in this process (0: remote only)")
       ->capture_default_str();
+  cmd->add_option("--prover-backend", *prover_backend, "this process's prover backend: cpu, or cuda (a GPU)")
+      ->capture_default_str();
   cmd->add_flag("--no-scenario", *no_scenario, "only start the stack (no deposits, pools or swaps)");
   cmd->add_flag("--no-bench", bench->off, "--once: skip the paper's experiment after the scenario");
   cmd->add_option("--bench-instances", bench->instances, "--once bench: instance counts, one run each")->capture_default_str();
@@ -173,7 +177,13 @@ void register_devnet(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("!--bench-no-plots", bench->plots, "--once bench: skip gnuplot");
   cmd->add_option("--report", bench->report, "--once bench: report folder")->capture_default_str();
-  cmd->callback([o, timeout_ms, no_scenario, bench, &exit_code] {
+  cmd->callback([o, timeout_ms, no_scenario, prover_backend, bench, &exit_code] {
+    std::string err;
+    if (!cuda::use_backend(*prover_backend, &err)) {
+      std::cerr << "zkamm devnet: " << err << std::endl;
+      exit_code = 2;
+      return;
+    }
     o->batch_timeout = std::chrono::milliseconds(*timeout_ms);
     o->scenario = !*no_scenario;
     if (!bench->off && !bench->instances.empty() && bench->accounts > 0 && bench->swaps > 0) {

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "cuda/select.hpp"
 #include "settle/remote_prover.hpp"
 
 namespace zkamm::app {
@@ -20,6 +21,7 @@ extern "C" void on_prover_signal(int) { g_prover_stop.store(true); }
 void register_prover(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<settle::WorkerOptions>();
   auto idle_s = std::make_shared<double>(0);
+  auto backend = std::make_shared<std::string>("cpu");
   CLI::App* cmd = app.add_subcommand("prover", "Prove batches for a node: lease jobs over JSON-RPC, prove, submit");
   cmd->add_option("--node", opts->url, "The node's JSON-RPC URL")->default_val(opts->url);
   cmd->add_option("--cache", opts->cache_dir, "Folder of the batch keys (made by the same setup as the node's)")
@@ -27,7 +29,16 @@ void register_prover(CLI::App& app, int& exit_code) {
   cmd->add_option("--name", opts->name, "Worker name shown in the node's figures")->default_val(opts->name);
   cmd->add_option("--max-jobs", opts->max_jobs, "Stop after this many proofs (0: run until SIGINT)")->default_val(0);
   cmd->add_option("--idle-exit", *idle_s, "Stop after this many seconds without a job (0: never)")->default_val(0);
-  cmd->callback([opts, idle_s, &exit_code] {
+  cmd->add_option("--backend", *backend, "prover backend: cpu, or cuda (a GPU; the key stays on it between proofs)")
+      ->capture_default_str();
+  cmd->callback([opts, idle_s, backend, &exit_code] {
+    std::string err;
+    if (!cuda::use_backend(*backend, &err)) {
+      std::cerr << "zkamm prover: " << err << std::endl;
+      exit_code = 2;
+      return;
+    }
+    std::cerr << "zkamm prover: prover backend " << snark::default_backend().name() << std::endl;
     ::signal(SIGINT, on_prover_signal);
     ::signal(SIGTERM, on_prover_signal);
     opts->idle_exit = std::chrono::milliseconds(static_cast<int64_t>(*idle_s * 1000));

@@ -30,6 +30,7 @@
 #include "settle/devnet_bench.hpp"
 #include "settle/l1_calls.hpp"
 #include "settle/operator.hpp"
+#include "snark/backend.hpp"
 
 namespace zkamm::settle {
 namespace {
@@ -370,7 +371,8 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
           << fmt_ms(st->closed_ms, st->proven_ms) << " / " << fmt_ms(st->closed_ms, st->executed_ms) << "; gas ";
       if (st->gas_settle > 0) out << st->gas_settle << " (commitProveExecute)";
       else out << st->gas_commit << " / " << st->gas_prove << " / " << st->gas_execute;
-      if (pb) out << "; witness " << static_cast<int64_t>(pb->witness_ms) << " ms, prove+verify " << static_cast<int64_t>(pb->prove_ms) << " ms";
+      if (pb) out << "; witness " << static_cast<int64_t>(pb->witness_ms) << " ms, prove+verify " << static_cast<int64_t>(pb->prove_ms) << " ms ("
+                      << snark::default_backend().name() << ")";
       out << std::endl;
     }
     if (ok) out << "devnet: scenario PASS" << std::endl;

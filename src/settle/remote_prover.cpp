@@ -6,6 +6,7 @@
 #include "batch/witness_codec.hpp"
 #include "l1/bytes.hpp"
 #include "node/rpc_client.hpp"
+#include "snark/backend.hpp"
 #include "snark/constraint_system.hpp"
 #include "snark/json_io.hpp"
 
@@ -202,7 +203,7 @@ int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, 
                                         {"prove_ms", r->prove_ms},
                                         {"worker", opts.name}});
       log << "prover " << opts.name << ": batch " << batch_no << " proven in " << static_cast<uint64_t>(r->prove_ms)
-          << " ms: " << res.value("outcome", std::string("?")) << std::endl;
+          << " ms (backend " << snark::default_backend().name() << "): " << res.value("outcome", std::string("?")) << std::endl;
     } catch (const std::exception& e) {
       log << "prover: submit of batch " << batch_no << " failed: " << e.what() << std::endl;
     }

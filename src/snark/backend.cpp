@@ -1,5 +1,7 @@
 #include "snark/backend.hpp"
 
+#include <atomic>
+
 #include "ff/parallel.hpp"
 #include "snark/msm.hpp"
 #include "snark/ntt.hpp"
@@ -60,5 +62,16 @@ ProverBackend& cpu_backend() noexcept {
   static CpuBackend backend;
   return backend;
 }
+
+namespace {
+std::atomic<ProverBackend*> g_default_backend{nullptr};
+}  // namespace
+
+ProverBackend& default_backend() noexcept {
+  ProverBackend* b = g_default_backend.load(std::memory_order_acquire);
+  return b != nullptr ? *b : cpu_backend();
+}
+
+void set_default_backend(ProverBackend& backend) noexcept { g_default_backend.store(&backend, std::memory_order_release); }
 
 }  // namespace zkamm::snark

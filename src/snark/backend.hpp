@@ -35,10 +35,23 @@ class ProverBackend {
   /// w_2n^(2j+1), j = 0..n-1. b and c are clobbered. All three have the same NTT size n < 2^28.
   /// The default runs intt, multiply by w_2n^k, ntt on each, then joins pointwise.
   virtual void quotient_odd_coset(std::span<ff::Fr> a, std::span<ff::Fr> b, std::span<ff::Fr> c);
+
+  /// Optional: `bases` (the proving key's sections; the caller keeps them alive and unchanged
+  /// until release_bases()) will be passed to MSMs again, whole or as one part of a
+  /// concatenation. A GPU backend uploads them once and keeps them; the default does nothing.
+  virtual void retain_bases(std::span<const ec::G1Affine> bases) { (void)bases; }
+  virtual void retain_bases(std::span<const ec::G2Affine> bases) { (void)bases; }
+  /// Forgets every retained set.
+  virtual void release_bases() noexcept {}
 };
 
 /// The multithreaded CPU backend (msm_g1/msm_g2 of snark/msm.hpp, ntt of snark/ntt.hpp); a
 /// process-wide singleton, safe to use from several threads at once.
 ProverBackend& cpu_backend() noexcept;
+
+/// The backend prove() uses when none is passed: cpu_backend() unless set_default_backend chose
+/// another (the CLI's --backend). The backend must outlive its use.
+ProverBackend& default_backend() noexcept;
+void set_default_backend(ProverBackend& backend) noexcept;
 
 }  // namespace zkamm::snark

@@ -106,11 +106,11 @@ VerificationKey verification_key(const ProvingKey& pk);
 /// proof that fails verification. Callers that want an error instead check
 /// R1cs::first_unsatisfied first.
 [[nodiscard]] std::optional<Proof> prove(const ProvingKey& pk, std::span<const ff::Fr> witness,
-                                         ProverBackend& backend = cpu_backend());
+                                         ProverBackend& backend = default_backend());
 /// As prove(), with given blinding factors (tests only: reused r, s leak the witness).
 [[nodiscard]] std::optional<Proof> prove_with_blinding(const ProvingKey& pk, std::span<const ff::Fr> witness,
                                                        const Blinding& blinding,
-                                                       ProverBackend& backend = cpu_backend());
+                                                       ProverBackend& backend = default_backend());
 
 /// e(-A, B) e(alpha, beta) e(IC(x), gamma) e(C, delta) == 1, with IC(x) = IC_0 + sum x_i IC_i.
 /// False when public_inputs.size() != vk.num_public(), or any proof point is off the curve or
