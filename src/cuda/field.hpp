@@ -11,7 +11,11 @@
 
 #if defined(__CUDACC__)
 #define ZKAMM_HD __host__ __device__ __forceinline__
+#if defined(__CUDA_ARCH__)
 #define ZKAMM_UNROLL _Pragma("unroll")
+#else  // nvcc's host pass: its front end and g++ disagree on pragmas, and speed is not needed there
+#define ZKAMM_UNROLL
+#endif
 // Point operations are real calls on the device: inlining every one into every kernel makes ptxas
 // take tens of minutes (and the code no faster, the field multiplications inside stay inline).
 #define ZKAMM_HD_CALL __host__ __device__ __noinline__
