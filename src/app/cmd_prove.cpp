@@ -32,21 +32,23 @@ auto load_json(const std::string& path, Decode decode) -> std::optional<std::dec
 
 int run_prove(const std::string& zkey_path, const std::string& wtns_path, const std::string& proof_path,
               const std::string& public_path, bool check) {
-  auto pk = read_zkey(zkey_path);
-  if (!pk) return file_error(zkey_path, pk.error());
+  // Mapped, not read: the prover reads the point sections in place (no decoded copy in memory).
+  auto zkey = MappedZkey::open(zkey_path);
+  if (!zkey) return file_error(zkey_path, zkey.error());
+  const ProverKeyView& pk = zkey->prover_key();
   auto witness = read_wtns(wtns_path);
   if (!witness) return file_error(wtns_path, witness.error());
-  if (witness->size() != pk->num_vars)
+  if (witness->size() != pk.num_vars)
     return fail(wtns_path + ": witness has " + std::to_string(witness->size()) + " values, the circuit " +
-                std::to_string(pk->num_vars));
+                std::to_string(pk.num_vars));
   if (!(*witness)[0].is_one()) return fail(wtns_path + ": witness[0] must be 1");
-  auto proof = prove(*pk, *witness);
-  if (!proof) return fail("prover failed (inconsistent proving key)");
-  const std::span<const ff::Fr> pub(witness->data() + 1, pk->num_public);
+  auto proof = prove(pk, *witness);
+  if (!proof) return fail(zkey_path + ": prover failed (inconsistent proving key)");
+  const std::span<const ff::Fr> pub(witness->data() + 1, pk.num_public);
   // The .zkey lacks matrix C, so the witness cannot be checked against the circuit directly;
   // verifying the fresh proof is the cheap equivalent (it fails iff a constraint is violated,
   // up to negligible probability).
-  if (check && !verify(verification_key(*pk), pub, *proof))
+  if (check && !verify(zkey->verification_key(), pub, *proof))
     return fail(wtns_path + ": the witness does not satisfy the circuit (proof does not verify)");
   if (auto e = write_text_file(proof_path, proof_to_json(*proof)); e != FileError::kOk) return file_error(proof_path, e);
   if (auto e = write_text_file(public_path, public_signals_to_json(pub)); e != FileError::kOk)
