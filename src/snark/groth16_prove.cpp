@@ -110,9 +110,13 @@ std::optional<Proof> prove_with_blinding(const ProverKeyView& key, std::span<con
   // All five MSMs in one batch, so the backend can keep every thread busy across them.
   ec::G1 pi_a, pi_b1, pi_c, pi_h;
   ec::G2 pi_b;
-  const MsmG1Job g1_jobs[] = {
-      {key.a_g1, w_all, &pi_a}, {key.b1_g1, w_all, &pi_b1}, {key.c_g1, w_private, &pi_c}, {key.h_g1, h_scalars, &pi_h}};
-  const MsmG2Job g2_jobs[] = {{key.b2_g2, w_all, &pi_b}};
+  // The witness repeats values (copies of hashes and path elements): group them; H's scalars
+  // are evaluations of a random-looking polynomial and do not repeat.
+  const MsmG1Job g1_jobs[] = {{key.a_g1, w_all, &pi_a, true},
+                              {key.b1_g1, w_all, &pi_b1, true},
+                              {key.c_g1, w_private, &pi_c, true},
+                              {key.h_g1, h_scalars, &pi_h, false}};
+  const MsmG2Job g2_jobs[] = {{key.b2_g2, w_all, &pi_b, true}};
   backend.msm_many(g1_jobs, g2_jobs);
   pi_c += pi_h;
 

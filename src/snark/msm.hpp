@@ -22,18 +22,23 @@ struct MsmG1Job {
   MsmBases<ec::G1Config> bases;
   std::span<const ff::U256> scalars;
   ec::G1* result;
+  /// Scalars repeat (a witness): sum the bases of equal scalars first (msm_many).
+  bool group_repeats = false;
 };
 /// One MSM of a batch: *result = sum scalars[i] * bases[i], with msm_g2's preconditions.
 struct MsmG2Job {
   MsmBases<ec::G2Config> bases;
   std::span<const ff::U256> scalars;
   ec::G2* result;
+  /// Scalars repeat (a witness): sum the bases of equal scalars first (msm_many).
+  bool group_repeats = false;
 };
 
-/// Computes every job. A prover's scalars are mostly a witness, mostly bits: each job's scalars
-/// are sorted into zero (skipped), one (the points are summed with batch-affine additions) and
-/// classes by bit length, each its own Pippenger with as many windows as its longest scalar
-/// needs. The tasks of all of them (windows x point ranges, ranges of ones) form one queue,
+/// Computes every job. A prover's scalars are mostly a witness, with many bits and repeated
+/// values: each job's scalars are sorted into zero (skipped), one (the points are summed with
+/// batch-affine additions) and classes by bit length, each its own Pippenger with as many
+/// windows as its longest scalar needs; with group_repeats, the bases of equal scalars are
+/// summed first, so each distinct value enters the Pippenger once. The tasks of all of them (windows x point ranges, ranges of ones) form one queue,
 /// largest first, that the worker threads drain together, so no thread idles at the end of each
 /// MSM. Results point to distinct objects.
 void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) noexcept;

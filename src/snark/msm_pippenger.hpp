@@ -162,6 +162,15 @@ class BatchAffineBuckets {
   }
 
   bool empty(size_t b) const noexcept { return state_[b] == kEmpty; }
+  /// Whether some additions went to the Jacobian side buckets (then point() is not the whole
+  /// bucket: total() is).
+  bool spilled() const noexcept { return !overflow_.empty(); }
+  /// Bucket b with its side bucket; no additions pending.
+  Jac total(size_t b) const noexcept {
+    Jac t = Jac(point(b));
+    if (!overflow_.empty()) t += overflow_[b];
+    return t;
+  }
   /// Bucket b as an affine point (infinity when empty); no additions pending.
   Affine point(size_t b) const noexcept { return empty(b) ? Affine{} : Affine{slots_[b].x, slots_[b].y}; }
 
@@ -253,7 +262,9 @@ class BatchAffineBuckets {
 
   /// bucket += point for every batch entry with one inversion. Entry with equal x is a doubling
   /// (insert() left only p == acc with y != 0 in that case): lambda = 3 x^2 / 2 y.
-  void apply_batch() noexcept {
+  /// flatten: GCC otherwise calls the field's asm multiplication and subtraction out of line
+  /// here (perf: ~40 % of a 64-swap proof in those calls and their spills).
+  [[gnu::flatten]] void apply_batch() noexcept {
     Field acc = Field::one();
     for (size_t k = 0; k < count_; ++k) {
       const Slot& a = slots_[batch_bucket_[k]];

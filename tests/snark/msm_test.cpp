@@ -332,6 +332,42 @@ TEST(MsmMany, JobsOfEveryShape) {
   EXPECT_EQ(r2, reference<ec::G2>(g2_points, g2_scalars));
 }
 
+/// group_repeats: equal scalars share one point (the sum of their bases), including values
+/// repeated more often than a batch holds (the side-bucket path), repeats among the ones and
+/// zeros, bases at infinity and bases that cancel; a job on a subspan of a grouped span derives
+/// its groups from it (the prover's C query).
+TEST(MsmMany, GroupedRepeatedScalars) {
+  auto rng = testing::seeded_rng("MsmMany.GroupedRepeatedScalars");
+  const size_t n = 6000;
+  auto points = random_points<ec::G1>(n, rng);
+  std::vector<U256> values(40);
+  for (auto& v : values) v = Fr::random(rng).to_canonical();
+  values[0] = U256{2, 0, 0, 0};
+  values[1] = U256{1000, 0, 0, 0};
+  std::vector<U256> k(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t v = rng() % 10;
+    k[i] = v < 2 ? U256{v, 0, 0, 0} : v < 4 ? Fr::random(rng).to_canonical() : values[rng() % values.size()];
+    if (rng() % 16 == 0) points[i] = ec::G1Affine{};
+  }
+  for (size_t i = 0; i < 1500; ++i) k[i * 4] = values[5];  // one value 1500+ times
+  points[9] = -points[8];  // a group whose bases cancel
+  k[8] = k[9] = values[7];
+  const auto g2_points = random_points<ec::G2>(300, rng);
+  const std::span<const U256> all(k);
+  ec::G1 r[3];
+  ec::G2 r2;
+  const MsmG1Job jobs[] = {{points, all, &r[0], true},
+                           {std::span<const ec::G1Affine>(points).subspan(5, n - 5), all.subspan(5), &r[1], true},
+                           {std::span<const ec::G1Affine>(points).first(n - 7), all.first(n - 7), &r[2], true}};
+  const MsmG2Job g2_jobs[] = {{g2_points, all.first(300), &r2, true}};
+  msm_many(jobs, g2_jobs);
+  EXPECT_EQ(r[0], reference<ec::G1>(points, all));
+  EXPECT_EQ(r[1], reference<ec::G1>(std::span<const ec::G1Affine>(points).subspan(5, n - 5), all.subspan(5)));
+  EXPECT_EQ(r[2], reference<ec::G1>(std::span<const ec::G1Affine>(points).first(n - 7), all.first(n - 7)));
+  EXPECT_EQ(r2, reference<ec::G2>(g2_points, all.first(300)));
+}
+
 /// The batch-affine sum of the points with scalar one, across lane counts (1 lane: every
 /// addition waits for the previous one; equal points and negations in the same lane).
 TEST(MsmMany, SumPointsLanes) {
