@@ -31,14 +31,17 @@ if [ ! -x "$rs" ]; then
   rs=${TMPDIR:-/tmp}/rapidsnark/src/build_prover/src/prover
 fi
 
-# timed LOG CMD...: runs CMD under /usr/bin/time -v, echoes "wall_s max_rss_mb"
+# timed LOG CMD...: runs CMD under /usr/bin/time -v, echoes "wall_s max_rss_mb cpu_s" (cpu: user +
+# system, the fairer figure when other work shares the cores)
 timed() {
   local log=$1
   shift
   /usr/bin/time -v "$@" >"$log" 2>&1 || { cat "$log" >&2; echo "failed: $*" >&2; exit 1; }
   awk '/Elapsed \(wall clock\)/ { n = split($NF, t, ":"); s = 0; for (i = 1; i <= n; ++i) s = s * 60 + t[i] }
+       /User time \(seconds\)/ { c += $NF }
+       /System time \(seconds\)/ { c += $NF }
        /Maximum resident set size/ { m = $NF / 1024 }
-       END { printf "%.2f %.0f\n", s, m }' "$log"
+       END { printf "%.2f %.0f %.2f\n", s, m, c }' "$log"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -49,24 +52,28 @@ compare() {
   mkdir -p "$d"
   echo
   echo "## $name: $(du -h "$zkey" | cut -f1) .zkey, load before: $(uptime | sed 's/.*load average: //')"
-  echo "| run | zkamm wall (s) | zkamm max RSS (MB) | rapidsnark wall (s) | rapidsnark max RSS (MB) | rapidsnark / zkamm |"
-  echo "|---|---|---|---|---|---|"
+  echo "| run | zkamm wall (s) | zkamm CPU (s) | zkamm max RSS (MB) | rapidsnark wall (s) | rapidsnark CPU (s) | rapidsnark max RSS (MB) | rapidsnark / zkamm, wall | same, CPU |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   : >"$d/z.txt"
   : >"$d/r.txt"
   for i in $(seq 1 "$runs"); do
-    read -r zw zm < <(timed "$d/z.log" "$zkamm" prove "$zkey" "$wtns" "$d/proof.json" "$d/public.json")
-    read -r rw rm < <(timed "$d/r.log" "$rs" "$zkey" "$wtns" "$d/rproof.json" "$d/rpublic.json")
-    echo "$zw $zm" >>"$d/z.txt"
-    echo "$rw $rm" >>"$d/r.txt"
-    printf '| %d | %s | %s | %s | %s | %.2fx |\n' "$i" "$zw" "$zm" "$rw" "$rm" "$(awk -v a="$rw" -v b="$zw" 'BEGIN { print a / b }')"
+    read -r zw zm zc < <(timed "$d/z.log" "$zkamm" prove "$zkey" "$wtns" "$d/proof.json" "$d/public.json")
+    read -r rw rm rc < <(timed "$d/r.log" "$rs" "$zkey" "$wtns" "$d/rproof.json" "$d/rpublic.json")
+    echo "$zw $zm $zc" >>"$d/z.txt"
+    echo "$rw $rm $rc" >>"$d/r.txt"
+    printf '| %d | %s | %s | %s | %s | %s | %s | %.2fx | %.2fx |\n' "$i" "$zw" "$zc" "$zm" "$rw" "$rc" "$rm" \
+      "$(awk -v a="$rw" -v b="$zw" 'BEGIN { print a / b }')" "$(awk -v a="$rc" -v b="$zc" 'BEGIN { print a / b }')"
   done
-  local zmed rmed zrss rrss
+  local zmed rmed zcpu rcpu zrss rrss
   zmed=$(cut -d' ' -f1 "$d/z.txt" | median)
   rmed=$(cut -d' ' -f1 "$d/r.txt" | median)
+  zcpu=$(cut -d' ' -f3 "$d/z.txt" | median)
+  rcpu=$(cut -d' ' -f3 "$d/r.txt" | median)
   zrss=$(cut -d' ' -f2 "$d/z.txt" | sort -g | tail -1)
   rrss=$(cut -d' ' -f2 "$d/r.txt" | sort -g | tail -1)
-  printf '| median | %s | %s (max) | %s | %s (max) | **%.2fx** |\n' "$zmed" "$zrss" "$rmed" "$rrss" \
-    "$(awk -v a="$rmed" -v b="$zmed" 'BEGIN { print a / b }')"
+  printf '| median | %s | %s | %s (max) | %s | %s | %s (max) | **%.2fx** | %.2fx |\n' "$zmed" "$zcpu" "$zrss" "$rmed" \
+    "$rcpu" "$rrss" "$(awk -v a="$rmed" -v b="$zmed" 'BEGIN { print a / b }')" \
+    "$(awk -v a="$rcpu" -v b="$zcpu" 'BEGIN { print a / b }')"
   echo "load after: $(uptime | sed 's/.*load average: //')"
   cmp <(tr -d ' \n' <"$d/public.json") <(tr -d ' \n' <"$d/rpublic.json")
   echo "snarkjs verifies zkamm's proof: $($snarkjs groth16 verify "$vk" "$d/public.json" "$d/proof.json" | grep -o 'OK!' || echo FAILED)"
@@ -80,7 +87,7 @@ for c in $circuits; do
       "$zkamm" demo "$work/chain16" --length $(((1 << 16) - 16)) --inputs 4 >/dev/null
       compare chain16 "$work/chain16/demo.zkey" "$work/chain16/demo.wtns" "$work/chain16/verification_key.json"
       if [ "${SNARKJS:-0}" = 1 ]; then
-        read -r sw sm < <(timed "$work/s.log" $snarkjs groth16 prove "$work/chain16/demo.zkey" \
+        read -r sw sm _ < <(timed "$work/s.log" $snarkjs groth16 prove "$work/chain16/demo.zkey" \
           "$work/chain16/demo.wtns" "$work/sp.json" "$work/spub.json")
         echo "snarkjs groth16 prove, once: $sw s, max RSS $sm MB (snarkjs / zkamm median: $(awk -v a="$sw" \
           -v b="$(cut -d' ' -f1 "$work/chain16/z.txt" | median)" 'BEGIN { printf "%.1fx", a / b }'))"
