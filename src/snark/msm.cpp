@@ -58,8 +58,9 @@ using msm_detail::PointRange;
 
 // Scalars by bit length: a class holds the scalars of bit length in (bound of the class before,
 // its bound]. 0 and 1 are handled apart. Each class costs one bucket set per window, so there are
-// few; the bounds follow a 64-swap batch witness (docs/PERFORMANCE.md, issue 19): bits, bytes and
-// small integers, 64-bit amounts and indices, and field elements (hashes, inverses).
+// few: bits, bytes and small integers, 64-bit amounts and indices, and field elements (hashes,
+// inverses). An empty class costs nothing; a 64-swap batch witness has almost nothing between 1
+// and 2^200 but many repeated field elements (docs/PERFORMANCE.md, issue 19), see ScalarGroups.
 constexpr std::array<unsigned, 3> kClassBits = {16, 64, 254};
 // Points summed per batch-affine inversion for scalars equal to one, and per task.
 constexpr size_t kOnesLanes = 512;
