@@ -38,13 +38,15 @@ int run_prove(const std::string& zkey_path, const std::string& wtns_path, const 
   std::string backend_error;
   ProverBackend* backend = cuda::backend_by_name(backend_name, &backend_error);
   if (backend == nullptr) return fail(backend_error);
-  auto pk = read_zkey(zkey_path);
-  if (!pk) return file_error(zkey_path, pk.error());
+  // Mapped, not read: the prover reads the point sections in place (no decoded copy in memory).
+  auto zkey = MappedZkey::open(zkey_path);
+  if (!zkey) return file_error(zkey_path, zkey.error());
+  const ProverKeyView& pk = zkey->prover_key();
   auto witness = read_wtns(wtns_path);
   if (!witness) return file_error(wtns_path, witness.error());
-  if (witness->size() != pk->num_vars)
+  if (witness->size() != pk.num_vars)
     return fail(wtns_path + ": witness has " + std::to_string(witness->size()) + " values, the circuit " +
-                std::to_string(pk->num_vars));
+                std::to_string(pk.num_vars));
   if (!(*witness)[0].is_one()) return fail(wtns_path + ": witness[0] must be 1");
   // --repeat proves again with the same key: a GPU backend keeps the key on the device after the
   // first proof, so the later times are those of a long-running `zkamm prover`.
@@ -52,20 +54,20 @@ int run_prove(const std::string& zkey_path, const std::string& wtns_path, const 
   for (unsigned round = 0; round < std::max(repeat, 1u); ++round) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
-      proof = prove(*pk, *witness, *backend);
+      proof = prove(pk, *witness, *backend);
     } catch (const std::exception& e) {  // a GPU error (out of memory, device lost): no proof, no abort
       return fail(std::string("prover failed on backend ") + backend->name() + ": " + e.what());
     }
-    if (!proof) return fail("prover failed (inconsistent proving key)");
+    if (!proof) return fail(zkey_path + ": prover failed (inconsistent proving key)");
     std::cerr << "zkamm prove: backend " << backend->name() << ", proof " << round + 1 << ": "
               << std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count() / 1000.0
               << " ms" << std::endl;
   }
-  const std::span<const ff::Fr> pub(witness->data() + 1, pk->num_public);
+  const std::span<const ff::Fr> pub(witness->data() + 1, pk.num_public);
   // The .zkey lacks matrix C, so the witness cannot be checked against the circuit directly;
   // verifying the fresh proof is the cheap equivalent (it fails iff a constraint is violated,
   // up to negligible probability).
-  if (check && !verify(verification_key(*pk), pub, *proof))
+  if (check && !verify(zkey->verification_key(), pub, *proof))
     return fail(wtns_path + ": the witness does not satisfy the circuit (proof does not verify)");
   if (auto e = write_text_file(proof_path, proof_to_json(*proof)); e != FileError::kOk) return file_error(proof_path, e);
   if (auto e = write_text_file(public_path, public_signals_to_json(pub)); e != FileError::kOk)

@@ -71,19 +71,19 @@ class CudaBackend final : public snark::ProverBackend {
 
   // A CUDA error (out of memory, a lost device) must not take the prover down: the operation is
   // redone by the CPU backend, and the error reported once on stderr.
-  ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const U256> scalars) override {
+  ec::G1 msm_g1(const snark::MsmBases<ec::G1Config>& bases, std::span<const U256> scalars) override {
     try {
       std::lock_guard lock(mu_);
-      return msm<ec::G1>(bases, scalars, g1_);
+      return with_points(bases, [&](std::span<const ec::G1Affine> points) { return msm<ec::G1>(points, scalars, g1_); });
     } catch (const std::runtime_error& e) {
       fell_back(e);
       return snark::cpu_backend().msm_g1(bases, scalars);
     }
   }
-  ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const U256> scalars) override {
+  ec::G2 msm_g2(const snark::MsmBases<ec::G2Config>& bases, std::span<const U256> scalars) override {
     try {
       std::lock_guard lock(mu_);
-      return msm<ec::G2>(bases, scalars, g2_);
+      return with_points(bases, [&](std::span<const ec::G2Affine> points) { return msm<ec::G2>(points, scalars, g2_); });
     } catch (const std::runtime_error& e) {
       fell_back(e);
       return snark::cpu_backend().msm_g2(bases, scalars);
@@ -143,6 +143,16 @@ class CudaBackend final : public snark::ProverBackend {
   }
 
  private:
+  /// Runs f on the bases as decoded points. A mapped key's records (`zkamm prove`) are decoded
+  /// here on each MSM; the long-running workers hold decoded keys, which go to the device as they are.
+  template <class Cfg, class F>
+  static auto with_points(const snark::MsmBases<Cfg>& bases, F&& f) -> decltype(f(std::span<const ec::AffinePoint<Cfg>>{})) {
+    if (bases.size() == 0 || !bases.decoded().empty()) return f(bases.decoded());
+    std::vector<ec::AffinePoint<Cfg>> points(bases.size());
+    for (size_t i = 0; i < points.size(); ++i) points[i] = bases[i];
+    return f(std::span<const ec::AffinePoint<Cfg>>(points));
+  }
+
   static cuda::Fr* dev_ptr(std::span<Fr> v) {
     static_assert(sizeof(Fr) == sizeof(cuda::Fr));
     return reinterpret_cast<cuda::Fr*>(v.data());

@@ -33,10 +33,10 @@ namespace {
 class CpuBackend final : public ProverBackend {
  public:
   const char* name() const noexcept override { return "cpu"; }
-  ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::U256> scalars) override {
+  ec::G1 msm_g1(const MsmBases<ec::G1Config>& bases, std::span<const ff::U256> scalars) override {
     return snark::msm_g1(bases, scalars);
   }
-  ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::U256> scalars) override {
+  ec::G2 msm_g2(const MsmBases<ec::G2Config>& bases, std::span<const ff::U256> scalars) override {
     return snark::msm_g2(bases, scalars);
   }
   void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) override { snark::msm_many(g1, g2); }

@@ -18,9 +18,9 @@ class ProverBackend {
   virtual const char* name() const noexcept = 0;
 
   /// sum scalars[i] * bases[i]; bases.size() == scalars.size(); scalars canonical (< r).
-  virtual ec::G1 msm_g1(std::span<const ec::G1Affine> bases, std::span<const ff::U256> scalars) = 0;
+  virtual ec::G1 msm_g1(const MsmBases<ec::G1Config>& bases, std::span<const ff::U256> scalars) = 0;
   /// sum scalars[i] * bases[i]; bases.size() == scalars.size(); scalars canonical (< r).
-  virtual ec::G2 msm_g2(std::span<const ec::G2Affine> bases, std::span<const ff::U256> scalars) = 0;
+  virtual ec::G2 msm_g2(const MsmBases<ec::G2Config>& bases, std::span<const ff::U256> scalars) = 0;
   /// Every job of a batch (results distinct). The default runs msm_g1/msm_g2 one after the
   /// other; a backend may overlap them.
   virtual void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2);

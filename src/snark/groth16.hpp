@@ -58,6 +58,32 @@ struct ProvingKey {
   [[nodiscard]] bool is_consistent() const noexcept;
 };
 
+/// What the prover reads of a proving key, as views: over a decoded ProvingKey (view_of) or over
+/// a mapped .zkey (MappedZkey, snark/zkey_file.hpp), so that one prover serves both and a mapped
+/// key is read in place, never copied. The viewed storage must outlive the view.
+struct ProverKeyView {
+  uint32_t num_vars = 0, num_public = 0, domain_size = 0;
+  ec::G1Affine alpha_g1, beta_g1, delta_g1;
+  ec::G2Affine beta_g2, delta_g2;
+  /// Section 4 either decoded (coefs) or, when coefs is empty, as the file's records
+  /// (kCoefRecordBytes each: matrix u32 | constraint u32 | signal u32 | value * R^2 mod r as 32 LE
+  /// bytes), which the prover checks as it reads them.
+  std::span<const Coef> coefs;
+  std::span<const uint8_t> coef_records;
+  static constexpr size_t kCoefRecordBytes = 12 + 32;
+  MsmBases<ec::G1Config> a_g1, b1_g1, c_g1, h_g1;  ///< sections 5, 6, 8, 9
+  MsmBases<ec::G2Config> b2_g2;                    ///< section 7
+  /// Called with each part of coef_records once the prover has read it (a mapped key drops
+  /// those pages from memory); may be null.
+  void (*release)(std::span<const uint8_t>) = nullptr;
+
+  /// The section sizes agree with the header (coefficient entries are checked as they are read).
+  [[nodiscard]] bool is_consistent() const noexcept;
+};
+
+/// A view of pk (which must outlive it).
+ProverKeyView view_of(const ProvingKey& pk) noexcept;
+
 struct VerificationKey {
   ec::G1Affine alpha_g1;
   ec::G2Affine beta_g2, gamma_g2, delta_g2;
@@ -109,6 +135,13 @@ VerificationKey verification_key(const ProvingKey& pk);
                                          ProverBackend& backend = default_backend());
 /// As prove(), with given blinding factors (tests only: reused r, s leak the witness).
 [[nodiscard]] std::optional<Proof> prove_with_blinding(const ProvingKey& pk, std::span<const ff::Fr> witness,
+                                                       const Blinding& blinding,
+                                                       ProverBackend& backend = default_backend());
+
+/// prove() from a view (a mapped .zkey); nullopt also when a coefficient record is out of range.
+[[nodiscard]] std::optional<Proof> prove(const ProverKeyView& key, std::span<const ff::Fr> witness,
+                                         ProverBackend& backend = default_backend());
+[[nodiscard]] std::optional<Proof> prove_with_blinding(const ProverKeyView& key, std::span<const ff::Fr> witness,
                                                        const Blinding& blinding,
                                                        ProverBackend& backend = default_backend());
 

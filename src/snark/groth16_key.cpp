@@ -30,6 +30,34 @@ bool ProvingKey::is_consistent() const noexcept {
   return true;
 }
 
+bool ProverKeyView::is_consistent() const noexcept {
+  if (!is_ntt_size(domain_size) || domain_size < 2 || domain_size > (uint64_t{1} << (kMaxLogNtt - 1))) return false;
+  if (num_vars < num_public + 1) return false;
+  if (a_g1.size() != num_vars || b1_g1.size() != num_vars || b2_g2.size() != num_vars) return false;
+  if (c_g1.size() != size_t{num_vars} - num_public - 1) return false;
+  if (h_g1.size() != domain_size) return false;
+  return !coefs.empty() || coef_records.size() % kCoefRecordBytes == 0;
+}
+
+ProverKeyView view_of(const ProvingKey& pk) noexcept {
+  ProverKeyView v;
+  v.num_vars = pk.num_vars;
+  v.num_public = pk.num_public;
+  v.domain_size = pk.domain_size;
+  v.alpha_g1 = pk.alpha_g1;
+  v.beta_g1 = pk.beta_g1;
+  v.delta_g1 = pk.delta_g1;
+  v.beta_g2 = pk.beta_g2;
+  v.delta_g2 = pk.delta_g2;
+  v.coefs = pk.coefs;
+  v.a_g1 = pk.a_g1;
+  v.b1_g1 = pk.b1_g1;
+  v.b2_g2 = pk.b2_g2;
+  v.c_g1 = pk.c_g1;
+  v.h_g1 = pk.h_g1;
+  return v;
+}
+
 VerificationKey verification_key(const ProvingKey& pk) {
   return VerificationKey{pk.alpha_g1, pk.beta_g2, pk.gamma_g2, pk.delta_g2, pk.ic};
 }

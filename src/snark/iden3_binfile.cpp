@@ -65,7 +65,7 @@ Result<std::span<const uint8_t>> BinFile::unique_section(uint32_t type) const {
     found = &s;
   }
   if (found == nullptr) return FileError::kMissingSection;
-  return std::span<const uint8_t>(data).subspan(found->offset, found->size);
+  return (view.empty() ? std::span<const uint8_t>(data) : view).subspan(found->offset, found->size);
 }
 
 bool BinFile::has_section(uint32_t type) const noexcept {
@@ -74,10 +74,11 @@ bool BinFile::has_section(uint32_t type) const noexcept {
   return false;
 }
 
-Result<BinFile> parse_binfile(std::vector<uint8_t> data, std::string_view magic, uint32_t max_version) {
-  BinFile f;
-  f.data = std::move(data);
-  ByteReader r(f.data);
+namespace {
+
+/// Reads the header and section table of `bytes` into f.
+FileError parse_layout(std::span<const uint8_t> bytes, std::string_view magic, uint32_t max_version, BinFile& f) {
+  ByteReader r(bytes);
   std::span<const uint8_t> m;
   if (!r.bytes(4, m)) return FileError::kTruncated;
   if (magic.size() != 4 || std::memcmp(m.data(), magic.data(), 4) != 0) return FileError::kBadMagic;
@@ -93,11 +94,27 @@ Result<BinFile> parse_binfile(std::vector<uint8_t> data, std::string_view magic,
     uint64_t size = 0;
     if (!r.u32(type) || !r.u64(size)) return FileError::kTruncated;
     if (size > r.remaining()) return FileError::kTruncated;
-    const size_t offset = f.data.size() - r.remaining();
+    const size_t offset = bytes.size() - r.remaining();
     std::span<const uint8_t> skip;
     if (!r.bytes(static_cast<size_t>(size), skip)) return FileError::kTruncated;
     f.sections.push_back({type, offset, static_cast<size_t>(size)});
   }
+  return FileError::kOk;
+}
+
+}  // namespace
+
+Result<BinFile> parse_binfile(std::vector<uint8_t> data, std::string_view magic, uint32_t max_version) {
+  BinFile f;
+  f.data = std::move(data);
+  if (auto e = parse_layout(f.data, magic, max_version, f); e != FileError::kOk) return e;
+  return f;
+}
+
+Result<BinFile> parse_binfile_view(std::span<const uint8_t> bytes, std::string_view magic, uint32_t max_version) {
+  BinFile f;
+  f.view = bytes;
+  if (auto e = parse_layout(bytes, magic, max_version, f); e != FileError::kOk) return e;
   return f;
 }
 

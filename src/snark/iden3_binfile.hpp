@@ -85,6 +85,9 @@ struct BinFile {
     size_t size;
   };
   std::vector<uint8_t> data;
+  /// The bytes the sections index when they are held elsewhere (parse_binfile_view); else empty
+  /// and the sections index `data`.
+  std::span<const uint8_t> view;
   uint32_t version = 0;
   std::vector<Section> sections;
 
@@ -95,6 +98,8 @@ struct BinFile {
 
 /// Parses a container; magic is 4 characters; accepts versions 1..max_version.
 Result<BinFile> parse_binfile(std::vector<uint8_t> data, std::string_view magic, uint32_t max_version);
+/// As parse_binfile over bytes held elsewhere (a mapped file), which must outlive the result.
+Result<BinFile> parse_binfile_view(std::span<const uint8_t> bytes, std::string_view magic, uint32_t max_version);
 
 /// Builds a container in memory; sections are written in the order begun.
 class BinWriter {

@@ -28,6 +28,7 @@
 #include "ec/short_weierstrass.hpp"
 #include "ff/parallel.hpp"
 #include "ff/uint256.hpp"
+#include "snark/msm_bases.hpp"
 
 namespace zkamm::snark::msm_detail {
 
@@ -41,8 +42,9 @@ struct MsmParams {
   unsigned batch = 256;       // additions per shared inversion (batch-affine only), >= 1
 };
 
-/// Parameters for n points on `threads` threads from a cost model (defined in msm.cpp).
-MsmParams choose_params(size_t n, unsigned threads) noexcept;
+/// Parameters for n points with scalars of at most `bits` bits on `threads` threads from a cost
+/// model (defined in msm.cpp).
+MsmParams choose_params(size_t n, unsigned threads, unsigned bits = 254) noexcept;
 
 /// len <= 32 bits of k starting at bit pos < 256; bits above 255 read as zero.
 inline uint64_t extract_bits(const U256& k, unsigned pos, unsigned len) noexcept {
@@ -76,19 +78,28 @@ ec::JacobianPoint<Cfg> reduce_buckets(std::span<const ec::JacobianPoint<Cfg>> bu
   return total;
 }
 
+/// The points an MSM task reads: entries [begin, end) of `idx` (indices into bases/scalars), or
+/// of bases/scalars themselves when idx is empty.
+struct PointRange {
+  std::span<const uint32_t> idx;
+  size_t begin = 0, end = 0;
+  size_t at(size_t i) const noexcept { return idx.empty() ? i : idx[i]; }
+};
+
 /// One window over one point range with mixed-Jacobian buckets; buckets is scratch.
 template <class Cfg>
-ec::JacobianPoint<Cfg> window_sum_jacobian(std::span<const ec::AffinePoint<Cfg>> bases,
-                                           std::span<const U256> scalars, unsigned w, unsigned c,
+ec::JacobianPoint<Cfg> window_sum_jacobian(const MsmBases<Cfg>& bases, std::span<const U256> scalars,
+                                           const PointRange& range, unsigned w, unsigned c,
                                            std::vector<ec::JacobianPoint<Cfg>>& buckets) noexcept {
   using Jac = ec::JacobianPoint<Cfg>;
   buckets.assign(size_t{1} << (c - 1), Jac::identity());
-  for (size_t i = 0; i < bases.size(); ++i) {
-    const int32_t d = signed_digit(scalars[i], w, c);
+  for (size_t i = range.begin; i < range.end; ++i) {
+    const size_t j = range.at(i);
+    const int32_t d = signed_digit(scalars[j], w, c);
     if (d > 0) {
-      buckets[static_cast<size_t>(d - 1)] += bases[i];
+      buckets[static_cast<size_t>(d - 1)] += bases[j];
     } else if (d < 0) {
-      buckets[static_cast<size_t>(-d - 1)] += -bases[i];
+      buckets[static_cast<size_t>(-d - 1)] += -bases[j];
     }
   }
   return reduce_buckets<Cfg>(buckets);
@@ -151,8 +162,28 @@ class BatchAffineBuckets {
   }
 
   bool empty(size_t b) const noexcept { return state_[b] == kEmpty; }
+  /// Whether some additions went to the Jacobian side buckets (then point() is not the whole
+  /// bucket: total() is).
+  bool spilled() const noexcept { return !overflow_.empty(); }
+  /// Bucket b with its side bucket; no additions pending.
+  Jac total(size_t b) const noexcept {
+    Jac t = Jac(point(b));
+    if (!overflow_.empty()) t += overflow_[b];
+    return t;
+  }
   /// Bucket b as an affine point (infinity when empty); no additions pending.
   Affine point(size_t b) const noexcept { return empty(b) ? Affine{} : Affine{slots_[b].x, slots_[b].y}; }
+
+  /// Applies everything outstanding and returns sum_b bucket[b].
+  Jac sum() {
+    flush();
+    Jac total = Jac::identity();
+    for (size_t b = 0; b < slots_.size(); ++b) {
+      if (state_[b] != kEmpty) total += Affine{slots_[b].x, slots_[b].y};
+      if (!overflow_.empty()) total += overflow_[b];
+    }
+    return total;
+  }
 
   /// Applies everything outstanding and returns sum_b (b + 1) * bucket[b].
   Jac finish() {
@@ -231,7 +262,9 @@ class BatchAffineBuckets {
 
   /// bucket += point for every batch entry with one inversion. Entry with equal x is a doubling
   /// (insert() left only p == acc with y != 0 in that case): lambda = 3 x^2 / 2 y.
-  void apply_batch() noexcept {
+  /// flatten: GCC otherwise calls the field's asm multiplication and subtraction out of line
+  /// here (perf: ~40 % of a 64-swap proof in those calls and their spills).
+  [[gnu::flatten]] void apply_batch() noexcept {
     Field acc = Field::one();
     for (size_t k = 0; k < count_; ++k) {
       const Slot& a = slots_[batch_bucket_[k]];
@@ -296,30 +329,55 @@ class BatchAffineBuckets {
 
 /// One window over one point range with batch-affine buckets; buckets is scratch.
 template <class Cfg>
-ec::JacobianPoint<Cfg> window_sum_batch_affine(std::span<const ec::AffinePoint<Cfg>> bases,
-                                               std::span<const U256> scalars, unsigned w, unsigned c,
-                                               unsigned batch, BatchAffineBuckets<Cfg>& buckets) {
+ec::JacobianPoint<Cfg> window_sum_batch_affine(const MsmBases<Cfg>& bases, std::span<const U256> scalars,
+                                               const PointRange& range, unsigned w, unsigned c, unsigned batch,
+                                               BatchAffineBuckets<Cfg>& buckets) {
   constexpr size_t kPrefetchDistance = 8;
   buckets.reset(size_t{1} << (c - 1), batch);
-  const size_t n = bases.size();
-  for (size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n) {
-      const int32_t ahead = signed_digit(scalars[i + kPrefetchDistance], w, c);
-      if (ahead != 0) buckets.prefetch(static_cast<uint32_t>((ahead > 0 ? ahead : -ahead) - 1));
+  for (size_t i = range.begin; i < range.end; ++i) {
+    if (i + kPrefetchDistance < range.end) {
+      const size_t ahead_j = range.at(i + kPrefetchDistance);
+      const int32_t ahead = signed_digit(scalars[ahead_j], w, c);
+      if (ahead != 0) {
+        buckets.prefetch(static_cast<uint32_t>((ahead > 0 ? ahead : -ahead) - 1));
+        if (!range.idx.empty()) bases.prefetch(ahead_j);
+      }
     }
-    const int32_t d = signed_digit(scalars[i], w, c);
-    if (d == 0 || bases[i].infinity) continue;
+    const size_t j = range.at(i);
+    const int32_t d = signed_digit(scalars[j], w, c);
+    if (d == 0) continue;
+    const ec::AffinePoint<Cfg> p = bases[j];
+    if (p.infinity) continue;
     if (d > 0) {
-      buckets.add(static_cast<uint32_t>(d - 1), bases[i]);
+      buckets.add(static_cast<uint32_t>(d - 1), p);
     } else {
-      buckets.add(static_cast<uint32_t>(-d - 1), -bases[i]);
+      buckets.add(static_cast<uint32_t>(-d - 1), -p);
     }
   }
   return buckets.finish();
 }
 
+/// sum of bases[range.at(i)] for i in [range.begin, range.end) (the points whose scalar is 1):
+/// batch-affine additions into `lanes` accumulators taken round robin, so that each batch of
+/// `lanes` additions shares one inversion and never collides, then a Jacobian sum of the lanes.
+template <class Cfg>
+ec::JacobianPoint<Cfg> sum_points(const MsmBases<Cfg>& bases, const PointRange& range, size_t lanes,
+                                  BatchAffineBuckets<Cfg>& scratch) {
+  lanes = std::max<size_t>(1, std::min(lanes, range.end - range.begin));
+  scratch.reset(lanes, lanes);
+  size_t lane = 0;
+  for (size_t i = range.begin; i < range.end; ++i) {
+    const ec::AffinePoint<Cfg> p = bases[range.at(i)];
+    if (p.infinity) continue;
+    scratch.add(static_cast<uint32_t>(lane), p);
+    lane = lane + 1 == lanes ? 0 : lane + 1;
+  }
+  return scratch.sum();
+}
+
 /// One Pippenger MSM cut into independent (window, point range) tasks, so that the tasks of
 /// several MSMs can share the worker threads (msm_many in snark/msm.hpp); pippenger() runs one.
+/// It sums scalars[j] * bases[j] over j in idx, or over every j when idx is empty.
 template <class Cfg>
 class PippengerPlan {
  public:
@@ -332,11 +390,14 @@ class PippengerPlan {
     BatchAffineBuckets<Cfg> affine;
   };
 
-  /// Equal sizes, scalars < 2^254, 1 <= params.c <= 24; the spans must outlive the plan.
-  PippengerPlan(std::span<const Affine> bases, std::span<const U256> scalars, const MsmParams& params)
-      : bases_(bases), scalars_(scalars), params_(params), n_(std::min(bases.size(), scalars.size())) {
+  /// Equal sizes of bases and scalars, idx entries < that size, scalars < 2^254,
+  /// 1 <= params.c <= 24; the spans must outlive the plan.
+  PippengerPlan(const MsmBases<Cfg>& bases, std::span<const U256> scalars, std::span<const uint32_t> idx,
+                const MsmParams& params)
+      : bases_(bases), scalars_(scalars), idx_(idx), params_(params),
+        n_(idx.empty() ? std::min(bases.size(), scalars.size()) : idx.size()) {
     unsigned max_bits = 0;
-    for (size_t i = 0; i < n_; ++i) max_bits = std::max(max_bits, ff::bit_length(scalars_[i]));
+    for (size_t i = 0; i < n_; ++i) max_bits = std::max(max_bits, ff::bit_length(scalars_[idx_.empty() ? i : idx_[i]]));
     if (max_bits == 0) return;  // no tasks: the sum is the identity
     windows_ = window_count(max_bits, params_.c);
     splits_ = std::max<size_t>(1, std::min<size_t>(params_.splits, n_));
@@ -344,17 +405,17 @@ class PippengerPlan {
   }
 
   size_t tasks() const noexcept { return partial_.size(); }
+  /// Points one task reads.
+  size_t points_per_task() const noexcept { return n_ / splits_; }
 
   /// Task t < tasks(); distinct tasks may run concurrently.
   void run_task(size_t t, Scratch& scratch) {
     const unsigned w = static_cast<unsigned>(t / splits_);
     const size_t s = t % splits_;
-    const size_t begin = n_ * s / splits_, end = n_ * (s + 1) / splits_;
-    const auto b = bases_.subspan(begin, end - begin);
-    const auto k = scalars_.subspan(begin, end - begin);
+    const PointRange range{idx_, n_ * s / splits_, n_ * (s + 1) / splits_};
     partial_[t] = params_.batch_affine
-                      ? window_sum_batch_affine<Cfg>(b, k, w, params_.c, params_.batch, scratch.affine)
-                      : window_sum_jacobian<Cfg>(b, k, w, params_.c, scratch.jacobian);
+                      ? window_sum_batch_affine<Cfg>(bases_, scalars_, range, w, params_.c, params_.batch, scratch.affine)
+                      : window_sum_jacobian<Cfg>(bases_, scalars_, range, w, params_.c, scratch.jacobian);
   }
 
   /// Every task has run: combines the windows by Horner's rule.
@@ -370,8 +431,9 @@ class PippengerPlan {
   }
 
  private:
-  std::span<const Affine> bases_;
+  MsmBases<Cfg> bases_;
   std::span<const U256> scalars_;
+  std::span<const uint32_t> idx_;
   MsmParams params_;
   size_t n_;
   unsigned windows_ = 0;
@@ -381,14 +443,19 @@ class PippengerPlan {
 
 /// sum_i scalars[i] * bases[i] with the given parameters; equal sizes, scalars < 2^254, 1 <= c <= 24.
 template <class Cfg>
-ec::JacobianPoint<Cfg> pippenger(std::span<const ec::AffinePoint<Cfg>> bases, std::span<const U256> scalars,
-                                 const MsmParams& params) {
-  PippengerPlan<Cfg> plan(bases, scalars, params);
+ec::JacobianPoint<Cfg> pippenger(const MsmBases<Cfg>& bases, std::span<const U256> scalars, const MsmParams& params,
+                                 std::span<const uint32_t> idx = {}) {
+  PippengerPlan<Cfg> plan(bases, scalars, idx, params);
   ff::parallel_for_chunks(plan.tasks(), [&](size_t task_begin, size_t task_end, unsigned) {
     typename PippengerPlan<Cfg>::Scratch scratch;
     for (size_t t = task_begin; t < task_end; ++t) plan.run_task(t, scratch);
   });
   return plan.combine();
+}
+template <class Cfg>
+ec::JacobianPoint<Cfg> pippenger(std::span<const ec::AffinePoint<Cfg>> bases, std::span<const U256> scalars,
+                                 const MsmParams& params) {
+  return pippenger<Cfg>(MsmBases<Cfg>(bases), scalars, params);
 }
 
 /// sum_i scalars[i] * bases[i] by one double-and-add per term (the reference for tiny inputs).

@@ -1,6 +1,12 @@
 #include "snark/zkey_file.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <utility>
 
 #include "ff/parallel.hpp"
 
@@ -187,11 +193,10 @@ std::vector<uint8_t> encode_zkey(const ProvingKey& pk) {
   return std::move(w).finish();
 }
 
-Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes) {
-  auto file = parse_binfile(std::move(bytes), "zkey", 2);
-  if (!file) return file.error();
-  const BinFile& f = *file;
+namespace {
 
+/// Sections 1 (protocol), 2 (header) and 3 (IC) into pk.
+FileError decode_header(const BinFile& f, ProvingKey& pk) {
   {
     auto s = f.unique_section(1);
     if (!s) return s.error();
@@ -202,7 +207,6 @@ Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes) {
     if (protocol != kGroth16) return FileError::kUnsupported;
   }
 
-  ProvingKey pk;
   {
     auto s = f.unique_section(2);
     if (!s) return s.error();
@@ -219,7 +223,17 @@ Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes) {
     if (!r.at_end()) return FileError::kBadSectionSize;
   }
 
-  if (auto e = get_g1_section(f, 3, size_t{pk.num_public} + 1, pk.ic); e != FileError::kOk) return e;
+  return get_g1_section(f, 3, size_t{pk.num_public} + 1, pk.ic);
+}
+
+}  // namespace
+
+Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes) {
+  auto file = parse_binfile(std::move(bytes), "zkey", 2);
+  if (!file) return file.error();
+  const BinFile& f = *file;
+  ProvingKey pk;
+  if (auto e = decode_header(f, pk); e != FileError::kOk) return e;
 
   {
     auto s = f.unique_section(4);
@@ -267,6 +281,106 @@ Result<ProvingKey> read_zkey(const std::string& path) {
   auto bytes = read_file_bytes(path);
   if (!bytes) return bytes.error();
   return decode_zkey(std::move(bytes).take());
+}
+
+namespace {
+
+/// Drops the whole pages inside `bytes` of a private read-only file mapping from this process
+/// (they stay in the page cache; a later read maps them again).
+void release_mapped(std::span<const uint8_t> bytes) {
+  static const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(bytes.data()) + page - 1) & ~(page - 1);
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(bytes.data()) + bytes.size()) & ~(page - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
+
+}  // namespace
+
+MappedZkey::~MappedZkey() {
+  if (base_ != nullptr) ::munmap(const_cast<uint8_t*>(base_), size_);
+}
+
+MappedZkey::MappedZkey(MappedZkey&& o) noexcept
+    : base_(std::exchange(o.base_, nullptr)), size_(std::exchange(o.size_, 0)), view_(o.view_), vk_(std::move(o.vk_)) {}
+
+MappedZkey& MappedZkey::operator=(MappedZkey&& o) noexcept {
+  if (this != &o) {
+    if (base_ != nullptr) ::munmap(const_cast<uint8_t*>(base_), size_);
+    base_ = std::exchange(o.base_, nullptr);
+    size_ = std::exchange(o.size_, 0);
+    view_ = o.view_;
+    vk_ = std::move(o.vk_);
+  }
+  return *this;
+}
+
+Result<MappedZkey> MappedZkey::open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return FileError::kIo;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return FileError::kIo;
+  }
+  if (st.st_size == 0) {
+    ::close(fd);
+    return FileError::kTruncated;
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);  // the mapping keeps the file
+  if (map == MAP_FAILED) return FileError::kIo;
+  MappedZkey m;
+  m.base_ = static_cast<const uint8_t*>(map);
+  m.size_ = size;
+
+  auto file = parse_binfile_view({m.base_, m.size_}, "zkey", 2);
+  if (!file) return file.error();
+  const BinFile& f = *file;
+  ProvingKey header;
+  if (auto e = decode_header(f, header); e != FileError::kOk) return e;
+  ProverKeyView& v = m.view_;
+  v.num_vars = header.num_vars;
+  v.num_public = header.num_public;
+  v.domain_size = header.domain_size;
+  v.alpha_g1 = header.alpha_g1;
+  v.beta_g1 = header.beta_g1;
+  v.delta_g1 = header.delta_g1;
+  v.beta_g2 = header.beta_g2;
+  v.delta_g2 = header.delta_g2;
+  m.vk_ = snark::verification_key(header);
+
+  {
+    auto s = f.unique_section(4);
+    if (!s) return s.error();
+    ByteReader r(*s);
+    uint32_t n = 0;
+    if (!r.u32(n)) return FileError::kTruncated;
+    if (r.remaining() != static_cast<size_t>(n) * kCoefBytes) return FileError::kBadSectionSize;
+    if (!r.bytes(r.remaining(), v.coef_records)) return FileError::kTruncated;
+    v.release = release_mapped;
+  }
+  // Point sections: sizes only; the points are read (unchecked) as the MSMs use them.
+  auto points = [&f](uint32_t type, size_t count, size_t record_bytes, std::span<const uint8_t>& out) {
+    auto s = f.unique_section(type);
+    if (!s) return s.error();
+    if (s->size() != count * record_bytes) return FileError::kBadSectionSize;
+    out = *s;
+    return FileError::kOk;
+  };
+  std::span<const uint8_t> a, b1, b2, c, h;
+  for (FileError e : {points(5, v.num_vars, kG1Bytes, a), points(6, v.num_vars, kG1Bytes, b1),
+                      points(7, v.num_vars, kG2Bytes, b2),
+                      points(8, size_t{v.num_vars} - v.num_public - 1, kG1Bytes, c),
+                      points(9, v.domain_size, kG1Bytes, h)})
+    if (e != FileError::kOk) return e;
+  v.a_g1 = MsmBases<ec::G1Config>::records(a);
+  v.b1_g1 = MsmBases<ec::G1Config>::records(b1);
+  v.b2_g2 = MsmBases<ec::G2Config>::records(b2);
+  v.c_g1 = MsmBases<ec::G1Config>::records(c);
+  v.h_g1 = MsmBases<ec::G1Config>::records(h);
+  if (!v.is_consistent()) return FileError::kInconsistent;
+  return Result<MappedZkey>(std::move(m));
 }
 
 FileError write_zkey(const std::string& path, const ProvingKey& pk) { return write_file_bytes(path, encode_zkey(pk)); }

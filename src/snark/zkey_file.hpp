@@ -29,4 +29,29 @@ Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes);
 Result<ProvingKey> read_zkey(const std::string& path);
 FileError write_zkey(const std::string& path, const ProvingKey& pk);
 
+/// A .zkey mapped read-only for proving without a decoded copy (`zkamm prove`): the header, the
+/// verifying key's points and IC are decoded and checked as by decode_zkey and the section sizes
+/// checked; the coefficients and point queries stay in the file, read in place by the prover
+/// (ProverKeyView), which checks each coefficient as it reads it but not the points (a wrong
+/// point only yields a proof that fails to verify). The mapping lives as long as the object.
+class MappedZkey {
+ public:
+  static Result<MappedZkey> open(const std::string& path);
+  MappedZkey(MappedZkey&& o) noexcept;
+  MappedZkey& operator=(MappedZkey&& o) noexcept;
+  MappedZkey(const MappedZkey&) = delete;
+  MappedZkey& operator=(const MappedZkey&) = delete;
+  ~MappedZkey();
+
+  const ProverKeyView& prover_key() const noexcept { return view_; }
+  const VerificationKey& verification_key() const noexcept { return vk_; }
+
+ private:
+  MappedZkey() = default;
+  const uint8_t* base_ = nullptr;
+  size_t size_ = 0;
+  ProverKeyView view_;
+  VerificationKey vk_;
+};
+
 }  // namespace zkamm::snark

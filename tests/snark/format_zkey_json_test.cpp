@@ -2,6 +2,10 @@
 // Keys come from setup_with_toxic_waste on a self-generated circuit; snarkjs reading/writing the
 // same files is checked by tests/e2e/*.sh.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
 
 #include "format_fixtures.hpp"
 #include "snark/json_io.hpp"
@@ -111,6 +115,55 @@ TEST(FormatZkey, RejectsHostileFiles) {
   auto nvars = good;
   nvars[sec2 + 4 + 32 + 4 + 32] = 100;  // sections no longer match nVars
   EXPECT_FALSE(decode_zkey(nvars).ok());
+}
+
+/// `zkamm prove` maps the .zkey and reads it in place: the same proof as from the decoded key
+/// (same blinding), the same verification key; corrupt coefficient records make the prover
+/// refuse; a file cut short or with a wrong section size does not open.
+TEST(FormatZkey, MappedKeyProvesAsTheDecodedOne) {
+  namespace fs = std::filesystem;
+  const fs::path path = fs::temp_directory_path() / ("zkamm-mapped-" + std::to_string(::getpid()) + ".zkey");
+  const ProvingKey& pk = tiny_pk();
+  const auto bytes = encode_zkey(pk);
+  ASSERT_EQ(write_file_bytes(path.string(), bytes), FileError::kOk);
+  const auto w = test::tiny_witness();
+  const Blinding blinding{Fr::from_u64(77), Fr::from_u64(1234)};
+  {
+    auto m = MappedZkey::open(path.string());
+    ASSERT_TRUE(m.ok()) << to_string(m.error());
+    const auto from_map = prove_with_blinding(m->prover_key(), w, blinding);
+    const auto from_pk = prove_with_blinding(pk, w, blinding);
+    ASSERT_TRUE(from_map.has_value());
+    ASSERT_TRUE(from_pk.has_value());
+    EXPECT_EQ(*from_map, *from_pk);
+    EXPECT_TRUE(verify(m->verification_key(), std::span<const Fr>(w.data() + 1, 3), *from_map));
+    EXPECT_EQ(m->verification_key().ic, verification_key(pk).ic);
+    MappedZkey moved = std::move(*m);  // the mapping moves with the object
+    EXPECT_TRUE(prove(moved.prover_key(), w).has_value());
+  }
+  auto f = parse_binfile(bytes, "zkey", 1);
+  ASSERT_TRUE(f.ok());
+  size_t coefs = 0;
+  for (const auto& s : f->sections)
+    if (s.type == 4) coefs = s.offset + 4;  // after the count
+  const auto prove_corrupt = [&](size_t offset, uint8_t value) {
+    auto bad = bytes;
+    bad[offset] = value;
+    EXPECT_EQ(write_file_bytes(path.string(), bad), FileError::kOk);
+    auto m = MappedZkey::open(path.string());
+    EXPECT_TRUE(m.ok());
+    return m.ok() && prove(m->prover_key(), w).has_value();
+  };
+  EXPECT_FALSE(prove_corrupt(coefs, 2));            // matrix 2
+  EXPECT_FALSE(prove_corrupt(coefs + 7, 0x7f));     // constraint beyond the domain
+  EXPECT_FALSE(prove_corrupt(coefs + 11, 0x7f));    // signal beyond the wires
+  EXPECT_FALSE(prove_corrupt(coefs + 12 + 31, 0xff));  // value >= r
+  for (size_t n : {size_t{0}, size_t{11}, bytes.size() / 2, bytes.size() - 1}) {
+    ASSERT_EQ(write_file_bytes(path.string(), std::span<const uint8_t>(bytes).first(n)), FileError::kOk);
+    EXPECT_FALSE(MappedZkey::open(path.string()).ok()) << n;
+  }
+  EXPECT_EQ(MappedZkey::open((path.string() + ".missing")).error(), FileError::kIo);
+  fs::remove(path);
 }
 
 TEST(FormatJson, ProofPublicAndVkRoundTrip) {

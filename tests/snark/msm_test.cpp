@@ -3,6 +3,7 @@
 // Points and scalars are self-generated from a printed seed (ZKAMM_SEED replays a run).
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 #include <type_traits>
 #include <vector>
@@ -238,6 +239,150 @@ TYPED_TEST(Msm, WideWindowsAsUsedForLargeInputs) {
   EXPECT_EQ(msm_detail::pippenger(std::span<const typename Jac::Affine>(pm), std::span<const U256>(pm_k),
                                   MsmParams{15, 1, true, 16}),
             reference<Jac>(pm, pm_k));
+}
+
+/// The points in the .zkey layout (Montgomery limbs of x then y; infinity as zero bytes).
+template <class Affine>
+std::vector<uint8_t> to_records(std::span<const Affine> points) {
+  using Field = typename Affine::Field;
+  std::vector<uint8_t> out(points.size() * 2 * sizeof(Field), 0);
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (points[i].infinity) continue;
+    std::memcpy(out.data() + i * 2 * sizeof(Field), &points[i].x, sizeof(Field));
+    std::memcpy(out.data() + i * 2 * sizeof(Field) + sizeof(Field), &points[i].y, sizeof(Field));
+  }
+  return out;
+}
+
+/// A witness-like mix: zeros, ones, bytes, 64-bit values and field elements, as the classes of
+/// msm.cpp see them, with some bases at infinity (unused wires of the B query).
+TYPED_TEST(Msm, WitnessScalarClassesAndZkeyRecords) {
+  using Jac = TypeParam;
+  using Affine = typename Jac::Affine;
+  constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
+  auto rng = testing::seeded_rng("Msm.WitnessScalarClassesAndZkeyRecords");
+  const size_t n = kG2 ? 600 : 3000;
+  auto points = random_points<Jac>(n, rng);
+  std::vector<U256> scalars(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t v = rng() % 10;
+    scalars[i] = v < 4   ? U256{}
+                 : v < 7 ? U256{1, 0, 0, 0}
+                 : v == 7 ? U256{2 + rng() % 65000, 0, 0, 0}
+                 : v == 8 ? U256{rng() | (uint64_t{1} << 63), 0, 0, 0}
+                          : Fr::random(rng).to_canonical();
+    if (rng() % 8 == 0) points[i] = Affine{};
+  }
+  // Repeated points among the ones: the lanes of the one-sum meet equal points and negations.
+  for (size_t i = 0; i + 40 < n; i += 97) {
+    points[i + 20] = points[i];
+    points[i + 40] = -points[i];
+    scalars[i] = scalars[i + 20] = scalars[i + 40] = U256{1, 0, 0, 0};
+  }
+  const Jac expected = reference<Jac>(points, scalars);
+  EXPECT_EQ(Api<Jac>::msm(points, scalars), expected);
+  const auto records = to_records<Affine>(points);
+  using Bases = std::conditional_t<kG2, MsmBases<ec::G2Config>, MsmBases<ec::G1Config>>;
+  const auto view = Bases::records(records);
+  ASSERT_EQ(view.size(), n);
+  for (size_t i = 0; i < n; i += 37) EXPECT_EQ(view[i], points[i]) << i;
+  Jac from_records;
+  if constexpr (kG2) {
+    const MsmG2Job job{view, scalars, &from_records};
+    msm_many({}, {&job, 1});
+  } else {
+    const MsmG1Job job{view, scalars, &from_records};
+    msm_many({&job, 1}, {});
+  }
+  EXPECT_EQ(from_records, expected);
+}
+
+/// Many MSMs in one batch, some sharing their scalars (as the prover's A, B1, B2 share the
+/// witness), all zero, all one, and more ones than one task sums.
+TEST(MsmMany, JobsOfEveryShape) {
+  auto rng = testing::seeded_rng("MsmMany.JobsOfEveryShape");
+  const size_t big = 150000;
+  const auto points = random_points<ec::G1>(big, rng);
+  std::vector<U256> bits(big);
+  for (auto& k : bits) k = U256{rng() % 2, 0, 0, 0};
+  std::vector<U256> mixed(2000);
+  for (auto& k : mixed) k = rng() % 3 == 0 ? Fr::random(rng).to_canonical() : U256{rng() % 3, 0, 0, 0};
+  const std::vector<U256> zeros(500, U256{});
+  const std::span<const ec::G1Affine> p(points);
+  const auto g2_points = random_points<ec::G2>(200, rng);
+  const std::span<const U256> g2_scalars = std::span<const U256>(mixed).first(200);
+
+  ec::G1 r[5];
+  ec::G2 r2;
+  const MsmG1Job jobs[] = {{p, bits, &r[0]},
+                           {p.first(2000), mixed, &r[1]},
+                           {p.subspan(7, 2000), mixed, &r[2]},
+                           {p.first(500), zeros, &r[3]},
+                           {p.first(0), std::span<const U256>(), &r[4]}};
+  const MsmG2Job g2_jobs[] = {{g2_points, g2_scalars, &r2}};
+  msm_many(jobs, g2_jobs);
+  ec::G1 sum = ec::G1::identity();  // bits: the plain sum of the points with scalar 1
+  for (size_t i = 0; i < big; ++i)
+    if (bits[i][0] == 1) sum += points[i];
+  EXPECT_EQ(r[0], sum);
+  EXPECT_EQ(r[1], reference<ec::G1>(p.first(2000), mixed));
+  EXPECT_EQ(r[2], reference<ec::G1>(p.subspan(7, 2000), mixed));
+  EXPECT_TRUE(r[3].is_identity());
+  EXPECT_TRUE(r[4].is_identity());
+  EXPECT_EQ(r2, reference<ec::G2>(g2_points, g2_scalars));
+}
+
+/// group_repeats: equal scalars share one point (the sum of their bases), including values
+/// repeated more often than a batch holds (the side-bucket path), repeats among the ones and
+/// zeros, bases at infinity and bases that cancel; a job on a subspan of a grouped span derives
+/// its groups from it (the prover's C query).
+TEST(MsmMany, GroupedRepeatedScalars) {
+  auto rng = testing::seeded_rng("MsmMany.GroupedRepeatedScalars");
+  const size_t n = 6000;
+  auto points = random_points<ec::G1>(n, rng);
+  std::vector<U256> values(40);
+  for (auto& v : values) v = Fr::random(rng).to_canonical();
+  values[0] = U256{2, 0, 0, 0};
+  values[1] = U256{1000, 0, 0, 0};
+  std::vector<U256> k(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t v = rng() % 10;
+    k[i] = v < 2 ? U256{v, 0, 0, 0} : v < 4 ? Fr::random(rng).to_canonical() : values[rng() % values.size()];
+    if (rng() % 16 == 0) points[i] = ec::G1Affine{};
+  }
+  for (size_t i = 0; i < 1500; ++i) k[i * 4] = values[5];  // one value 1500+ times
+  points[9] = -points[8];  // a group whose bases cancel
+  k[8] = k[9] = values[7];
+  const auto g2_points = random_points<ec::G2>(300, rng);
+  const std::span<const U256> all(k);
+  ec::G1 r[3];
+  ec::G2 r2;
+  const MsmG1Job jobs[] = {{points, all, &r[0], true},
+                           {std::span<const ec::G1Affine>(points).subspan(5, n - 5), all.subspan(5), &r[1], true},
+                           {std::span<const ec::G1Affine>(points).first(n - 7), all.first(n - 7), &r[2], true}};
+  const MsmG2Job g2_jobs[] = {{g2_points, all.first(300), &r2, true}};
+  msm_many(jobs, g2_jobs);
+  EXPECT_EQ(r[0], reference<ec::G1>(points, all));
+  EXPECT_EQ(r[1], reference<ec::G1>(std::span<const ec::G1Affine>(points).subspan(5, n - 5), all.subspan(5)));
+  EXPECT_EQ(r[2], reference<ec::G1>(std::span<const ec::G1Affine>(points).first(n - 7), all.first(n - 7)));
+  EXPECT_EQ(r2, reference<ec::G2>(g2_points, all.first(300)));
+}
+
+/// The batch-affine sum of the points with scalar one, across lane counts (1 lane: every
+/// addition waits for the previous one; equal points and negations in the same lane).
+TEST(MsmMany, SumPointsLanes) {
+  auto rng = testing::seeded_rng("MsmMany.SumPointsLanes");
+  auto points = random_points<ec::G1>(400, rng);
+  for (size_t i = 0; i < 400; i += 5) points[i] = points[(i * 7) % 400];
+  for (size_t i = 3; i < 400; i += 11) points[i] = -points[i - 1];
+  points[17] = ec::G1Affine{};
+  ec::G1 expected = ec::G1::identity();
+  for (const auto& q : points) expected += q;
+  msm_detail::BatchAffineBuckets<ec::G1Config> scratch;
+  for (size_t lanes : {1, 2, 3, 64, 512}) {
+    const msm_detail::PointRange all{{}, 0, points.size()};
+    EXPECT_EQ(msm_detail::sum_points<ec::G1Config>(points, all, lanes, scratch), expected) << lanes;
+  }
 }
 
 TEST(MsmDigits, BoothRecodingReconstructsScalar) {
