@@ -372,7 +372,9 @@ class Node {
   /// Follower: registers the leader's L1 token at the same place in the block order.
   bool apply_replicated_token(const state::L1Address& address);
   /// Follower -> leader once every block queued before is applied; its blocks carry `term`.
-  void promote(uint64_t term);
+  /// Waits (at most `timeout`) until the writer leads; false when it did not (not a follower,
+  /// stopping, diverged, or still applying).
+  bool promote(uint64_t term, std::chrono::milliseconds timeout = std::chrono::seconds(30));
   bool is_follower() const;
   /// Non-empty once a replicated block did not apply (wrong parent, hash or tx result): the node
   /// applies nothing more; its data dir must be resynced.

@@ -45,24 +45,27 @@ bool Node::apply_replicated(std::shared_ptr<const Block> block, std::string* why
     return false;
   }
   if (!block) return false;
-  return impl_->queue_replicated(Replicated{std::move(block), std::nullopt, std::nullopt}, why);
+  return impl_->queue_replicated(Replicated{std::move(block), std::nullopt, std::nullopt, nullptr}, why);
 }
 
 bool Node::apply_replicated_token(const state::L1Address& address) {
   if (!impl_->error.empty()) return false;
-  return impl_->queue_replicated(Replicated{nullptr, address, std::nullopt}, nullptr);
+  return impl_->queue_replicated(Replicated{nullptr, address, std::nullopt, nullptr}, nullptr);
 }
 
-void Node::promote(uint64_t term) {
-  if (!impl_->error.empty()) return;
+bool Node::promote(uint64_t term, std::chrono::milliseconds timeout) {
+  if (!impl_->error.empty()) return false;
+  auto done = std::make_shared<std::promise<void>>();
+  auto fut = done->get_future();
   {
     LockGuard lk(impl_->mp_mu);
-    if (!impl_->follower) return;
+    if (!impl_->follower || impl_->stopping || !impl_->diverged_reason.empty()) return false;
     impl_->forwarder = nullptr;
     // After every block queued before: the writer turns leader when it reaches this item.
-    impl_->replicated.push_back(Replicated{nullptr, std::nullopt, term});
+    impl_->replicated.push_back(Replicated{nullptr, std::nullopt, term, done});
   }
   impl_->writer_cv.notify_one();
+  return fut.wait_for(timeout) == std::future_status::ready;
 }
 
 bool Node::is_follower() const {

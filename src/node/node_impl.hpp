@@ -61,6 +61,7 @@ struct SealJob {
   HeadMeta head;
   std::shared_ptr<std::promise<std::optional<state::TokenId>>> done;
   std::optional<state::TokenId> token;      ///< a registered token (the batcher learns it too)
+  bool own = false;                         ///< sealed here as leader (replicated, quorum-waited)
   state::L1Address token_address{};
 };
 
@@ -70,6 +71,7 @@ struct Replicated {
   std::shared_ptr<const Block> block;
   std::optional<state::L1Address> token;
   std::optional<uint64_t> promote_term;
+  std::shared_ptr<std::promise<void>> promoted;  ///< fulfilled once the writer leads
 };
 
 /// What the batcher consumes in order: a soft block or an L1 token registration.
@@ -105,7 +107,7 @@ struct Node::Impl {
   void seal();
   /// Writer: queues the open block (header complete) for the sealer with the state records it
   /// changed, and moves the writer's head to it.
-  void queue_sealed();
+  void queue_sealed(bool own);  ///< own: sealed by this node as leader (not a follower's copy)
   /// Writer (follower): re-executes the leader's block on the live state and queues it; false
   /// (diverged_reason set) when it does not follow the head or a tx result differs.
   bool apply_block(const Block& b);

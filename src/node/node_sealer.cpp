@@ -31,7 +31,7 @@ void Node::Impl::sealer_loop() {
       Store::put_head(*job.wb, job.head);
     }
     // The group's copies are written while this one is: the followers get the block first.
-    if (cfg.replicator && !sealer_gave_up) {
+    if (cfg.replicator && job.own && !sealer_gave_up) {
       if (job.block) cfg.replicator->publish(job.block);
       if (job.token) cfg.replicator->publish_token(job.head.head, job.token_address);
     }
@@ -51,7 +51,7 @@ void Node::Impl::sealer_loop() {
     // Quorum soft finality: the block turns soft (head, notifications, batching) once a majority
     // of the group has it on disk. Given up only at stop: then neither it nor a later block is
     // reported soft here (they are durable on this disk; the group decides their fate).
-    if (job.block && cfg.replicator && cfg.quorum_soft &&
+    if (job.block && job.own && cfg.replicator && cfg.quorum_soft &&
         (quorum_gave_up || !cfg.replicator->wait_quorum(job.head.head))) {
       if (!quorum_gave_up)
         spdlog::warn("node: stopping before block {} reached a majority of the group; it is not reported soft",

@@ -57,6 +57,7 @@ void Node::Impl::writer_loop(std::stop_token) {
           next_serial = executed_serial;
           expected_accounts = state.num_accounts();
           spdlog::info("node: leader from block {} on, term {}", head.head + 1, term);
+          if (rep->promoted) rep->promoted->set_value();
         }
       }
       stop_now = stopping && chunk.empty() && !ctl && priority.empty() && mempool.ready() == 0;
@@ -80,6 +81,7 @@ void Node::Impl::writer_loop(std::stop_token) {
           job.wb = std::make_unique<rocksdb::WriteBatch>();
           Store::put_token(*job.wb, *state.token(id), head.head);
           job.head = head;  // replication places the token after this head
+          job.own = true;
           job.token = id;
           job.token_address = ctl->address;
         }
@@ -218,7 +220,7 @@ void Node::Impl::seal() {
   b.header.tx_count = static_cast<uint32_t>(b.txs.size());
   b.header.hash = block_hash(b.header, b.txs);
   b.header.term = term;
-  queue_sealed();
+  queue_sealed(/*own=*/true);
 }
 
 bool Node::Impl::apply_block(const Block& in) {
@@ -263,11 +265,11 @@ bool Node::Impl::apply_block(const Block& in) {
   open_block_->header = in.header;
   block_open = false;
   term = in.header.term;
-  queue_sealed();
+  queue_sealed(/*own=*/false);
   return true;
 }
 
-void Node::Impl::queue_sealed() {
+void Node::Impl::queue_sealed(bool own) {
   const TimeMs sealed_at = now_ms();
   Block& b = *open_block_;
   SealJob job;
@@ -294,6 +296,7 @@ void Node::Impl::queue_sealed() {
   for (auto& t : open_times) t.soft = sealed_at;
   job.times = std::move(open_times);
   job.block = std::move(open_block_);
+  job.own = own;
   open_times = {};
   UniqueLock lk(seal_mu);
   seal_space_cv.wait(lk.native(), [&]() REQUIRES(seal_mu) { return seal_queue.size() < 4; });

@@ -195,9 +195,9 @@ void ReplicationServer::serve(const std::shared_ptr<Conn>& c) {
   if (stopping_) return close_conn();
   std::string refuse;
   const uint64_t head = node->durable_head();
-  if (their_term > term_) {
+  if (their_term > term_.load()) {
     refuse = "the follower knows term " + std::to_string(their_term) + ", newer than this leader's " +
-             std::to_string(term_);
+             std::to_string(term_.load());
   } else if (next - 1 > head) {
     refuse = "the follower's log (head " + std::to_string(next - 1) + ") is longer than the leader's (" +
              std::to_string(head) + "): resync its data dir";
@@ -211,7 +211,7 @@ void ReplicationServer::serve(const std::shared_ptr<Conn>& c) {
     (void)write_frame(c->fd, repl::kRefuse, refuse);
     return close_conn();
   }
-  if (!write_frame(c->fd, repl::kWelcome, u64_payload(term_))) return close_conn();
+  if (!write_frame(c->fd, repl::kWelcome, u64_payload(term_.load()))) return close_conn();
   c->next_block = next;
   c->next_token = tokens;
   c->welcomed = true;
@@ -357,6 +357,11 @@ void ReplicationClient::stop() {
   node_.unsubscribe(sub_);
 }
 
+std::chrono::steady_clock::time_point ReplicationClient::down_since() const {
+  std::lock_guard lk(mu_);
+  return down_since_;
+}
+
 std::string ReplicationClient::refused() const {
   std::lock_guard lk(mu_);
   return refused_;
@@ -422,6 +427,15 @@ bool ReplicationClient::session(int fd) {
       return refuse("the leader at " + host_ + ":" + std::to_string(port_) + " has term " + std::to_string(t));
   }
   send_ack(node_.durable_head());
+  connected_ = true;
+  struct Down {
+    ReplicationClient* c;
+    ~Down() {
+      std::lock_guard lk(c->mu_);
+      c->connected_ = false;
+      c->down_since_ = std::chrono::steady_clock::now();
+    }
+  } down{this};
   while (!stopping_ && read_frame(fd, type, payload)) {
     if (type == repl::kBlock) {
       auto b = decode_block(payload);

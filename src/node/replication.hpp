@@ -35,6 +35,9 @@ class ReplicationServer final : public BlockReplicator {
  public:
   /// group_size: the nodes of the group, this one included (a majority is group_size / 2 + 1).
   ReplicationServer(uint32_t group_size, uint64_t term);
+  /// The term this server leads (welcomes followers of); set before Node::promote.
+  void set_term(uint64_t term) noexcept { term_ = term; }
+  uint64_t term() const noexcept { return term_; }
   ~ReplicationServer() override;
   ReplicationServer(const ReplicationServer&) = delete;
   ReplicationServer& operator=(const ReplicationServer&) = delete;
@@ -62,7 +65,7 @@ class ReplicationServer final : public BlockReplicator {
   std::shared_ptr<const Block> find_block(uint64_t number);
 
   const uint32_t group_size_;
-  const uint64_t term_;
+  std::atomic<uint64_t> term_;
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
@@ -93,6 +96,9 @@ class ReplicationClient {
   std::string refused() const;
   /// Blocks received and queued so far (the last one's number).
   uint64_t received_head() const noexcept { return received_.load(); }
+  /// A session with the leader is open now; otherwise since when it is not (steady clock).
+  bool connected() const noexcept { return connected_.load(); }
+  std::chrono::steady_clock::time_point down_since() const;
 
  private:
   void run();
@@ -105,6 +111,8 @@ class ReplicationClient {
   const uint64_t term_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> received_{0};
+  std::atomic<bool> connected_{false};
+  std::chrono::steady_clock::time_point down_since_ = std::chrono::steady_clock::now();  // mu_
   Hash received_hash_{};  // run thread
   mutable std::mutex mu_;
   std::condition_variable cv_;
