@@ -193,22 +193,34 @@ void ReplicationServer::serve(const std::shared_ptr<Conn>& c) {
     node = node_;
   }
   if (stopping_) return close_conn();
+  // A follower may come a moment before this member's promotion sets the term it was told.
+  {
+    std::unique_lock lk(mu_);
+    cv_.wait_for(lk, std::chrono::seconds(1), [&] { return stopping_ || their_term <= term_.load(); });
+  }
   std::string refuse;
-  const uint64_t head = node->durable_head();
+  char kind = repl::kRefuseTerm;
+  uint64_t head = node->durable_head();
+  {
+    std::lock_guard lk(mu_);
+    head = std::max(head, published_);  // a follower may hold a block before this node's own write
+  }
   if (their_term > term_.load()) {
     refuse = "the follower knows term " + std::to_string(their_term) + ", newer than this leader's " +
              std::to_string(term_.load());
   } else if (next - 1 > head) {
+    kind = repl::kRefuseDiverged;
     refuse = "the follower's log (head " + std::to_string(next - 1) + ") is longer than the leader's (" +
              std::to_string(head) + "): resync its data dir";
   } else if (next > 1) {
-    const auto b = node->durable_block(next - 1);
+    const auto b = find_block(next - 1);
+    kind = repl::kRefuseDiverged;
     if (!b || !(b->header.hash == head_hash))
       refuse = "the follower's block " + std::to_string(next - 1) + " is not the leader's: resync its data dir";
   }
   if (!refuse.empty()) {
     spdlog::warn("replication: refusing a follower: {}", refuse);
-    (void)write_frame(c->fd, repl::kRefuse, refuse);
+    (void)write_frame(c->fd, repl::kRefuse, std::string(1, kind) + refuse);
     return close_conn();
   }
   if (!write_frame(c->fd, repl::kWelcome, u64_payload(term_.load()))) return close_conn();
@@ -276,6 +288,14 @@ void ReplicationServer::publish(std::shared_ptr<const Block> block) {
     recent_[n] = std::move(block);
     published_ = std::max(published_, n);
     while (recent_.size() > kRecentBlocks) recent_.erase(recent_.begin());
+  }
+  cv_.notify_all();
+}
+
+void ReplicationServer::set_term(uint64_t term) {
+  {
+    std::lock_guard lk(mu_);
+    term_ = term;
   }
   cv_.notify_all();
 }
@@ -357,9 +377,20 @@ void ReplicationClient::stop() {
   node_.unsubscribe(sub_);
 }
 
+void ReplicationClient::mark_down() {
+  std::lock_guard lk(mu_);
+  if (connected_) down_since_ = std::chrono::steady_clock::now();
+  connected_ = false;
+}
+
 std::chrono::steady_clock::time_point ReplicationClient::down_since() const {
   std::lock_guard lk(mu_);
   return down_since_;
+}
+
+std::string ReplicationClient::stale() const {
+  std::lock_guard lk(mu_);
+  return stale_;
 }
 
 std::string ReplicationClient::refused() const {
@@ -392,9 +423,10 @@ void ReplicationClient::run() {
       fd_ = -1;
     }
     if (fd >= 0) ::close(fd);
+    if (!ok) mark_down();
     if (!again) return;
     std::unique_lock lk(mu_);
-    cv_.wait_for(lk, std::chrono::milliseconds(50), [&] { return stopping_.load(); });
+    cv_.wait_for(lk, std::chrono::milliseconds(stale_.empty() ? 50 : 200), [&] { return stopping_.load(); });
   }
 }
 
@@ -418,22 +450,34 @@ bool ReplicationClient::session(int fd) {
   uint8_t type = 0;
   std::string payload;
   if (!read_frame(fd, type, payload)) return true;
-  if (type == repl::kRefuse) return refuse(payload);
+  if (type == repl::kRefuse && !payload.empty() && payload[0] == repl::kRefuseDiverged) return refuse(payload.substr(1));
+  const auto stale = [&](std::string why) {
+    // Not this follower's fault: the member it was told to follow does not lead that term (yet,
+    // or any more). Retry; the group layer re-reads etcd meanwhile.
+    std::lock_guard lk(mu_);
+    stale_ = std::move(why);
+    return true;
+  };
+  if (type == repl::kRefuse) return stale(payload.empty() ? payload : payload.substr(1));
   if (type != repl::kWelcome) return refuse("unexpected answer to hello");
   {
     ByteReader r(payload);
     const uint64_t t = r.u64();
     if (!r.done() || t != term_)
-      return refuse("the leader at " + host_ + ":" + std::to_string(port_) + " has term " + std::to_string(t));
+      return stale("the leader at " + host_ + ":" + std::to_string(port_) + " has term " + std::to_string(t));
   }
   send_ack(node_.durable_head());
-  connected_ = true;
+  {
+    std::lock_guard lk(mu_);
+    stale_.clear();
+    connected_ = true;
+  }
   struct Down {
     ReplicationClient* c;
     ~Down() {
       std::lock_guard lk(c->mu_);
+      if (c->connected_) c->down_since_ = std::chrono::steady_clock::now();
       c->connected_ = false;
-      c->down_since_ = std::chrono::steady_clock::now();
     }
   } down{this};
   while (!stopping_ && read_frame(fd, type, payload)) {

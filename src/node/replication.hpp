@@ -8,7 +8,7 @@
 //
 // Frames: u32 big-endian length of what follows, u8 type, payload.
 //   follower -> leader  kHello  u64 term it knows, u64 next block, u32 tokens it has, 32-byte head hash
-//   leader -> follower  kWelcome u64 leader term | kRefuse text (the follower must resync or wait)
+//   leader -> follower  kWelcome u64 leader term | kRefuse 'D' or 'T', text (resync, or another term)
 //   leader -> follower  kBlock  encode_block (with the term) | kToken u32 id, 20-byte L1 address
 //   follower -> leader  kAck    u64 highest block durable on the follower
 // Fencing: a follower takes blocks only from the leader of the term it was told to follow, and
@@ -29,6 +29,9 @@ namespace zkamm::node {
 
 namespace repl {
 enum FrameType : uint8_t { kHello = 1, kWelcome = 2, kRefuse = 3, kBlock = 4, kToken = 5, kAck = 6 };
+/// The first byte of a kRefuse: the follower's log is not a prefix of the leader's (resync), or
+/// the terms do not match (the follower was told another term: retry after etcd says more).
+inline constexpr char kRefuseDiverged = 'D', kRefuseTerm = 'T';
 }
 
 class ReplicationServer final : public BlockReplicator {
@@ -36,7 +39,7 @@ class ReplicationServer final : public BlockReplicator {
   /// group_size: the nodes of the group, this one included (a majority is group_size / 2 + 1).
   ReplicationServer(uint32_t group_size, uint64_t term);
   /// The term this server leads (welcomes followers of); set before Node::promote.
-  void set_term(uint64_t term) noexcept { term_ = term; }
+  void set_term(uint64_t term);
   uint64_t term() const noexcept { return term_; }
   ~ReplicationServer() override;
   ReplicationServer(const ReplicationServer&) = delete;
@@ -94,9 +97,12 @@ class ReplicationClient {
   /// Non-empty once the leader refused this follower or a block did not apply: the follower's
   /// log is not a prefix of the leader's (resync its data dir) or it knows a newer term.
   std::string refused() const;
+  /// Non-empty while the member it connects to does not lead the term it was told (retrying).
+  std::string stale() const;
   /// Blocks received and queued so far (the last one's number).
   uint64_t received_head() const noexcept { return received_.load(); }
-  /// A session with the leader is open now; otherwise since when it is not (steady clock).
+  /// False once a connection to the leader failed or a session ended, until the next welcome
+  /// (a fresh client counts as connected); down_since() says since when (steady clock).
   bool connected() const noexcept { return connected_.load(); }
   std::chrono::steady_clock::time_point down_since() const;
 
@@ -111,13 +117,15 @@ class ReplicationClient {
   const uint64_t term_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> received_{0};
-  std::atomic<bool> connected_{false};
+  std::atomic<bool> connected_{true};
+  void mark_down();
   std::chrono::steady_clock::time_point down_since_ = std::chrono::steady_clock::now();  // mu_
   Hash received_hash_{};  // run thread
   mutable std::mutex mu_;
   std::condition_variable cv_;
   int fd_ = -1;            // mu_: the live connection (acks go there)
   std::string refused_;    // mu_
+  std::string stale_;      // mu_
   SubscriptionId sub_ = 0;
   std::thread thread_;
 };
