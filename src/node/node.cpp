@@ -256,6 +256,11 @@ void Node::Impl::start_threads() {
     name_thread("zk-sealer");
     sealer_loop();
   });
+  if (quorum_mode())
+    quorum = std::jthread([this] {
+      name_thread("zk-quorum");
+      quorum_loop();
+    });
   writer = std::jthread([this](std::stop_token st) {
     name_thread("zk-writer");
     writer_loop(st);
@@ -298,6 +303,12 @@ void Node::Impl::stop() {
     }
     seal_cv.notify_all();
     if (sealer.joinable()) sealer.join();
+    {
+      LockGuard lk(quorum_mu);
+      quorum_stop = true;
+    }
+    quorum_cv.notify_all();
+    if (quorum.joinable()) quorum.join();
     {
       LockGuard lk(batch_mu);
       batch_stop = true;

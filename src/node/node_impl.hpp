@@ -113,6 +113,12 @@ struct Node::Impl {
   bool apply_block(const Block& b);
   void sweep();
   void sealer_loop();
+  /// Quorum soft finality: the sealer's written blocks wait here for a majority, in order.
+  void quorum_loop();
+  /// After the synced write (and the majority, in quorum mode): the block is soft: head,
+  /// mempool, batcher, notifications; a marker's or token's promise is fulfilled.
+  void publish_soft(SealJob& job);
+  bool quorum_mode() const { return cfg.replicator && cfg.quorum_soft; }
   void batcher_loop();
   void close_batch();
   bool open_trees(uint64_t nbatches) NO_THREAD_SAFETY_ANALYSIS;  ///< load the stored trees, or rebuild (and store) them
@@ -183,7 +189,15 @@ struct Node::Impl {
   mutable Mutex head_mu;
   HeadMeta soft_head GUARDED_BY(head_mu);
   std::atomic<uint64_t> durable_head{0};  ///< the last block the sealer wrote (maybe not soft yet)
-  bool quorum_gave_up = false;            ///< sealer thread only: stopped waiting for a majority
+
+  // quorum stage (quorum_mode only): written blocks waiting for a majority of the group
+  Mutex quorum_mu;
+  std::condition_variable quorum_cv;
+  std::condition_variable quorum_space_cv;
+  std::deque<SealJob> quorum_queue GUARDED_BY(quorum_mu);
+  bool quorum_stop GUARDED_BY(quorum_mu) = false;
+  static constexpr std::size_t kQuorumDepth = 64;  ///< written, not yet acknowledged blocks
+  bool quorum_gave_up = false;            ///< quorum thread only: stopped waiting for a majority
 
   // batcher
   mutable Mutex batch_mu;
@@ -272,6 +286,7 @@ struct Node::Impl {
   std::jthread notifier;
   std::jthread batcher;
   std::jthread sealer;
+  std::jthread quorum;
   std::jthread writer;
   std::once_flag stop_once;
 };

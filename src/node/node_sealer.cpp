@@ -48,77 +48,104 @@ void Node::Impl::sealer_loop() {
       continue;
     }
     if (job.block) durable_head.store(job.head.head, std::memory_order_release);
+    if (quorum_mode()) {
+      // The majority is awaited on the quorum thread, so that the next blocks are written (here
+      // and on the followers) meanwhile; it turns them soft in this same order.
+      UniqueLock lk(quorum_mu);
+      quorum_space_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_queue.size() < kQuorumDepth; });
+      quorum_queue.push_back(std::move(job));
+      quorum_cv.notify_one();
+      continue;
+    }
+    publish_soft(job);
+  }
+}
+
+void Node::Impl::quorum_loop() {
+  for (;;) {
+    SealJob job;
+    {
+      UniqueLock lk(quorum_mu);
+      quorum_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_stop || !quorum_queue.empty(); });
+      if (quorum_queue.empty()) return;
+      job = std::move(quorum_queue.front());
+      quorum_queue.pop_front();
+    }
+    quorum_space_cv.notify_all();
     // Quorum soft finality: the block turns soft (head, notifications, batching) once a majority
     // of the group has it on disk. Given up only at stop: then neither it nor a later block is
     // reported soft here (they are durable on this disk; the group decides their fate).
-    if (job.block && job.own && cfg.replicator && cfg.quorum_soft &&
-        (quorum_gave_up || !cfg.replicator->wait_quorum(job.head.head))) {
-      if (!quorum_gave_up)
+    if (quorum_gave_up || (job.block && job.own && !cfg.replicator->wait_quorum(job.head.head))) {
+      if (!quorum_gave_up && job.block)
         spdlog::warn("node: stopping before block {} reached a majority of the group; it is not reported soft",
                      job.head.head);
       quorum_gave_up = true;
       if (job.done) job.done->set_value(std::nullopt);
       continue;
     }
-    if (job.block) {
-      std::shared_ptr<const Block> b = job.block;
-      {
-        LockGuard lk(head_mu);
-        soft_head = job.head;
-      }
-      {
-        LockGuard lk(mp_mu);
-        for (const auto& t : b->txs) mempool.on_sealed(t.hash);
-      }
-      {
-        LockGuard lk(batch_mu);
-        batch_backlog_txs += b->txs.size();
-        batch_queue.push_back(BatchItem{b, {}});
-      }
-      batch_cv.notify_one();
-      bool any_tx_subs;
-      bool any_block_subs;
-      {
-        LockGuard lk(sub_mu);
-        any_tx_subs = !tx_subs.empty();
-        any_block_subs = !block_subs.empty();
-      }
-      if (any_tx_subs || any_block_subs) {
-        post([this, b, times = std::move(job.times), any_tx_subs] {
-          std::vector<std::function<void(const Block&)>> cbs;
+    publish_soft(job);
+  }
+}
+
+void Node::Impl::publish_soft(SealJob& job) {
+  if (job.block) {
+    std::shared_ptr<const Block> b = job.block;
+    {
+      LockGuard lk(head_mu);
+      soft_head = job.head;
+    }
+    {
+      LockGuard lk(mp_mu);
+      for (const auto& t : b->txs) mempool.on_sealed(t.hash);
+    }
+    {
+      LockGuard lk(batch_mu);
+      batch_backlog_txs += b->txs.size();
+      batch_queue.push_back(BatchItem{b, {}});
+    }
+    batch_cv.notify_one();
+    bool any_tx_subs;
+    bool any_block_subs;
+    {
+      LockGuard lk(sub_mu);
+      any_tx_subs = !tx_subs.empty();
+      any_block_subs = !block_subs.empty();
+    }
+    if (any_tx_subs || any_block_subs) {
+      post([this, b, times = std::move(job.times), any_tx_subs] {
+        std::vector<std::function<void(const Block&)>> cbs;
+        {
+          LockGuard lk(sub_mu);
+          for (const auto& [id, cb] : block_subs) cbs.push_back(cb);
+        }
+        for (const auto& cb : cbs) cb(*b);
+        if (!any_tx_subs) return;
+        for (uint32_t i = 0; i < b->txs.size(); ++i) {
           {
             LockGuard lk(sub_mu);
-            for (const auto& [id, cb] : block_subs) cbs.push_back(cb);
+            if (tx_subs.find(b->txs[i].hash) == tx_subs.end()) continue;
           }
-          for (const auto& cb : cbs) cb(*b);
-          if (!any_tx_subs) return;
-          for (uint32_t i = 0; i < b->txs.size(); ++i) {
-            {
-              LockGuard lk(sub_mu);
-              if (tx_subs.find(b->txs[i].hash) == tx_subs.end()) continue;
-            }
-            TxInfo ti;
-            ti.hash = b->txs[i].hash;
-            ti.status = TxStatus::kSoft;
-            ti.block = b->header.number;
-            ti.position = i;
-            ti.times = times[i];
-            ti.tx = b->txs[i].tx;
-            ti.executed = b->txs[i].executed;
-            notify_tx(ti);
-          }
-        });
-      }
+          TxInfo ti;
+          ti.hash = b->txs[i].hash;
+          ti.status = TxStatus::kSoft;
+          ti.block = b->header.number;
+          ti.position = i;
+          ti.times = times[i];
+          ti.tx = b->txs[i].tx;
+          ti.executed = b->txs[i].executed;
+          notify_tx(ti);
+        }
+      });
     }
-    if (job.token) {
-      {
-        LockGuard lk(batch_mu);
-        batch_queue.push_back(BatchItem{nullptr, job.token_address});
-      }
-      batch_cv.notify_one();
-    }
-    if (job.done) job.done->set_value(job.token);
   }
+  if (job.token) {
+    {
+      LockGuard lk(batch_mu);
+      batch_queue.push_back(BatchItem{nullptr, job.token_address});
+    }
+    batch_cv.notify_one();
+  }
+  if (job.done) job.done->set_value(job.token);
 }
 
 }  // namespace zkamm::node
