@@ -19,7 +19,7 @@ namespace zkamm::node {
 namespace {
 
 constexpr uint32_t kMaxFrame = 256u << 20;  // a block of 10,000 txs is a few MB
-constexpr std::size_t kRecentBlocks = 4096;  // published blocks kept for followers in memory
+constexpr std::size_t kRecentBlocks = 1024;  // published blocks kept in memory for followers (older: the store)
 
 bool send_all(int fd, const void* data, std::size_t n) {
   const auto* p = static_cast<const uint8_t*>(data);
