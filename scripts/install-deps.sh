@@ -13,6 +13,7 @@ packages=(
   libgmp-dev libssl-dev libcrypto++-dev libsecp256k1-dev librocksdb-dev
   libboost-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   gnuplot-nox nodejs npm
+  etcd-server  # the sequencer group's leases and fencing (docs/NODE.md "Sequencer group")
 )
 
 missing=()

@@ -18,6 +18,7 @@
 
 #include "app/commands.hpp"
 #include "app/l1_options.hpp"
+#include "cluster/member.hpp"
 #include "node/node.hpp"
 #include "node/rpc_service.hpp"
 #include "node/rpc_views.hpp"
@@ -51,7 +52,15 @@ struct NodeOptions {
   double l1_down_patience_s = 600;
   L1KeyOptions key;
   L1FeeOptions fees;
+  // sequencer group (docs/NODE.md "Sequencer group")
+  std::optional<std::string> group_etcd, group_id, group_prefix;
+  uint32_t group_size = 3;
+  uint16_t repl_port = 0;
+  std::string soft_finality = "local";
+  int64_t lease_ttl_s = 1;
 };
+
+int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, const std::string& genesis);
 
 /// Reads key `k` of object `o` into `out` when present; false (and *err) on a wrong type.
 template <class T>
@@ -207,6 +216,9 @@ int run_node(const NodeOptions& flags) {
   if (o.fees.priority_fee_gwei) l1_cfg.fees.priority_fee_gwei = o.fees.priority_fee_gwei;
   if (o.fees.max_fee_gwei) l1_cfg.fees.max_fee_gwei = o.fees.max_fee_gwei;
   if (l1_cfg.l1_url || l1_cfg.deployment) {
+    // The operator's batcher, prover and L1 sender would have to start on the leader only and be
+    // fenced by its term; until settle::Operator takes a group member's node, refuse the mix.
+    if (o.group_etcd) return fail("--group-etcd with --l1 is not supported yet (docs/NODE.md \"Sequencer group\")");
     if (!l1_cfg.l1_url || !l1_cfg.deployment) return fail("operator mode needs both --l1 URL and --deployment FILE");
     if (!genesis.empty()) return fail("--genesis: an operator's state comes from L1 deposits, not a genesis file");
     if (o.chain_id || o.rollup || o.batch_slots || o.no_swap_batches)
@@ -236,6 +248,10 @@ int run_node(const NodeOptions& flags) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  if (o.soft_finality != "local" && o.soft_finality != "quorum") return fail("--soft-finality is local or quorum");
+  if (o.group_etcd) return run_group(o, nc, sc, genesis);
+  if (o.soft_finality == "quorum") return fail("--soft-finality quorum needs a group (--group-etcd)");
+
   node::Node n(nc);
   if (!n.error().empty()) return fail("node: " + n.error());
   const auto st = n.status();
@@ -258,6 +274,67 @@ int run_node(const NodeOptions& flags) {
   service.stop();
   n.stop();
   std::cout << "zkamm node: stopped at block " << n.status().head_block << std::endl;
+  return 0;
+}
+
+/// One member of a sequencer group: etcd decides whether this node leads (seals) or follows
+/// (replicates, forwards sends); reads are served locally either way. Deposed or diverged, the
+/// process ends at once (status 75 / 76) so that it cannot append; a diverged data dir is moved
+/// aside first, so the restart catches up from the leader. The caller blocked SIGINT/SIGTERM.
+int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, const std::string& genesis) {
+  cluster::MemberConfig mc;
+  const auto ep = node::rpc::parse_url(*o.group_etcd);
+  if (!ep) return fail("--group-etcd must be http://HOST:PORT");
+  if (!o.group_id || o.group_id->empty()) return fail("--group-id is required with --group-etcd");
+  mc.etcd = *ep;
+  mc.id = *o.group_id;
+  if (o.group_prefix) mc.prefix = *o.group_prefix;
+  mc.group_size = o.group_size;
+  mc.host = sc.server.host;
+  mc.repl_port = o.repl_port;
+  mc.lease_ttl_s = o.lease_ttl_s;
+  nc.quorum_soft = o.soft_finality == "quorum";
+  mc.node = nc;
+  if (!genesis.empty()) {
+    std::ifstream f(genesis);
+    if (!f) return fail("cannot read genesis " + genesis);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    mc.genesis_json = ss.str();
+  }
+  cluster::Member m(mc);
+  const std::string data_dir = nc.data_dir;
+  m.on_fatal = [data_dir](cluster::Member::Fatal f, const std::string& why) {
+    if (f == cluster::Member::Fatal::kDiverged) {
+      // The blocks past the common prefix were never acknowledged by a quorum (they are logged
+      // by the refusal); keep them for inspection and start over from the leader.
+      const std::string aside = data_dir + ".diverged-" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+      std::error_code ec;
+      std::filesystem::rename(data_dir, aside, ec);
+      std::cerr << "zkamm node: diverged (" << why << "); data dir moved to " << aside << std::endl;
+      std::_Exit(76);
+    }
+    std::cerr << "zkamm node: deposed (" << why << "); stopping at once" << std::endl;
+    std::_Exit(75);
+  };
+  if (auto e = m.open(); !e.empty()) return fail(e);
+  node::rpc::Service service(m.node(), sc);
+  std::string err;
+  if (!service.start(&err)) return fail(err);
+  if (auto e = m.join(sc.server.host + ":" + std::to_string(service.port())); !e.empty()) return fail(e);
+  std::cout << "zkamm node: group member " << mc.id << " (" << o.soft_finality << " soft finality), head block "
+            << m.node().status().head_block << ", replication port " << m.repl_port() << ", listening on http://"
+            << sc.server.host << ":" << service.port() << std::endl;
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+  service.stop();
+  m.stop();
+  std::cout << "zkamm node: stopped at block " << m.node().status().head_block << std::endl;
   return 0;
 }
 
@@ -359,6 +436,18 @@ void register_node(CLI::App& app, int& exit_code) {
   cmd->add_option("--l1-down-patience", o->l1_down_patience_s, "seconds the L1 sender waits for an unreachable L1 before halting")
       ->capture_default_str()
       ->group(l1);
+  auto* grp = "Sequencer group (replicated blocks, failover on etcd; docs/NODE.md)";
+  cmd->add_option("--group-etcd", o->group_etcd, "etcd's client URL (http://127.0.0.1:2379): run as a member of a sequencer group")
+      ->group(grp);
+  cmd->add_option("--group-id", o->group_id, "this member's name, unique in the group")->group(grp);
+  cmd->add_option("--group-size", o->group_size, "members of the group (a majority decides)")->capture_default_str()->group(grp);
+  cmd->add_option("--group-prefix", o->group_prefix, "etcd key prefix of the group (default /zkamm/group/)")->group(grp);
+  cmd->add_option("--repl-port", o->repl_port, "block replication port (0 = any free port)")->group(grp);
+  cmd->add_option("--soft-finality", o->soft_finality,
+                  "local: soft once on the leader's disk; quorum: once on a majority's disks (group only)")
+      ->capture_default_str()
+      ->group(grp);
+  cmd->add_option("--lease-ttl-s", o->lease_ttl_s, "the leader's etcd lease (seconds)")->capture_default_str()->group(grp);
   add_l1_key_options(cmd, o->key);
   add_l1_fee_options(cmd, o->fees);
   cmd->add_flag("--unsafe-skip-signature-checks", o->unsafe_skip_signatures,

@@ -202,6 +202,9 @@ std::string encode_block(const Block& b) {
     write_tx(w, t.tx);
     write_executed(w, t.tx, t.executed);
   }
+  // The leader's term (sequencer group fencing token) goes last, and only when set, so records
+  // written before terms existed still decode (as term 0).
+  if (b.header.term != 0) w.u64(b.header.term);
   return out;
 }
 
@@ -232,7 +235,10 @@ std::optional<Block> decode_block(std::string_view in) {
     if (!r.ok()) return std::nullopt;
     b.txs.push_back(std::move(t));
   }
-  if (!r.done()) return std::nullopt;
+  if (!r.done()) {
+    b.header.term = r.u64();
+    if (!r.done() || b.header.term == 0) return std::nullopt;
+  }
   return b;
 }
 

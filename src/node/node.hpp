@@ -64,9 +64,12 @@ enum class RejectCode : uint16_t {
   kBatcherBehind = 21,       ///< more than NodeConfig::max_batch_backlog batches wait for their roots
   kStoreUnavailable = 22,    ///< the disk is (nearly) full or a store write failed (Node::store_problem)
   kRefused = 23,             ///< the operator's policy refuses it (NodeConfig::refuse_remove_liquidity_of)
+  kNotLeader = 24,           ///< a follower of a sequencer group with no leader to forward to
 };
 /// Stable snake_case name: "malformed", "not_l2", "duplicate", "unknown_account", ...
 std::string_view to_string(RejectCode c) noexcept;
+
+class BlockReplicator;
 
 struct NodeConfig {
   std::string data_dir;                                  ///< RocksDB folder (created if missing)
@@ -121,6 +124,18 @@ struct NodeConfig {
   /// TEST ONLY: a censoring operator. submit refuses these accounts' remove_liquidity (kRefused):
   /// the attack that an L1 forced exit of an LP position answers (docs/CONTRACTS.md).
   std::vector<uint32_t> refuse_remove_liquidity_of;
+
+  // ---- sequencer group (docs/NODE.md "Sequencer group"; src/cluster decides the roles) ----
+  /// Start as a follower: the node seals no block of its own, it applies the leader's blocks
+  /// (apply_replicated) until promote(); submit rejects (kNotLeader), submit_async forwards.
+  bool follower = false;
+  /// The term (fencing token) this node's blocks carry while it leads.
+  uint64_t term = 0;
+  /// The leader's fan-out of sealed blocks: handed each block before its synced write; with
+  /// quorum_soft the sealer turns a block soft only once the replicator reports a majority of the
+  /// group (this node included) has it durably.
+  std::shared_ptr<BlockReplicator> replicator;
+  bool quorum_soft = false;
 };
 
 struct SubmitResult {
@@ -159,6 +174,8 @@ struct BlockHeader {
   Hash parent_hash{};       ///< zero for block 1
   Hash hash{};              ///< keccak256 of the encoded header fields and the tx hashes
   uint32_t tx_count = 0;
+  /// The term (fencing token) of the leader that sealed the block; stored with it, not hashed.
+  uint64_t term = 0;
 };
 
 struct BlockTx {
@@ -346,6 +363,33 @@ class Node {
   std::string load_genesis_file(const std::string& path);
   std::string load_genesis_json(std::string_view json_text);
 
+  // ---- sequencer group (NodeConfig::follower) ----
+  /// Follower: queues the leader's next block (number = head + 1, parent = head) for the writer,
+  /// which re-executes it, checks every tx's result and the hash, and stores it with its term
+  /// (soft on this node once durable: on_block and tx subscribers hear it). false (and *why)
+  /// when it cannot follow: not a follower, stopping, or the node diverged (diverged()).
+  bool apply_replicated(std::shared_ptr<const Block> block, std::string* why = nullptr);
+  /// Follower: registers the leader's L1 token at the same place in the block order.
+  bool apply_replicated_token(const state::L1Address& address);
+  /// Follower -> leader once every block queued before is applied; its blocks carry `term`.
+  /// Waits (at most `timeout`) until the writer leads; false when it did not (not a follower,
+  /// stopping, diverged, or still applying).
+  bool promote(uint64_t term, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  bool is_follower() const;
+  /// Non-empty once a replicated block did not apply (wrong parent, hash or tx result): the node
+  /// applies nothing more; its data dir must be resynced.
+  std::string diverged() const;
+  /// The head written to this node's disk (soft on a follower; may be ahead of soft under quorum).
+  uint64_t durable_head() const;
+  /// A block on this node's disk, durable but maybe not yet soft (replication catch-up).
+  std::optional<Block> durable_block(uint64_t number) const;
+  /// The L1 address of token `id` and the head after which it was registered.
+  std::optional<std::pair<state::L1Address, uint64_t>> token_registration(state::TokenId id) const;
+  uint32_t num_tokens() const;
+  /// Follower: where submit_async sends transactions (the leader's RPC). Empty: reject them.
+  using Forwarder = std::function<void(std::vector<uint8_t> encoded, std::function<void(const SubmitResult&)> done)>;
+  void set_forwarder(Forwarder f);
+
   /// Replaces the batch apply hook (before the first batch closes). Empty = apply_batch.
   void set_batch_hook(BatchApplyHook hook);
 
@@ -359,6 +403,22 @@ class Node {
 
  private:
   std::unique_ptr<Impl> impl_;
+};
+
+/// The leader side of block replication (node/replication.hpp implements it over loopback TCP).
+/// Calls come from the sealer thread, in block order.
+class BlockReplicator {
+ public:
+  virtual ~BlockReplicator() = default;
+  /// A sealed block, before the leader's own synced write (the followers' writes overlap it).
+  virtual void publish(std::shared_ptr<const Block> block) = 0;
+  /// An L1 token registered after block `after_head` (followers register it at the same place).
+  virtual void publish_token(uint64_t after_head, const state::L1Address& address) = 0;
+  /// After the leader's own write: true once a majority of the group (the leader included) has
+  /// block `number` durably; false when shut down first (the node is stopping).
+  virtual bool wait_quorum(uint64_t number) = 0;
+  /// Wakes wait_quorum for good (Node::stop calls it before joining the sealer).
+  virtual void shutdown() = 0;
 };
 
 /// Hex helpers for logs and RPC: "0x" + lowercase hex.

@@ -45,6 +45,7 @@ std::string_view to_string(RejectCode c) noexcept {
     case RejectCode::kBatcherBehind: return "batcher_behind";
     case RejectCode::kStoreUnavailable: return "store_unavailable";
     case RejectCode::kRefused: return "refused";
+    case RejectCode::kNotLeader: return "not_leader";
   }
   return "unknown";
 }
@@ -97,8 +98,9 @@ void Node::submit_async(std::vector<uint8_t> encoded, std::function<void(const S
     if (done) done(not_open(impl_->error));
     return;
   }
+  if (impl_->forward_if_follower(encoded, done)) return;
   {
-    std::lock_guard lk(impl_->verify_mu);
+    LockGuard lk(impl_->verify_mu);
     if (!impl_->verify_stop) {
       auto& q = impl_->verify_queue;
       q.push_back(Impl::VerifyJob{std::move(encoded), std::move(done), std::chrono::steady_clock::now()});
@@ -168,8 +170,9 @@ SubmitResult Node::submit_priority(const tx::Tx& t) {
   p->hash = h;
   p->received = p->accepted = now_ms();
   {
-    std::lock_guard lk(impl_->mp_mu);
+    LockGuard lk(impl_->mp_mu);
     if (impl_->stopping) return SubmitResult{false, RejectCode::kShuttingDown, "node is stopping", h};
+    if (impl_->follower) return SubmitResult{false, RejectCode::kNotLeader, "this node follows the group's leader", h};
     if (serial != impl_->next_serial)
       return SubmitResult{false, RejectCode::kBadPriorityOp,
                           "serial " + std::to_string(serial) + " != next " + std::to_string(impl_->next_serial), h};
@@ -191,7 +194,7 @@ SubmitResult Node::submit_priority(const tx::Tx& t) {
 }
 
 uint64_t Node::next_priority_serial() const {
-  std::lock_guard lk(impl_->mp_mu);
+  LockGuard lk(impl_->mp_mu);
   return impl_->next_serial;
 }
 
@@ -200,8 +203,8 @@ std::optional<state::TokenId> Node::add_token(const state::L1Address& l1_address
   auto done = std::make_shared<std::promise<std::optional<state::TokenId>>>();
   auto fut = done->get_future();
   {
-    std::lock_guard lk(impl_->mp_mu);
-    if (impl_->stopping) return std::nullopt;
+    LockGuard lk(impl_->mp_mu);
+    if (impl_->stopping || impl_->follower) return std::nullopt;  // a follower learns tokens from the leader
     impl_->control.push_back(Control{Control::kAddToken, l1_address, done});
   }
   impl_->writer_cv.notify_one();
@@ -213,7 +216,7 @@ bool Node::flush(std::chrono::milliseconds timeout) {
   auto done = std::make_shared<std::promise<std::optional<state::TokenId>>>();
   auto fut = done->get_future();
   {
-    std::lock_guard lk(impl_->mp_mu);
+    LockGuard lk(impl_->mp_mu);
     if (impl_->stopping) return false;
     impl_->control.push_back(Control{Control::kFlush, {}, done});
   }
@@ -224,7 +227,7 @@ bool Node::flush(std::chrono::milliseconds timeout) {
 // ---- reads ----
 
 std::optional<uint64_t> Node::Impl::batch_of(uint64_t block, uint32_t position) const {
-  std::lock_guard lk(batch_mu);
+  LockGuard lk(batch_mu);
   const TxPos pos{block, position};
   const auto it = std::lower_bound(batch_ends.begin(), batch_ends.end(), pos);
   if (it == batch_ends.end()) return std::nullopt;
@@ -235,7 +238,7 @@ TxInfo Node::Impl::info(const Hash& h) const {
   TxInfo ti;
   ti.hash = h;
   {
-    std::lock_guard lk(mp_mu);
+    LockGuard lk(mp_mu);
     if (const PendingPtr p = mempool.find(h)) {
       ti.status = TxStatus::kPending;
       ti.times.received = p->received;
@@ -257,7 +260,7 @@ TxInfo Node::Impl::info(const Hash& h) const {
       return ti;
     }
   }
-  std::lock_guard lk(mp_mu);
+  LockGuard lk(mp_mu);
   const auto it = rejected.find(h);
   if (it != rejected.end()) {
     ti.status = TxStatus::kRejected;
@@ -272,19 +275,19 @@ TxInfo Node::Impl::info(const Hash& h) const {
 TxInfo Node::tx_info(const Hash& h) const { return impl_->info(h); }
 
 std::optional<state::Account> Node::account(state::AccountIndex index) const {
-  std::shared_lock lk(impl_->state_mu);
+  ReaderLock lk(impl_->state_mu);
   const state::Account* a = impl_->state.account(index);
   return a ? std::optional(*a) : std::nullopt;
 }
 
 std::optional<state::Pool> Node::pool(state::TokenId token_a, state::TokenId token_b) const {
-  std::shared_lock lk(impl_->state_mu);
+  ReaderLock lk(impl_->state_mu);
   const state::Pool* p = impl_->state.pool(token_a, token_b);
   return p ? std::optional(*p) : std::nullopt;
 }
 
 std::optional<state::Token> Node::token(state::TokenId id) const {
-  std::shared_lock lk(impl_->state_mu);
+  ReaderLock lk(impl_->state_mu);
   const state::Token* t = impl_->state.token(id);
   return t ? std::optional(*t) : std::nullopt;
 }
@@ -305,7 +308,7 @@ Quote Node::quote_exact_in(state::TokenId token_in, state::TokenId token_out, co
   Quote q;
   U256 r_in{}, r_out{};
   {
-    std::shared_lock lk(impl_->state_mu);
+    ReaderLock lk(impl_->state_mu);
     q.pool_found = reserves(impl_->state, token_in, token_out, r_in, r_out);
   }
   if (!q.pool_found) return q;
@@ -318,7 +321,7 @@ Quote Node::quote_exact_out(state::TokenId token_in, state::TokenId token_out, c
   Quote q;
   U256 r_in{}, r_out{};
   {
-    std::shared_lock lk(impl_->state_mu);
+    ReaderLock lk(impl_->state_mu);
     q.pool_found = reserves(impl_->state, token_in, token_out, r_in, r_out);
   }
   if (!q.pool_found) return q;
@@ -330,7 +333,7 @@ Quote Node::quote_exact_out(state::TokenId token_in, state::TokenId token_out, c
 std::optional<Block> Node::block(uint64_t number) const {
   if (!impl_->store) return std::nullopt;
   {
-    std::lock_guard lk(impl_->head_mu);
+    LockGuard lk(impl_->head_mu);
     if (number > impl_->soft_head.head) return std::nullopt;  // queued, not yet durable
   }
   return impl_->store->block(number);
@@ -344,19 +347,19 @@ std::optional<Batch> Node::batch(uint64_t number) const {
 NodeStatus Node::status() const {
   NodeStatus s;
   {
-    std::lock_guard lk(impl_->head_mu);
+    LockGuard lk(impl_->head_mu);
     s.head_block = impl_->soft_head.head;
     s.head_timestamp = impl_->soft_head.timestamp;
     s.head_hash = impl_->soft_head.hash;
     s.soft_txs = impl_->soft_head.soft_txs;
   }
   {
-    std::lock_guard lk(impl_->mp_mu);
+    LockGuard lk(impl_->mp_mu);
     s.pending = impl_->mempool.known();
     s.next_priority_serial = impl_->next_serial;
   }
   {
-    std::lock_guard lk(impl_->batch_mu);
+    LockGuard lk(impl_->batch_mu);
     s.last_batch = impl_->batch_ends.size();
     s.last_root_batch = impl_->last_root_batch;
     s.state_root = impl_->last_root;
@@ -367,7 +370,7 @@ NodeStatus Node::status() const {
     s.trees_restored = impl_->trees_restored;
   }
   {
-    std::shared_lock lk(impl_->state_mu);
+    ReaderLock lk(impl_->state_mu);
     s.num_accounts = impl_->state.num_accounts();
   }
   s.uptime_ms = now_ms() - impl_->started;
@@ -376,21 +379,21 @@ NodeStatus Node::status() const {
 }
 
 state::State Node::state_copy() const {
-  std::shared_lock lk(impl_->state_mu);
+  ReaderLock lk(impl_->state_mu);
   return impl_->state;
 }
 
 // ---- subscriptions ----
 
 SubscriptionId Node::on_block(std::function<void(const Block&)> cb) {
-  std::lock_guard lk(impl_->sub_mu);
+  LockGuard lk(impl_->sub_mu);
   const SubscriptionId id = impl_->next_sub++;
   impl_->block_subs.emplace(id, std::move(cb));
   return id;
 }
 
 SubscriptionId Node::on_batch(std::function<void(const Batch&)> cb) {
-  std::lock_guard lk(impl_->sub_mu);
+  LockGuard lk(impl_->sub_mu);
   const SubscriptionId id = impl_->next_sub++;
   impl_->batch_subs.emplace(id, std::move(cb));
   return id;
@@ -399,13 +402,13 @@ SubscriptionId Node::on_batch(std::function<void(const Batch&)> cb) {
 void Node::Impl::notify_tx(const TxInfo& ti) {
   std::vector<std::shared_ptr<TxSub>> subs;
   {
-    std::lock_guard lk(sub_mu);
+    LockGuard lk(sub_mu);
     const auto it = tx_subs.find(ti.hash);
     if (it == tx_subs.end()) return;
     subs = it->second;
   }
   for (const auto& s : subs) {
-    std::lock_guard lk(s->mu);
+    LockGuard lk(s->mu);
     if (s->last == ti.status) continue;
     s->last = ti.status;
     s->cb(ti);
@@ -417,7 +420,7 @@ SubscriptionId Node::on_tx_status(const Hash& h, std::function<void(const TxInfo
   sub->hash = h;
   sub->cb = std::move(cb);
   {
-    std::lock_guard lk(impl_->sub_mu);
+    LockGuard lk(impl_->sub_mu);
     sub->id = impl_->next_sub++;
     impl_->tx_subs[h].push_back(sub);
     impl_->tx_sub_hash.emplace(sub->id, h);
@@ -425,7 +428,7 @@ SubscriptionId Node::on_tx_status(const Hash& h, std::function<void(const TxInfo
   // Registered first, then read: a change that happened before registration is seen here.
   const TxInfo ti = impl_->info(h);
   if (ti.status != TxStatus::kUnknown && ti.status != TxStatus::kPending) {  // soft, rejected or on L1
-    std::lock_guard lk(sub->mu);
+    LockGuard lk(sub->mu);
     if (sub->last != ti.status) {
       sub->last = ti.status;
       sub->cb(ti);
@@ -435,7 +438,7 @@ SubscriptionId Node::on_tx_status(const Hash& h, std::function<void(const TxInfo
 }
 
 void Node::unsubscribe(SubscriptionId id) {
-  std::lock_guard lk(impl_->sub_mu);
+  LockGuard lk(impl_->sub_mu);
   impl_->block_subs.erase(id);
   impl_->batch_subs.erase(id);
   const auto it = impl_->tx_sub_hash.find(id);
@@ -450,7 +453,7 @@ void Node::unsubscribe(SubscriptionId id) {
 }
 
 void Node::set_batch_hook(BatchApplyHook hook) {
-  std::lock_guard lk(impl_->batch_mu);
+  LockGuard lk(impl_->batch_mu);
   impl_->hook = std::move(hook);
 }
 

@@ -1,6 +1,11 @@
 #pragma once
-// Node internals shared by node.cpp (threads), node_api.cpp (reads, subscriptions) and
-// genesis.cpp. Lock order: state_mu -> mp_mu; sub_mu, batch_mu, head_mu and notify_mu are leaves.
+// Node internals shared by the files of each thread role (node.cpp: set-up, stop, notifier;
+// node_submit.cpp; verifier_pool.cpp; node_writer.cpp; node_sealer.cpp; node_batcher.cpp;
+// store_guard.cpp), node_api.cpp (reads, subscriptions), node_l1.cpp and genesis.cpp.
+// Lock order: state_mu -> mp_mu; sub_mu, batch_mu, head_mu and notify_mu are leaves.
+// Members a lock guards say so (GUARDED_BY, checked by clang -Wthread-safety); members of one
+// thread say which; the live `state` is written by the writer under state_mu held exclusively and
+// read by the writer without it (it is the only mutator), by the API under state_mu held shared.
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -16,6 +21,7 @@
 #include "node/node.hpp"
 #include "node/replay.hpp"
 #include "node/store.hpp"
+#include "node/thread_annotations.hpp"
 #include "tx/execute.hpp"
 
 namespace zkamm::node {
@@ -36,8 +42,8 @@ struct TxSub {
   SubscriptionId id = 0;
   Hash hash{};
   std::function<void(const TxInfo&)> cb;
-  std::mutex mu;
-  TxStatus last = TxStatus::kUnknown;
+  Mutex mu;
+  TxStatus last GUARDED_BY(mu) = TxStatus::kUnknown;
 };
 
 /// Work for the writer thread besides transactions.
@@ -55,7 +61,17 @@ struct SealJob {
   HeadMeta head;
   std::shared_ptr<std::promise<std::optional<state::TokenId>>> done;
   std::optional<state::TokenId> token;      ///< a registered token (the batcher learns it too)
+  bool own = false;                         ///< sealed here as leader (replicated, quorum-waited)
   state::L1Address token_address{};
+};
+
+/// A follower's next item from the leader, applied by the writer in order: a block, an L1 token
+/// registration, or the promotion to leader (after everything queued before it).
+struct Replicated {
+  std::shared_ptr<const Block> block;
+  std::optional<state::L1Address> token;
+  std::optional<uint64_t> promote_term;
+  std::shared_ptr<std::promise<void>> promoted;  ///< fulfilled once the writer leads
 };
 
 /// What the batcher consumes in order: a soft block or an L1 token registration.
@@ -69,7 +85,9 @@ struct Node::Impl {
   ~Impl();
 
   // ---- set-up ----
-  bool open();
+  /// Runs before start_threads, when no other thread can see the members: exempt from the
+  /// lock checks (like a constructor), as is open_trees.
+  bool open() NO_THREAD_SAFETY_ANALYSIS;
   void start_threads();
   void stop();
 
@@ -80,25 +98,42 @@ struct Node::Impl {
   SubmitResult submit_tx(tx::Tx t, TimeMs received, std::optional<bool> signature_ok = std::nullopt,
                          bool notify_writer = true);
   SubmitResult reject(const Hash& h, RejectCode code, std::string reason, TimeMs received, const tx::Tx* t);
-  void remember_rejected(const Hash& h, RejectedInfo info);  ///< mp_mu held
+  void remember_rejected(const Hash& h, RejectedInfo info) REQUIRES(mp_mu);
 
   // ---- threads ----
   void writer_loop(std::stop_token st);
   void execute_chunk(std::vector<PendingPtr>& chunk);
   void open_block();
   void seal();
+  /// Writer: queues the open block (header complete) for the sealer with the state records it
+  /// changed, and moves the writer's head to it.
+  void queue_sealed(bool own);  ///< own: sealed by this node as leader (not a follower's copy)
+  /// Writer (follower): re-executes the leader's block on the live state and queues it; false
+  /// (diverged_reason set) when it does not follow the head or a tx result differs.
+  bool apply_block(const Block& b);
   void sweep();
   void sealer_loop();
+  /// Quorum soft finality: the sealer's written blocks wait here for a majority, in order.
+  void quorum_loop();
+  /// After the synced write (and the majority, in quorum mode): the block is soft: head,
+  /// mempool, batcher, notifications; a marker's or token's promise is fulfilled.
+  void publish_soft(SealJob& job);
+  bool quorum_mode() const { return cfg.replicator && cfg.quorum_soft; }
   void batcher_loop();
   void close_batch();
-  bool open_trees(uint64_t nbatches);  ///< load the stored trees, or rebuild (and store) them
+  bool open_trees(uint64_t nbatches) NO_THREAD_SAFETY_ANALYSIS;  ///< load the stored trees, or rebuild (and store) them
   /// Batcher: true when stop() asked and the drain budget is spent (logs progress meanwhile).
   bool drain_over();
-  bool drain_over_locked();  ///< batch_mu held, batch_stop set
+  bool drain_over_locked() REQUIRES(batch_mu);  ///< batch_stop set
   void warn_left_unbatched() const;  ///< the stop drain ran out of time
   void notifier_loop();
   void verifier_loop();
   void post(std::function<void()> fn);  ///< run on the notifier thread
+
+  /// Follower: hands the bytes to the forwarder (or rejects them: kNotLeader); false on a leader.
+  bool forward_if_follower(std::vector<uint8_t>& encoded, std::function<void(const SubmitResult&)>& done);
+  /// Queues a follower's item for the writer; false (and *why) when it cannot.
+  bool queue_replicated(Replicated item, std::string* why);
 
   // ---- reads ----
   TxInfo info(const Hash& h) const;
@@ -111,21 +146,25 @@ struct Node::Impl {
   const TimeMs started = now_ms();
 
   // live state: written by the writer under a unique lock, read by API calls under a shared one
-  mutable std::shared_mutex state_mu;
+  mutable SharedMutex state_mu;
   state::State state;
   KeyTable keys;
 
   // mempool, priority queue, control queue, rejected cache
-  mutable std::mutex mp_mu;
+  mutable Mutex mp_mu;
   std::condition_variable writer_cv;
-  Mempool mempool;
-  std::deque<PendingPtr> priority;
-  std::deque<Control> control;
-  uint64_t next_serial = 0;         ///< serial the next submit_priority must carry
-  uint64_t expected_accounts = 0;   ///< accounts after every queued CreateAccount
-  bool stopping = false;
-  std::unordered_map<Hash, RejectedInfo, HashHasher> rejected;
-  std::deque<Hash> rejected_order;
+  Mempool mempool GUARDED_BY(mp_mu);
+  std::deque<PendingPtr> priority GUARDED_BY(mp_mu);
+  std::deque<Control> control GUARDED_BY(mp_mu);
+  uint64_t next_serial GUARDED_BY(mp_mu) = 0;        ///< serial the next submit_priority must carry
+  uint64_t expected_accounts GUARDED_BY(mp_mu) = 0;  ///< accounts after every queued CreateAccount
+  bool stopping GUARDED_BY(mp_mu) = false;
+  std::unordered_map<Hash, RejectedInfo, HashHasher> rejected GUARDED_BY(mp_mu);
+  std::deque<Hash> rejected_order GUARDED_BY(mp_mu);
+  bool follower GUARDED_BY(mp_mu) = false;             ///< sequencer group: applies the leader's blocks
+  std::deque<Replicated> replicated GUARDED_BY(mp_mu);  ///< follower: the leader's items, in order
+  std::string diverged_reason GUARDED_BY(mp_mu);       ///< a replicated block did not apply
+  Node::Forwarder forwarder GUARDED_BY(mp_mu);         ///< follower: submit_async goes to the leader
 
   // writer thread only
   bool block_open = false;
@@ -137,27 +176,38 @@ struct Node::Impl {
   state::Touched open_touched;
   HeadMeta head;                     ///< the writer's head (sealed or queued for sealing)
   uint64_t executed_serial = 0;      ///< next priority serial to execute
+  uint64_t term = 0;                 ///< the term this node's sealed blocks carry (writer thread)
 
   // sealer
-  std::mutex seal_mu;
+  Mutex seal_mu;
   std::condition_variable seal_cv;
   std::condition_variable seal_space_cv;
-  std::deque<SealJob> seal_queue;
-  bool seal_stop = false;
+  std::deque<SealJob> seal_queue GUARDED_BY(seal_mu);
+  bool seal_stop GUARDED_BY(seal_mu) = false;
 
   // soft head (published after the synced write)
-  mutable std::mutex head_mu;
-  HeadMeta soft_head;
+  mutable Mutex head_mu;
+  HeadMeta soft_head GUARDED_BY(head_mu);
+  std::atomic<uint64_t> durable_head{0};  ///< the last block the sealer wrote (maybe not soft yet)
+
+  // quorum stage (quorum_mode only): written blocks waiting for a majority of the group
+  Mutex quorum_mu;
+  std::condition_variable quorum_cv;
+  std::condition_variable quorum_space_cv;
+  std::deque<SealJob> quorum_queue GUARDED_BY(quorum_mu);
+  bool quorum_stop GUARDED_BY(quorum_mu) = false;
+  static constexpr std::size_t kQuorumDepth = 64;  ///< written, not yet acknowledged blocks
+  bool quorum_gave_up = false;            ///< quorum thread only: stopped waiting for a majority
 
   // batcher
-  mutable std::mutex batch_mu;
+  mutable Mutex batch_mu;
   std::condition_variable batch_cv;
-  std::deque<BatchItem> batch_queue;
-  bool batch_stop = false;
-  std::vector<TxPos> batch_ends;     ///< per batch (index = number - 1): its last tx
-  uint64_t last_root_batch = 0;
-  ff::Fr last_root = ff::Fr::zero();
-  BatchApplyHook hook;
+  std::deque<BatchItem> batch_queue GUARDED_BY(batch_mu);
+  bool batch_stop GUARDED_BY(batch_mu) = false;
+  std::vector<TxPos> batch_ends GUARDED_BY(batch_mu);  ///< per batch (index = number - 1): its last tx
+  uint64_t last_root_batch GUARDED_BY(batch_mu) = 0;
+  ff::Fr last_root GUARDED_BY(batch_mu) = ff::Fr::zero();
+  BatchApplyHook hook GUARDED_BY(batch_mu);
   // batcher thread only
   state::State bstate;
   state::StateTrees btrees;
@@ -175,40 +225,40 @@ struct Node::Impl {
   void flush_tree_checkpoint();
   std::atomic<uint64_t> batch_backlog_txs{0};  ///< soft txs not yet in a closed batch
   bool trees_restored = false;
-  std::optional<std::chrono::steady_clock::time_point> drain_since;  // batcher thread only
-  std::chrono::steady_clock::time_point drain_log;
+  std::optional<std::chrono::steady_clock::time_point> drain_since GUARDED_BY(batch_mu);
+  std::chrono::steady_clock::time_point drain_log GUARDED_BY(batch_mu);
 
   // notifier
-  std::mutex notify_mu;
+  Mutex notify_mu;
   std::condition_variable notify_cv;
-  std::deque<std::function<void()>> notify_queue;
-  bool notify_stop = false;
+  std::deque<std::function<void()>> notify_queue GUARDED_BY(notify_mu);
+  bool notify_stop GUARDED_BY(notify_mu) = false;
 
   // subscriptions
-  mutable std::mutex sub_mu;
-  SubscriptionId next_sub = 1;
-  std::unordered_map<SubscriptionId, std::function<void(const Block&)>> block_subs;
-  std::unordered_map<SubscriptionId, std::function<void(const Batch&)>> batch_subs;
-  std::unordered_map<Hash, std::vector<std::shared_ptr<TxSub>>, HashHasher> tx_subs;
-  std::unordered_map<SubscriptionId, Hash> tx_sub_hash;
+  mutable Mutex sub_mu;
+  SubscriptionId next_sub GUARDED_BY(sub_mu) = 1;
+  std::unordered_map<SubscriptionId, std::function<void(const Block&)>> block_subs GUARDED_BY(sub_mu);
+  std::unordered_map<SubscriptionId, std::function<void(const Batch&)>> batch_subs GUARDED_BY(sub_mu);
+  std::unordered_map<Hash, std::vector<std::shared_ptr<TxSub>>, HashHasher> tx_subs GUARDED_BY(sub_mu);
+  std::unordered_map<SubscriptionId, Hash> tx_sub_hash GUARDED_BY(sub_mu);
 
   // verifier pool (submit_async)
-  std::mutex verify_mu;
+  Mutex verify_mu;
   std::condition_variable verify_cv;
   struct VerifyJob {
     std::vector<uint8_t> bytes;
     std::function<void(const SubmitResult&)> done;
     std::chrono::steady_clock::time_point queued;
   };
-  std::deque<VerifyJob> verify_queue;
-  bool verify_stop = false;
+  std::deque<VerifyJob> verify_queue GUARDED_BY(verify_mu);
+  bool verify_stop GUARDED_BY(verify_mu) = false;
   static constexpr std::size_t kVerifyFill = 8;  ///< one batch of ff::FrX8 lanes
 
   // L1 settlement status (node_l1.cpp); l1_mu is a leaf. Loaded from the store on first use.
-  mutable std::mutex l1_mu;
-  mutable bool l1_loaded = false;
-  mutable std::map<uint64_t, BatchL1Info> l1_info;
-  void load_l1() const;                 ///< l1_mu held
+  mutable Mutex l1_mu;
+  mutable bool l1_loaded GUARDED_BY(l1_mu) = false;
+  mutable std::map<uint64_t, BatchL1Info> l1_info GUARDED_BY(l1_mu);
+  void load_l1() const REQUIRES(l1_mu);
   void apply_l1(TxInfo& ti) const;      ///< a soft tx's batch stage and times
   void l1_counters(NodeStatus& s) const;
 
@@ -216,9 +266,9 @@ struct Node::Impl {
   std::atomic<bool> stop_requested{false};  ///< stop() began: retry loops give up
   std::atomic<bool> disk_low{false};        ///< free space under min_free_disk_bytes
   std::atomic<bool> write_failed{false};    ///< a store write failed and waits to be retried
-  mutable std::mutex health_mu;
+  mutable Mutex health_mu;
   std::condition_variable health_cv;        ///< wakes the guard and the retry waits at stop
-  std::string disk_reason, write_reason;    ///< health_mu
+  std::string disk_reason GUARDED_BY(health_mu), write_reason GUARDED_BY(health_mu);
   bool sealer_gave_up = false;              ///< sealer thread only: later blocks are dropped
   bool batcher_gave_up = false;             ///< batcher thread only: no more batch records
   std::optional<uint64_t> free_disk() const;
@@ -236,6 +286,7 @@ struct Node::Impl {
   std::jthread notifier;
   std::jthread batcher;
   std::jthread sealer;
+  std::jthread quorum;
   std::jthread writer;
   std::once_flag stop_once;
 };

@@ -73,7 +73,7 @@ void Node::Impl::load_l1() const {
 
 void Node::Impl::apply_l1(TxInfo& ti) const {
   if (ti.status != TxStatus::kSoft || !ti.batch) return;
-  std::lock_guard lk(l1_mu);
+  LockGuard lk(l1_mu);
   load_l1();
   const auto it = l1_info.find(*ti.batch);
   if (it == l1_info.end()) return;
@@ -84,7 +84,7 @@ void Node::Impl::apply_l1(TxInfo& ti) const {
 }
 
 void Node::Impl::l1_counters(NodeStatus& s) const {
-  std::lock_guard lk(l1_mu);
+  LockGuard lk(l1_mu);
   load_l1();
   for (const auto& [n, i] : l1_info) {
     if (i.stage >= TxStatus::kCommitted) s.last_committed = std::max(s.last_committed, n);
@@ -97,11 +97,11 @@ bool Node::set_batch_l1_status(uint64_t batch, TxStatus stage, TimeMs at, const 
   Impl& m = *impl_;
   if (!m.error.empty() || !m.store || !is_l1_stage(stage) || batch == 0) return false;
   {
-    std::lock_guard lk(m.batch_mu);
+    LockGuard lk(m.batch_mu);
     if (batch > m.batch_ends.size()) return false;
   }
   {
-    std::lock_guard lk(m.l1_mu);
+    LockGuard lk(m.l1_mu);
     m.load_l1();
     BatchL1Info cur = m.l1_info.count(batch) ? m.l1_info[batch] : BatchL1Info{};
     if (cur.stage >= stage) return true;  // monotone and idempotent
@@ -119,7 +119,7 @@ bool Node::set_batch_l1_status(uint64_t batch, TxStatus stage, TimeMs at, const 
   }
   bool any;
   {
-    std::lock_guard lk(m.sub_mu);
+    LockGuard lk(m.sub_mu);
     any = !m.tx_subs.empty();
   }
   if (any) {
@@ -129,7 +129,7 @@ bool Node::set_batch_l1_status(uint64_t batch, TxStatus stage, TimeMs at, const 
       for (const BatchSlot& s : b->slots) {
         if (s.block == 0) continue;  // padding
         {
-          std::lock_guard lk(m.sub_mu);
+          LockGuard lk(m.sub_mu);
           if (!m.tx_subs.count(s.hash)) continue;
         }
         m.notify_tx(m.info(s.hash));
@@ -142,10 +142,10 @@ bool Node::set_batch_l1_status(uint64_t batch, TxStatus stage, TimeMs at, const 
 std::optional<BatchL1Info> Node::batch_l1(uint64_t batch) const {
   const Impl& m = *impl_;
   {
-    std::lock_guard lk(m.batch_mu);
+    LockGuard lk(m.batch_mu);
     if (batch == 0 || batch > m.batch_ends.size()) return std::nullopt;
   }
-  std::lock_guard lk(m.l1_mu);
+  LockGuard lk(m.l1_mu);
   m.load_l1();
   const auto it = m.l1_info.find(batch);
   return it == m.l1_info.end() ? BatchL1Info{} : it->second;
@@ -168,7 +168,7 @@ std::optional<state::State> Node::state_before_batch(uint64_t batch) const {
   if (!m.error.empty() || !m.store || batch == 0) return std::nullopt;
   TxPos boundary{};
   {
-    std::lock_guard lk(m.batch_mu);
+    LockGuard lk(m.batch_mu);
     if (batch > m.batch_ends.size()) return std::nullopt;
     if (batch > 1) boundary = m.batch_ends[batch - 2];
   }

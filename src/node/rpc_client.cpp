@@ -121,8 +121,10 @@ Client::Client(Endpoint ep, std::chrono::milliseconds timeout) : impl_(std::make
 }
 Client::~Client() = default;
 
-std::pair<unsigned, std::string> Client::post(const std::string& body) {
-  auto req = impl_->make(bhttp::verb::post, "/", body);
+std::pair<unsigned, std::string> Client::post(const std::string& body) { return post_to("/", body); }
+
+std::pair<unsigned, std::string> Client::post_to(const std::string& target, const std::string& body) {
+  auto req = impl_->make(bhttp::verb::post, target, body);
   return impl_->exchange(req);
 }
 

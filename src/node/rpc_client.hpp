@@ -39,6 +39,8 @@ class Client {
   nlohmann::json call(const std::string& method, nlohmann::json params = nlohmann::json::array());
   /// Raw POST / exchange: HTTP status and body.
   std::pair<unsigned, std::string> post(const std::string& body);
+  /// POST to another target (etcd's JSON gateway: /v3/kv/txn ...).
+  std::pair<unsigned, std::string> post_to(const std::string& target, const std::string& body);
   /// Raw GET.
   std::pair<unsigned, std::string> get(const std::string& target);
 

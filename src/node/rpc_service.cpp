@@ -182,7 +182,24 @@ struct Service::Core : std::enable_shared_from_this<Core> {
     std::weak_ptr<Peer> peer;
     bool blocks = false;
     std::optional<SubscriptionId> node_sub;  ///< txStatus subscriptions
+    /// newBlocks with "from" (a client resuming, e.g. after a failover): the next block number
+    /// it gets; every block from there is sent once and in order, from the store when missed.
+    struct Resume {
+      std::mutex mu;
+      uint64_t next = 0;
+    };
+    std::shared_ptr<Resume> resume;
   };
+  static constexpr uint64_t kMaxResumeBlocks = 10000;  ///< catch-up sent on the subscribing thread
+  /// Sends r's blocks from r->next up to `upto` (0: every stored one) to p, in order.
+  void send_resumed(uint64_t id, Sub::Resume& r, Peer& p, uint64_t upto) {
+    std::lock_guard lock(r.mu);
+    for (; upto == 0 || r.next <= upto; ++r.next) {
+      const auto b = node.block(r.next);
+      if (!b) break;
+      p.send_text(notification(id, block_header_json(b->header)));
+    }
+  }
   std::mutex sub_mu;
   uint64_t next_sub = 1;
   std::unordered_map<uint64_t, Sub> subs;
@@ -239,12 +256,17 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       }
     }
     std::vector<std::pair<uint64_t, std::shared_ptr<Peer>>> targets;
+    std::vector<std::tuple<uint64_t, std::shared_ptr<Peer>, std::shared_ptr<Sub::Resume>>> resumed;
     {
       std::lock_guard lock(sub_mu);
       for (auto& [id, s] : subs)
         if (s.blocks)
-          if (auto p = s.peer.lock()) targets.emplace_back(id, std::move(p));
+          if (auto p = s.peer.lock()) {
+            if (s.resume) resumed.emplace_back(id, std::move(p), s.resume);
+            else targets.emplace_back(id, std::move(p));
+          }
     }
+    for (auto& [id, p, r] : resumed) send_resumed(id, *r, *p, b.header.number);
     if (targets.empty()) return;
     const json header = block_header_json(b.header);
     for (auto& [id, p] : targets) p->send_text(notification(id, header));
@@ -506,7 +528,15 @@ struct Service::Core : std::enable_shared_from_this<Core> {
         throw RpcError(code::kUnsupported, "subscriptions need a WebSocket connection (GET /ws)");
       const std::string& kind = string_arg(*param(p, 0, "kind"), "kind");
       std::optional<Hash> hash;
+      std::shared_ptr<Sub::Resume> resume;
       if (kind == "txStatus") hash = hash_arg(*param(p, 1, "hash"), "hash");
+      else if (const json* o = param(p, 1, "options", false); o && o->is_object() && o->contains("from")) {
+        resume = std::make_shared<Sub::Resume>();
+        resume->next = std::max<uint64_t>(uint_arg((*o)["from"], "from", UINT64_MAX - 1), 1);
+        if (const uint64_t head = core->node.status().head_block; head > resume->next + kMaxResumeBlocks)
+          throw RpcError(code::kInvalidParams, "resume at most " + std::to_string(kMaxResumeBlocks) +
+                                                   " blocks back; read older ones with zkamm_getBlock");
+      }
       else if (kind != "newBlocks")
         throw RpcError(code::kInvalidParams, "kind must be \"newBlocks\" or \"txStatus\"");
       uint64_t id = 0;
@@ -518,8 +548,10 @@ struct Service::Core : std::enable_shared_from_this<Core> {
                          json{{"limit", core->cfg.max_subscriptions_per_peer}});
         id = core->next_sub++;
         mine.push_back(id);
-        core->subs[id] = Sub{ctx.peer->id(), ctx.peer, !hash, std::nullopt};
+        core->subs[id] = Sub{ctx.peer->id(), ctx.peer, !hash, std::nullopt, resume};
       }
+      // The blocks since "from", before the reply (like a final txStatus): the id is in each.
+      if (resume) core->send_resumed(id, *resume, *ctx.peer, 0);
       if (hash) {
         // Registered after the reply is queued would be nicer; the notification may come first
         // when the tx is already final, which clients must accept anyway (ids are in both).

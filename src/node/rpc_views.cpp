@@ -140,7 +140,8 @@ json block_header_json(const BlockHeader& h) {
           {"timestamp", h.timestamp},
           {"hash", hex0x(h.hash.data(), h.hash.size())},
           {"parent_hash", hex0x(h.parent_hash.data(), h.parent_hash.size())},
-          {"tx_count", h.tx_count}};
+          {"tx_count", h.tx_count},
+          {"term", h.term}};  // the sequencer group leader's term (0 outside a group)
 }
 
 json block_json(const Block& b, bool full) {

@@ -403,6 +403,17 @@ std::optional<Batch> Store::batch(uint64_t number) const {
   return decode_batch(*v);
 }
 
+std::optional<std::pair<state::Token, uint64_t>> Store::token(uint32_t id) const {
+  const auto t = get(key32('T', id));
+  const auto reg = get(key32('R', id));
+  if (!t || !reg) return std::nullopt;
+  auto tok = decode_token(*t);
+  ByteReader r(*reg);
+  const uint64_t at = r.u64();
+  if (!tok || !r.done()) return std::nullopt;
+  return std::pair{*tok, at};
+}
+
 bool Store::load_state(std::vector<state::Account>& accounts,
                        std::vector<std::pair<state::Token, uint64_t>>& tokens,
                        std::vector<state::Pool>& pools) const {

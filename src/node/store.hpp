@@ -111,6 +111,8 @@ class Store {
   std::optional<IndexedTx> tx(const Hash& h) const;
   bool has_tx(const Hash& h) const;
   std::optional<Batch> batch(uint64_t number) const;
+  /// L1 token `id` and the head after which it was registered (put_token).
+  std::optional<std::pair<state::Token, uint64_t>> token(uint32_t id) const;
   /// The batch the stored trees belong to; nullopt when none are stored.
   std::optional<uint64_t> tree_batch() const;
   /// Puts every stored tree node into `trees` (fresh); false when a record does not decode or is

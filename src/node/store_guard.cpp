@@ -17,7 +17,7 @@ std::optional<uint64_t> Node::Impl::free_disk() const {
 }
 
 std::string Node::Impl::store_problem() const {
-  std::lock_guard lk(health_mu);
+  LockGuard lk(health_mu);
   if (write_failed) return write_reason;
   if (disk_low) return disk_reason;
   return {};
@@ -28,7 +28,7 @@ void Node::Impl::disk_guard_loop() {
   const uint64_t resume_at =
       std::max(cfg.resume_free_disk_bytes != 0 ? cfg.resume_free_disk_bytes : 2 * cfg.min_free_disk_bytes,
                cfg.min_free_disk_bytes);
-  std::unique_lock lk(health_mu);
+  UniqueLock lk(health_mu);
   while (!stop_requested) {
     lk.unlock();
     const std::optional<uint64_t> free = free_disk();
@@ -44,20 +44,20 @@ void Node::Impl::disk_guard_loop() {
       disk_reason.clear();
       spdlog::warn("node: {} free in {} again; accepting transactions", mib(*free), cfg.data_dir);
     }
-    health_cv.wait_for(lk, cfg.disk_check_interval, [&] { return stop_requested.load(); });
+    health_cv.wait_for(lk.native(), cfg.disk_check_interval, [&] { return stop_requested.load(); });
   }
 }
 
 bool Node::Impl::wait_store_retry(const char* what) {
   {
-    std::unique_lock lk(health_mu);
+    UniqueLock lk(health_mu);
     if (!write_failed) {
       write_reason = std::string("store write failed (") + what + " not written): " + store->last_error() +
                      "; not accepting transactions until it succeeds";
       write_failed = true;
       spdlog::error("node: {}", write_reason);
     }
-    health_cv.wait_for(lk, cfg.disk_check_interval, [&] { return stop_requested.load(); });
+    health_cv.wait_for(lk.native(), cfg.disk_check_interval, [&] { return stop_requested.load(); });
     if (stop_requested) return false;
   }
   // RocksDB refuses every write after a failed one until resumed; resuming flushes the memtables,
@@ -69,7 +69,7 @@ bool Node::Impl::wait_store_retry(const char* what) {
 }
 
 void Node::Impl::store_write_ok() {
-  std::lock_guard lk(health_mu);
+  LockGuard lk(health_mu);
   if (!write_failed) return;
   write_failed = false;
   write_reason.clear();

@@ -369,5 +369,33 @@ TEST_F(RpcService, WebSocketSubscriptions) {
   ws.close(beast::websocket::close_code::normal);
 }
 
+TEST_F(RpcService, WebSocketBlocksResumeFromANumber) {
+  // A subscriber that lost its connection (e.g. its node failed over) resumes at a block number:
+  // it gets every block from there once, in order, then the new ones.
+  const uint64_t head = client_->call("zkamm_status", json::array())["head_block"];
+  ASSERT_GE(head, 2u);
+  net::io_context ioc;
+  beast::websocket::stream<net::ip::tcp::socket> ws(ioc);
+  ws.next_layer().connect({net::ip::make_address("127.0.0.1"), service_->port()});
+  ws.handshake("127.0.0.1", "/ws");
+  ws.write(net::buffer(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "zkamm_subscribe"},
+                            {"params", json::array({"newBlocks", {{"from", 2}}})}}
+                           .dump()));
+  tx::Tx t = swap(2, "777");
+  ASSERT_TRUE(tx::sign(t, key_of(2), test_domain()));
+  client_->call("zkamm_sendTransactionSync", json::array({tx::to_json(t)}));
+  std::vector<uint64_t> numbers;
+  for (int i = 0; i < 200 && (numbers.empty() || numbers.back() <= head); ++i) {
+    beast::flat_buffer b;
+    ws.read(b);
+    const json m = json::parse(beast::buffers_to_string(b.data()));
+    if (m.value("method", "") == "zkamm_subscription") numbers.push_back(m["params"]["result"]["number"]);
+  }
+  ASSERT_FALSE(numbers.empty());
+  for (std::size_t i = 0; i < numbers.size(); ++i) EXPECT_EQ(numbers[i], 2 + i);
+  EXPECT_GT(numbers.back(), head);
+  ws.close(beast::websocket::close_code::normal);
+}
+
 }  // namespace
 }  // namespace zkamm::node::rpc

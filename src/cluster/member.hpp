@@ -1,0 +1,95 @@
+#pragma once
+// One node of a sequencer group (docs/NODE.md "Sequencer group"). Leadership and fencing come
+// from etcd: the leader holds the key <prefix>leader, created by compare-and-swap with a lease
+// it keeps alive; the key's create revision is the leader's term, the fencing token every block
+// it seals carries. Followers replicate from the leader named by the key (node/replication.hpp)
+// and forward sends to its RPC. When the key goes (the lease expired, or a follower revoked it
+// after the leader's replication stream stayed down for leader_gone_after), the nodes publish
+// their final durable heads under <prefix>heads/ and a node campaigns only once it sees a
+// majority of heads and none above its own: any majority holds every quorum-durable block, so
+// the winner has them all. A leader that loses its key or its lease stops at once (deposed).
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "cluster/etcd.hpp"
+#include "node/node.hpp"
+#include "node/replication.hpp"
+
+namespace zkamm::cluster {
+
+struct MemberConfig {
+  node::rpc::Endpoint etcd;
+  std::string prefix = "/zkamm/group/";
+  std::string id;                     ///< unique in the group
+  uint32_t group_size = 3;
+  std::string host = "127.0.0.1";     ///< replication listens here
+  uint16_t repl_port = 0;             ///< 0: any free port
+  std::string rpc_url;                ///< this node's RPC (host:port), where followers forward sends
+  int64_t lease_ttl_s = 1;
+  std::chrono::milliseconds poll{20};
+  /// A follower whose stream to the leader stays down this long revokes the leader's lease.
+  std::chrono::milliseconds leader_gone_after{150};
+  node::NodeConfig node;              ///< quorum_soft: the soft finality mode
+  std::string genesis_json;           ///< loaded by the first leader of an empty group ("" = none)
+};
+
+class Member {
+ public:
+  /// Why the process must end: it was deposed (restart it as a follower) or its log is not the
+  /// leader's (its data dir must be resynced: moved aside, then a fresh follower catches up).
+  enum class Fatal { kDeposed, kDiverged };
+
+  explicit Member(MemberConfig cfg);
+  ~Member();
+  Member(const Member&) = delete;
+  Member& operator=(const Member&) = delete;
+
+  /// Opens the node (as a follower) and the replication port: "" or why not.
+  std::string open();
+  /// Takes a lease and starts the group loop (after open; rpc_url is what followers forward to).
+  std::string join(const std::string& rpc_url);
+  /// open() then join(cfg.rpc_url).
+  std::string start();
+  void stop();
+  node::Node& node() { return *node_; }
+  uint16_t repl_port() const { return server_->port(); }
+  bool is_leader() const noexcept { return leading_.load(); }
+  uint64_t term() const noexcept { return term_.load(); }
+
+  /// Runs on the group thread when this node becomes the leader (start the leader-only parts).
+  std::function<void(uint64_t term)> on_leader;
+  /// Runs on the group thread when the process must end (it must not append any more).
+  std::function<void(Fatal, const std::string& why)> on_fatal;
+
+ private:
+  struct Forwarder;
+  void loop();
+  void step();
+  void follow(const KeyValue& kv);
+  void elect();
+  void fatal(Fatal f, const std::string& why);
+
+  MemberConfig cfg_;
+  Etcd etcd_;
+  std::shared_ptr<node::ReplicationServer> server_;
+  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<node::ReplicationClient> client_;
+  std::shared_ptr<Forwarder> forwarder_;
+  int64_t lease_ = 0;
+  std::chrono::steady_clock::time_point next_keepalive_{}, last_keepalive_ok_{};
+  int64_t following_ = 0;             ///< the term followed (0: none)
+  bool heads_published_ = false;
+  uint64_t published_head_ = 0;
+  std::atomic<bool> leading_{false};
+  std::atomic<uint64_t> term_{0};
+  std::atomic<bool> stopping_{false};
+  bool failed_ = false;
+  std::thread loop_thread_;
+  std::thread genesis_thread_;
+};
+
+}  // namespace zkamm::cluster

@@ -1,0 +1,282 @@
+// The batcher thread: puts soft blocks' txs into batch slots, closes batches (full or timed out),
+// computes their roots on the batch-lagging state and trees, and checkpoints the trees.
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "node/node_impl.hpp"
+#include "tx/encoding.hpp"
+#include "tx/execute.hpp"
+
+namespace zkamm::node {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+/// The batcher's CPU priority. Batch roots may lag behind the blocks (bounded by
+/// max_batch_backlog); soft finality may not. While its backlog is short the batcher runs `nice`
+/// steps nicer (Linux: per thread), so its tree updates wait for the verifiers, writer and sealer
+/// when the cores are busy and cost nothing when they are idle. When the backlog grows it returns
+/// to the normal priority so that the node sustains what it accepts; raising the priority back
+/// needs CAP_SYS_NICE (or RLIMIT_NICE), and without it the backlog limit sheds load instead.
+class BatcherPriority {
+ public:
+  explicit BatcherPriority(int nice) noexcept
+      : nice_(nice), tid_(static_cast<id_t>(::syscall(SYS_gettid))), base_(::getpriority(PRIO_PROCESS, tid_)) {}
+  /// backlog: batches waiting for their roots, this one included.
+  void update(uint64_t backlog) noexcept {
+    if (nice_ <= 0) return;
+    if (!lowered_ && backlog <= kLow) {
+      lowered_ = ::setpriority(PRIO_PROCESS, tid_, base_ + nice_) == 0;
+    } else if (lowered_ && backlog >= kHigh && can_raise_) {
+      if (::setpriority(PRIO_PROCESS, tid_, base_) == 0) {
+        lowered_ = false;
+      } else {
+        can_raise_ = false;
+        spdlog::warn("node: the batcher cannot regain its CPU priority (no CAP_SYS_NICE); it stays {} nicer",
+                     nice_);
+      }
+    }
+  }
+
+ private:
+  static constexpr uint64_t kLow = 2, kHigh = 16;
+  int nice_;
+  id_t tid_;
+  int base_;
+  bool lowered_ = false;
+  bool can_raise_ = true;
+};
+}  // namespace
+
+std::optional<ff::Fr> apply_batch(state::State& s, state::StateTrees& trees, const BatchJob& job) {
+  state::Touched touched;
+  const auto& slots = job.batch.slots;
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const auto& slot = slots[i];
+    if (tx::type_of(slot.tx) == tx::TxType::Noop) continue;
+    const tx::ExecResult r = tx::execute(s, slot.tx, job.domain, tx::ExecOptions{job.slot_timestamps[i], false});
+    if (!r.ok() || !same_executed(r.executed, slot.executed)) return std::nullopt;
+    tx::collect_touched(s, slot.tx, touched);
+  }
+  trees.sync(s, touched);
+  return trees.root();
+}
+
+void Node::Impl::warn_left_unbatched() const {
+  spdlog::warn("node: stop: {} soft txs left unbatched after {} ms; the next start batches them from the block log",
+               batch_backlog_txs.load(), cfg.stop_batch_drain.count());
+}
+
+void Node::Impl::batcher_loop() {
+  BatcherPriority priority_control(cfg.batcher_nice);
+  for (;;) {
+    std::shared_ptr<const Block> b;
+    std::optional<state::L1Address> token;
+    bool timeout = false;
+    bool done = false;
+    {
+      UniqueLock lk(batch_mu);
+      const auto ready = [&]() REQUIRES(batch_mu) { return batch_stop || !batch_queue.empty(); };
+      if (slots.empty()) {
+        batch_cv.wait(lk.native(), ready);
+      } else {
+        timeout = !batch_cv.wait_until(lk.native(), batch_open_since + cfg.batch_timeout, ready);
+      }
+      if (batch_stop && !batch_queue.empty() && drain_over_locked()) {
+        lk.unlock();
+        warn_left_unbatched();
+        return;
+      } else if (!batch_queue.empty()) {
+        b = std::move(batch_queue.front().block);
+        token = batch_queue.front().token;
+        batch_queue.pop_front();
+        timeout = false;
+      } else if (batch_stop) {
+        done = true;
+      }
+    }
+    if (token) {
+      // Registering only adds an id, so the lagging state may learn it ahead of its open batch.
+      state::TokenId id = 0;
+      (void)bstate.add_token(*token, id);
+    }
+    if (b) {
+      priority_control.update(batch_backlog_txs.load(std::memory_order_relaxed) / std::max<uint32_t>(cfg.batch_slots, 1));
+      for (uint32_t i = 0; i < b->txs.size(); ++i) {
+        const auto& t = b->txs[i];
+        // after a restart the first block may start mid-way: positions come from the header count
+        const uint32_t pos = b->header.tx_count - static_cast<uint32_t>(b->txs.size()) + i;
+        slots.push_back(BatchSlot{t.hash, t.tx, t.executed, b->header.number, pos});
+        slot_ts.push_back(b->header.timestamp / 1000);
+        if (slots.size() == 1) batch_open_since = Clock::now();
+        if (slots.size() == cfg.batch_slots) {
+          close_batch();
+          if (drain_over()) {
+            warn_left_unbatched();
+            return;
+          }
+        }
+      }
+    } else if (timeout && !slots.empty() && Clock::now() >= batch_open_since + cfg.batch_timeout) {
+      close_batch();
+    }
+    if (done) {
+      if (!slots.empty()) close_batch();
+      return;
+    }
+  }
+}
+
+bool Node::Impl::write_tree_checkpoint(uint64_t batch) {
+  rocksdb::WriteBatch wb;
+  Store::put_tree_nodes(wb, btrees.take_changes());
+  Store::put_tree_batch(wb, batch);
+  tree_checkpoint_batch = batch;
+  tree_checkpoint_at = Clock::now();
+  if (store->write_trees(wb)) return true;
+  spdlog::error("node: cannot write the state trees of batch {}", batch);
+  return false;
+}
+
+void Node::Impl::flush_tree_checkpoint() {
+  uint64_t rooted = 0;
+  {
+    LockGuard lk(batch_mu);
+    rooted = last_root_batch;
+  }
+  if (cfg.compute_batch_roots && !roots_broken && rooted > tree_checkpoint_batch) (void)write_tree_checkpoint(rooted);
+}
+
+bool Node::Impl::drain_over() {
+  LockGuard lk(batch_mu);
+  return batch_stop && drain_over_locked();
+}
+
+bool Node::Impl::drain_over_locked() {
+  const auto now = Clock::now();
+  const uint64_t backlog = batch_backlog_txs.load();
+  if (!drain_since) {
+    drain_since = now;
+    drain_log = now + std::chrono::seconds(2);
+    if (backlog > uint64_t{16} * cfg.batch_slots) {
+      spdlog::info("node: stopping: batching the {} soft txs left (at most {} ms; the rest at the next start)",
+                   backlog, cfg.stop_batch_drain.count());
+    }
+  } else if (now >= drain_log) {
+    spdlog::info("node: stopping: {} soft txs still to batch", backlog);
+    drain_log = now + std::chrono::seconds(2);
+  }
+  return now - *drain_since >= cfg.stop_batch_drain;
+}
+
+void Node::Impl::close_batch() {
+  batch_backlog_txs -= slots.size();
+  Batch b;
+  auto& h = b.header;
+  {
+    LockGuard lk(batch_mu);
+    h.number = batch_ends.size() + 1;
+  }
+  h.timestamp = slot_ts.front();
+  h.num_slots = cfg.batch_slots;
+  // Every token a create_pool of this batch used is known here: the batcher registers tokens in
+  // the order the node learnt them, before the blocks that follow.
+  h.num_tokens = static_cast<uint16_t>(bstate.num_tokens());
+  h.priority_first = batch_prio_next;
+  bool first_prio = true;
+  for (const auto& s : slots) {
+    const tx::TxType type = tx::type_of(s.tx);
+    if (!tx::is_priority(type)) continue;
+    uint64_t serial = 0;
+    std::visit(
+        [&](const auto& x) {
+          if constexpr (requires { x.serial; }) serial = x.serial;
+        },
+        s.tx);
+    if (first_prio) h.priority_first = serial;
+    first_prio = false;
+    ++h.priority_count;
+    batch_prio_next = serial + 1;
+  }
+  const TxPos end{slots.back().block, slots.back().position};
+  b.slots = std::move(slots);
+  slots = {};
+  while (b.slots.size() < cfg.batch_slots) {
+    b.slots.push_back(BatchSlot{});
+    slot_ts.push_back(h.timestamp);
+  }
+  // Swaps only (the paper's workload): the swap circuit, half the constraints, a quarter of the
+  // calldata (docs/BATCH.md section 8).
+  if (cfg.swap_batches) b.pubdata = batch_pubdata(b.slots, kSwapBatch);  // empty: a slot does not fit
+  if (!b.pubdata.empty()) h.kind = kSwapBatch;
+  else b.pubdata = batch_pubdata(b.slots);
+  if (cfg.compute_batch_roots && !roots_broken) {
+    h.old_root = btrees.root();
+    BatchApplyHook fn;
+    {
+      LockGuard lk(batch_mu);
+      fn = hook;
+    }
+    const BatchJob job{b, slot_ts, cfg.domain};
+    const auto root = fn ? fn(bstate, btrees, job) : apply_batch(bstate, btrees, job);
+    if (root) {
+      h.new_root = *root;
+      b.root_ready = true;
+    } else {
+      roots_broken = true;
+      btrees.track_changes(false);  // the stored trees stay those of the last batch with a root
+      spdlog::error("node: batch {} did not re-execute; batch roots stop here", h.number);
+    }
+  }
+  slot_ts.clear();
+  rocksdb::WriteBatch wb;
+  Store::put_batch(wb, b);
+  // Batch records are numbered in order: a gap would stop the next start, so a failed record is
+  // retried, and once given up (at stop) nothing later is recorded; the next start batches the
+  // blocks again.
+  const bool recorded = !batcher_gave_up && write_until_ok(wb, false, "batch " + std::to_string(h.number));
+  if (!recorded) {
+    if (!batcher_gave_up) spdlog::error("node: cannot record batch {}; the next start batches its blocks again", h.number);
+    batcher_gave_up = true;
+    roots_broken = true;
+    btrees.track_changes(false);
+    slots.clear();
+    return;
+  }
+  if (recorded && b.root_ready &&
+      (h.number - tree_checkpoint_batch >= std::max<uint32_t>(cfg.tree_checkpoint_batches, 1) ||
+       Clock::now() - tree_checkpoint_at >= cfg.tree_checkpoint_interval)) {
+    // Every node changed since the last checkpoint, once, after this batch's record (docs/NODE.md
+    // "Store"): writing each batch's nodes cost more than its tree hashing.
+    (void)write_tree_checkpoint(h.number);
+  }
+  {
+    LockGuard lk(batch_mu);
+    batch_ends.push_back(end);
+    if (b.root_ready) {
+      last_root_batch = h.number;
+      last_root = h.new_root;
+    }
+  }
+  bool any;
+  {
+    LockGuard lk(sub_mu);
+    any = !batch_subs.empty();
+  }
+  if (any) {
+    post([this, batch = std::make_shared<const Batch>(std::move(b))] {
+      std::vector<std::function<void(const Batch&)>> cbs;
+      {
+        LockGuard lk(sub_mu);
+        for (const auto& [id, cb] : batch_subs) cbs.push_back(cb);
+      }
+      for (const auto& cb : cbs) cb(*batch);
+    });
+  }
+}
+
+}  // namespace zkamm::node

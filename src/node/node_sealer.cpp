@@ -1,0 +1,151 @@
+// The sealer thread: synced RocksDB writes of sealed blocks (soft finality), then the soft head,
+// the batcher's queue and the notifications.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "node/node_impl.hpp"
+
+namespace zkamm::node {
+
+void Node::Impl::sealer_loop() {
+  for (;;) {
+    SealJob job;
+    {
+      UniqueLock lk(seal_mu);
+      seal_cv.wait(lk.native(), [&]() REQUIRES(seal_mu) { return seal_stop || !seal_queue.empty(); });
+      if (seal_queue.empty()) return;
+      job = std::move(seal_queue.front());
+      seal_queue.pop_front();
+    }
+    seal_space_cv.notify_all();
+    if (job.block) {
+      const Block& b = *job.block;
+      for (uint32_t i = 0; i < b.txs.size(); ++i) {
+        const auto& t = b.txs[i];
+        const TxTimes& tt = job.times[i];
+        Store::put_tx(*job.wb, t.hash, TxLocation{b.header.number, i, tt.received, tt.accepted, tt.soft}, t.tx,
+                      t.executed);
+      }
+      Store::put_block(*job.wb, b);
+      Store::put_head(*job.wb, job.head);
+    }
+    // The group's copies are written while this one is: the followers get the block first.
+    if (cfg.replicator && job.own && !sealer_gave_up) {
+      if (job.block) cfg.replicator->publish(job.block);
+      if (job.token) cfg.replicator->publish_token(job.head.head, job.token_address);
+    }
+    // A block that is not durable is retried, never skipped: the writer's state and every later
+    // block build on it. Only at stop is it given up, and every later block with it (none of
+    // their txs was acknowledged; they are not in the store).
+    if (job.wb && (sealer_gave_up || !write_until_ok(*job.wb, true, "block " + std::to_string(job.head.head)))) {
+      if (!sealer_gave_up)
+        spdlog::critical("node: stopping with block {} not durable; it and every later block are dropped (none "
+                         "of their txs was reported soft)",
+                         job.head.head);
+      sealer_gave_up = true;
+      if (job.done) job.done->set_value(std::nullopt);
+      continue;
+    }
+    if (job.block) durable_head.store(job.head.head, std::memory_order_release);
+    if (quorum_mode()) {
+      // The majority is awaited on the quorum thread, so that the next blocks are written (here
+      // and on the followers) meanwhile; it turns them soft in this same order.
+      UniqueLock lk(quorum_mu);
+      quorum_space_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_queue.size() < kQuorumDepth; });
+      quorum_queue.push_back(std::move(job));
+      quorum_cv.notify_one();
+      continue;
+    }
+    publish_soft(job);
+  }
+}
+
+void Node::Impl::quorum_loop() {
+  for (;;) {
+    SealJob job;
+    {
+      UniqueLock lk(quorum_mu);
+      quorum_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_stop || !quorum_queue.empty(); });
+      if (quorum_queue.empty()) return;
+      job = std::move(quorum_queue.front());
+      quorum_queue.pop_front();
+    }
+    quorum_space_cv.notify_all();
+    // Quorum soft finality: the block turns soft (head, notifications, batching) once a majority
+    // of the group has it on disk. Given up only at stop: then neither it nor a later block is
+    // reported soft here (they are durable on this disk; the group decides their fate).
+    if (quorum_gave_up || (job.block && job.own && !cfg.replicator->wait_quorum(job.head.head))) {
+      if (!quorum_gave_up && job.block)
+        spdlog::warn("node: stopping before block {} reached a majority of the group; it is not reported soft",
+                     job.head.head);
+      quorum_gave_up = true;
+      if (job.done) job.done->set_value(std::nullopt);
+      continue;
+    }
+    publish_soft(job);
+  }
+}
+
+void Node::Impl::publish_soft(SealJob& job) {
+  if (job.block) {
+    std::shared_ptr<const Block> b = job.block;
+    {
+      LockGuard lk(head_mu);
+      soft_head = job.head;
+    }
+    {
+      LockGuard lk(mp_mu);
+      for (const auto& t : b->txs) mempool.on_sealed(t.hash);
+    }
+    {
+      LockGuard lk(batch_mu);
+      batch_backlog_txs += b->txs.size();
+      batch_queue.push_back(BatchItem{b, {}});
+    }
+    batch_cv.notify_one();
+    bool any_tx_subs;
+    bool any_block_subs;
+    {
+      LockGuard lk(sub_mu);
+      any_tx_subs = !tx_subs.empty();
+      any_block_subs = !block_subs.empty();
+    }
+    if (any_tx_subs || any_block_subs) {
+      post([this, b, times = std::move(job.times), any_tx_subs] {
+        std::vector<std::function<void(const Block&)>> cbs;
+        {
+          LockGuard lk(sub_mu);
+          for (const auto& [id, cb] : block_subs) cbs.push_back(cb);
+        }
+        for (const auto& cb : cbs) cb(*b);
+        if (!any_tx_subs) return;
+        for (uint32_t i = 0; i < b->txs.size(); ++i) {
+          {
+            LockGuard lk(sub_mu);
+            if (tx_subs.find(b->txs[i].hash) == tx_subs.end()) continue;
+          }
+          TxInfo ti;
+          ti.hash = b->txs[i].hash;
+          ti.status = TxStatus::kSoft;
+          ti.block = b->header.number;
+          ti.position = i;
+          ti.times = times[i];
+          ti.tx = b->txs[i].tx;
+          ti.executed = b->txs[i].executed;
+          notify_tx(ti);
+        }
+      });
+    }
+  }
+  if (job.token) {
+    {
+      LockGuard lk(batch_mu);
+      batch_queue.push_back(BatchItem{nullptr, job.token_address});
+    }
+    batch_cv.notify_one();
+  }
+  if (job.done) job.done->set_value(job.token);
+}
+
+}  // namespace zkamm::node
