@@ -15,7 +15,7 @@ function h(tag, attrs, ...children) {
     else if (k === "text") el.textContent = v;
     else el.setAttribute(k, v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -74,6 +74,10 @@ function ago(t) {
   if (s < 120) return Math.round(s) + " s ago";
   if (s < 7200) return Math.round(s / 60) + " min ago";
   return Math.round(s / 3600) + " h ago";
+}
+/** view.replaceChildren without the null/false placeholders of conditional parts. */
+function show(view, ...children) {
+  view.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 }
 function table(headers, rows, empty) {
   if (!rows.length) return h("p", { class: "muted" }, empty || "nothing yet");
@@ -229,7 +233,7 @@ async function guard(view, f) {
   try {
     await f();
   } catch (e) {
-    view.replaceChildren(h("div", { class: "error" }, "Error: " + (e && e.message ? e.message : String(e))));
+    show(view, h("div", { class: "error" }, "Error: " + (e && e.message ? e.message : String(e))));
   }
 }
 
@@ -245,8 +249,15 @@ function setText(id, text) {
 }
 
 function drawSparkline(canvas, points) {
+  // Drawn at the size it is shown, in device pixels, so lines and text stay sharp.
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth || 640, hh = canvas.clientHeight || 120;
+  if (canvas.width !== Math.round(w * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(hh * dpr);
+  }
   const ctx = canvas.getContext("2d");
-  const w = canvas.width, hh = canvas.height;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, hh);
   if (points.length < 2) return;
   const max = Math.max(1, ...points.map((p) => p[1]));
@@ -291,7 +302,7 @@ async function pageDashboard(view) {
   const blocksBox = h("div", { id: "live-blocks" });
   const batchesBox = h("div", { id: "live-batches" });
   const stages = h("div", { id: "stages" });
-  view.replaceChildren(
+  show(view, 
     h("h1", {}, "Live"),
     h("div", { class: "cards" },
       card("Soft TPS", "tps", "sealed txs/s, last 5 s"),
@@ -372,7 +383,7 @@ async function pageDashboard(view) {
 }
 
 async function pageReplicaDashboard(view) {
-  view.replaceChildren(h("h1", {}, "L1 replica"),
+  show(view, h("h1", {}, "L1 replica"),
     h("p", { class: "muted" }, "This node rebuilds the L2 state from L1 alone (zkamm sync): it knows batches, accounts and pools, not blocks or pending transactions."),
     h("div", { id: "replica-status" }), h("div", { class: "panel" }, h("h2", {}, "Latest batches"), h("div", { id: "live-batches" })));
   every(view, 2000, async () => {
@@ -408,17 +419,17 @@ function gasOf(st) {
 
 async function pageBlocks(view, before) {
   const list = await maybe("zkamm_getBlocks", before ? [25, Number(before)] : [25]);
-  if (list === null) return view.replaceChildren(h("h1", {}, "Blocks"), h("p", { class: "muted" }, "This node does not serve blocks (an L1 replica knows batches only)."));
+  if (list === null) return show(view, h("h1", {}, "Blocks"), h("p", { class: "muted" }, "This node does not serve blocks (an L1 replica knows batches only)."));
   const last = list.length ? list[list.length - 1].number : 0;
-  view.replaceChildren(h("h1", {}, "Blocks"),
+  show(view, h("h1", {}, "Blocks"),
     table(["block", "txs", "time", "hash"], list.map((b) => [blockLink(b.number), String(b.tx_count), time(b.timestamp) + " (" + ago(b.timestamp) + ")", h("span", { class: "mono" }, short(b.hash))])),
     last > 1 ? h("p", {}, link("#/blocks/" + last, "older →")) : null);
 }
 
 async function pageBlock(view, n) {
   const b = await maybe("zkamm_getBlock", [Number(n), true]);
-  if (!b) return view.replaceChildren(h("h1", {}, "Block " + n), h("p", { class: "muted" }, "not found"));
-  view.replaceChildren(h("h1", {}, "Block #" + b.number),
+  if (!b) return show(view, h("h1", {}, "Block " + n), h("p", { class: "muted" }, "not found"));
+  show(view, h("h1", {}, "Block #" + b.number),
     kv([["time", time(b.timestamp) + " (" + ago(b.timestamp) + ")"], ["hash", h("span", { class: "mono" }, b.hash)],
       ["parent", h("span", { class: "mono" }, b.parent_hash)], ["transactions", String(b.tx_count)],
       ["neighbours", h("span", {}, b.number > 1 ? blockLink(b.number - 1) : "", " ", blockLink(b.number + 1))]]),
@@ -454,14 +465,14 @@ function describe(tx, ex) {
 
 async function pageBatches(view, before) {
   const list = await maybe("zkamm_getBatches", before ? [25, Number(before)] : [25]);
-  if (list === null) return view.replaceChildren(h("h1", {}, "Batches"), h("p", { class: "muted" }, "This node does not list batches."));
+  if (list === null) return show(view, h("h1", {}, "Batches"), h("p", { class: "muted" }, "This node does not list batches."));
   const last = list.length ? list[list.length - 1].number : 0;
-  view.replaceChildren(h("h1", {}, "Batches"), batchTable(list, false), last > 1 ? h("p", {}, link("#/batches/" + last, "older →")) : null);
+  show(view, h("h1", {}, "Batches"), batchTable(list, false), last > 1 ? h("p", {}, link("#/batches/" + last, "older →")) : null);
 }
 
 async function pageBatch(view, n) {
   const b = await maybe("zkamm_getBatch", [Number(n)]);
-  if (!b) return view.replaceChildren(h("h1", {}, "Batch " + n), h("p", { class: "muted" }, "not found"));
+  if (!b) return show(view, h("h1", {}, "Batch " + n), h("p", { class: "muted" }, "not found"));
   const l1 = b.l1 || {};
   const st = b.settle || {};
   const stage = l1.stage || (app.replica ? "finalized" : b.root_ready === false ? "pending" : "soft");
@@ -473,7 +484,7 @@ async function pageBatch(view, n) {
     ["finalized on L1", l1.finalized],
   ];
   const base = Number(st.closed || 0);
-  view.replaceChildren(h("h1", {}, "Batch #" + b.number, " ", badge(stage)),
+  show(view, h("h1", {}, "Batch #" + b.number, " ", badge(stage)),
     kv([["kind", b.kind], ["slots", String(b.num_slots)], ["timestamp", b.timestamp ? new Date(Number(b.timestamp) * 1000).toLocaleString("en-GB") : "–"],
       b.old_root ? ["old root", h("span", { class: "mono" }, b.old_root)] : null, ["new root", h("span", { class: "mono" }, b.new_root || "not computed yet")],
       st.prove_ms !== undefined ? ["proving time", ms(st.prove_ms) + (st.witness_ms ? " (witness " + ms(st.witness_ms) + ")" : "")] : null,
@@ -499,7 +510,7 @@ function renderTx(view, t) {
     return h("li", { class: at ? "done" : "todo", "data-step": s }, h("b", {}, s), h("span", {}, at ? time(at) : "waiting"),
       h("span", { class: "muted" }, at && t0 ? "+" + ms(at - t0) : ""));
   }));
-  view.replaceChildren(h("h1", {}, "Transaction ", badge(t.status)),
+  show(view, h("h1", {}, "Transaction ", badge(t.status)),
     h("p", { class: "mono" }, t.hash),
     rejected ? h("div", { class: "error", id: "reject-reason" }, "Rejected: " + (t.code_name || "") + (t.reason ? ": " + t.reason : "")) : null,
     h("h2", {}, "Finality"), timeline,
@@ -513,7 +524,7 @@ function renderTx(view, t) {
 async function pageTx(view, hash) {
   const t = await maybe("zkamm_getTransaction", [hash]);
   if (!t) {
-    view.replaceChildren(h("h1", {}, "Transaction"), h("p", { class: "mono" }, hash), h("p", { class: "muted", id: "tx-missing" }, app.replica ? "An L1 replica does not index transactions." : "Not seen by this node (yet). Waiting…"));
+    show(view, h("h1", {}, "Transaction"), h("p", { class: "mono" }, hash), h("p", { class: "muted", id: "tx-missing" }, app.replica ? "An L1 replica does not index transactions." : "Not seen by this node (yet). Waiting…"));
     if (app.replica) return;
   } else renderTx(view, t);
   if (t && (t.status === "rejected" || t.status === "finalized")) return;
@@ -534,11 +545,11 @@ async function poolsList(force) {
 
 async function pageAccount(view, n) {
   const [a, pools] = await Promise.all([maybe("zkamm_getAccount", [Number(n)]), poolsList(true)]);
-  if (!a) return view.replaceChildren(h("h1", {}, "Account " + n), h("p", { class: "muted" }, "not found"));
+  if (!a) return show(view, h("h1", {}, "Account " + n), h("p", { class: "muted" }, "not found"));
   const plain = [], lp = [];
   for (const [tok, bal] of Object.entries(a.balances || {})) (Number(tok) >= 512 ? lp : plain).push([Number(tok), bal]);
   const byLp = new Map(pools.map((p) => [p.lp_token, p]));
-  view.replaceChildren(h("h1", {}, "Account " + a.index),
+  show(view, h("h1", {}, "Account " + a.index),
     kv([["nonce", String(a.nonce)], ["public key", h("span", { class: "mono" }, a.pubkey)]]),
     a.index === 0 ? h("p", { class: "muted" }, "Account 0 has no key: it holds the MINIMUM_LIQUIDITY (1000 LP) each pool's first mint locks.") : null,
     h("h2", {}, "Balances"),
@@ -556,7 +567,7 @@ async function pageAccount(view, n) {
 
 async function pagePools(view) {
   const pools = await poolsList(true);
-  view.replaceChildren(h("h1", {}, "Pools"),
+  show(view, h("h1", {}, "Pools"),
     table(["pool", "reserves", "price", "LP supply", "LP token"], pools.map((p) => [poolLink(p.token0, p.token1),
       amount(p.reserve0) + " " + tokenName(p.token0) + " / " + amount(p.reserve1) + " " + tokenName(p.token1),
       "1 " + tokenName(p.token0) + " = " + num(ratio(p.reserve1, p.reserve0), 6) + " " + tokenName(p.token1),
@@ -565,9 +576,9 @@ async function pagePools(view) {
 
 async function pagePool(view, a, b) {
   const p = await maybe("zkamm_getPool", [Number(a), Number(b)]);
-  if (!p) return view.replaceChildren(h("h1", {}, "Pool " + a + "-" + b), h("p", { class: "muted" }, "not found"));
+  if (!p) return show(view, h("h1", {}, "Pool " + a + "-" + b), h("p", { class: "muted" }, "not found"));
   const swaps = await maybe("zkamm_getPoolSwaps", [Number(a), Number(b)]);
-  view.replaceChildren(h("h1", {}, "Pool ", tokenName(p.token0), " / ", tokenName(p.token1)),
+  show(view, h("h1", {}, "Pool ", tokenName(p.token0), " / ", tokenName(p.token1)),
     kv([["reserve " + tokenName(p.token0), amount(p.reserve0)], ["reserve " + tokenName(p.token1), amount(p.reserve1)],
       ["price", "1 " + tokenName(p.token0) + " = " + num(ratio(p.reserve1, p.reserve0), 8) + " " + tokenName(p.token1) + "; 1 " + tokenName(p.token1) + " = " + num(ratio(p.reserve0, p.reserve1), 8) + " " + tokenName(p.token0)],
       ["LP supply", amount(p.total_supply) + " (includes the 1000 locked in account 0)"], ["LP token", String(p.lp_token)]]),
@@ -588,10 +599,10 @@ async function pageSearch(view, q) {
     const n = Number(q);
     const [a, b, c] = await Promise.all([maybe("zkamm_getAccount", [n]), maybe("zkamm_getBlock", [n, false]), maybe("zkamm_getBatch", [n])]);
     const hits = [a ? link("#/account/" + n, "Account " + n) : null, b ? link("#/block/" + n, "Block " + n) : null, c ? link("#/batch/" + n, "Batch " + n) : null].filter(Boolean);
-    view.replaceChildren(h("h1", {}, "Search: " + q), hits.length ? h("ul", {}, hits.map((x) => h("li", {}, x))) : h("p", { class: "muted" }, "no account, block or batch " + n));
+    show(view, h("h1", {}, "Search: " + q), hits.length ? h("ul", {}, hits.map((x) => h("li", {}, x))) : h("p", { class: "muted" }, "no account, block or batch " + n));
     return;
   }
-  view.replaceChildren(h("h1", {}, "Search"), h("p", { class: "muted" }, "Nothing matches \u201c" + q + "\u201d. Try a tx hash (0x + 64 hex), account 7, block 12, batch 3 or pool 1-2."));
+  show(view, h("h1", {}, "Search"), h("p", { class: "muted" }, "Nothing matches \u201c" + q + "\u201d. Try a tx hash (0x + 64 hex), account 7, block 12, batch 3 or pool 1-2."));
 }
 
 /** The route a search text names unambiguously, or null. */
@@ -631,11 +642,11 @@ async function render() {
     const m = re.exec(path);
     if (!m) continue;
     for (const a of document.querySelectorAll("nav a")) a.classList.toggle("active", a.dataset.nav === nav);
-    view.replaceChildren(h("p", { class: "muted" }, "loading…"));
+    show(view, h("p", { class: "muted" }, "loading…"));
     await guard(view, () => page(view, ...m.slice(1)));
     return;
   }
-  view.replaceChildren(h("h1", {}, "Not found"), h("p", {}, link("#/", "back to the dashboard")));
+  show(view, h("h1", {}, "Not found"), h("p", {}, link("#/", "back to the dashboard")));
 }
 
 async function main() {
