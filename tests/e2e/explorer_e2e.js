@@ -141,6 +141,15 @@ async function main() {
   await shot(page, "account");
   await page.goto(url + "/#/");
   await page.waitForFunction(() => /^#\d+$/.test(document.getElementById("head").textContent));
+  // What only settlement knows reaches the dashboard: hard latency of the finalized swaps, the
+  // prover's queue, batches finalized on L1.
+  await page.waitForFunction(() => /^[\d.,]+ m?s \/ [\d.,]+ m?s$/.test(document.getElementById("hard-lat").textContent));
+  await page.waitForFunction(() => /^\d+$/.test(document.getElementById("prover").textContent));
+  const finalized = Number(await page.textContent("#stage-finalized"));
+  if (!(finalized > 0)) fail("the dashboard shows no batch finalized on L1");
+  console.log("ok: dashboard: hard latency " + (await page.textContent("#hard-lat")) + ", prover queue " +
+    (await page.textContent("#prover")) + ", " + finalized + " batches finalized");
+  await clean(page, "the dashboard");
 
   if (errors.length) fail("errors while browsing:\n" + errors.join("\n"));
 
