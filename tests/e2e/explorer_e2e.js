@@ -1,5 +1,5 @@
 // The explorer in headless chromium (called by explorer_e2e.sh):
-//   node explorer_e2e.js <explorer URL> <chromium> <load script> <swap script> <replica URL> [screenshot dir]
+//   node explorer_e2e.js <explorer URL> <chromium> <load script> <swap script> <reject script> <replica URL> [screenshot dir]
 // playwright-core drives the system's chromium (executablePath): it never downloads a browser.
 // Every step is bounded; the first failed check exits 1 with what the page showed.
 "use strict";
@@ -7,7 +7,7 @@ const { chromium } = require("playwright-core");
 const { spawn, execFileSync } = require("child_process");
 const path = require("path");
 
-const [url, chromiumPath, loadScript, swapScript, replicaUrl, shots] = process.argv.slice(2);
+const [url, chromiumPath, loadScript, swapScript, rejectScript, replicaUrl, shots] = process.argv.slice(2);
 const errors = [];
 const fail = (msg) => {
   console.error("FAIL: " + msg);
@@ -105,7 +105,20 @@ async function main() {
   await clean(page, "the tx page");
   await shot(page, "transaction");
 
+  // A rejected swap: its page gives the reject reason instead of a timeline to finality.
+  const rejected = execFileSync("bash", [rejectScript], { encoding: "utf8", timeout: 60000 }).trim();
+  if (!/^0x[0-9a-f]{64}$/.test(rejected)) fail("no hash for the rejected swap: " + rejected);
+  await page.goto(url + "/#/tx/" + rejected);
+  await page.waitForSelector("#reject-reason");
+  const why = await page.textContent("#reject-reason");
+  if (!/slippage: UniswapV2Router: INSUFFICIENT_OUTPUT_AMOUNT/.test(why)) fail("reject reason: " + why);
+  await page.waitForSelector('h1 [data-status="rejected"]');
+  await clean(page, "the rejected tx's page");
+  console.log("ok: the rejected swap's page says: " + why);
+
   // 4. The other pages render what the node holds.
+  await page.goto(url + "/#/tx/" + hash);
+  await page.waitForSelector('h1 [data-status="finalized"]');
   const batch = (await page.textContent("dl.kv")).match(/batch#(\d+)/);
   if (!batch) fail("the tx page names no batch");
   await page.click("dl.kv a[href^='#/batch/']");

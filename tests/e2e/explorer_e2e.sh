@@ -4,7 +4,7 @@
 # `zkamm devnet --slots 2` (real Groth16 batches settled on anvil, the default scenario first).
 # The page loads with no console error; while a short, bounded load of `zkamm wallet swap` runs,
 # the dashboard's live soft TPS moves; a swap sent with the wallet appears on its transaction
-# page, whose finality timeline reaches `finalized`; the blocks, batches, account, pool and
+# page, whose finality timeline reaches `finalized`; a rejected swap's page gives its reason; the blocks, batches, account, pool and
 # search pages render; a `zkamm sync` replica of the devnet's L1 serves its own explorer (status,
 # final batches, pools). With ZKAMM_EXPLORER_SHOTS=DIR it also writes the screenshots of
 # docs/EXPLORER.md there. Everything binds 127.0.0.1 and stops with the script.
@@ -36,7 +36,16 @@ cat > "$TMP/swap.sh" << SWAP
 #!/usr/bin/env bash
 "$ZKAMM" wallet swap --url "$L2" --key "$TMP/a1.key" --in 1 --out 2 --amount-in 7000000 --min-out 1
 SWAP
-chmod +x "$TMP/load.sh" "$TMP/swap.sh"
+# A swap the node rejects at execution (its minimum output is above anything the pool pays):
+# signed first to learn its hash, then sent; prints the hash.
+cat > "$TMP/reject.sh" << REJECT
+#!/usr/bin/env bash
+set -euo pipefail
+"$ZKAMM" wallet swap --url "$L2" --key "$TMP/a1.key" --in 1 --out 2 --amount-in 1000 --min-out 1000000000000000000000000 --sign-only > "$TMP/reject.json"
+"$ZKAMM" wallet send "$TMP/reject.json" --url "$L2" > /dev/null 2>&1 && { echo "the node accepted the greedy swap" >&2; exit 1; }
+node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).hash)' "$TMP/reject.json"
+REJECT
+chmod +x "$TMP/load.sh" "$TMP/swap.sh" "$TMP/reject.sh"
 
 step "zkamm sync: the L1 replica, with its own explorer"
 "$ZKAMM" sync --l1 "$RPC" --rollup "$ROLLUP" --data-dir "$TMP/replica" --rpc-port 0 --poll-ms 200 > "$TMP/sync.log" 2>&1 &
@@ -48,6 +57,6 @@ REPLICA=$(grep -oE 'JSON-RPC on http://127\.0\.0\.1:[0-9]+' "$TMP/sync.log" | cu
 
 step "headless chromium on $L2 and $REPLICA"
 NODE_PATH="$NM" timeout 400 node "$ROOT/tests/e2e/explorer_e2e.js" "$L2" "$CHROMIUM" "$TMP/load.sh" "$TMP/swap.sh" \
-  "$REPLICA" "${ZKAMM_EXPLORER_SHOTS:-}"
+  "$TMP/reject.sh" "$REPLICA" "${ZKAMM_EXPLORER_SHOTS:-}"
 if grep -q "devnet: error" "$TMP/devnet.log"; then cat "$TMP/devnet.log"; echo "FAIL: devnet error"; exit 1; fi
 echo "PASS: explorer e2e"
