@@ -152,7 +152,7 @@ void ExplorerFeed::add_methods(Dispatcher& d) {
     return s;
   };
 
-  // Newest first; `before` (exclusive) pages back. Each block is a record read: heavy.
+  // Newest first; `before` (exclusive) pages back. Each block is a whole-record read: heavy.
   d.add_sync("zkamm_getBlocks", [self](const json& p, const CallContext&) {
     auto f = self();
     const uint64_t head = f->node_.status().head_block;
@@ -162,7 +162,7 @@ void ExplorerFeed::add_methods(Dispatcher& d) {
     for (uint64_t n = std::min(before, head + 1); n > 1 && out.size() < count; --n)
       if (auto b = f->node_.block(n - 1)) out.push_back(block_header_json(b->header));
     return out;
-  }, MethodCost{32, true});
+  }, MethodCost{kListCost, true});
 
   d.add_sync("zkamm_getBatches", [self](const json& p, const CallContext&) {
     auto f = self();
@@ -173,7 +173,7 @@ void ExplorerFeed::add_methods(Dispatcher& d) {
     for (uint64_t n = std::min(before, last + 1); n > 1 && out.size() < count; --n)
       if (auto b = f->node_.batch(n - 1)) out.push_back(f->batch_summary(*b));
     return out;
-  }, MethodCost{32, true});
+  }, MethodCost{kListCost, true});
 
   d.add_sync("zkamm_getPools", [self](const json&, const CallContext&) {
     auto f = self();

@@ -48,7 +48,10 @@ class ExplorerFeed : public std::enable_shared_from_this<ExplorerFeed> {
   nlohmann::json settle_of(uint64_t batch) const;
 
   static constexpr TimeMs kWindowMs = 5000;       ///< the live figures' window
-  static constexpr std::size_t kMaxList = 100;    ///< blocks or batches per call
+  /// Blocks or batches per call: each is a whole-record read, like zkamm_getBlock/getBatch (8
+  /// units), so one list call costs what 32 of those would (kListCost).
+  static constexpr std::size_t kMaxList = 32;
+  static constexpr std::size_t kListCost = 8 * kMaxList;
   static constexpr std::size_t kSwapsPerPool = 25;
 
  private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "explorer/explorer.hpp"
+#include "node/rpc_explorer.hpp"
 #include "node/rpc_views.hpp"
 #include "tx/tx.hpp"
 
@@ -97,14 +98,14 @@ void add_sync_methods(node::rpc::Dispatcher& d, const Replica& r, StatusExtra ex
   d.add_sync("zkamm_getBatches", [rp](const json& p, const node::rpc::CallContext&) {
     const json* c = param(p, 0, "count", false);
     const json* b = param(p, 1, "before", false);
-    const uint64_t count = c && !c->is_null() ? uint_arg(*c, "count", 100) : 20;
+    const uint64_t count = c && !c->is_null() ? uint_arg(*c, "count", node::rpc::ExplorerFeed::kMaxList) : 20;
     const uint64_t last = rp->meta().last_batch;
     const uint64_t before = b && !b->is_null() ? std::min(uint_arg(*b, "before", UINT64_MAX - 1), last + 1) : last + 1;
     json out = json::array();
     for (uint64_t n = before; n > 1 && out.size() < count; --n)
       if (auto batch = rp->batch(n - 1)) out.push_back(batch_summary(*batch));
     return out;
-  }, node::rpc::MethodCost{32, true});
+  }, node::rpc::MethodCost{node::rpc::ExplorerFeed::kListCost, true});
   d.add_sync("zkamm_getPools", [rp](const json&, const node::rpc::CallContext&) {
     // The replica finds pools by pair; pools join L1 tokens only, so the scan stops at the
     // pool count or after the first 64 tokens' pairs.

@@ -435,13 +435,13 @@ TEST_F(RpcService, ExplorerReadMethods) {
   // Wait for the batch timeout to close the swap's batch.
   for (int i = 0; i < 500 && node_->status().last_batch == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_GE(node_->status().last_batch, 1u);
-  const json batches = client_->call("zkamm_getBatches", json::array({100}));
+  const json batches = client_->call("zkamm_getBatches", json::array({32}));
   ASSERT_FALSE(batches.empty());
   EXPECT_EQ(batches[0]["number"], node_->status().last_batch);
   EXPECT_EQ(batches.back()["number"], 1);
   EXPECT_TRUE(batches[0]["settle"].is_null());
 
-  EXPECT_THROW(client_->call("zkamm_getBlocks", json::array({101})), RpcError);  // over the list cap
+  EXPECT_THROW(client_->call("zkamm_getBlocks", json::array({33})), RpcError);  // over the list cap
   EXPECT_THROW(client_->call("zkamm_getPoolSwaps", json::array({1, 1})), RpcError);
 
   // A second service over the same node, with the hooks a settlement layer sets.
