@@ -221,8 +221,10 @@ const app = {
 
 /** f now and every msInterval while `view` (the page's box) is in the document. */
 function every(view, msInterval, f) {
-  f();
-  const t = setInterval(() => (view.isConnected ? f() : clearInterval(t)), msInterval);
+  // A failed round (the node restarting, a dropped connection) is retried by the next one.
+  const run = () => Promise.resolve().then(f).catch(() => {});
+  run();
+  const t = setInterval(() => (view.isConnected ? run() : clearInterval(t)), msInterval);
   app.cleanup.push(() => clearInterval(t));
 }
 function onCleanup(f) {
