@@ -3,13 +3,14 @@
 # apt-get skips installed packages and `npm ci` restores node_modules from package-lock.json.
 # C++ libraries come from Debian; the L1 (anvil/forge/cast), solc-js and the test oracles
 # (snarkjs, circomlibjs, circom2, @uniswap/v2-core) from npm (ARCHITECTURE.md section 8).
+# libclang-rt-14-dev (only recommended by clang) holds libFuzzer and clang's sanitizer runtimes.
 # Debian's chromium runs the explorer's browser test (tests/e2e/explorer_e2e.sh), driven by npm's
 # playwright-core, which never downloads a browser of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential g++ clang cmake ninja-build pkg-config git ca-certificates
+  build-essential g++ clang libclang-rt-14-dev cmake ninja-build pkg-config git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev
   libgmp-dev libssl-dev libcrypto++-dev libsecp256k1-dev librocksdb-dev
   libboost-dev nlohmann-json3-dev libspdlog-dev libcli11-dev

@@ -86,6 +86,10 @@ std::vector<uint8_t> encode_r1cs(const R1cs& r, std::span<const uint64_t> wire_t
   return std::move(w).finish();
 }
 
+// 2^28: the most constraints a BN254 Groth16 domain (Fr's two-adicity) and snarkjs' largest
+// powers of tau serve; a circuit with more wires than that is far beyond anything provable here.
+constexpr uint32_t kMaxWires = 1U << 28;
+
 Result<R1cs> decode_r1cs(std::vector<uint8_t> bytes) {
   auto file = parse_binfile(std::move(bytes), "r1cs", 1);
   if (!file) return file.error();
@@ -103,6 +107,9 @@ Result<R1cs> decode_r1cs(std::vector<uint8_t> bytes) {
   if (!h.at_end()) return FileError::kBadSectionSize;
   const uint64_t io = 1ULL + r.num_public_outputs + r.num_public_inputs + r.num_private_inputs;
   if (r.num_wires == 0 || io > r.num_wires) return FileError::kInconsistent;
+  // Nothing else bounds nWires when the optional label map is absent, and every user allocates
+  // per wire (witness, keys): a 300-byte file could ask for 2^32 of them (found by fuzz_r1cs).
+  if (r.num_wires > kMaxWires) return FileError::kTooLarge;
 
   auto cs = file->unique_section(kConstraints);
   if (!cs) return cs.error();

@@ -21,7 +21,7 @@ namespace zkamm::snark {
 std::vector<uint8_t> encode_r1cs(const R1cs& r, std::span<const uint64_t> wire_to_label = {});
 
 /// Decodes and validates (BN254 prime, canonical coefficients, wire indices < nWires,
-/// section sizes exact, at least one public/constant layout that fits nWires).
+/// section sizes exact, at least one public/constant layout that fits nWires, nWires <= 2^28).
 Result<R1cs> decode_r1cs(std::vector<uint8_t> bytes);
 
 Result<R1cs> read_r1cs(const std::string& path);

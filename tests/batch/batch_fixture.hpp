@@ -9,7 +9,8 @@
 #include "batch/batch_circuit.hpp"
 #include "circuit/mutation_check.hpp"
 #include "ec/babyjubjub.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
+#include "common/test_keys.hpp"
 #include "hash/eddsa.hpp"
 #include "hash/sha256.hpp"
 #include "snark/constraint_system.hpp"
@@ -34,13 +35,7 @@ inline U256 e18(uint64_t v) {  // v * 10^18
 }
 inline tx::Amount amount(const U256& v) { return (tx::Amount{v[1]} << 64) | v[0]; }
 
-inline hash::PrivateKey key_for(uint32_t account) {
-  hash::PrivateKey k{};
-  k[0] = static_cast<uint8_t>(account);
-  k[1] = static_cast<uint8_t>(account >> 8);
-  k[2] = 0x5a;
-  return k;
-}
+inline hash::PrivateKey key_for(uint32_t account) { return zkamm::testing::test_key(account); }
 inline state::PublicKey pub_for(uint32_t account) {
   const ec::BabyJubAffine p = hash::eddsa_public_key(key_for(account));
   return state::PublicKey{p.x, p.y};

@@ -6,7 +6,7 @@
 
 #include "circuit/bits.hpp"
 #include "circuit/random_bits.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::circuit {
 namespace {

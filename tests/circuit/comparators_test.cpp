@@ -7,7 +7,7 @@
 
 #include "circuit/comparators.hpp"
 #include "circuit/random_bits.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::circuit {
 namespace {

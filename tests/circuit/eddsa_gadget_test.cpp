@@ -15,7 +15,8 @@
 #include "circuit/bits.hpp"
 #include "circuit/eddsa_gadget.hpp"
 #include "circuit/mutation_check.hpp"
-#include "ff/test_seed.hpp"
+#include "common/process.hpp"
+#include "common/seed.hpp"
 #include "hash/eddsa.hpp"
 #include "hash/poseidon.hpp"
 #include "snark/r1cs.hpp"
@@ -177,16 +178,10 @@ nlohmann::json circomlib_sign(const std::vector<std::pair<hash::PrivateKey, Fr>>
   nlohmann::json req;
   req["sign"] = nlohmann::json::array();
   for (const auto& [prv, msg] : inputs) req["sign"].push_back({{"prv", hex(prv)}, {"msg", msg.to_decimal()}});
-  const std::string path = std::string(ZKAMM_BINARY_DIR) + "/circuit_eddsa_gadget_oracle_request.json";
-  std::ofstream(path) << req.dump();
-  const std::string cmd = std::string("node ") + ZKAMM_SOURCE_DIR "/tests/hash/oracles/circomlib_oracle.mjs " + path;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return {};
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
-  if (pclose(pipe) != 0) return {};
-  return nlohmann::json::parse(out, nullptr, false);
+  const auto run =
+      zkamm::testing::run_node_oracle(std::string(ZKAMM_SOURCE_DIR) + "/tests/hash/oracles/circomlib_oracle.mjs", req);
+  if (!run.ok()) return {};
+  return run.answer;
 }
 
 Fr dec(const nlohmann::json& j) { return *Fr::from_decimal(j.get<std::string>()); }

@@ -7,7 +7,7 @@
 
 #include "circuit/merkle_gadget.hpp"
 #include "circuit/mutation_check.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "hash/poseidon.hpp"
 
 namespace zkamm::circuit {

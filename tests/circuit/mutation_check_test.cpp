@@ -8,7 +8,7 @@
 #include "circuit/comparators.hpp"
 #include "circuit/mutation_check.hpp"
 #include "circuit/sha256.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::circuit {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "circuit/mutation_check.hpp"
 #include "circuit/poseidon_gadget.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "hash/poseidon.hpp"
 
 namespace zkamm::circuit {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "circuit/sha256.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::circuit {
 namespace {

@@ -8,7 +8,7 @@
 #include <iostream>
 #include <vector>
 
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::ec {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::ec {
 namespace {

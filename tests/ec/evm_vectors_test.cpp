@@ -12,7 +12,7 @@
 
 #include "ec/pairing.hpp"
 #include "ec/serialize.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::ec {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "ec/g1.hpp"
 #include "ec/g2.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::ec {
 namespace {

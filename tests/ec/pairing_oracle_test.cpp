@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "ec/pairing.hpp"
-#include "ff/test_seed.hpp"
+#include "common/process.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::ec {
 namespace {
@@ -54,13 +55,9 @@ TEST(PairingOracle, RandomScalarsAgainstFfjavascript) {
     cases.emplace_back(Fr::random(rng), Fr::random(rng));
     cmd << ' ' << cases.back().first.to_decimal() << ':' << cases.back().second.to_decimal();
   }
-  FILE* pipe = popen(cmd.str().c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, pipe)) output.append(buf, n);
-  const int rc = pclose(pipe);
-  if (rc != 0 && output.empty()) GTEST_SKIP() << "node not runnable (rc " << rc << ")";
+  const auto run = zkamm::testing::run_command(cmd.str());
+  const std::string& output = run.out;
+  if (!run.ok() && output.empty()) GTEST_SKIP() << "node not runnable (status " << run.status << ")";
   std::istringstream lines(output);
   for (const auto& [a, b] : cases) {
     std::string line;

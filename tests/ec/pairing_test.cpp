@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "ec/pairing.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::ec {
 namespace {

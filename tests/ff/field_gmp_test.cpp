@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ff/bn254.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "ff/gmp_reference.hpp"
 
 namespace zkamm::ff {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ff/fr_x8.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "ff/gmp_reference.hpp"
 
 namespace zkamm::ff {

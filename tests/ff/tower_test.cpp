@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "ff/fq12.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::ff {
 namespace {

@@ -1,5 +1,8 @@
 #include "hash/circomlib_oracle.hpp"
 
+#include "common/process.hpp"
+#include "common/seed.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,15 +19,9 @@ using ff::U256;
 
 nlohmann::json dec(const BabyJubAffine& p) { return {p.x.to_decimal(), p.y.to_decimal()}; }
 
-uint64_t pick_seed() {
-  if (const char* s = std::getenv("ZKAMM_SEED")) return std::strtoull(s, nullptr, 10);
-  return std::random_device{}();
-}
-
 OracleRun build() {
   OracleRun run;
-  run.seed = pick_seed();
-  std::cout << "[hash oracle] seed " << run.seed << " (set ZKAMM_SEED to repeat)\n";
+  run.seed = zkamm::testing::test_seed("hash oracle");
   std::mt19937_64 rng(run.seed);
   nlohmann::json req;
 
@@ -100,26 +97,13 @@ OracleRun build() {
     run.error = "circomlibjs not found in " + (src / "node_modules").string() + ": run `npm ci` in the repository root";
     return run;
   }
-  const auto req_path = std::filesystem::temp_directory_path() / ("zkamm_hash_oracle_" + std::to_string(run.seed) + ".json");
-  std::ofstream(req_path) << req.dump();
-  const std::string cmd = "node \"" + (src / "tests/hash/oracles/circomlib_oracle.mjs").string() + "\" \"" +
-                          req_path.string() + "\"";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    run.error = "cannot start: " + cmd;
+  const auto oracle = zkamm::testing::run_node_oracle(src / "tests/hash/oracles/circomlib_oracle.mjs", req);
+  if (!oracle.ok()) {
+    run.error = "oracle failed (status " + std::to_string(oracle.status) + "): " + oracle.cmd;
     return run;
   }
-  std::string out;
-  char buf[65536];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  const int rc = pclose(pipe);
-  std::filesystem::remove(req_path);
-  if (rc != 0) {
-    run.error = "oracle failed (exit " + std::to_string(rc) + "): " + cmd;
-    return run;
-  }
-  run.answer = nlohmann::json::parse(out, nullptr, false);
-  if (run.answer.is_discarded()) run.error = "oracle printed no JSON: " + out.substr(0, 200);
+  run.answer = oracle.answer;
+  if (run.answer.is_discarded()) run.error = "oracle printed no JSON: " + oracle.out.substr(0, 200);
   return run;
 }
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "ec/babyjubjub_fast.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "hash/eddsa.hpp"
 #include "hash/eddsa_batch.hpp"
 #include "hash/poseidon.hpp"

@@ -6,7 +6,7 @@
 #include <array>
 #include <vector>
 
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "hash/poseidon_batch.hpp"
 
 namespace zkamm::hash {

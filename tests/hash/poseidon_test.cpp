@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "hash/circomlib_oracle.hpp"
 
 namespace zkamm::hash {

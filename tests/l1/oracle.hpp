@@ -1,13 +1,11 @@
 #pragma once
-// Test helpers: run foundry's `cast` (offline commands) as an independent oracle, and a seeded
-// random generator that prints its seed and accepts ZKAMM_SEED.
-#include <array>
-#include <cstdio>
-#include <cstdlib>
-#include <iostream>
+// Test helpers: run foundry's `cast` (offline commands) as an independent oracle (the seeded
+// generator and the process helpers are common/).
 #include <optional>
-#include <random>
 #include <string>
+
+#include "common/process.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::l1::test {
 
@@ -22,46 +20,18 @@ std::string concat(const A&... parts) {
   return s;
 }
 
-/// Single-quotes an argument for /bin/sh.
-inline std::string sh_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  out += '\'';
-  return out;
-}
+using zkamm::testing::sh_quote;
 
 /// Runs a shell command and returns its stdout without the trailing newline; nullopt on failure.
 inline std::optional<std::string> run_command(const std::string& cmd) {
-  FILE* f = popen(concat(cmd, " 2>/dev/null").c_str(), "r");
-  if (!f) return std::nullopt;
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);
-  if (pclose(f) != 0) return std::nullopt;
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
+  auto r = zkamm::testing::run_command(concat(cmd, " 2>/dev/null"));
+  if (!r.ok()) return std::nullopt;
+  return zkamm::testing::chomp(std::move(r.out));
 }
 
 /// `cast <args>`; args are already quoted.
 inline std::optional<std::string> cast(const std::string& args) { return run_command(concat(cast_path(), " ", args)); }
 
-/// A generator seeded from ZKAMM_SEED or the clock; prints the seed so a failure can be replayed.
-inline std::mt19937_64 seeded_rng(const char* test_name) {
-  uint64_t seed;
-  if (const char* s = std::getenv("ZKAMM_SEED")) {
-    seed = std::strtoull(s, nullptr, 10);
-  } else {
-    seed = std::random_device{}() ^ (static_cast<uint64_t>(std::random_device{}()) << 32);
-  }
-  std::cout << "[ seed ] " << test_name << ": ZKAMM_SEED=" << seed << std::endl;
-  return std::mt19937_64(seed);
-}
+using zkamm::testing::seeded_rng;
 
 }  // namespace zkamm::l1::test

@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 
+#include "common/seed.hpp"
+#include "common/test_keys.hpp"
 #include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
 #include "node/node.hpp"
@@ -18,16 +20,7 @@
 
 namespace zkamm::node::testing {
 
-inline uint64_t test_seed(const char* who) {
-  uint64_t seed = 0;
-  if (const char* s = std::getenv("ZKAMM_SEED")) {
-    seed = std::strtoull(s, nullptr, 10);
-  } else {
-    seed = std::random_device{}();
-  }
-  std::cout << "[" << who << "] seed " << seed << " (set ZKAMM_SEED to repeat)\n";
-  return seed;
-}
+using zkamm::testing::test_seed;
 
 /// A fresh, empty folder under the build tree, removed by the destructor.
 struct TempDir {
@@ -53,12 +46,7 @@ inline tx::Domain test_domain() {
   return d;
 }
 
-/// Test key i (i >= 1): bytes i, i+1, ... (self-generated).
-inline hash::PrivateKey test_key(uint32_t i) {
-  hash::PrivateKey k{};
-  for (std::size_t j = 0; j < k.size(); ++j) k[j] = static_cast<uint8_t>(i * 31 + j + 1);
-  return k;
-}
+using zkamm::testing::test_key;
 
 inline std::string hex(std::span<const uint8_t> b) { return tx::to_hex0x(b.data(), b.size()); }
 

@@ -15,6 +15,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "common/process.hpp"
+#include "common/test_keys.hpp"
 #include "hash/eddsa.hpp"
 #include "node/node.hpp"
 #include "node/rpc_client.hpp"
@@ -31,12 +33,8 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace fs = std::filesystem;
 
-/// Self-generated test keys: account i (1-based) has the key with every byte = i.
-hash::PrivateKey key_of(uint32_t i) {
-  hash::PrivateKey k{};
-  k.fill(static_cast<uint8_t>(i));
-  return k;
-}
+/// Account i (1-based) has test key i.
+hash::PrivateKey key_of(uint32_t i) { return zkamm::testing::test_key(i); }
 
 const char* kBalance = "1000000000000000000";     // 1e18 of each token per account
 const char* kReserve = "1000000000000000000000";  // 1e21 per pool side
@@ -299,18 +297,10 @@ TEST_F(RpcService, CircomlibjsSignatureIsAccepted) {
       {{{"tx", unsigned_tx},
         {"domain", {{"chain_id", std::to_string(d.chain_id)}, {"rollup", hex0x(d.rollup.data(), 20)}}},
         {"prv", hex0x(key_of(3).data(), 32)}}});
-  const fs::path req_path = dir_.string() + "_oracle.json";
-  std::ofstream(req_path) << req.dump();
-  const std::string cmd = std::string("node \"") + ZKAMM_SOURCE_DIR + "/tests/tx/oracles/sign_tx.js\" \"" +
-                          req_path.string() + "\"";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
-  ASSERT_EQ(pclose(pipe), 0) << cmd;
-  fs::remove(req_path);
-  const json ans = json::parse(out);
+  const auto oracle = zkamm::testing::run_node_oracle(fs::path(ZKAMM_SOURCE_DIR) / "tests/tx/oracles/sign_tx.js", req);
+  ASSERT_TRUE(oracle.ok()) << oracle.cmd;
+  ASSERT_FALSE(oracle.answer.is_discarded()) << oracle.out;
+  const json& ans = oracle.answer;
   json signed_tx = unsigned_tx;
   signed_tx["signature"] = ans[0]["signature"];
   const json res = client_->call("zkamm_sendTransactionSync", json::array({signed_tx}));

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "../node/node_test_util.hpp"
+#include "common/process.hpp"
 #include "hash/eddsa.hpp"
 #include "node/exit_proof.hpp"
 #include "node/rpc_client.hpp"
@@ -43,16 +44,11 @@ std::string fr_hex(const Fr& x) {
 std::string oracle_root(const json& proof) {
   const fs::path file = fs::temp_directory_path() / ("zkamm-exit-proof-" + std::to_string(::getpid()) + ".json");
   std::ofstream(file) << proof.dump();
-  const std::string cmd = "node '" + std::string(ZKAMM_SOURCE_DIR) + "/tests/settle/oracles/exit_root.js' '" + file.string() + "'";
-  std::string out;
-  if (FILE* f = ::popen(cmd.c_str(), "r")) {
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, f)) out += buf;
-    if (::pclose(f) != 0) out.clear();
-  }
+  const auto run = zkamm::testing::run_command(
+      "node " + zkamm::testing::sh_quote(std::string(ZKAMM_SOURCE_DIR) + "/tests/settle/oracles/exit_root.js") + " " +
+      zkamm::testing::sh_quote(file.string()));
   fs::remove(file);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
+  return run.ok() ? zkamm::testing::chomp(run.out) : std::string();
 }
 
 /// Tokens 1, 2; account 1: 10^6 of token 1, 4 * 10^6 of token 2, then the 1/2 pool with 5/20 * 10^5

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/test_keys.hpp"
 #include "emitter_fixture.hpp"
 #include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
@@ -51,8 +52,7 @@ TEST_F(ReorgNodeTest, ReorgedDepositNeverReachesABatch) {
   wc.from_block = 1;
   L1Watcher w(*rpc_, node_sink(node), wc);
 
-  hash::PrivateKey key{};
-  key[0] = 1;
+  const hash::PrivateKey key = zkamm::testing::test_key(1);
   const auto packed = ec::pack_point(hash::eddsa_public_key(key));
   l1::Bytes32 pk{};
   std::copy(packed.begin(), packed.end(), pk.begin());

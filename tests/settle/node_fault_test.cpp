@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/test_keys.hpp"
 #include "anvil_fixture.hpp"
 #include "hash/eddsa.hpp"
 #include "l1/abi.hpp"
@@ -90,8 +91,7 @@ class NodeFaultTest : public AnvilTest {
     so.poll_interval = std::chrono::milliseconds(10);
     l1::TxSender user(*rpc_, *l1::PrivateKey::from_hex(kUserKey), 31337, so);
     for (uint32_t i = 1; i <= k; ++i) {
-      hash::PrivateKey key{};
-      key[0] = static_cast<uint8_t>(i);
+      const hash::PrivateKey key = zkamm::testing::test_key(i);
       l1::TxRequest req;
       req.to = rollup_;
       req.data = register_account_call(key, params_.domain, user.address());

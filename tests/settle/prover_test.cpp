@@ -9,6 +9,7 @@
 
 #include <filesystem>
 
+#include "common/test_keys.hpp"
 #include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
 #include "node/codec.hpp"
@@ -82,11 +83,7 @@ TEST(Prover, KeyForFewerSlotsHaltsAndProvesNothing) {
 /// their pool, all by transactions) is batched, then two swaps: two universal batches of
 /// genesis transactions precede the swap batches. Returns the first swap's batch number.
 uint64_t genesis_then_two_swaps(node::Node& node) {
-  const hash::PrivateKey key = [] {
-    hash::PrivateKey k{};
-    k[0] = 7;
-    return k;
-  }();
+  const hash::PrivateKey key = zkamm::testing::test_key(7);
   const std::string g = R"({"tokens":["0x1111111111111111111111111111111111111111","0x2222222222222222222222222222222222222222"],)"
                         R"("accounts":[{"private_key":")" + tx::to_hex0x(key.data(), key.size()) +
                         R"(","balances":{"1":"1000000000000000000000","2":"1000000000000000000000"}}],)"

@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include "common/test_keys.hpp"
 #include "batch/witness_codec.hpp"
 #include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
@@ -26,8 +27,7 @@ using namespace std::chrono_literals;
 
 // One CreateAccount slot on the empty state: a real batch for the 1-slot circuit.
 batch::BatchWitness one_slot_witness() {
-  hash::PrivateKey key{};
-  key[0] = 7;
+  const hash::PrivateKey key = zkamm::testing::test_key(7);
   tx::CreateAccount c;
   c.serial = 0;
   c.account = 1;
@@ -181,8 +181,7 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
   ASSERT_NE(prover.jobs(), nullptr);
   ASSERT_TRUE(sn.serve(*prover.jobs(), k));
 
-  hash::PrivateKey key{};
-  key[0] = 9;
+  const hash::PrivateKey key = zkamm::testing::test_key(9);
   tx::CreateAccount c;
   c.serial = 0;
   c.account = 1;

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "common/seed.hpp"
 #include "format_fixtures.hpp"
 #include "snark/r1cs_file.hpp"
 #include "snark/wtns_file.hpp"
@@ -33,10 +34,7 @@ void expect_same(const R1cs& a, const R1cs& b) {
   }
 }
 
-uint64_t seed_from_env() {
-  const char* s = std::getenv("ZKAMM_SEED");
-  return s ? std::strtoull(s, nullptr, 10) : std::random_device{}();
-}
+uint64_t seed_from_env() { return zkamm::testing::test_seed("FormatR1cs"); }
 
 TEST(FormatR1cs, RoundTrip) {
   R1cs r = test::tiny_r1cs();
@@ -44,6 +42,20 @@ TEST(FormatR1cs, RoundTrip) {
   auto back = decode_r1cs(encode_r1cs(r));
   ASSERT_TRUE(back.ok()) << to_string(back.error());
   expect_same(r, *back);
+}
+
+TEST(FormatR1cs, HeaderClaimingMoreThan2To28WiresIsTooLarge) {
+  // Without the optional label map nothing else bounds nWires; every user allocates per wire.
+  R1cs r = test::tiny_r1cs();
+  std::vector<uint8_t> bytes = encode_r1cs(r);
+  // magic, version, section count (12) | type, size (12) | n8 (4) + prime (32) | nWires u32 LE
+  constexpr std::size_t kNWires = 12 + 12 + 4 + 32;
+  ASSERT_EQ(bytes[kNWires], r.num_wires);
+  const uint32_t huge = (1U << 28) + 1;
+  for (int i = 0; i < 4; ++i) bytes[kNWires + i] = static_cast<uint8_t>(huge >> (8 * i));
+  const auto back = decode_r1cs(bytes);
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(back.error(), FileError::kTooLarge);
 }
 
 TEST(FormatR1cs, RepeatedWiresAreMergedLikeCircom) {

@@ -1,5 +1,5 @@
 #pragma once
-// Shared helpers for the snark tests: a seeded RNG (ZKAMM_SEED) and hand-built circuits.
+// Shared helpers for the snark tests: hand-built circuits (the seed comes from common/seed.hpp).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -7,22 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "common/seed.hpp"
 #include "ff/bn254.hpp"
 #include "snark/r1cs.hpp"
 
 namespace zkamm::snark::testing {
 
-/// The seed for randomised tests: ZKAMM_SEED if set, else fresh; printed so failures reproduce.
-inline uint64_t test_seed(const char* test_name) {
-  uint64_t seed = 0;
-  if (const char* env = std::getenv("ZKAMM_SEED")) {
-    seed = std::strtoull(env, nullptr, 0);
-  } else {
-    seed = (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
-  }
-  std::printf("[%s] ZKAMM_SEED=%llu\n", test_name, static_cast<unsigned long long>(seed));
-  return seed;
-}
+using zkamm::testing::test_seed;
 
 inline ff::Fr fr(uint64_t v) { return ff::Fr::from_u64(v); }
 

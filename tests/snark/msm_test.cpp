@@ -9,7 +9,7 @@
 
 #include "ec/g1.hpp"
 #include "ec/g2.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "snark/msm.hpp"
 #include "snark/msm_pippenger.hpp"
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "common/seed.hpp"
 #include "state/state.hpp"
 
 namespace zkamm::state {
@@ -499,10 +500,6 @@ class Generator {
   std::vector<json> expected_;
 };
 
-uint64_t test_seed() {
-  if (const char* s = std::getenv("ZKAMM_SEED")) return std::strtoull(s, nullptr, 10);
-  return std::random_device{}();
-}
 
 TEST(AmmDiff, RandomSequenceMatchesUniswapV2OnAnvil) {
   const std::filesystem::path root = ZKAMM_SOURCE_DIR;
@@ -515,9 +512,7 @@ TEST(AmmDiff, RandomSequenceMatchesUniswapV2OnAnvil) {
   // Newer than the rest of node_modules: an install from before it must fail, not skip the router.
   ASSERT_TRUE(std::filesystem::exists(node_modules / "@uniswap/v2-periphery/build/UniswapV2Router02.json"))
       << "@uniswap/v2-periphery missing: npm ci in the repo root";
-  const uint64_t seed = test_seed();
-  std::printf("amm_diff seed: %llu (ZKAMM_SEED=%llu replays it)\n", static_cast<unsigned long long>(seed),
-              static_cast<unsigned long long>(seed));
+  const uint64_t seed = zkamm::testing::test_seed("AmmDiff");
   Generator gen(seed);
   gen.generate(250);
 

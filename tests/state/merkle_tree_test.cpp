@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "circuit/merkle_gadget.hpp"
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "hash/poseidon.hpp"
 #include "state/merkle_tree.hpp"
 

@@ -11,7 +11,7 @@
 #include <tuple>
 #include <vector>
 
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 #include "state/commitment.hpp"
 #include "state/merkle_tree.hpp"
 

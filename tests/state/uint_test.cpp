@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "common/seed.hpp"
 #include "state/uint.hpp"
 
 namespace zkamm::state {
@@ -31,12 +32,7 @@ struct Mpz {
   }
 };
 
-uint64_t test_seed() {
-  const char* s = std::getenv("ZKAMM_SEED");
-  const uint64_t seed = s ? std::strtoull(s, nullptr, 10) : std::random_device{}();
-  std::printf("seed %llu (ZKAMM_SEED)\n", static_cast<unsigned long long>(seed));
-  return seed;
-}
+uint64_t test_seed() { return zkamm::testing::test_seed("state.Uint"); }
 
 /// Random value whose limbs mix uniform words with the carry-prone patterns 0, 1, 2^63, 2^64-1.
 U256 random_u256(std::mt19937_64& rng) {

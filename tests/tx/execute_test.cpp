@@ -10,6 +10,7 @@
 #include <random>
 
 #include "ec/babyjubjub.hpp"
+#include "common/test_keys.hpp"
 #include "hash/eddsa.hpp"
 #include "tx/random_tx.hpp"
 
@@ -18,11 +19,7 @@ namespace {
 
 constexpr Domain kDomain{31337, {0xde, 0xad, 0xbe, 0xef}};
 
-hash::PrivateKey key_of(uint8_t i) {
-  hash::PrivateKey k{};
-  k.fill(i);
-  return k;
-}
+hash::PrivateKey key_of(uint8_t i) { return zkamm::testing::test_key(i); }
 
 PackedPubKey packed_pub(uint8_t i) { return ec::pack_point(hash::eddsa_public_key(key_of(i))); }
 

@@ -7,18 +7,12 @@
 #include <type_traits>
 #include <utility>
 
+#include "common/seed.hpp"
 #include "tx/tx.hpp"
 
 namespace zkamm::tx::testing {
 
-inline uint64_t test_seed(const char* who) {
-  static const uint64_t seed = [] {
-    if (const char* s = std::getenv("ZKAMM_SEED")) return static_cast<uint64_t>(std::strtoull(s, nullptr, 10));
-    return static_cast<uint64_t>(std::random_device{}());
-  }();
-  std::cout << "[" << who << "] seed " << seed << " (set ZKAMM_SEED to repeat)\n";
-  return seed;
-}
+using zkamm::testing::test_seed;
 
 /// Random values in range; amounts and times often at their extremes.
 struct RandomFiller {

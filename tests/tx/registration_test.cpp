@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tx/node_oracle.hpp"
+#include "common/process.hpp"
 #include "tx/json.hpp"
 #include "tx/registration.hpp"
 #include "tx/random_tx.hpp"
@@ -45,8 +45,8 @@ TEST(Registration, CircomlibjsComputesAndSignsTheSameMessage) {
                    {"owner", to_hex0x(c.owner.data(), 20)},
                    {"prv", to_hex0x(c.prv.data(), 32)}});
   }
-  const testing::NodeOracleRun run = testing::run_node_oracle(src / "tests/tx/oracles/sign_registration.js", req);
-  ASSERT_EQ(run.rc, 0) << run.cmd;
+  const zkamm::testing::NodeOracleRun run = zkamm::testing::run_node_oracle(src / "tests/tx/oracles/sign_registration.js", req);
+  ASSERT_EQ(run.status, 0) << run.cmd;
   const nlohmann::json& ans = run.answer;
   ASSERT_TRUE(ans.is_array() && ans.size() == cases.size()) << run.out;
 

@@ -6,7 +6,7 @@
 
 #include <random>
 
-#include "ff/test_seed.hpp"
+#include "common/seed.hpp"
 
 namespace zkamm::tx {
 namespace {
