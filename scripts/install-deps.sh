@@ -4,6 +4,8 @@
 # C++ libraries come from Debian; the L1 (anvil/forge/cast), solc-js and the test oracles
 # (snarkjs, circomlibjs, circom2, @uniswap/v2-core) from npm (ARCHITECTURE.md section 8).
 # libclang-rt-14-dev (only recommended by clang) holds libFuzzer and clang's sanitizer runtimes.
+# Debian's chromium runs the explorer's browser test (tests/e2e/explorer_e2e.sh), driven by npm's
+# playwright-core, which never downloads a browser of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   gnuplot-nox nodejs npm
   etcd-server  # the sequencer group's leases and fencing (docs/NODE.md "Sequencer group")
+  chromium     # the explorer's browser test (docs/EXPLORER.md)
 )
 
 missing=()

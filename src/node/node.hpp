@@ -320,6 +320,8 @@ class Node {
   std::optional<state::Account> account(state::AccountIndex index) const;
   std::optional<state::Pool> pool(state::TokenId token_a, state::TokenId token_b) const;
   std::optional<state::Token> token(state::TokenId id) const;
+  /// Pool `id` (ids are dense from 0, in creation order; its LP token is 512 + id).
+  std::optional<state::Pool> pool_by_id(uint32_t id) const;
   /// UniswapV2Library.getAmountOut / getAmountIn on the current reserves (one hop).
   Quote quote_exact_in(state::TokenId token_in, state::TokenId token_out, const U256& amount_in) const;
   Quote quote_exact_out(state::TokenId token_in, state::TokenId token_out, const U256& amount_out) const;

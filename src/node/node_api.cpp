@@ -286,6 +286,12 @@ std::optional<state::Pool> Node::pool(state::TokenId token_a, state::TokenId tok
   return p ? std::optional(*p) : std::nullopt;
 }
 
+std::optional<state::Pool> Node::pool_by_id(uint32_t id) const {
+  std::shared_lock lk(impl_->state_mu);
+  const state::Pool* p = impl_->state.pool_by_id(id);
+  return p ? std::optional(*p) : std::nullopt;
+}
+
 std::optional<state::Token> Node::token(state::TokenId id) const {
   ReaderLock lk(impl_->state_mu);
   const state::Token* t = impl_->state.token(id);

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "explorer/explorer.hpp"
 #include "node/exit_proof.hpp"
 #include "node/rpc_views.hpp"
 #include "tx/encoding.hpp"
@@ -206,8 +207,11 @@ struct Service::Core : std::enable_shared_from_this<Core> {
   std::unordered_map<uint64_t, std::vector<uint64_t>> subs_by_peer;
   std::vector<SubscriptionId> node_subs;  ///< on_block, on_batch
 
+  std::shared_ptr<ExplorerFeed> feed;  ///< the explorer's lists and live figures
+
   Core(Node& n, ServiceConfig c)
-      : node(n), cfg(std::move(c)), disp(cfg.limits), pool(std::make_shared<WorkerPool>(cfg.workers)) {
+      : node(n), cfg(std::move(c)), disp(cfg.limits), pool(std::make_shared<WorkerPool>(cfg.workers)),
+        feed(std::make_shared<ExplorerFeed>(n, m)) {
     disp.set_pool(pool);
   }
 
@@ -220,6 +224,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       if (auto self = weak.lock()) self->on_batch(b);
     }));
     register_methods();
+    feed->add_methods(disp);
   }
 
   void detach() {
@@ -246,15 +251,18 @@ struct Service::Core : std::enable_shared_from_this<Core> {
     m.block_fill.observe(static_cast<double>(b.txs.size()));
     m.head_block.set(static_cast<int64_t>(b.header.number));
     const auto now = Clock::now();
+    std::vector<double> latencies;
     {
       std::lock_guard lock(recv_mu);
       for (const auto& t : b.txs) {
         auto it = received_at.find(t.hash);
         if (it == received_at.end()) continue;
-        m.soft_latency.observe(std::chrono::duration<double>(now - it->second).count());
+        latencies.push_back(std::chrono::duration<double>(now - it->second).count());
+        m.soft_latency.observe(latencies.back());
         received_at.erase(it);
       }
     }
+    feed->on_block(b, latencies);
     std::vector<std::pair<uint64_t, std::shared_ptr<Peer>>> targets;
     std::vector<std::tuple<uint64_t, std::shared_ptr<Peer>, std::shared_ptr<Sub::Resume>>> resumed;
     {
@@ -444,7 +452,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       if (!q.pool_found)
         throw RpcError(code::kNotFound, "pool not found", json{{"token_in", tin}, {"token_out", tout}});
       if (q.error != state::AmmError::kOk) {
-        const std::string why(state::revert_reason(q.error));
+        const std::string why(state::describe(q.error));
         throw RpcError(code::kRejected, "quote failed: " + why,
                        json{{"code", static_cast<int>(RejectCode::kAmm)}, {"name", "amm"}, {"reason", why}});
       }
@@ -480,6 +488,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       if (!b) throw RpcError(code::kNotFound, "batch not found", json{{"number", n}});
       json j = batch_json(*b);
       if (auto l1 = core->node.batch_l1(n)) j["l1"] = batch_l1_json(*l1);
+      if (json settle = core->feed->settle_of(n); !settle.is_null()) j["settle"] = std::move(settle);
       return j;
     }, kWholeRecordCost);
 
@@ -600,6 +609,8 @@ struct Service::Core : std::enable_shared_from_this<Core> {
   }
 
   http::GetResponse get(const std::string& path) {
+    if (auto asset = explorer::find_asset(path))
+      return {200, std::string(asset->content_type), std::string(asset->body)};
     if (path == "/health") {
       const std::string& err = node.error();
       if (!err.empty() || stopping) {
@@ -671,5 +682,6 @@ void Service::stop() {
 const Dispatcher& Service::dispatcher() const noexcept { return core_->disp; }
 void Service::add_method(std::string name, SyncMethod m) { core_->disp.add_sync(std::move(name), std::move(m)); }
 metrics::Registry& Service::registry() noexcept { return core_->reg; }
+void Service::set_explorer_hooks(ExplorerHooks hooks) { core_->feed->set_hooks(std::move(hooks)); }
 
 }  // namespace zkamm::node::rpc

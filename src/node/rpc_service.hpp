@@ -1,7 +1,8 @@
 #pragma once
 // The node's network face: the zkamm_* JSON-RPC methods (docs/API.md) bound to a Node, served
 // over HTTP and WebSocket by http::Server, with Prometheus metrics (GET /metrics), a health probe
-// (GET /health) and WebSocket subscriptions (newBlocks, txStatus). The Node must outlive the
+// (GET /health), WebSocket subscriptions (newBlocks, txStatus) and the web explorer (GET / and
+// /explorer/*, src/explorer). The Node must outlive the
 // service; stop() (or the destructor) detaches from the Node before returning.
 #include <chrono>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "node/http_server.hpp"
 #include "node/metrics_registry.hpp"
 #include "node/node.hpp"
+#include "node/rpc_explorer.hpp"
 #include "node/rpc_jsonrpc.hpp"
 #include "node/rpc_workers.hpp"
 
@@ -41,6 +43,9 @@ class Service {
   /// Adds a method served by a layer above the node (e.g. the prover's job board).
   /// Precondition: before start().
   void add_method(std::string name, SyncMethod m);
+  /// What the layer that runs prover and L1 sender adds to the explorer's methods
+  /// (rpc_explorer.hpp). Precondition: before start().
+  void set_explorer_hooks(ExplorerHooks hooks);
   metrics::Registry& registry() noexcept;
 
   struct Core;

@@ -62,6 +62,7 @@ std::string Operator::start() {
   sender_->on_stage([this](uint64_t n, L1Stage s, TimeMs) {
     log_ << cfg_.log_prefix << ": batch " << n << " " << to_string(s) << " on L1" << std::endl;
   });
+  explorer_ = std::make_unique<ExplorerFeed>(*node_, *prover_, *sender_);
   resume_from_store(*sender_, *prover_, *node_);
   sender_->start();
 
@@ -76,6 +77,7 @@ std::string Operator::start() {
   watcher_->start();
 
   service_ = std::make_unique<node::rpc::Service>(*node_, cfg_.rpc);
+  service_->set_explorer_hooks(explorer_->hooks());
   if (prover_->jobs() != nullptr) add_prover_methods(*service_, *prover_->jobs(), CircuitKeys{&keys_, swap_keys_});
   std::string serr;
   if (!service_->start(&serr)) {

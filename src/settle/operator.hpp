@@ -25,6 +25,7 @@
 #include "node/rpc_service.hpp"
 #include "settle/batch_keys.hpp"
 #include "settle/deployment.hpp"
+#include "settle/explorer_feed.hpp"
 #include "settle/l1_sender.hpp"
 #include "settle/l1_watcher.hpp"
 #include "settle/prover.hpp"
@@ -94,6 +95,7 @@ class Operator {
   std::unique_ptr<L1Sender> sender_;
   std::unique_ptr<L1Watcher> watcher_;
   std::unique_ptr<node::rpc::Service> service_;
+  std::unique_ptr<ExplorerFeed> explorer_;  ///< the explorer's settlement figures (stop() ends its users first)
 };
 
 }  // namespace zkamm::settle

@@ -65,6 +65,13 @@ std::string_view revert_reason(AmmError e) noexcept {
   return "";
 }
 
+std::string_view describe(AmmError e) noexcept {
+  if (e == AmmError::kDivisionByZero)
+    return "division by zero (an empty reserve or LP supply, or an exact-out swap asking for the whole reserve; "
+           "the contracts revert with no reason string)";
+  return revert_reason(e);
+}
+
 AmmError quote(const U256& amount_a, const U256& reserve_a, const U256& reserve_b, U256& amount_b) noexcept {
   if (ff::is_zero(amount_a)) return AmmError::kLibInsufficientAmount;
   if (ff::is_zero(reserve_a) || ff::is_zero(reserve_b)) return AmmError::kLibInsufficientLiquidity;

@@ -50,6 +50,9 @@ enum class [[nodiscard]] AmmError : uint8_t {
 
 /// The contracts' revert string for an error ("" for kOk and kDivisionByZero).
 std::string_view revert_reason(AmmError e) noexcept;
+/// A reason for people and reject messages: the revert string, or for kDivisionByZero (which
+/// the contracts revert on with no string) what divided by zero. "" for kOk only.
+std::string_view describe(AmmError e) noexcept;
 
 /// UniswapV2Pair.MINIMUM_LIQUIDITY: LP tokens locked forever at address(0) by the first mint.
 inline constexpr uint64_t kMinimumLiquidity = 1000;

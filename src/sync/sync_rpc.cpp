@@ -1,5 +1,9 @@
 #include "sync/sync_rpc.hpp"
 
+#include <algorithm>
+
+#include "explorer/explorer.hpp"
+#include "node/rpc_explorer.hpp"
 #include "node/rpc_views.hpp"
 #include "tx/tx.hpp"
 
@@ -28,6 +32,20 @@ json batch_view(const L1Batch& b) {
           {"header", node::rpc::hex0x(b.header)},
           {"pubdata", node::rpc::hex0x(b.pubdata)},
           {"l1", {{"commit_tx", l1::to_hex(b.commit_tx)}, {"commit_block", b.commit_block}, {"final_block", b.final_block}}}};
+}
+
+/// zkamm_getBatches' item (the node's summary shape; every replica batch is final on L1).
+json batch_summary(const L1Batch& b) {
+  const auto& h = b.header;
+  const uint32_t slots = h.size() > 95 ? (uint32_t{h[93]} << 16 | uint32_t{h[94]} << 8 | h[95]) : 0;
+  return {{"number", b.number},
+          {"kind", b.kind() == 1 ? "swap" : "universal"},
+          {"num_slots", slots},
+          {"txs", nullptr},
+          {"root_ready", true},
+          {"new_root", fr_hex(b.stored_root)},
+          {"l1", {{"stage", "finalized"}, {"commit_tx", l1::to_hex(b.commit_tx)}, {"commit_block", b.commit_block}, {"final_block", b.final_block}}},
+          {"settle", nullptr}};
 }
 
 }  // namespace
@@ -76,6 +94,33 @@ void add_sync_methods(node::rpc::Dispatcher& d, const Replica& r, StatusExtra ex
     if (!b) throw RpcError(kNotFound, "batch not found (final batches: 1.." + std::to_string(last) + ")", json{{"number", number}});
     return batch_view(*b);
   });
+  // The explorer's lists (docs/EXPLORER.md): the latest final batches, every pool.
+  d.add_sync("zkamm_getBatches", [rp](const json& p, const node::rpc::CallContext&) {
+    const json* c = param(p, 0, "count", false);
+    const json* b = param(p, 1, "before", false);
+    const uint64_t count = c && !c->is_null() ? uint_arg(*c, "count", node::rpc::ExplorerFeed::kMaxList) : 20;
+    const uint64_t last = rp->meta().last_batch;
+    const uint64_t before = b && !b->is_null() ? std::min(uint_arg(*b, "before", UINT64_MAX - 1), last + 1) : last + 1;
+    json out = json::array();
+    for (uint64_t n = before; n > 1 && out.size() < count; --n)
+      if (auto batch = rp->batch(n - 1)) out.push_back(batch_summary(*batch));
+    return out;
+  }, node::rpc::MethodCost{node::rpc::ExplorerFeed::kListCost, true});
+  d.add_sync("zkamm_getPools", [rp](const json&, const node::rpc::CallContext&) {
+    // The replica finds pools by pair; pools join L1 tokens only, so the scan stops at the
+    // pool count or after the first 64 tokens' pairs.
+    const ReplicaStatus s = rp->status();
+    const auto tokens = static_cast<state::TokenId>(std::min<std::size_t>(s.tokens, 64));
+    json out = json::array();
+    for (state::TokenId a = 0; a < tokens && out.size() < s.pools; ++a)
+      for (state::TokenId b = a + 1; b < tokens && out.size() < s.pools; ++b)
+        if (auto pool = rp->pool(a, b)) {
+          json j = node::rpc::pool_json(*pool);
+          j["id"] = pool->lp_token - state::kFirstLpToken;
+          out.push_back(std::move(j));
+        }
+    return out;
+  }, node::rpc::MethodCost{8, true});
   d.add_sync("zkamm_getExitProof", [rp](const json& p, const node::rpc::CallContext&) {
     const auto account = uint_arg(*param(p, 0, "account"), "account", tx::kAccountLimit - 1);
     const auto token = uint_arg(*param(p, 1, "token"), "token", tx::kTokenLimit - 1);
@@ -124,7 +169,10 @@ SyncService::SyncService(const Replica& replica, node::http::ServerConfig cfg, S
   };
   h.get = [&replica](const std::string& path) {
     node::http::GetResponse r;
-    if (path == "/health") {
+    if (auto asset = explorer::find_asset(path)) {
+      r.content_type = std::string(asset->content_type);
+      r.body = std::string(asset->body);
+    } else if (path == "/health") {
       const auto s = replica.status();
       r.status = s.error.empty() ? 200 : 503;
       r.body = json{{"ok", s.error.empty()}, {"last_batch", s.meta.last_batch}, {"error", s.error}}.dump();

@@ -2,7 +2,8 @@
 // The replica's read-only JSON-RPC (docs/API.md, docs/SYNC.md), on the node's HTTP server and
 // dispatcher: zkamm_status, zkamm_getAccount, zkamm_getPool, zkamm_getBatch, zkamm_getExitProof
 // (the node's JSON shape, so `zkamm wallet exit-proof --url` works against a replica),
-// zkamm_chainId and zkamm_domain. Every answer is O(tree depth) at most and takes the replica's
+// zkamm_chainId and zkamm_domain, and for the web explorer (served on GET /) zkamm_getBatches
+// and zkamm_getPools. Every answer is O(tree depth) at most and takes the replica's
 // shared lock only; nothing here writes.
 #include <functional>
 #include <memory>

@@ -138,10 +138,7 @@ std::string_view reason(const ExecResult& r) noexcept {
     case ExecError::kBadSignature: return "bad signature";
     case ExecError::kLpWithdraw: return "LP tokens cannot be withdrawn";
     case ExecError::kState:
-      if (r.status.error == state::StateError::kAmm) {
-        const std::string_view amm = state::revert_reason(r.status.amm);
-        return amm.empty() ? "amm error" : amm;
-      }
+      if (r.status.error == state::StateError::kAmm) return state::describe(r.status.amm);
       return state::to_string(r.status.error);
   }
   return "?";

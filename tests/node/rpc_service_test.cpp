@@ -397,5 +397,87 @@ TEST_F(RpcService, WebSocketBlocksResumeFromANumber) {
   ws.close(beast::websocket::close_code::normal);
 }
 
+// The web explorer (docs/EXPLORER.md) on the RPC port: GET / is the page, /explorer/<file> its
+// assets, anything else stays 404, and JSON-RPC on POST / is unchanged beside it.
+TEST_F(RpcService, ServesTheExplorerBesideJsonRpc) {
+  const auto page = client_->get("/");
+  EXPECT_EQ(page.first, 200u);
+  EXPECT_NE(page.second.find("<!doctype html>"), std::string::npos);
+  EXPECT_NE(page.second.find("/explorer/app.js"), std::string::npos);
+  EXPECT_EQ(client_->get("/explorer/app.js").first, 200u);
+  EXPECT_EQ(client_->get("/explorer/style.css").first, 200u);
+  EXPECT_EQ(client_->get("/explorer/").second, page.second);
+  EXPECT_EQ(client_->get("/explorer/nothing.js").first, 404u);
+  EXPECT_EQ(client_->get("/explorer/../metrics").first, 404u);
+  EXPECT_EQ(client_->get("/index.html").first, 404u);
+  EXPECT_EQ(client_->call("zkamm_chainId"), "31337");
+  EXPECT_EQ(client_->get("/health").first, 200u);
+}
+
+// The explorer's read methods: lists newest first, every pool, a pool's recent swaps, the live
+// figures; and what a layer above the node adds through ExplorerHooks.
+TEST_F(RpcService, ExplorerReadMethods) {
+  const json res = client_->call("zkamm_sendTransactionSync", json::array({signed_json(swap(2, "1000000"), 2)}));
+  ASSERT_EQ(res["status"], "soft");
+  ASSERT_TRUE(node_->flush());
+
+  const json blocks = client_->call("zkamm_getBlocks", json::array({3}));
+  ASSERT_TRUE(blocks.is_array());
+  ASSERT_FALSE(blocks.empty());
+  EXPECT_LE(blocks.size(), 3u);
+  EXPECT_EQ(blocks[0]["number"], node_->status().head_block);
+  for (std::size_t i = 1; i < blocks.size(); ++i)
+    EXPECT_EQ(blocks[i]["number"].get<uint64_t>() + 1, blocks[i - 1]["number"].get<uint64_t>());
+  const json older = client_->call("zkamm_getBlocks", json{{"count", 1}, {"before", blocks[0]["number"]}});
+  ASSERT_EQ(older.size(), 1u);
+  EXPECT_EQ(older[0]["number"].get<uint64_t>() + 1, blocks[0]["number"].get<uint64_t>());
+
+  const json pools = client_->call("zkamm_getPools");
+  ASSERT_EQ(pools.size(), 1u);
+  EXPECT_EQ(pools[0]["id"], 0);
+  EXPECT_EQ(pools[0]["lp_token"], 512);
+  const json swaps = client_->call("zkamm_getPoolSwaps", json::array({2, 1}));
+  ASSERT_EQ(swaps.size(), 1u);
+  EXPECT_EQ(swaps[0]["hash"], res["hash"]);
+  EXPECT_EQ(swaps[0]["amount_in"], "1000000");
+  EXPECT_EQ(swaps[0]["amount_out"], res["executed"]["amount_out"]);
+  EXPECT_EQ(swaps[0]["account"], 2);
+
+  const json m = client_->call("zkamm_metrics");
+  EXPECT_GE(m["soft_txs"].get<uint64_t>(), 1u);
+  EXPECT_GT(m["soft_tps"].get<double>(), 0.0);  // the swap was sealed within the window
+  EXPECT_EQ(m["soft_latency_ms"]["count"], 1);
+  EXPECT_GE(m["block_fill"]["blocks"].get<uint64_t>(), 1u);
+  EXPECT_TRUE(m["settle"].is_null());  // a bare node: no prover, no L1
+
+  // Wait for the batch timeout to close the swap's batch.
+  for (int i = 0; i < 500 && node_->status().last_batch == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_GE(node_->status().last_batch, 1u);
+  const json batches = client_->call("zkamm_getBatches", json::array({32}));
+  ASSERT_FALSE(batches.empty());
+  EXPECT_EQ(batches[0]["number"], node_->status().last_batch);
+  EXPECT_EQ(batches.back()["number"], 1);
+  EXPECT_TRUE(batches[0]["settle"].is_null());
+
+  EXPECT_THROW(client_->call("zkamm_getBlocks", json::array({33})), RpcError);  // over the list cap
+  EXPECT_THROW(client_->call("zkamm_getPoolSwaps", json::array({1, 1})), RpcError);
+
+  // A second service over the same node, with the hooks a settlement layer sets.
+  ServiceConfig sc;
+  sc.server.port = 0;
+  Service hooked(*node_, sc);
+  ExplorerHooks hooks;
+  hooks.batch = [](uint64_t n) { return json{{"prove_ms", 10 * n}}; };
+  hooks.metrics = [] { return json{{"prover_queue", 7}}; };
+  hooked.set_explorer_hooks(hooks);
+  std::string err;
+  ASSERT_TRUE(hooked.start(&err)) << err;
+  Client c2(Endpoint{"127.0.0.1", hooked.port()}, std::chrono::seconds(20));
+  EXPECT_EQ(c2.call("zkamm_metrics")["settle"]["prover_queue"], 7);
+  EXPECT_EQ(c2.call("zkamm_getBatches", json::array({1}))[0]["settle"]["prove_ms"], 10 * node_->status().last_batch);
+  EXPECT_EQ(c2.call("zkamm_getBatch", json::array({1}))["settle"]["prove_ms"], 10);
+  hooked.stop();
+}
+
 }  // namespace
 }  // namespace zkamm::node::rpc

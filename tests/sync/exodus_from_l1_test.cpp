@@ -36,6 +36,7 @@
 #include "settle/l1_calls.hpp"
 #include "settle/l1_sender.hpp"
 #include "settle/l1_watcher.hpp"
+#include "node/rpc_client.hpp"
 #include "settle/prover.hpp"
 #include "settle/rollup_abi.hpp"
 #include "state/uint.hpp"
@@ -360,6 +361,28 @@ TEST_F(SyncExodusTest, UsersExitWithTheReplicaAfterTheOperatorIsKilled) {
   hc.port = 0;
   SyncService service(*replica, hc);
   ASSERT_TRUE(service.start(&err)) << err;
+  {
+    // The explorer on the replica's port (docs/EXPLORER.md): the page, its final batches newest
+    // first, and every pool as L1 rebuilt it.
+    node::rpc::Client client(node::rpc::Endpoint{"127.0.0.1", service.port()}, std::chrono::seconds(20));
+    const auto page = client.get("/");
+    EXPECT_EQ(page.first, 200u);
+    EXPECT_NE(page.second.find("/explorer/app.js"), std::string::npos);
+    const json batches = client.call("zkamm_getBatches", json::array({32}));
+    ASSERT_EQ(batches.size(), std::min<uint64_t>(k, 32));
+    EXPECT_EQ(batches[0]["number"], k);
+    EXPECT_EQ(batches.back()["number"], 1);
+    EXPECT_EQ(batches[0]["l1"]["stage"], "finalized");
+    const json pools = client.call("zkamm_getPools");
+    ASSERT_EQ(pools.size(), oracle["pools"].size());
+    for (const json& p : oracle["pools"]) {
+      bool found = false;
+      for (const json& q : pools)
+        found = found || (q["lp_token"] == p["lp_token"] && q["reserve0"] == p["reserve0"] && q["reserve1"] == p["reserve1"] &&
+                          q["total_supply"] == p["total_supply"]);
+      EXPECT_TRUE(found) << p.dump();
+    }
+  }
   // Withdrawals executed before the freeze are paid first, so the deltas below are the exits'.
   for (auto& u : users)
     for (uint16_t t = 0; t <= 2; ++t)

@@ -76,6 +76,21 @@ TEST(TxExecute, SwapNeedsNonceDeadlineAndSignature) {
   EXPECT_EQ(execute(s, signed_tx(Tx{swap}, 2), kDomain, {100, true}).error, ExecError::kBadNonce);  // replay
 }
 
+// The contracts revert on a division by zero with no reason string; the reject reason still
+// names the cause (issue 18: it used to read "amm error").
+TEST(TxExecute, DivisionByZeroNamesItsCause) {
+  state::State s = world();
+  ASSERT_TRUE(execute(s, signed_tx(Tx{CreatePool{1, 1, 2, 0, {}}}, 1), kDomain, {}).ok());
+  ASSERT_TRUE(execute(s, signed_tx(Tx{AddLiquidity{1, 1, 2, 1000000, 4000000, 0, 0, 100, 1, {}}}, 1), kDomain, {}).ok());
+  // getAmountIn divides by reserveOut - amountOut: asking for the whole reserve divides by zero.
+  const SwapExactOut all{2, 1, 2, 4000000, Amount{1} << 100, 100, 0, {}};
+  const ExecResult r = execute(s, signed_tx(Tx{all}, 2), kDomain, {50, true});
+  ASSERT_EQ(r.error, ExecError::kState);
+  ASSERT_EQ(r.status.amm, state::AmmError::kDivisionByZero);
+  EXPECT_NE(reason(r).find("division by zero"), std::string_view::npos) << reason(r);
+  EXPECT_NE(reason(r), "amm error");
+}
+
 TEST(TxExecute, PriorityOperations) {
   state::State s = world();
   // CreateAccount must name the next index.
