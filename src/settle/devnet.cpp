@@ -30,6 +30,7 @@
 #include "settle/devnet_bench.hpp"
 #include "settle/l1_calls.hpp"
 #include "settle/operator.hpp"
+#include "tx/batch_header.hpp"
 
 namespace zkamm::settle {
 namespace {
@@ -365,7 +366,7 @@ int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostre
       auto st = sender.state(n);
       auto pb = prover.proved(n);
       if (!st) continue;
-      const bool swap_batch = pb && pb->header.size() == batch::kHeaderBytes && pb->header[92] == node::kSwapBatch;
+      const bool swap_batch = pb && tx::batch_header_kind(pb->header).value_or(tx::BatchKind::Universal) == tx::BatchKind::Swap;
       out << "devnet: batch " << n << (swap_batch ? " (swap batch)" : "") << ": " << fmt_ms(st->closed_ms, st->committed_ms) << " / "
           << fmt_ms(st->closed_ms, st->proven_ms) << " / " << fmt_ms(st->closed_ms, st->executed_ms) << "; gas ";
       if (st->gas_settle > 0) out << st->gas_settle << " (commitProveExecute)";
