@@ -50,7 +50,8 @@ BatchHeaderBytes BatchHeader::encode() const noexcept {
 Result<BatchKind, BatchHeaderError> batch_header_kind(std::span<const uint8_t> bytes) {
   if (bytes.size() != kBatchHeaderBytes) return length_error(bytes.size());
   const uint8_t k = bytes[bh::kKind.offset];
-  if (k >= kNumBatchKinds) return BatchHeaderError{BatchHeaderErrc::kUnknownKind, "unknown batch kind " + std::to_string(k)};
+  if (k >= kNumBatchKinds)
+    return BatchHeaderError{BatchHeaderErrc::kUnknownKind, "unknown batch kind " + std::to_string(k)};
   return static_cast<BatchKind>(k);
 }
 

@@ -46,9 +46,9 @@ inline constexpr Field kNumSlots{93, 3};       ///< u24: N
 inline constexpr Field kNumTokens{96, 2};      ///< u16: L1 tokens registered (ETH included)
 inline constexpr std::size_t kBytes = 98;
 static_assert(kNumber.end() == kTimestamp.offset && kTimestamp.end() == kOldRoot.offset &&
-              kOldRoot.end() == kNewRoot.offset && kNewRoot.end() == kPriorityFirst.offset &&
-              kPriorityFirst.end() == kPriorityCount.offset && kPriorityCount.end() == kKind.offset &&
-              kKind.end() == kNumSlots.offset && kNumSlots.end() == kNumTokens.offset && kNumTokens.end() == kBytes,
+                  kOldRoot.end() == kNewRoot.offset && kNewRoot.end() == kPriorityFirst.offset &&
+                  kPriorityFirst.end() == kPriorityCount.offset && kPriorityCount.end() == kKind.offset &&
+                  kKind.end() == kNumSlots.offset && kNumSlots.end() == kNumTokens.offset && kNumTokens.end() == kBytes,
               "the fields tile the header");
 inline constexpr uint32_t kMaxNumSlots = (1u << 24) - 1;
 }  // namespace batch_header
@@ -58,15 +58,15 @@ using BatchHeaderBytes = std::array<uint8_t, kBatchHeaderBytes>;
 
 /// The decoded header. Precondition of encode(): num_slots <= kMaxNumSlots.
 struct BatchHeader {
-  uint64_t number = 0;          ///< 1, 2, ...
-  uint64_t timestamp = 0;       ///< seconds: the block time of the batch's first tx
+  uint64_t number = 0;     ///< 1, 2, ...
+  uint64_t timestamp = 0;  ///< seconds: the block time of the batch's first tx
   ff::Fr old_root = ff::Fr::zero();
   ff::Fr new_root = ff::Fr::zero();
   uint64_t priority_first = 0;
   uint32_t priority_count = 0;
   BatchKind kind = BatchKind::Universal;
-  uint32_t num_slots = 0;       ///< < 2^24
-  uint16_t num_tokens = 0;      ///< L1 tokens registered when the batch closed (create_pool's bound)
+  uint32_t num_slots = 0;   ///< < 2^24
+  uint16_t num_tokens = 0;  ///< L1 tokens registered when the batch closed (create_pool's bound)
 
   BatchHeaderBytes encode() const noexcept;
   bool operator==(const BatchHeader&) const = default;

@@ -29,7 +29,9 @@ Fr fr_minus(uint64_t k) { return Fr::zero() - Fr::from_u64(k); }
 BatchHeader random_header(std::mt19937_64& rng) {
   BatchHeader h;
   // Field widths drawn too, so that small and full-width values both occur.
-  const auto draw = [&](unsigned bits) { return bits == 64 ? rng() : rng() & ((uint64_t{1} << (rng() % (bits + 1))) - 1); };
+  const auto draw = [&](unsigned bits) {
+    return bits == 64 ? rng() : rng() & ((uint64_t{1} << (rng() % (bits + 1))) - 1);
+  };
   h.number = draw(64);
   h.timestamp = draw(64);
   h.old_root = Fr::from_u64(rng()) * Fr::from_u64(rng()) + Fr::from_u64(rng());
@@ -155,7 +157,7 @@ TEST(BatchHeader, EncodesBigEndianAtTheOffsets) {
   EXPECT_EQ(hex(std::span(b).subspan(0, 16)), "01020304050607081112131415161718");
   EXPECT_EQ(hex(std::span(b).subspan(16 + 24, 8)), "2122232425262728");
   EXPECT_EQ(hex(std::span(b).subspan(48 + 24, 8)), "3132333435363738");
-  EXPECT_EQ(hex(std::span(b).subspan(80)), "41424344454647485152535401616263" "7172");
+  EXPECT_EQ(hex(std::span(b).subspan(80)), "414243444546474851525354016162637172");
   EXPECT_EQ(kind_and_slots(BatchKind::Swap, 0x616263), 0x01616263u);
 }
 
