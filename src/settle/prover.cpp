@@ -68,16 +68,16 @@ Prover::Prover(node::Node& node, const BatchKeys& keys, ProverOptions opts)
     // this prover computed for the batch.
     board_ = std::make_unique<JobBoard>(opts_.lease, [this](uint64_t n, const snark::Proof& proof) {
       ff::Fr pi = ff::Fr::zero();
-      const BatchKeys* keys = nullptr;
+      const BatchKeys* kind_keys = nullptr;
       {
         std::lock_guard lk(mu_);
         auto it = posted_.find(n);
         if (it == posted_.end()) return false;
         pi = it->second.first;
-        keys = keys_for(it->second.second);
+        kind_keys = keys_for(it->second.second);
       }
       const std::vector<ff::Fr> pub = {pi};
-      return keys != nullptr && snark::verify(keys->vk, pub, proof);
+      return kind_keys != nullptr && snark::verify(kind_keys->vk, pub, proof);
     });
   }
   node_.set_batch_hook([this](state::State& s, state::StateTrees& t, const node::BatchJob& job) { return hook(s, t, job); });
