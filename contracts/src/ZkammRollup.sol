@@ -5,6 +5,7 @@ import {IVerifier} from "./IVerifier.sol";
 import {IPoseidon2, IPoseidon4} from "./IPoseidon.sol";
 import {IERC20Minimal} from "./IERC20Minimal.sol";
 import {BigEndian} from "./BigEndian.sol";
+import {BatchFormat} from "./BatchFormat.sol";
 import {ZkammExodus} from "./ZkammExodus.sol";
 import {EdDSAPoseidonVerifier} from "./EdDSAPoseidonVerifier.sol";
 
@@ -17,11 +18,11 @@ abstract contract ZkammStorage {
     uint256 internal constant INPUT_MASK = (1 << 253) - 1;
     uint256 internal constant BABYJUB_A = 168700; // Baby Jubjub (EIP-2494) twisted Edwards a, d
     uint256 internal constant BABYJUB_D = 168696;
-    uint256 public constant HEADER_BYTES = 98;
+    uint256 public constant HEADER_BYTES = BatchFormat.HEADER_BYTES; // layout: BatchFormat.sol
     uint256 public constant SLOT_BYTES = 42;
     uint256 public constant SWAP_SLOT_BYTES = 10; // a swap batch's slot (docs/BATCH.md section 8)
-    uint8 public constant KIND_UNIVERSAL = 0; // header byte 92
-    uint8 public constant KIND_SWAP = 1;
+    uint8 public constant KIND_UNIVERSAL = BatchFormat.KIND_UNIVERSAL;
+    uint8 public constant KIND_SWAP = BatchFormat.KIND_SWAP;
     uint256 public constant MAX_TIMESTAMP_AHEAD = 3600;
     uint16 public constant MAX_L1_TOKEN = 511;
     uint16 public constant FIRST_LP_TOKEN = 512; // pool p's LP token is FIRST_LP_TOKEN + p
@@ -505,35 +506,34 @@ contract ZkammRollup is ZkammStorage {
     /// 2-5), makes it the last committed one and emits BatchCommitted. With `pay` it also credits
     /// its withdraws and full exits and dequeues its priority operations (executeBatch's work).
     function _commit(bytes calldata header, bytes calldata pubdata, bool pay) private returns (StoredBatch memory b) {
-        require(header.length == HEADER_BYTES, "zkamm: header length");
-        b.kind = uint8(header.readUint(92, 1));
-        require(header.readUint(93, 3) == numSlots, "zkamm: num_slots");
+        BatchFormat.Header memory h = BatchFormat.decodeHeader(header); // length and kind
+        b.kind = h.kind;
+        require(h.numSlots == numSlots, "zkamm: num_slots");
         if (b.kind == KIND_SWAP) {
             require(address(swapVerifier) != address(0), "zkamm: swap batches off");
             require(pubdata.length == SWAP_SLOT_BYTES * uint256(numSlots), "zkamm: pubdata length");
         } else {
-            require(b.kind == KIND_UNIVERSAL, "zkamm: batch kind");
             require(pubdata.length == SLOT_BYTES * uint256(numSlots), "zkamm: pubdata length");
         }
         uint64 n = lastCommitted;
         (uint256 prevRoot, uint64 prevTime) =
             n == lastExecuted ? (lastExecutedRoot, lastExecutedTimestamp) : (batches[n].newRoot, batches[n].timestamp);
         n++;
-        require(header.readUint(0, 8) == n, "zkamm: batch number");
-        b.timestamp = uint64(header.readUint(8, 8));
+        require(h.number == n, "zkamm: batch number");
+        b.timestamp = h.timestamp;
         require(b.timestamp >= prevTime, "zkamm: timestamp before previous batch");
         require(b.timestamp <= block.timestamp + MAX_TIMESTAMP_AHEAD, "zkamm: timestamp in the future");
         // L2 time may lag L1 by timestampWindow at most, so signed deadlines bind: an operator
         // cannot keep the batch clock frozen (docs/CONTRACTS.md "Batch timestamps").
         require(uint256(b.timestamp) + timestampWindow >= block.timestamp, "zkamm: timestamp too old");
-        require(header.readUint(16, 32) == prevRoot, "zkamm: old root");
-        b.newRoot = header.readUint(48, 32);
+        require(h.oldRoot == prevRoot, "zkamm: old root");
+        b.newRoot = h.newRoot;
         require(b.newRoot < R, "zkamm: new root not canonical");
-        b.priorityFirst = uint64(header.readUint(80, 8));
+        b.priorityFirst = h.priorityFirst;
         require(b.priorityFirst == committedPriorityOps, "zkamm: priority_first");
-        b.priorityCount = uint32(header.readUint(88, 4));
+        b.priorityCount = h.priorityCount;
         // The circuit creates pools only of tokens below the header's count (ETH included).
-        require(header.readUint(96, 2) <= tokenAddresses.length + 1, "zkamm: num_tokens");
+        require(h.numTokens <= tokenAddresses.length + 1, "zkamm: num_tokens");
         // A swap batch has no on-chain slot: nothing to walk, check or pay (its circuit proves
         // priority_count = 0 and only swaps).
         (uint64 end, bytes32 opsHash) =

@@ -13,7 +13,7 @@ namespace zkamm::app {
 /// node refused the transaction, or an L1 transaction or call reverted), "unreachable" (no
 /// answer from the node or the L1), "failed" (anything else). std::invalid_argument is "input".
 struct WalletError : std::runtime_error {
-  WalletError(std::string kind, const std::string& what) : std::runtime_error(what), kind(std::move(kind)) {}
+  WalletError(std::string error_kind, const std::string& what) : std::runtime_error(what), kind(std::move(error_kind)) {}
   std::string kind;
 };
 

@@ -13,6 +13,7 @@ namespace {
 using circuit::Bit;
 using snark::ConstraintSystem;
 using snark::Variable;
+namespace bh = tx::batch_header;
 
 void append_const_be(std::vector<Bit>& out, uint64_t v, size_t nbits) {
   for (size_t i = nbits; i-- > 0;) out.push_back(Bit::constant_bit(((v >> i) & 1) != 0));
@@ -24,13 +25,13 @@ BatchHandles synthesize(ConstraintSystem& cs, const BatchParams& params, const B
   using circuit::to_bits;
   BatchHandles h;
   const Variable ts = cs.alloc(Fr::from_u64(w.timestamp));
-  const auto ts_bits = to_bits(cs, ts, 64);
+  const auto ts_bits = to_bits(cs, ts, bh::kTimestamp.bits());
   const Variable bn = cs.alloc(Fr::from_u64(w.batch_number));
-  const auto bn_bits = to_bits(cs, bn, 64);
+  const auto bn_bits = to_bits(cs, bn, bh::kNumber.bits());
   const Variable pf = cs.alloc(Fr::from_u64(w.priority_first));
-  const auto pf_bits = to_bits(cs, pf, 64);
+  const auto pf_bits = to_bits(cs, pf, bh::kPriorityFirst.bits());
   const Variable nt = cs.alloc(Fr::from_u64(w.num_tokens));
-  const auto nt_bits = to_bits(cs, nt, 16);
+  const auto nt_bits = to_bits(cs, nt, bh::kNumTokens.bits());
   const Variable ar0 = cs.alloc(w.account_root_old);
   const Variable pr0 = cs.alloc(w.pool_root_old);
   const Variable qr0 = cs.alloc(w.pair_root_old);
@@ -63,18 +64,19 @@ BatchHandles synthesize(ConstraintSystem& cs, const BatchParams& params, const B
   const Lc new_root = root_of(chain);
   const auto old_bits = circuit::to_bits_strict(cs, old_root);
   const auto new_bits = circuit::to_bits_strict(cs, new_root);
-  const auto pc_bits = to_bits(cs, prio, 32);
+  const auto pc_bits = to_bits(cs, prio, bh::kPriorityCount.bits());
 
+  // The header's fields in order (tx/batch_header.hpp: they tile its 98 bytes), then the public data.
   std::vector<Bit> msg;
   msg.reserve(kHeaderBytes * 8 + pubdata.size());
-  gadgets::append_be_bits(msg, bn_bits, 64);
-  gadgets::append_be_bits(msg, ts_bits, 64);
-  gadgets::append_be_bits(msg, old_bits, 256);
-  gadgets::append_be_bits(msg, new_bits, 256);
-  gadgets::append_be_bits(msg, pf_bits, 64);
-  gadgets::append_be_bits(msg, pc_bits, 32);
-  append_const_be(msg, header_slot_field(params), 32);
-  gadgets::append_be_bits(msg, nt_bits, 16);
+  gadgets::append_be_bits(msg, bn_bits, bh::kNumber.bits());
+  gadgets::append_be_bits(msg, ts_bits, bh::kTimestamp.bits());
+  gadgets::append_be_bits(msg, old_bits, bh::kOldRoot.bits());
+  gadgets::append_be_bits(msg, new_bits, bh::kNewRoot.bits());
+  gadgets::append_be_bits(msg, pf_bits, bh::kPriorityFirst.bits());
+  gadgets::append_be_bits(msg, pc_bits, bh::kPriorityCount.bits());
+  append_const_be(msg, header_slot_field(params), bh::kKind.bits() + bh::kNumSlots.bits());
+  gadgets::append_be_bits(msg, nt_bits, bh::kNumTokens.bits());
   msg.insert(msg.end(), pubdata.begin(), pubdata.end());
   const std::vector<Bit> digest = circuit::sha256(cs, msg);
 

@@ -17,6 +17,7 @@
 #include "snark/r1cs.hpp"
 #include "state/commitment.hpp"
 #include "state/state.hpp"
+#include "tx/batch_header.hpp"
 #include "tx/execute.hpp"
 #include "tx/message.hpp"
 #include "tx/tx.hpp"
@@ -27,13 +28,10 @@ using ff::Fr;
 using ff::U256;
 
 inline constexpr size_t kSlotPubdataBytes = tx::kSlotPublicDataBytes;
-inline constexpr size_t kHeaderBytes = 98;
-
-/// Which slot circuit a batch runs; the header's byte 92 (the top byte of its slot-count field).
-enum class BatchKind : uint8_t {
-  Universal = 0,  ///< every transaction type, 42 public-data bytes per slot
-  Swap = 1,       ///< swaps with a float-encodable exact amount and noops, 10 bytes per slot
-};
+inline constexpr size_t kHeaderBytes = tx::kBatchHeaderBytes;
+/// Which slot circuit a batch runs (the header's kind byte); defined with the header's format.
+using tx::BatchKind;
+using tx::slot_pubdata_bytes;
 
 /// Fixed per deployment: the key is made for one (num_slots, domain, kind).
 struct BatchParams {
@@ -42,10 +40,10 @@ struct BatchParams {
   BatchKind kind = BatchKind::Universal;
 };
 
-/// Public-data bytes of one slot of a batch of this kind.
-size_t slot_pubdata_bytes(BatchKind kind) noexcept;
-/// The header's 4-byte slot-count field: kind in the top byte, num_slots below.
-uint32_t header_slot_field(const BatchParams& params) noexcept;
+/// The header's bytes 92..95 (kind, then num_slots), which the circuit writes as one constant.
+constexpr uint32_t header_slot_field(const BatchParams& params) noexcept {
+  return tx::kind_and_slots(params.kind, params.num_slots);
+}
 
 /// Whether the circuit proves this transaction type (every type of docs/TRANSACTIONS.md; a type
 /// byte >= 11 cannot be formed).

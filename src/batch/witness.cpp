@@ -26,15 +26,6 @@ U256 sub(const U256& a, const U256& b) noexcept {
   return o;
 }
 
-void put_be(std::vector<uint8_t>& out, uint64_t v, size_t n) {
-  for (size_t i = n; i-- > 0;) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-void put_fr(std::vector<uint8_t>& out, const Fr& v) {
-  uint8_t b[32];
-  ff::to_bytes_be(v.to_canonical(), b);
-  out.insert(out.end(), b, b + 32);
-}
-
 /// The fields of a transaction that pick the slot's leaves.
 struct Route {
   uint32_t a = 0, b = 0;
@@ -86,14 +77,6 @@ const tx::PackedSignature* signature_of(const tx::Tx& t) {
 }
 
 }  // namespace
-
-size_t slot_pubdata_bytes(BatchKind kind) noexcept {
-  return kind == BatchKind::Swap ? tx::kSwapSlotBytes : kSlotPubdataBytes;
-}
-
-uint32_t header_slot_field(const BatchParams& params) noexcept {
-  return (static_cast<uint32_t>(params.kind) << 24) | (params.num_slots & 0xffffffu);
-}
 
 void record_slot(state::StateTrees& trees, SlotWitness& sw) {
   using tx::TxType;
@@ -371,14 +354,17 @@ WitnessResult build_witness(state::State& s, state::StateTrees& trees, const Bat
   }
 
   w.new_root = trees.root();
-  put_be(w.header, w.batch_number, 8);
-  put_be(w.header, w.timestamp, 8);
-  put_fr(w.header, w.old_root);
-  put_fr(w.header, w.new_root);
-  put_be(w.header, w.priority_first, 8);
-  put_be(w.header, priority_count, 4);
-  put_be(w.header, header_slot_field(params), 4);
-  put_be(w.header, w.num_tokens, 2);
+  const tx::BatchHeader header{.number = w.batch_number,
+                               .timestamp = w.timestamp,
+                               .old_root = w.old_root,
+                               .new_root = w.new_root,
+                               .priority_first = w.priority_first,
+                               .priority_count = priority_count,
+                               .kind = params.kind,
+                               .num_slots = params.num_slots,
+                               .num_tokens = static_cast<uint16_t>(w.num_tokens)};
+  const tx::BatchHeaderBytes hb = header.encode();
+  w.header.assign(hb.begin(), hb.end());
   std::vector<uint8_t> all = w.header;
   all.insert(all.end(), w.pubdata.begin(), w.pubdata.end());
   hash::Digest32 d = hash::sha256(all);

@@ -116,33 +116,85 @@ class Runner {
  public:
   Runner(const BenchConfig& cfg, Target& t, SteadyClock::time_point bench_t0) : cfg_(cfg), t_(t), bench_t0_(bench_t0) {}
 
+  /// One run: each step below is one section of it, in order.
   RunData run(const RunSpec& spec);
 
  private:
+  /// What a run's steps share.
+  struct Run {
+    explicit Run(const node::rpc::Endpoint& ep) : ctl(ep, std::chrono::seconds(30)) {}
+    RunData rd;
+    node::rpc::Client ctl;
+    std::vector<PlannedSwap> plan;
+    std::size_t n = 0;
+    std::vector<HttpRequest> reqs;
+    std::vector<std::vector<uint32_t>> queues;
+    HashIndex index;
+    std::unique_ptr<SoftStamps> stamps;
+    json before, after;
+    SteadyClock::time_point t0;
+    double wall_t0_ms = 0;
+    std::vector<uint8_t> accepted;
+    uint64_t n_accepted = 0;
+  };
+
+  void wait_for_idle_node(const RunSpec& spec, Run& r);
+  void plan_and_sign(const RunSpec& spec, Run& r);
+  void build_requests(const RunSpec& spec, Run& r);
+  void send_and_wait_soft(const RunSpec& spec, Run& r);
+  void classify_replies(const RunSpec& spec, Run& r, const std::vector<HttpReply>& replies);
+  void wait_soft_or_rejected(Run& r);
+  void record_soft(Run& r);
+  void wait_last_batched(Run& r);
+  void wait_hard(const RunSpec& spec, Run& r);
+  void read_node_view(Run& r);
+  void collect_batches(Run& r);
+  static void summarize_soft(RunData& rd, double& first_send);
+  static void summarize_hard(RunData& rd, double first_send);
+
   const BenchConfig& cfg_;
   Target& t_;
   SteadyClock::time_point bench_t0_;
 };
 
 RunData Runner::run(const RunSpec& spec) {
-  RunData rd;
-  rd.mode = spec.rate > 0 ? "open" : "closed";
-  rd.max_block_txs = t_.max_block_txs;
-  RunSummary& sum = rd.summary;
+  Run r(t_.ep);
+  r.rd.mode = spec.rate > 0 ? "open" : "closed";
+  r.rd.max_block_txs = t_.max_block_txs;
+  RunSummary& sum = r.rd.summary;
   sum.label = spec.label;
   sum.instances = spec.instances;
   sum.offered_rate = spec.rate;
-  node::rpc::Client ctl(t_.ep, std::chrono::seconds(30));
+  wait_for_idle_node(spec, r);
+  plan_and_sign(spec, r);
+  build_requests(spec, r);
+  send_and_wait_soft(spec, r);
+  record_soft(r);
+  wait_last_batched(r);
+  wait_hard(spec, r);
+  r.after = call(r.ctl, "zkamm_status");
+  sum.node_soft_delta = r.after.value("soft_txs", uint64_t{0}) - r.before.value("soft_txs", uint64_t{0});
+  read_node_view(r);
+  collect_batches(r);
+  double first_send = -1;
+  summarize_soft(r.rd, first_send);
+  summarize_hard(r.rd, first_send);
+  return std::move(r.rd);
+}
+
+void Runner::wait_for_idle_node(const RunSpec& spec, Run& r) {
   if (cfg_.hard_timeout_s > 0) {
     // hard finality is measured on an idle pipeline: earlier batches (the accounts' deposits, the
     // previous run) are proven and executed on L1 first, so they do not queue before this run's
     if (cfg_.progress) std::fprintf(stderr, "[%s] waiting until every earlier batch is finalized on L1...\n", spec.label.c_str());
-    wait_idle(ctl, cfg_.hard_timeout_s, true, true);
+    wait_idle(r.ctl, cfg_.hard_timeout_s, true, true);
   } else {
-    wait_idle(ctl, cfg_.url.empty() ? 120 : 30, cfg_.compute_batch_roots || !cfg_.url.empty());
+    wait_idle(r.ctl, cfg_.url.empty() ? 120 : 30, cfg_.compute_batch_roots || !cfg_.url.empty());
   }
+}
 
-  // accounts of the instances, nonces from the node
+// accounts of the instances, nonces from the node
+void Runner::plan_and_sign(const RunSpec& spec, Run& r) {
   const uint32_t A = cfg_.accounts_per_instance;
   std::vector<BenchAccount*> accs;
   std::vector<uint32_t> owner;
@@ -152,46 +204,55 @@ RunData Runner::run(const RunSpec& spec) {
       owner.push_back(i);
     }
   refresh_nonces(t_.ep, accs, cfg_.io_threads);
-  const auto pools = read_pools(ctl, t_.pools);
+  const auto pools = read_pools(r.ctl, t_.pools);
   const auto sign_start = SteadyClock::now();
   const uint64_t deadline = static_cast<uint64_t>(std::time(nullptr)) + 3600;
-  auto plan = plan_swaps(accs, owner, spec.per_account, spec.total, pools, t_.domain, cfg_.slippage,
-                         cfg_.seed * 1000003 + std::hash<std::string>{}(spec.label), deadline);
-  rd.sign_s = std::chrono::duration<double>(SteadyClock::now() - sign_start).count();
-  const std::size_t n = plan.size();
+  r.plan = plan_swaps(accs, owner, spec.per_account, spec.total, pools, t_.domain, cfg_.slippage,
+                      cfg_.seed * 1000003 + std::hash<std::string>{}(spec.label), deadline);
+  r.rd.sign_s = std::chrono::duration<double>(SteadyClock::now() - sign_start).count();
+  r.n = r.plan.size();
+}
 
-  // requests and connection queues: account a of instance i always uses the same connection,
-  // so each account's nonces arrive in order
+// requests and connection queues: account a of instance i always uses the same connection,
+// so each account's nonces arrive in order
+void Runner::build_requests(const RunSpec& spec, Run& r) {
+  const uint32_t A = cfg_.accounts_per_instance;
+  const std::size_t n = r.n;
   const uint32_t cpi = std::max(1u, cfg_.conns_per_instance);
   const std::size_t conns =
       std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(spec.instances) * cpi, cfg_.max_connections));
-  rd.connections = static_cast<uint32_t>(conns);
-  std::vector<HttpRequest> reqs(n);
-  std::vector<std::vector<uint32_t>> queues(conns);
-  HashIndex index;
-  index.reserve(n * 2);
+  r.rd.connections = static_cast<uint32_t>(conns);
+  r.reqs.resize(n);
+  r.queues.resize(conns);
+  r.index.reserve(n * 2);
   const int64_t lead_ns = 20'000'000;  // open loop: first intended send 20 ms after t0
   for (std::size_t k = 0; k < n; ++k) {
-    const PlannedSwap& p = plan[k];
-    reqs[k].body = req_body(k, "zkamm_sendTransaction",
-                            json::array({node::rpc::hex0x(p.encoded.data(), p.encoded.size())}));
-    reqs[k].intended_ns = spec.rate > 0 ? lead_ns + static_cast<int64_t>(static_cast<double>(k) * 1e9 / spec.rate) : 0;
+    const PlannedSwap& p = r.plan[k];
+    r.reqs[k].body = req_body(k, "zkamm_sendTransaction",
+                              json::array({node::rpc::hex0x(p.encoded.data(), p.encoded.size())}));
+    r.reqs[k].intended_ns = spec.rate > 0 ? lead_ns + static_cast<int64_t>(static_cast<double>(k) * 1e9 / spec.rate) : 0;
     const uint32_t local = p.slot % A;  // account slot inside its instance
     const std::size_t c = (static_cast<std::size_t>(p.instance) * cpi + local % cpi) % conns;
-    queues[c].push_back(static_cast<uint32_t>(k));
-    index.emplace(p.hash, static_cast<uint32_t>(k));
+    r.queues[c].push_back(static_cast<uint32_t>(k));
+    r.index.emplace(p.hash, static_cast<uint32_t>(k));
   }
+}
 
-  json before = call(ctl, "zkamm_status");
-  const uint64_t head_before = before.value("head_block", uint64_t{0});
-  SoftStamps stamps(n);
-  const auto t0 = SteadyClock::now();
-  const auto wall_t0_ms = static_cast<double>(
+/// Sends the run's swaps (the block watcher and the progress line running) and waits for them.
+void Runner::send_and_wait_soft(const RunSpec& spec, Run& r) {
+  const std::size_t n = r.n;
+  r.before = call(r.ctl, "zkamm_status");
+  const uint64_t head_before = r.before.value("head_block", uint64_t{0});
+  r.stamps = std::make_unique<SoftStamps>(n);
+  SoftStamps& stamps = *r.stamps;
+  r.t0 = SteadyClock::now();
+  const auto t0 = r.t0;
+  r.wall_t0_ms = static_cast<double>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  rd.start_s = std::chrono::duration<double>(t0 - bench_t0_).count();
-  BlockWatcher watcher(t_.ep, t0, head_before, index, stamps);
+  r.rd.start_s = std::chrono::duration<double>(t0 - bench_t0_).count();
+  BlockWatcher watcher(t_.ep, t0, head_before, r.index, stamps);
   watcher.start();
-  rd.websocket = watcher.websocket();
+  r.rd.websocket = watcher.websocket();
 
   LoadProgress prog;
   std::atomic<bool> done{false};
@@ -212,48 +273,62 @@ RunData Runner::run(const RunSpec& spec) {
   lo.ep = t_.ep;
   lo.io_threads = cfg_.io_threads;
   lo.paced = spec.rate > 0;
-  const auto replies = run_http_load(lo, reqs, queues, t0, &prog);
+  const auto replies = run_http_load(lo, r.reqs, r.queues, t0, &prog);
+  classify_replies(spec, r, replies);
+  wait_soft_or_rejected(r);
+  watcher.stop();
+  done = true;
+  progress.join();
+  r.rd.blocks = watcher.blocks();
+}
 
-  // classify replies
+// classify replies
+void Runner::classify_replies(const RunSpec& spec, Run& r, const std::vector<HttpReply>& replies) {
+  const std::size_t n = r.n;
+  RunData& rd = r.rd;
   rd.txs.resize(n);
-  std::vector<uint8_t> accepted(n, 0);
-  uint64_t n_accepted = 0;
+  r.accepted.assign(n, 0);
   for (std::size_t k = 0; k < n; ++k) {
-    TxRecord& r = rd.txs[k];
-    const PlannedSwap& p = plan[k];
-    r.instance = p.instance;
-    r.account = p.account;
-    r.nonce = p.nonce;
-    r.token_in = p.token_in;
-    r.token_out = p.token_out;
-    r.hash = node::rpc::hex0x(p.hash.data(), p.hash.size());
+    TxRecord& tr = rd.txs[k];
+    const PlannedSwap& p = r.plan[k];
+    tr.instance = p.instance;
+    tr.account = p.account;
+    tr.nonce = p.nonce;
+    tr.token_in = p.token_in;
+    tr.token_out = p.token_out;
+    tr.hash = node::rpc::hex0x(p.hash.data(), p.hash.size());
     const HttpReply& rep = replies[k];
-    r.send_ms = ms_since(rep.send_ns);
-    r.intended_ms = spec.rate > 0 ? static_cast<double>(reqs[k].intended_ns) / 1e6 : r.send_ms;
-    r.accept_ms = ms_since(rep.reply_ns);
+    tr.send_ms = ms_since(rep.send_ns);
+    tr.intended_ms = spec.rate > 0 ? static_cast<double>(r.reqs[k].intended_ns) / 1e6 : tr.send_ms;
+    tr.accept_ms = ms_since(rep.reply_ns);
     if (!rep.transport_error.empty()) {
-      r.reason = "transport: " + rep.transport_error;
+      tr.reason = "transport: " + rep.transport_error;
       continue;
     }
     const json j = json::parse(rep.body, nullptr, false);
     if (j.is_object() && j.contains("result")) {
-      accepted[k] = 1;
-      ++n_accepted;
+      r.accepted[k] = 1;
+      ++r.n_accepted;
     } else if (j.is_object() && j.contains("error") && j["error"].is_object()) {
-      r.outcome = Outcome::kRejected;
-      r.reason = error_reason(j["error"]);
+      tr.outcome = Outcome::kRejected;
+      tr.reason = error_reason(j["error"]);
     } else {
-      r.reason = "bad reply (HTTP " + std::to_string(rep.status) + ")";
+      tr.reason = "bad reply (HTTP " + std::to_string(rep.status) + ")";
     }
   }
+}
 
-  // wait until every accepted swap is soft or the node says it was rejected (bounded)
+// wait until every accepted swap is soft or the node says it was rejected (bounded)
+void Runner::wait_soft_or_rejected(Run& r) {
+  const std::size_t n = r.n;
+  RunData& rd = r.rd;
+  SoftStamps& stamps = *r.stamps;
   const auto wait_until = SteadyClock::now() + std::chrono::milliseconds(static_cast<int64_t>(cfg_.soft_timeout_s * 1000));
   auto last_check = SteadyClock::now();
   uint64_t rejected_late = 0;
   std::vector<uint8_t> final_rejected(n, 0);
   while (SteadyClock::now() < wait_until) {
-    if (stamps.count.load() + rejected_late >= n_accepted) break;
+    if (stamps.count.load() + rejected_late >= r.n_accepted) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (SteadyClock::now() - last_check < std::chrono::seconds(1)) continue;
     last_check = SteadyClock::now();
@@ -261,7 +336,7 @@ RunData Runner::run(const RunSpec& spec) {
     std::vector<std::string> bodies;
     std::vector<std::size_t> which;
     for (std::size_t k = 0; k < n; ++k)
-      if (accepted[k] && !final_rejected[k] && stamps.soft_ns[k].load() < 0) {
+      if (r.accepted[k] && !final_rejected[k] && stamps.soft_ns[k].load() < 0) {
         which.push_back(k);
         bodies.push_back(req_body(k, "zkamm_getTransaction", json::array({rd.txs[k].hash})));
       }
@@ -278,124 +353,134 @@ RunData Runner::run(const RunSpec& spec) {
       }
     }
   }
-  watcher.stop();
-  done = true;
-  progress.join();
-  rd.blocks = watcher.blocks();
+}
 
-  for (std::size_t k = 0; k < n; ++k) {
-    TxRecord& r = rd.txs[k];
+void Runner::record_soft(Run& r) {
+  SoftStamps& stamps = *r.stamps;
+  for (std::size_t k = 0; k < r.n; ++k) {
+    TxRecord& tr = r.rd.txs[k];
     const int64_t s = stamps.soft_ns[k].load();
     if (s >= 0) {
-      r.outcome = Outcome::kSoft;
-      r.soft_ms = ms_since(s);
-      r.block = stamps.block[k].load();
-      r.reason.clear();
-    } else if (r.outcome == Outcome::kTimedOut && r.reason.empty()) {
-      r.reason = "not soft within the timeout";
+      tr.outcome = Outcome::kSoft;
+      tr.soft_ms = ms_since(s);
+      tr.block = stamps.block[k].load();
+      tr.reason.clear();
+    } else if (tr.outcome == Outcome::kTimedOut && tr.reason.empty()) {
+      tr.reason = "not soft within the timeout";
     }
   }
+}
 
-  // wait (bounded) until the last soft swap is in a batch: batches close in order, so then every
-  // soft swap of the run is batched and the per-batch figures are complete
-  {
-    std::size_t last = n;
-    for (std::size_t k = 0; k < n; ++k)
-      if (stamps.soft_ns[k].load() >= 0 && (last == n || stamps.soft_ns[k].load() >= stamps.soft_ns[last].load())) last = k;
-    const auto until = SteadyClock::now() + std::chrono::milliseconds(cfg_.url.empty() ? cfg_.batch_timeout_ms + 3000 : 5000);
-    while (last < n && SteadyClock::now() < until) {
-      try {
-        const json ti = call(ctl, "zkamm_getTransaction", json::array({node::rpc::hex0x(plan[last].hash.data(), 32)}));
-        if (ti.contains("batch") && ti["batch"].is_number_unsigned()) break;
-      } catch (const std::exception&) {
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+// wait (bounded) until the last soft swap is in a batch: batches close in order, so then every
+// soft swap of the run is batched and the per-batch figures are complete
+void Runner::wait_last_batched(Run& r) {
+  const std::size_t n = r.n;
+  SoftStamps& stamps = *r.stamps;
+  std::size_t last = n;
+  for (std::size_t k = 0; k < n; ++k)
+    if (stamps.soft_ns[k].load() >= 0 && (last == n || stamps.soft_ns[k].load() >= stamps.soft_ns[last].load())) last = k;
+  const auto until = SteadyClock::now() + std::chrono::milliseconds(cfg_.url.empty() ? cfg_.batch_timeout_ms + 3000 : 5000);
+  while (last < n && SteadyClock::now() < until) {
+    try {
+      const json ti = call(r.ctl, "zkamm_getTransaction", json::array({node::rpc::hex0x(r.plan[last].hash.data(), 32)}));
+      if (ti.contains("batch") && ti["batch"].is_number_unsigned()) break;
+    } catch (const std::exception&) {
+      break;
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  // hard finality: wait (bounded) until every soft swap's batch is executed on L1
-  if (cfg_.hard_timeout_s > 0) {
-    std::vector<std::size_t> left;
-    for (std::size_t k = 0; k < n; ++k)
-      if (stamps.soft_ns[k].load() >= 0) left.push_back(k);
-    const std::size_t soft_n = left.size();
-    const auto hard_start = SteadyClock::now();
-    const auto until = hard_start + std::chrono::milliseconds(static_cast<int64_t>(cfg_.hard_timeout_s * 1000));
-    std::size_t shown = soft_n + 1;
-    auto shown_at = hard_start;
-    while (!left.empty() && SteadyClock::now() < until) {
-      if (cfg_.target_healthy && !cfg_.target_healthy()) break;
-      std::vector<std::string> bodies;
-      for (const std::size_t k : left) bodies.push_back(req_body(k, "zkamm_getTransaction", json::array({rd.txs[k].hash})));
-      const auto rs = fetch_all(t_.ep, bodies, 4, 1);
-      std::vector<std::size_t> still;
-      for (std::size_t q = 0; q < left.size(); ++q) {
-        const json j = json::parse(rs[q].body, nullptr, false);
-        if (!j.is_object() || !j.contains("result") || j["result"].value("status", "") != "finalized") still.push_back(left[q]);
-      }
-      left.swap(still);
-      // a progress line when the count moves, else every 15 s
-      if (cfg_.progress && (left.size() != shown || SteadyClock::now() - shown_at > std::chrono::seconds(15))) {
-        shown = left.size();
-        shown_at = SteadyClock::now();
-        std::fprintf(stderr, "[%s] hard finality: %zu/%zu soft swaps finalized on L1 (%.0f s)\n", spec.label.c_str(),
-                     soft_n - left.size(), soft_n, std::chrono::duration<double>(SteadyClock::now() - hard_start).count());
-      }
-      if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-  }
-  const json after = call(ctl, "zkamm_status");
-  sum.node_soft_delta = after.value("soft_txs", uint64_t{0}) - before.value("soft_txs", uint64_t{0});
+}
 
-  // the node's view of every swap: status, node times, batch, and later finality when reported
-  if (cfg_.verify_with_node) {
-    std::vector<std::string> bodies(n);
-    for (std::size_t k = 0; k < n; ++k) bodies[k] = req_body(k, "zkamm_getTransaction", json::array({rd.txs[k].hash}));
-    const auto rs = fetch_all(t_.ep, bodies, 16, cfg_.io_threads);
-    const auto rel = [&](const json& times, const char* key) {
-      if (!times.contains(key) || !times[key].is_number()) return -1.0;
-      const double v = times[key].get<double>();
-      return v > 0 ? v - wall_t0_ms : -1.0;
-    };
-    for (std::size_t k = 0; k < n; ++k) {
-      TxRecord& r = rd.txs[k];
-      const json j = json::parse(rs[k].body, nullptr, false);
-      if (!j.is_object() || !j.contains("result")) {
-        r.node_status = "unknown";
-        if (r.outcome != Outcome::kSoft) ++sum.node_verified;  // never entered the node
-        continue;
-      }
-      const json& ti = j["result"];
-      r.node_status = ti.value("status", "");
-      if (ti.contains("batch") && ti["batch"].is_number_unsigned()) r.batch = ti["batch"].get<uint64_t>();
-      if (ti.contains("times") && ti["times"].is_object()) {
-        const json& tm = ti["times"];
-        r.node_received_ms = rel(tm, "received");
-        r.node_soft_ms = rel(tm, "soft");
-        r.committed_ms = rel(tm, "committed");
-        r.proven_ms = rel(tm, "proven");
-        r.finalized_ms = rel(tm, "finalized");
-      }
-      const bool node_soft = r.node_status == "soft" || r.node_status == "committed" || r.node_status == "proven" ||
-                             r.node_status == "finalized";
-      if ((r.outcome == Outcome::kSoft) == node_soft &&
-          (r.outcome != Outcome::kRejected || r.node_status == "rejected" || r.node_status == "unknown"))
-        ++sum.node_verified;
+// hard finality: wait (bounded) until every soft swap's batch is executed on L1
+void Runner::wait_hard(const RunSpec& spec, Run& r) {
+  if (cfg_.hard_timeout_s <= 0) return;
+  SoftStamps& stamps = *r.stamps;
+  std::vector<std::size_t> left;
+  for (std::size_t k = 0; k < r.n; ++k)
+    if (stamps.soft_ns[k].load() >= 0) left.push_back(k);
+  const std::size_t soft_n = left.size();
+  const auto hard_start = SteadyClock::now();
+  const auto until = hard_start + std::chrono::milliseconds(static_cast<int64_t>(cfg_.hard_timeout_s * 1000));
+  std::size_t shown = soft_n + 1;
+  auto shown_at = hard_start;
+  while (!left.empty() && SteadyClock::now() < until) {
+    if (cfg_.target_healthy && !cfg_.target_healthy()) break;
+    std::vector<std::string> bodies;
+    for (const std::size_t k : left) bodies.push_back(req_body(k, "zkamm_getTransaction", json::array({r.rd.txs[k].hash})));
+    const auto rs = fetch_all(t_.ep, bodies, 4, 1);
+    std::vector<std::size_t> still;
+    for (std::size_t q = 0; q < left.size(); ++q) {
+      const json j = json::parse(rs[q].body, nullptr, false);
+      if (!j.is_object() || !j.contains("result") || j["result"].value("status", "") != "finalized") still.push_back(left[q]);
     }
+    left.swap(still);
+    // a progress line when the count moves, else every 15 s
+    if (cfg_.progress && (left.size() != shown || SteadyClock::now() - shown_at > std::chrono::seconds(15))) {
+      shown = left.size();
+      shown_at = SteadyClock::now();
+      std::fprintf(stderr, "[%s] hard finality: %zu/%zu soft swaps finalized on L1 (%.0f s)\n", spec.label.c_str(),
+                   soft_n - left.size(), soft_n, std::chrono::duration<double>(SteadyClock::now() - hard_start).count());
+    }
+    if (!left.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
+}
 
-  // batches that hold this run's swaps
-  // (those recorded during the run, and those the node placed our swaps in)
-  uint64_t batch_before = before.value("last_batch", uint64_t{0});
-  uint64_t batch_after = after.value("last_batch", uint64_t{0});
-  for (const auto& r : rd.txs)
-    if (r.batch > 0) {
-      batch_before = std::min(batch_before, r.batch - 1);
-      batch_after = std::max(batch_after, r.batch);
+// the node's view of every swap: status, node times, batch, and later finality when reported
+void Runner::read_node_view(Run& r) {
+  if (!cfg_.verify_with_node) return;
+  const std::size_t n = r.n;
+  RunSummary& sum = r.rd.summary;
+  const double wall_t0_ms = r.wall_t0_ms;
+  std::vector<std::string> bodies(n);
+  for (std::size_t k = 0; k < n; ++k) bodies[k] = req_body(k, "zkamm_getTransaction", json::array({r.rd.txs[k].hash}));
+  const auto rs = fetch_all(t_.ep, bodies, 16, cfg_.io_threads);
+  const auto rel = [&](const json& times, const char* key) {
+    if (!times.contains(key) || !times[key].is_number()) return -1.0;
+    const double v = times[key].get<double>();
+    return v > 0 ? v - wall_t0_ms : -1.0;
+  };
+  for (std::size_t k = 0; k < n; ++k) {
+    TxRecord& tr = r.rd.txs[k];
+    const json j = json::parse(rs[k].body, nullptr, false);
+    if (!j.is_object() || !j.contains("result")) {
+      tr.node_status = "unknown";
+      if (tr.outcome != Outcome::kSoft) ++sum.node_verified;  // never entered the node
+      continue;
+    }
+    const json& ti = j["result"];
+    tr.node_status = ti.value("status", "");
+    if (ti.contains("batch") && ti["batch"].is_number_unsigned()) tr.batch = ti["batch"].get<uint64_t>();
+    if (ti.contains("times") && ti["times"].is_object()) {
+      const json& tm = ti["times"];
+      tr.node_received_ms = rel(tm, "received");
+      tr.node_soft_ms = rel(tm, "soft");
+      tr.committed_ms = rel(tm, "committed");
+      tr.proven_ms = rel(tm, "proven");
+      tr.finalized_ms = rel(tm, "finalized");
+    }
+    const bool node_soft = tr.node_status == "soft" || tr.node_status == "committed" || tr.node_status == "proven" ||
+                           tr.node_status == "finalized";
+    if ((tr.outcome == Outcome::kSoft) == node_soft &&
+        (tr.outcome != Outcome::kRejected || tr.node_status == "rejected" || tr.node_status == "unknown"))
+      ++sum.node_verified;
+  }
+}
+
+// batches that hold this run's swaps
+// (those recorded during the run, and those the node placed our swaps in)
+void Runner::collect_batches(Run& r) {
+  RunData& rd = r.rd;
+  const double wall_t0_ms = r.wall_t0_ms;
+  uint64_t batch_before = r.before.value("last_batch", uint64_t{0});
+  uint64_t batch_after = r.after.value("last_batch", uint64_t{0});
+  for (const auto& tr : rd.txs)
+    if (tr.batch > 0) {
+      batch_before = std::min(batch_before, tr.batch - 1);
+      batch_after = std::max(batch_after, tr.batch);
     }
   for (uint64_t b = batch_before + 1; b <= batch_after && b <= batch_before + 100000; ++b) {
     try {
-      const json bj = call(ctl, "zkamm_getBatch", json::array({b}));
+      const json bj = call(r.ctl, "zkamm_getBatch", json::array({b}));
       BatchRecord br;
       br.number = b;
       br.slots = bj.value("num_slots", 0u);
@@ -404,7 +489,7 @@ RunData Runner::run(const RunSpec& spec) {
       for (const auto& s : bj["slots"]) {
         if (s.value("type", "") != "noop") br.used++;
         const auto h = node::rpc::hash_from_hex(s.value("hash", ""));
-        if (h && index.count(*h)) br.ours++;
+        if (h && r.index.count(*h)) br.ours++;
       }
       if (bj.contains("l1") && bj["l1"].is_object()) {
         const json& l1 = bj["l1"];
@@ -432,9 +517,12 @@ RunData Runner::run(const RunSpec& spec) {
     } catch (const std::exception&) {
     }
   }
+}
 
-  // summary
-  double first_send = -1, last_soft = -1;
+// summary: counts, soft latency, TPS and the best 1 s window; first_send for summarize_hard
+void Runner::summarize_soft(RunData& rd, double& first_send) {
+  RunSummary& sum = rd.summary;
+  double last_soft = -1;
   std::vector<double> lat, soft_times;
   for (const auto& r : rd.txs) {
     ++sum.sent;
@@ -477,8 +565,11 @@ RunData Runner::run(const RunSpec& spec) {
   sum.soft_p50_ms = percentile(lat, 50);
   sum.soft_p99_ms = percentile(lat, 99);
   sum.soft_max_ms = percentile(lat, 100);
+}
 
-  // hard finality and the prover's share of it
+// hard finality and the prover's share of it
+void Runner::summarize_hard(RunData& rd, double first_send) {
+  RunSummary& sum = rd.summary;
   std::map<uint64_t, double> proving;
   for (const auto& b : rd.batches)
     if (b.proving_ms >= 0) {
@@ -503,7 +594,6 @@ RunData Runner::run(const RunSpec& spec) {
   sum.hard_time_s = (last_final >= 0 && first_send >= 0) ? (last_final - first_send) / 1000.0 : 0;
   sum.prover_share = sum.hard_time_s > 0 ? sum.prover_ms / (sum.hard_time_s * 1000.0) : 0;
   sum.prover_share_p50 = percentile(share, 50);
-  return rd;
 }
 
 bool open_target(const BenchConfig& cfg, uint32_t needed_accounts, const std::string& report_dir, Target& t,

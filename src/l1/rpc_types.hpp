@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "l1/bytes.hpp"
+#include "util/result.hpp"
 
 namespace zkamm::l1 {
 
@@ -27,26 +28,10 @@ struct RpcError {
   bool message_contains(std::string_view needle) const;
 };
 
-/// A value or the error that prevented it.
+/// A value or the error that prevented it: the project's result type (util/result.hpp) with the
+/// L1 client's error, which carries more than a code and a message (JSON-RPC code, revert data).
 template <class T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(RpcError error) : error_(std::move(error)) {}  // NOLINT
-  bool ok() const { return value_.has_value(); }
-  explicit operator bool() const { return ok(); }
-  /// Precondition: ok().
-  const T& operator*() const& { return *value_; }
-  T& operator*() & { return *value_; }
-  const T* operator->() const { return &*value_; }
-  T* operator->() { return &*value_; }
-  /// Precondition: !ok().
-  const RpcError& error() const { return error_; }
-
- private:
-  std::optional<T> value_;
-  RpcError error_;
-};
+using Result = zkamm::Result<T, RpcError>;
 
 /// "latest", "pending", "earliest", "safe", "finalized" or a block number.
 struct BlockTag {

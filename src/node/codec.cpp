@@ -252,7 +252,7 @@ std::string encode_batch(const Batch& b) {
   w.fr(h.new_root);
   w.u64(h.priority_first);
   w.u32(h.priority_count);
-  w.u32(uint32_t{h.kind} << 24 | h.num_slots);
+  w.u32(tx::kind_and_slots(h.kind, h.num_slots));
   w.u32(h.num_tokens);
   w.u8(b.root_ready ? 1 : 0);
   for (const auto& s : b.slots) {
@@ -276,12 +276,13 @@ std::optional<Batch> decode_batch(std::string_view in) {
   h.priority_first = r.u64();
   h.priority_count = r.u32();
   const uint32_t kind_slots = r.u32();
-  h.kind = static_cast<uint8_t>(kind_slots >> 24);
-  h.num_slots = kind_slots & 0xffffffu;
+  const uint32_t kind = kind_slots >> 24;
+  h.kind = static_cast<BatchKind>(kind);
+  h.num_slots = kind_slots & tx::batch_header::kMaxNumSlots;
   const uint32_t num_tokens = r.u32();
   h.num_tokens = static_cast<uint16_t>(num_tokens);
   const uint8_t ready = r.u8();
-  if (!r.ok() || num_tokens > 0xffff || ready > 1 || h.kind > 1 || h.num_slots > (1u << 20)) return std::nullopt;
+  if (!r.ok() || num_tokens > 0xffff || ready > 1 || kind >= tx::kNumBatchKinds || h.num_slots > (1u << 20)) return std::nullopt;
   b.root_ready = ready == 1;
   for (uint32_t i = 0; i < h.num_slots; ++i) {
     BatchSlot s;
@@ -336,9 +337,9 @@ Hash block_hash(const BlockHeader& h, std::span<const BlockTx> txs) {
   return hash::keccak256(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(buf.data()), buf.size()));
 }
 
-std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, uint8_t kind) {
+std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, BatchKind kind) {
   std::vector<uint8_t> out;
-  if (kind == kSwapBatch) {
+  if (kind == BatchKind::Swap) {
     out.reserve(slots.size() * tx::kSwapSlotBytes);
     for (const auto& s : slots) {
       const auto slot = tx::type_of(s.tx) == tx::TxType::Noop ? std::optional<tx::SwapSlot>(tx::SwapSlot{})
@@ -350,24 +351,6 @@ std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, uint8_t kin
   }
   out.reserve(slots.size() * kSlotPubdataBytes);
   for (const auto& s : slots) tx::append_slot_public_data(out, s.tx, s.executed);
-  return out;
-}
-
-std::array<uint8_t, kBatchHeaderBytes> BatchHeader::encode() const noexcept {
-  std::string buf;
-  buf.reserve(kBatchHeaderBytes);
-  ByteWriter w(buf);
-  w.u64(number);
-  w.u64(timestamp);
-  w.fr(old_root);
-  w.fr(new_root);
-  w.u64(priority_first);
-  w.u32(priority_count);
-  w.u32(uint32_t{kind} << 24 | num_slots);
-  w.u8(static_cast<uint8_t>(num_tokens >> 8));
-  w.u8(static_cast<uint8_t>(num_tokens));
-  std::array<uint8_t, kBatchHeaderBytes> out{};
-  std::copy(buf.begin(), buf.end(), out.begin());
   return out;
 }
 

@@ -94,10 +94,8 @@ std::optional<TxLocation> decode_location(std::string_view in);
 /// keccak256 over the header fields (number, timestamp, parent hash, tx count) and the tx hashes.
 Hash block_hash(const BlockHeader& h, std::span<const BlockTx> txs);
 
-inline constexpr uint8_t kSwapBatch = 1;  ///< BatchHeader::kind of a swap batch
-
 /// The public data of every slot: 42 bytes each (docs/BATCH.md section 3), or 10 in a swap batch
-/// (kind kSwapBatch, section 7); empty when a slot does not fit a swap batch.
-std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, uint8_t kind = 0);
+/// (BatchKind::Swap, section 8); empty when a slot does not fit a swap batch.
+std::vector<uint8_t> batch_pubdata(std::span<const BatchSlot> slots, BatchKind kind = BatchKind::Universal);
 
 }  // namespace zkamm::node

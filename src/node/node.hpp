@@ -21,6 +21,7 @@
 #include "hash/sha256.hpp"
 #include "state/commitment.hpp"
 #include "state/state.hpp"
+#include "tx/batch_header.hpp"
 #include "tx/message.hpp"
 #include "tx/public_data.hpp"
 #include "tx/tx.hpp"
@@ -189,22 +190,11 @@ struct Block {
   std::vector<BlockTx> txs;
 };
 
-/// docs/BATCH.md section 2.
-inline constexpr std::size_t kBatchHeaderBytes = 98;
-struct BatchHeader {
-  uint64_t number = 0;          ///< 1, 2, ...
-  uint64_t timestamp = 0;       ///< seconds: the block time of the batch's first tx
-  ff::Fr old_root = ff::Fr::zero();
-  ff::Fr new_root = ff::Fr::zero();  ///< valid when Batch::root_ready
-  uint64_t priority_first = 0;
-  uint32_t priority_count = 0;
-  uint32_t num_slots = 0;       ///< < 2^24
-  uint8_t kind = 0;             ///< 0 universal, 1 swap batch (batch::BatchKind; docs/BATCH.md section 8)
-  uint16_t num_tokens = 0;      ///< L1 tokens registered when the batch closed (create_pool's bound)
-  /// The 98-byte big-endian header of docs/BATCH.md section 2 (byte 92: kind, 93..95: num_slots,
-  /// 96..97: num_tokens).
-  std::array<uint8_t, kBatchHeaderBytes> encode() const noexcept;
-};
+/// docs/BATCH.md section 2; its format lives in tx/batch_header.hpp (new_root is valid when
+/// Batch::root_ready).
+using tx::BatchHeader;
+using tx::BatchKind;
+using tx::kBatchHeaderBytes;
 
 inline constexpr std::size_t kSlotPubdataBytes = tx::kSlotPublicDataBytes;
 

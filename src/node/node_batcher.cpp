@@ -211,8 +211,8 @@ void Node::Impl::close_batch() {
   }
   // Swaps only (the paper's workload): the swap circuit, half the constraints, a quarter of the
   // calldata (docs/BATCH.md section 8).
-  if (cfg.swap_batches) b.pubdata = batch_pubdata(b.slots, kSwapBatch);  // empty: a slot does not fit
-  if (!b.pubdata.empty()) h.kind = kSwapBatch;
+  if (cfg.swap_batches) b.pubdata = batch_pubdata(b.slots, BatchKind::Swap);  // empty: a slot does not fit
+  if (!b.pubdata.empty()) h.kind = BatchKind::Swap;
   else b.pubdata = batch_pubdata(b.slots);
   if (cfg.compute_batch_roots && !roots_broken) {
     h.old_root = btrees.root();

@@ -87,7 +87,7 @@ json ExplorerFeed::batch_summary(const Batch& b) const {
     if (tx::type_of(s.tx) != tx::TxType::Noop) ++txs;
   json j = {{"number", b.header.number},
             {"timestamp", std::to_string(b.header.timestamp)},
-            {"kind", b.header.kind == kSwapBatch ? "swap" : "universal"},
+            {"kind", b.header.kind == BatchKind::Swap ? "swap" : "universal"},
             {"num_slots", b.header.num_slots},
             {"txs", txs},
             {"priority_count", b.header.priority_count},

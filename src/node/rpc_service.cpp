@@ -357,9 +357,9 @@ struct Service::Core : std::enable_shared_from_this<Core> {
       self->record_result(r, start);
       if (!r.accepted) return resp.fail(rejected_error(r.code, r.reason, r.hash));
       auto wait = std::make_shared<SyncWait>();
-      Node& node = self->node;
+      Node& live = self->node;
       // Completes once: the first of (final status, timeout) answers; the subscription goes.
-      auto complete = [wait, resp, &node, hash = r.hash](const TxInfo* info) {
+      auto complete = [wait, resp, &live, hash = r.hash](const TxInfo* info) {
         std::optional<SubscriptionId> sub;
         {
           std::lock_guard lock(wait->mu);
@@ -367,7 +367,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
           wait->done = true;
           sub = wait->sub;
         }
-        if (sub) node.unsubscribe(*sub);
+        if (sub) live.unsubscribe(*sub);
         if (!info)
           return resp.fail(RpcError(code::kTimeout, "timed out waiting for soft finality; the tx is still pending",
                                     json{{"hash", hash_hex(hash)}}));
@@ -375,7 +375,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
         resp.ok(tx_info_json(*info));
       };
       self->timers.add(Clock::now() + timeout, [complete] { complete(nullptr); });
-      const SubscriptionId id = node.on_tx_status(r.hash, [complete](const TxInfo& info) {
+      const SubscriptionId id = live.on_tx_status(r.hash, [complete](const TxInfo& info) {
         if (is_final_for_sync(info.status)) complete(&info);
       });
       bool unsubscribe_now = false;
@@ -384,7 +384,7 @@ struct Service::Core : std::enable_shared_from_this<Core> {
         if (wait->done) unsubscribe_now = true;
         else wait->sub = id;
       }
-      if (unsubscribe_now) node.unsubscribe(id);
+      if (unsubscribe_now) live.unsubscribe(id);
     });
   }
 
@@ -429,9 +429,9 @@ struct Service::Core : std::enable_shared_from_this<Core> {
     disp.add_sync("zkamm_getPool", [self](const json& p, const CallContext&) {
       const auto a = uint_arg(*param(p, 0, "token_a"), "token_a", tx::kTokenLimit - 1);
       const auto b = uint_arg(*param(p, 1, "token_b"), "token_b", tx::kTokenLimit - 1);
-      auto pool = self()->node.pool(static_cast<state::TokenId>(a), static_cast<state::TokenId>(b));
-      if (!pool) throw RpcError(code::kNotFound, "pool not found", json{{"token_a", a}, {"token_b", b}});
-      return pool_json(*pool);
+      auto found = self()->node.pool(static_cast<state::TokenId>(a), static_cast<state::TokenId>(b));
+      if (!found) throw RpcError(code::kNotFound, "pool not found", json{{"token_a", a}, {"token_b", b}});
+      return pool_json(*found);
     });
 
     disp.add_sync("zkamm_quote", [self](const json& p, const CallContext&) {

@@ -174,7 +174,7 @@ json batch_json(const Batch& b) {
             {"priority_first", std::to_string(h.priority_first)},
             {"priority_count", h.priority_count},
             {"num_slots", h.num_slots},
-            {"kind", h.kind == kSwapBatch ? "swap" : "universal"},
+            {"kind", std::string(tx::batch_kind_name(h.kind))},
             {"slots", std::move(slots)},
             {"pubdata", hex0x(b.pubdata)}};
   if (b.root_ready) {

@@ -39,9 +39,9 @@ struct [[nodiscard]] KeysResult {
 struct CircuitKeys {
   const BatchKeys* universal = nullptr;
   const BatchKeys* swap = nullptr;
-  /// The keys for a header's kind byte (0 universal, 1 swap), or nullptr when there are none.
-  const BatchKeys* for_kind(uint8_t kind) const noexcept {
-    return kind == 0 ? universal : kind == static_cast<uint8_t>(batch::BatchKind::Swap) ? swap : nullptr;
+  /// The keys for a batch kind, or nullptr when there are none.
+  const BatchKeys* for_kind(batch::BatchKind kind) const noexcept {
+    return kind == batch::BatchKind::Swap ? swap : universal;
   }
 };
 

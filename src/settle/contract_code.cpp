@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "settle/verifier_template.hpp"
+#include "tx/batch_header.hpp"
 
 namespace zkamm::settle::contract_code {
 namespace {
@@ -37,7 +38,7 @@ std::optional<l1::Bytes> verifier_code(const snark::VerificationKey& vk, uint8_t
   };
   if (vk.num_public() != 1) return fail("the verification key has " + std::to_string(vk.num_public()) + " public inputs, not 1");
   if (num_slots == 0 || num_slots >= (1u << 24)) return fail("slot count not in [1, 2^24)");
-  if (kind > 1) return fail("unknown batch kind");
+  if (kind >= tx::kNumBatchKinds) return fail("unknown batch kind");
   auto code = creation_code(kind == 0 ? Contract::kVerifierTemplateUniversal : Contract::kVerifierTemplateSwap, error);
   if (!code) return std::nullopt;
   const auto words = verifier_template::words(vk);

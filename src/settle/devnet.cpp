@@ -31,6 +31,7 @@
 #include "settle/l1_calls.hpp"
 #include "settle/operator.hpp"
 #include "snark/backend.hpp"
+#include "tx/batch_header.hpp"
 
 namespace zkamm::settle {
 namespace {
@@ -155,278 +156,362 @@ std::string fmt_ms(TimeMs from, TimeMs to) {
   return std::to_string(static_cast<int64_t>(to) - static_cast<int64_t>(from)) + " ms";
 }
 
-}  // namespace
+/// One `zkamm devnet` run: each section of the old single function is a step here, in order
+/// (start_l1, deploy, start_operator, scenario, bench_once, keep_running); members are the
+/// objects the steps share, destroyed in reverse order (the operator before the L1).
+class DevnetRun {
+ public:
+  DevnetRun(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostream& out)
+      : o_(o), stop_(stop), out_(out), ctx_{out, ""} {}
 
-int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostream& out) {
-  Ctx ctx{out, ""};
-  const std::string nm = o.node_modules.empty() ? o.repo + "/node_modules" : o.node_modules;
-  const std::string cache = o.cache_dir.empty() ? o.repo + "/.zkamm-cache" : o.cache_dir;
-  std::string work = o.work_dir;
-  if (work.empty()) {
-    std::string tmpl = (fs::temp_directory_path() / "zkamm-devnet-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) return ctx.fail("cannot create a work folder"), 1;
-    work = tmpl;
+  int run() {
+    if (!prepare_dirs() || !start_l1() || !deploy() || !start_operator()) return 1;
+    bool ok = true;
+    if (o_.scenario) ok = scenario();
+    if (ok && o_.once && o_.bench && o_.bench_accounts > 0 && !stop_.load()) ok = bench_once();
+    if (!o_.once && ok) ok = keep_running();
+    operator_->stop();
+    anvil_.stop();
+    return ok ? 0 : 1;
   }
-  std::error_code ec;
-  fs::create_directories(work, ec);
-  fs::create_directories(cache, ec);
+
+ private:
+  bool prepare_dirs() {
+    nm_ = o_.node_modules.empty() ? o_.repo + "/node_modules" : o_.node_modules;
+    cache_ = o_.cache_dir.empty() ? o_.repo + "/.zkamm-cache" : o_.cache_dir;
+    work_ = o_.work_dir;
+    if (work_.empty()) {
+      std::string tmpl = (fs::temp_directory_path() / "zkamm-devnet-XXXXXX").string();
+      if (::mkdtemp(tmpl.data()) == nullptr) return ctx_.fail("cannot create a work folder");
+      work_ = tmpl;
+    }
+    std::error_code ec;
+    fs::create_directories(work_, ec);
+    fs::create_directories(cache_, ec);
+    return true;
+  }
 
   // ---- L1 ----
-  AnvilProcess anvil;
-  if (auto e = anvil.start(anvil_binary(nm), work + "/anvil.log"); !e.empty()) return ctx.fail(e), 1;
-  out << "devnet: anvil " << anvil.url() << std::endl;
-  auto rpc = l1::RpcClient::create(anvil.url(), std::chrono::seconds(30));
-  auto chain = rpc->chain_id();
-  if (!chain) return ctx.fail("eth_chainId: " + chain.error().message), 1;
-  auto op_key = *l1::PrivateKey::from_hex(kAnvilKeys[0]);
-  l1::SenderOptions so;
-  so.poll_interval = std::chrono::milliseconds(20);
-  l1::TxSender op(*rpc, op_key, *chain, so);
+  bool start_l1() {
+    if (auto e = anvil_.start(anvil_binary(nm_), work_ + "/anvil.log"); !e.empty()) return ctx_.fail(e);
+    out_ << "devnet: anvil " << anvil_.url() << std::endl;
+    rpc_ = l1::RpcClient::create(anvil_.url(), std::chrono::seconds(30));
+    auto chain = rpc_->chain_id();
+    if (!chain) return ctx_.fail("eth_chainId: " + chain.error().message);
+    chain_ = *chain;
+    op_key_ = l1::PrivateKey::from_hex(kAnvilKeys[0]);
+    so_.poll_interval = std::chrono::milliseconds(20);
+    op_.emplace(*rpc_, *op_key_, chain_, so_);
+    return true;
+  }
 
   // ---- keys and contracts: what `zkamm deploy` does (settle/deploy.hpp) ----
-  DeployConfig dc;
-  dc.slots = o.slots;
-  dc.swap_batches = o.swap_batches;
-  dc.priority_deadline_s = o.priority_deadline_s;
-  dc.priority_batch_s = o.priority_batch_s;
-  dc.timestamp_window_s = o.timestamp_window_s;
-  dc.keys_dir = cache;
-  DeployOutcome dep = deploy_rollup(*rpc, op, *chain, dc, out);
-  if (!dep.ok()) return ctx.fail(dep.error), 1;
-  Deployment& deployment = *dep.deployment;
-  const BatchKeys& keys = *dep.keys;
-  const BatchKeys* swap_keys = dep.swap_keys ? &*dep.swap_keys : nullptr;
-  const l1::Address rollup_addr = deployment.rollup;
-  const l1::Address* rollup = &rollup_addr;
-  batch::BatchParams params = keys.params;
-  out << "devnet: ZkammRollup " << l1::to_checksum_address(*rollup) << " (verifier " << l1::to_checksum_address(deployment.verifier)
-      << (swap_keys ? ", swap verifier " + l1::to_checksum_address(deployment.swap_verifier) : std::string()) << ")" << std::endl;
-  // Two test tokens (anyone may mint), as `zkamm deploy --test-tokens TKA,TKB`.
-  if (auto e = deploy_test_tokens(op, deployment, {"TKA", "TKB"}, out); !e.empty()) return ctx.fail(e), 1;
-  std::vector<l1::Address> tokens;
-  for (const auto& [id, addr] : deployment.tokens) {
-    tokens.push_back(addr);
-    out << "devnet: token " << id << " " << (id == 1 ? "TKA" : "TKB") << " " << l1::to_checksum_address(addr) << std::endl;
+  bool deploy() {
+    DeployConfig dc;
+    dc.slots = o_.slots;
+    dc.swap_batches = o_.swap_batches;
+    dc.priority_deadline_s = o_.priority_deadline_s;
+    dc.priority_batch_s = o_.priority_batch_s;
+    dc.timestamp_window_s = o_.timestamp_window_s;
+    dc.keys_dir = cache_;
+    dep_ = deploy_rollup(*rpc_, *op_, chain_, dc, out_);
+    if (!dep_.ok()) return ctx_.fail(dep_.error);
+    Deployment& deployment = *dep_.deployment;
+    swap_keys_ = dep_.swap_keys ? &*dep_.swap_keys : nullptr;
+    rollup_ = deployment.rollup;
+    params_ = dep_.keys->params;
+    out_ << "devnet: ZkammRollup " << l1::to_checksum_address(rollup_) << " (verifier "
+         << l1::to_checksum_address(deployment.verifier)
+         << (swap_keys_ ? ", swap verifier " + l1::to_checksum_address(deployment.swap_verifier) : std::string()) << ")"
+         << std::endl;
+    // Two test tokens (anyone may mint), as `zkamm deploy --test-tokens TKA,TKB`.
+    if (auto e = deploy_test_tokens(*op_, deployment, {"TKA", "TKB"}, out_); !e.empty()) return ctx_.fail(e);
+    for (const auto& [id, addr] : deployment.tokens) {
+      tokens_.push_back(addr);
+      out_ << "devnet: token " << id << " " << (id == 1 ? "TKA" : "TKB") << " " << l1::to_checksum_address(addr) << std::endl;
+    }
+    // The devnet's deployment file, as `zkamm deploy` writes it (docs/OPERATOR.md).
+    if (auto e = write_deployment(deployment, work_ + "/deployment.json"); !e.empty()) return ctx_.fail(e);
+    out_ << "devnet: deployment " << work_ << "/deployment.json" << std::endl;
+    return true;
   }
-  // The devnet's deployment file, as `zkamm deploy` writes it (docs/OPERATOR.md).
-  if (auto e = write_deployment(deployment, work + "/deployment.json"); !e.empty()) return ctx.fail(e), 1;
-  out << "devnet: deployment " << work << "/deployment.json" << std::endl;
 
   // ---- the operator: node, prover, sender, watcher, RPC (settle/operator.hpp) ----
-  OperatorConfig oc;
-  oc.deployment = deployment;
-  oc.l1_url = anvil.url();
-  oc.node.data_dir = work + "/node";
-  oc.node.batch_timeout = o.batch_timeout;
-  oc.node.refuse_remove_liquidity_of = o.refuse_remove_liquidity_of;
-  oc.rpc.server.host = o.rpc_host;
-  oc.rpc.server.port = o.rpc_port;
-  oc.l1_tx = so;
-  oc.confirmations = o.confirmations;
-  oc.watch_interval = std::chrono::milliseconds(100);
-  oc.prover_jobs = o.prover_jobs;
-  oc.local_provers = o.local_provers;
-  oc.log_prefix = "devnet";
-  if (o.censor_full_exits) oc.wrap_sink = [&out](WatcherSink s) { return censoring_sink(std::move(s), out); };
-  Operator operator_(oc, keys, swap_keys, op_key, out);
-  if (auto e = operator_.start(); !e.empty()) return ctx.fail(e), 1;
-  node::Node& node = operator_.node();
-  Prover& prover = operator_.prover();
-  L1Sender& sender = operator_.sender();
-  out << "devnet: L2 RPC http://" << o.rpc_host << ":" << operator_.rpc_port() << std::endl;
-
-  const auto healthy = [&]() -> bool {
-    if (auto e = operator_.health(); !e.empty()) return ctx.fail(e);
+  bool start_operator() {
+    OperatorConfig oc;
+    oc.deployment = *dep_.deployment;
+    oc.l1_url = anvil_.url();
+    oc.node.data_dir = work_ + "/node";
+    oc.node.batch_timeout = o_.batch_timeout;
+    oc.node.refuse_remove_liquidity_of = o_.refuse_remove_liquidity_of;
+    oc.rpc.server.host = o_.rpc_host;
+    oc.rpc.server.port = o_.rpc_port;
+    oc.l1_tx = so_;
+    oc.confirmations = o_.confirmations;
+    oc.watch_interval = std::chrono::milliseconds(100);
+    oc.prover_jobs = o_.prover_jobs;
+    oc.local_provers = o_.local_provers;
+    oc.log_prefix = "devnet";
+    if (o_.censor_full_exits) {
+      oc.wrap_sink = [out = &out_](WatcherSink s) { return censoring_sink(std::move(s), *out); };
+    }
+    operator_ = std::make_unique<Operator>(oc, *dep_.keys, swap_keys_, *op_key_, out_);
+    if (auto e = operator_->start(); !e.empty()) return ctx_.fail(e);
+    out_ << "devnet: L2 RPC http://" << o_.rpc_host << ":" << operator_->rpc_port() << std::endl;
     return true;
+  }
+
+  bool healthy() {
+    if (auto e = operator_->health(); !e.empty()) return ctx_.fail(e);
+    return true;
+  }
+
+  // ---- scenario: L1 deposits -> L2 pool + swap + withdraw -> proven batches -> L1 withdraw ----
+  /// What the scenario's steps share.
+  struct Scenario {
+    l1::PrivateKey u1, u2;
+    std::optional<l1::TxSender> s1{}, s2{};
+    L2User a{}, b{};
+    tx::Amount mint1 = amount_of(1000), mint2 = amount_of(100), dep2a = amount_of(100), eth2 = amount_of(1);
+    tx::Amount swap_in = amount_of(10), swap_out = 0;
+    std::vector<node::Hash> hashes{};
+    uint64_t last_batch = 0;
   };
 
-  bool ok = true;
-  if (o.scenario) {
-    // ---- scenario: L1 deposits -> L2 pool + swap + withdraw -> proven batches -> L1 withdraw ----
-    auto u1 = *l1::PrivateKey::from_hex(kAnvilKeys[1]);
-    auto u2 = *l1::PrivateKey::from_hex(kAnvilKeys[2]);
-    l1::TxSender s1(*rpc, u1, *chain, so), s2(*rpc, u2, *chain, so);
-    L2User a, b;
-    a.key = wallet_key(1);
-    b.key = wallet_key(2);
-    a.pub = hash::eddsa_public_key(a.key);
-    b.pub = hash::eddsa_public_key(b.key);
-    const tx::Amount mint1 = amount_of(1000), mint2 = amount_of(100), dep2a = amount_of(100), eth2 = amount_of(1);
-    const auto t1 = Value::address(tokens[0]), t2 = Value::address(tokens[1]);
-    std::string e;
-    const auto step = [&](const std::string& what, const std::string& err) {
-      if (!err.empty()) ok = ctx.fail(what + ": " + err);
-      return ok;
+  bool scenario() {
+    Scenario sc{*l1::PrivateKey::from_hex(kAnvilKeys[1]), *l1::PrivateKey::from_hex(kAnvilKeys[2])};
+    bool ok = scenario_deposits(sc);
+    ok = ok && scenario_l2(sc);
+    ok = ok && scenario_wait_executed(sc);
+    ok = ok && scenario_withdraw(sc);
+    print_figures();
+    if (ok) out_ << "devnet: scenario PASS" << std::endl;
+    return ok;
+  }
+
+  /// "" passes; else fails the run with `what: err`.
+  bool step(const std::string& what, const std::string& err) { return err.empty() || ctx_.fail(what + ": " + err); }
+
+  bool scenario_deposits(Scenario& sc) {
+    sc.s1.emplace(*rpc_, sc.u1, chain_, so_);
+    sc.s2.emplace(*rpc_, sc.u2, chain_, so_);
+    l1::TxSender& s1 = *sc.s1;
+    l1::TxSender& s2 = *sc.s2;
+    sc.a.key = wallet_key(1);
+    sc.b.key = wallet_key(2);
+    sc.a.pub = hash::eddsa_public_key(sc.a.key);
+    sc.b.pub = hash::eddsa_public_key(sc.b.key);
+    const auto mint = [&](size_t t, const l1::PrivateKey& to, tx::Amount v) {
+      return step("mint", send_tx(*op_, tokens_[t], call("mint(address,uint256)", {Value::address(to.address()), Value::uint(u256_of(v))})));
     };
-    step("mint", send_tx(op, tokens[0], call("mint(address,uint256)", {Value::address(u1.address()), Value::uint(u256_of(mint1))}))) &&
-        step("mint", send_tx(op, tokens[1], call("mint(address,uint256)", {Value::address(u1.address()), Value::uint(u256_of(mint1))}))) &&
-        step("mint", send_tx(op, tokens[0], call("mint(address,uint256)", {Value::address(u2.address()), Value::uint(u256_of(mint2))}))) &&
-        step("approve", send_tx(s1, tokens[0], call("approve(address,uint256)", {Value::address(*rollup), Value::uint(u256_of(mint1))}))) &&
-        step("approve", send_tx(s1, tokens[1], call("approve(address,uint256)", {Value::address(*rollup), Value::uint(u256_of(mint1))}))) &&
-        step("approve", send_tx(s2, tokens[0], call("approve(address,uint256)", {Value::address(*rollup), Value::uint(u256_of(mint2))}))) &&
-        step("registerAccount", send_tx(s1, *rollup, register_account_call(a.key, params.domain, u1.address()))) &&
-        step("deposit", send_tx(s1, *rollup, call("deposit(uint32,uint16,uint128)", {Value::uint(1), Value::uint(1), Value::uint(u256_of(amount_of(500)))}))) &&
-        step("deposit", send_tx(s1, *rollup, call("deposit(uint32,uint16,uint128)", {Value::uint(1), Value::uint(2), Value::uint(u256_of(amount_of(500)))}))) &&
-        step("registerAndDepositETH", send_tx(s2, *rollup, register_account_call(b.key, params.domain, u2.address(), true), eth2)) &&
-        step("deposit", send_tx(s2, *rollup, call("deposit(uint32,uint16,uint128)", {Value::uint(2), Value::uint(1), Value::uint(u256_of(dep2a))})));
-    (void)t1;
-    (void)t2;
-    a.account = 1;
-    b.account = 2;
+    const auto approve = [&](l1::TxSender& s, size_t t, tx::Amount v) {
+      return step("approve", send_tx(s, tokens_[t], call("approve(address,uint256)", {Value::address(rollup_), Value::uint(u256_of(v))})));
+    };
+    const auto deposit = [&](l1::TxSender& s, uint32_t account, uint16_t token, tx::Amount v) {
+      return step("deposit", send_tx(s, rollup_,
+                                     call("deposit(uint32,uint16,uint128)", {Value::uint(account), Value::uint(token), Value::uint(u256_of(v))})));
+    };
+    bool ok = mint(0, sc.u1, sc.mint1) && mint(1, sc.u1, sc.mint1) && mint(0, sc.u2, sc.mint2) && approve(s1, 0, sc.mint1) &&
+              approve(s1, 1, sc.mint1) && approve(s2, 0, sc.mint2) &&
+              step("registerAccount", send_tx(s1, rollup_, register_account_call(sc.a.key, params_.domain, sc.u1.address()))) &&
+              deposit(s1, 1, 1, amount_of(500)) && deposit(s1, 1, 2, amount_of(500)) &&
+              step("registerAndDepositETH",
+                   send_tx(s2, rollup_, register_account_call(sc.b.key, params_.domain, sc.u2.address(), true), sc.eth2)) &&
+              deposit(s2, 2, 1, sc.dep2a);
+    sc.a.account = 1;
+    sc.b.account = 2;
     // With confirmations > 1 the last events need more blocks: mine them.
-    for (uint64_t i = 1; ok && i < o.confirmations; ++i) (void)rpc->evm_mine();
-    if (ok && !wait_until([&] { return node.next_priority_serial() >= 6 || !healthy(); }, std::chrono::seconds(60), stop)) {
-      ok = ctx.fail("the watcher did not deliver the 6 priority ops (next serial " + std::to_string(node.next_priority_serial()) + ")");
+    for (uint64_t i = 1; ok && i < o_.confirmations; ++i) (void)rpc_->evm_mine();
+    node::Node& node = operator_->node();
+    if (ok && !wait_until([&] { return node.next_priority_serial() >= 6 || !healthy(); }, std::chrono::seconds(60), stop_)) {
+      ok = ctx_.fail("the watcher did not deliver the 6 priority ops (next serial " + std::to_string(node.next_priority_serial()) + ")");
     }
     ok = ok && healthy();
-    out << "devnet: L1 deposits credited on L2 (accounts 1, 2)" << std::endl;
+    out_ << "devnet: L1 deposits credited on L2 (accounts 1, 2)" << std::endl;
+    return ok;
+  }
 
+  bool scenario_l2(Scenario& sc) {
+    node::Node& node = operator_->node();
     const uint64_t deadline = unix_seconds() + 3600;
-    std::vector<node::Hash> hashes;
+    bool ok = true;
     const auto l2 = [&](L2User& u, tx::Tx t, const char* what) {
       if (!ok) return;
-      if (!tx::sign(t, u.key, params.domain)) {
-        ok = ctx.fail(std::string("sign ") + what);
+      if (!tx::sign(t, u.key, params_.domain)) {
+        ok = ctx_.fail(std::string("sign ") + what);
         return;
       }
       const node::TxInfo info = node.submit_and_wait(t, std::chrono::seconds(30));
       if (info.status != node::TxStatus::kSoft) {
-        ok = ctx.fail(std::string(what) + ": " + std::string(node::to_string(info.status)) + " " + info.reason);
+        ok = ctx_.fail(std::string(what) + ": " + std::string(node::to_string(info.status)) + " " + info.reason);
         return;
       }
       ++u.nonce;
-      hashes.push_back(info.hash);
-      out << "devnet: L2 " << what << " soft in block " << info.block << std::endl;
+      sc.hashes.push_back(info.hash);
+      out_ << "devnet: L2 " << what << " soft in block " << info.block << std::endl;
     };
+    L2User& a = sc.a;
+    L2User& b = sc.b;
     l2(a, tx::CreatePool{a.account, 1, 2, a.nonce, {}}, "create_pool(TKA, TKB)");
     l2(a, tx::AddLiquidity{a.account, 1, 2, amount_of(400), amount_of(400), 0, 0, deadline, a.nonce, {}}, "add_liquidity(400, 400)");
-    const tx::Amount swap_in = amount_of(10);
-    const node::Quote q = node.quote_exact_in(1, 2, u256_of(swap_in));
-    const tx::Amount swap_out = (static_cast<tx::Amount>(q.amount_out[1]) << 64) | q.amount_out[0];
-    l2(b, tx::SwapExactIn{b.account, 1, 2, swap_in, swap_out, deadline, b.nonce, {}}, "swap_exact_in(10 TKA)");
-    const l1::Address b_l1 = u2.address();  // address() returns a copy: keep one
-    l2(b, tx::Withdraw{b.account, 2, swap_out, b_l1, b.nonce, {}}, "withdraw(TKB)");
-    l2(b, tx::Withdraw{b.account, 1, dep2a - swap_in, b_l1, b.nonce, {}}, "withdraw(TKA)");
-    l2(b, tx::Withdraw{b.account, 0, eth2 / 2, b_l1, b.nonce, {}}, "withdraw(ETH)");
+    const node::Quote q = node.quote_exact_in(1, 2, u256_of(sc.swap_in));
+    sc.swap_out = (static_cast<tx::Amount>(q.amount_out[1]) << 64) | q.amount_out[0];
+    l2(b, tx::SwapExactIn{b.account, 1, 2, sc.swap_in, sc.swap_out, deadline, b.nonce, {}}, "swap_exact_in(10 TKA)");
+    const l1::Address b_l1 = sc.u2.address();  // address() returns a copy: keep one
+    l2(b, tx::Withdraw{b.account, 2, sc.swap_out, b_l1, b.nonce, {}}, "withdraw(TKB)");
+    l2(b, tx::Withdraw{b.account, 1, sc.dep2a - sc.swap_in, b_l1, b.nonce, {}}, "withdraw(TKA)");
+    l2(b, tx::Withdraw{b.account, 0, sc.eth2 / 2, b_l1, b.nonce, {}}, "withdraw(ETH)");
+    return ok;
+  }
 
-    // ---- wait for the batches holding them to be executed on L1 ----
-    uint64_t last_batch = 0;
-    if (ok) {
-      const auto batched = [&] {
-        for (const auto& h : hashes) {
-          auto info = node.tx_info(h);
-          if (!info.batch) return false;
-          last_batch = std::max(last_batch, *info.batch);
-        }
-        return true;
-      };
-      if (!wait_until([&] { return batched() || !healthy(); }, std::chrono::seconds(60), stop))
-        ok = ctx.fail("transactions not batched");
-    }
-    if (ok && !wait_until([&] { return sender.last_executed() >= last_batch || !healthy(); }, std::chrono::seconds(600), stop))
-      ok = ctx.fail("batch " + std::to_string(last_batch) + " not executed on L1");
-    ok = ok && healthy();
-
-    if (ok) {
-      out << "devnet: batches 1.." << last_batch << " executed on L1" << std::endl;
-      // The sender told the node each stage (report_to_node): every scenario tx reads finalized.
-      const auto all_final = [&] {
-        for (const auto& h : hashes)
-          if (node.tx_info(h).status != node::TxStatus::kFinalized) return false;
-        return node.status().last_finalized >= last_batch;
-      };
-      if (!wait_until(all_final, std::chrono::seconds(10), stop)) ok = ctx.fail("the node does not report the txs finalized");
-      else out << "devnet: node reports every scenario tx finalized (last_finalized " << node.status().last_finalized << ")" << std::endl;
-      const l1::U256 eth_before = *rpc->get_balance(u2.address());
-      uint64_t g1 = 0, g2 = 0, g3 = 0;
-      step("withdraw(TKB)", send_tx(s2, *rollup, call("withdraw(uint16)", {Value::uint(2)}), 0, &g1)) &&
-          step("withdraw(TKA)", send_tx(s2, *rollup, call("withdraw(uint16)", {Value::uint(1)}), 0, &g2)) &&
-          step("withdraw(ETH)", send_tx(s2, *rollup, call("withdraw(uint16)", {Value::uint(0)}), 0, &g3));
-      if (ok) {
-        auto bal_b = view_u256(*rpc, tokens[1], "balanceOf(address)", {Value::address(u2.address())});
-        auto bal_a = view_u256(*rpc, tokens[0], "balanceOf(address)", {Value::address(u2.address())});
-        const tx::Amount want_a = mint2 - dep2a + (dep2a - swap_in);
-        if (!bal_b || *bal_b != u256_of(swap_out)) ok = ctx.fail("TKB balance after withdraw != " + dec(swap_out));
-        if (!bal_a || *bal_a != u256_of(want_a)) ok = ctx.fail("TKA balance after withdraw != " + dec(want_a));
-        // The e2e script re-checks these with cast (an independent reader).
-        out << "devnet: check " << l1::to_checksum_address(tokens[1]) << " " << l1::to_checksum_address(u2.address()) << " "
-            << dec(swap_out) << std::endl;
-        out << "devnet: check " << l1::to_checksum_address(tokens[0]) << " " << l1::to_checksum_address(u2.address()) << " "
-            << dec(want_a) << std::endl;
-        out << "devnet: L1 withdraw gas: TKB " << g1 << ", TKA " << g2 << ", ETH " << g3 << "; ETH before "
-            << ff::to_decimal(eth_before) << std::endl;
+  // ---- wait for the batches holding them to be executed on L1 ----
+  bool scenario_wait_executed(Scenario& sc) {
+    node::Node& node = operator_->node();
+    L1Sender& sender = operator_->sender();
+    const auto batched = [&] {
+      for (const auto& h : sc.hashes) {
+        auto info = node.tx_info(h);
+        if (!info.batch) return false;
+        sc.last_batch = std::max(sc.last_batch, *info.batch);
       }
-    }
+      return true;
+    };
+    if (!wait_until([&] { return batched() || !healthy(); }, std::chrono::seconds(60), stop_))
+      return ctx_.fail("transactions not batched");
+    if (!wait_until([&] { return sender.last_executed() >= sc.last_batch || !healthy(); }, std::chrono::seconds(600), stop_))
+      return ctx_.fail("batch " + std::to_string(sc.last_batch) + " not executed on L1");
+    return healthy();
+  }
 
-    // ---- figures ----
-    out << "devnet: figures (batch: closed->committed / ->proven / ->executed; gas commit / prove / execute, or of one "
-           "commitProveExecute; local prove)"
-        << std::endl;
+  bool scenario_withdraw(Scenario& sc) {
+    node::Node& node = operator_->node();
+    out_ << "devnet: batches 1.." << sc.last_batch << " executed on L1" << std::endl;
+    bool ok = true;
+    // The sender told the node each stage (report_to_node): every scenario tx reads finalized.
+    const auto all_final = [&] {
+      for (const auto& h : sc.hashes)
+        if (node.tx_info(h).status != node::TxStatus::kFinalized) return false;
+      return node.status().last_finalized >= sc.last_batch;
+    };
+    if (!wait_until(all_final, std::chrono::seconds(10), stop_)) ok = ctx_.fail("the node does not report the txs finalized");
+    else out_ << "devnet: node reports every scenario tx finalized (last_finalized " << node.status().last_finalized << ")" << std::endl;
+    const l1::Address u2 = sc.u2.address();
+    const l1::U256 eth_before = *rpc_->get_balance(u2);
+    uint64_t g1 = 0, g2 = 0, g3 = 0;
+    l1::TxSender& s2 = *sc.s2;
+    ok = ok && step("withdraw(TKB)", send_tx(s2, rollup_, call("withdraw(uint16)", {Value::uint(2)}), 0, &g1)) &&
+         step("withdraw(TKA)", send_tx(s2, rollup_, call("withdraw(uint16)", {Value::uint(1)}), 0, &g2)) &&
+         step("withdraw(ETH)", send_tx(s2, rollup_, call("withdraw(uint16)", {Value::uint(0)}), 0, &g3));
+    if (!ok) return false;
+    auto bal_b = view_u256(*rpc_, tokens_[1], "balanceOf(address)", {Value::address(u2)});
+    auto bal_a = view_u256(*rpc_, tokens_[0], "balanceOf(address)", {Value::address(u2)});
+    const tx::Amount want_a = sc.mint2 - sc.dep2a + (sc.dep2a - sc.swap_in);
+    if (!bal_b || *bal_b != u256_of(sc.swap_out)) ok = ctx_.fail("TKB balance after withdraw != " + dec(sc.swap_out));
+    if (!bal_a || *bal_a != u256_of(want_a)) ok = ctx_.fail("TKA balance after withdraw != " + dec(want_a));
+    // The e2e script re-checks these with cast (an independent reader).
+    out_ << "devnet: check " << l1::to_checksum_address(tokens_[1]) << " " << l1::to_checksum_address(u2) << " " << dec(sc.swap_out)
+         << std::endl;
+    out_ << "devnet: check " << l1::to_checksum_address(tokens_[0]) << " " << l1::to_checksum_address(u2) << " " << dec(want_a)
+         << std::endl;
+    out_ << "devnet: L1 withdraw gas: TKB " << g1 << ", TKA " << g2 << ", ETH " << g3 << "; ETH before "
+         << ff::to_decimal(eth_before) << std::endl;
+    return ok;
+  }
+
+  // ---- figures ----
+  void print_figures() {
+    L1Sender& sender = operator_->sender();
+    Prover& prover = operator_->prover();
+    out_ << "devnet: figures (batch: closed->committed / ->proven / ->executed; gas commit / prove / execute, or of one "
+            "commitProveExecute; local prove)"
+         << std::endl;
     for (uint64_t n = 1; n <= sender.last_executed(); ++n) {
       auto st = sender.state(n);
       auto pb = prover.proved(n);
       if (!st) continue;
-      const bool swap_batch = pb && pb->header.size() == batch::kHeaderBytes && pb->header[92] == node::kSwapBatch;
-      out << "devnet: batch " << n << (swap_batch ? " (swap batch)" : "") << ": " << fmt_ms(st->closed_ms, st->committed_ms) << " / "
-          << fmt_ms(st->closed_ms, st->proven_ms) << " / " << fmt_ms(st->closed_ms, st->executed_ms) << "; gas ";
-      if (st->gas_settle > 0) out << st->gas_settle << " (commitProveExecute)";
-      else out << st->gas_commit << " / " << st->gas_prove << " / " << st->gas_execute;
-      if (pb) out << "; witness " << static_cast<int64_t>(pb->witness_ms) << " ms, prove+verify " << static_cast<int64_t>(pb->prove_ms) << " ms ("
-                      << snark::default_backend().name() << ")";
-      out << std::endl;
+      const bool swap_batch = pb && tx::batch_header_kind(pb->header).value_or(tx::BatchKind::Universal) == tx::BatchKind::Swap;
+      out_ << "devnet: batch " << n << (swap_batch ? " (swap batch)" : "") << ": " << fmt_ms(st->closed_ms, st->committed_ms)
+           << " / " << fmt_ms(st->closed_ms, st->proven_ms) << " / " << fmt_ms(st->closed_ms, st->executed_ms) << "; gas ";
+      if (st->gas_settle > 0) out_ << st->gas_settle << " (commitProveExecute)";
+      else out_ << st->gas_commit << " / " << st->gas_prove << " / " << st->gas_execute;
+      if (pb)
+        out_ << "; witness " << static_cast<int64_t>(pb->witness_ms) << " ms, prove+verify " << static_cast<int64_t>(pb->prove_ms)
+             << " ms (" << snark::default_backend().name() << ")";
+      out_ << std::endl;
     }
-    if (ok) out << "devnet: scenario PASS" << std::endl;
   }
 
   // ---- --once: the paper's experiment against this devnet's own RPC (docs/BENCH.md) ----
-  if (ok && o.once && o.bench && o.bench_accounts > 0 && !stop.load()) {
+  bool bench_once() {
     BenchFundingConfig bf;
-    bf.accounts = o.bench_accounts;
-    bf.keys_path = work + "/bench-accounts.json";
-    bf.rollup = *rollup;
-    bf.tokens = tokens;
-    bf.chain_id = *chain;
-    bf.confirmations = o.confirmations;
-    bf.domain = params.domain;
-    auto bench_rpc = l1::RpcClient::create(anvil.url(), std::chrono::seconds(30));
-    if (auto e = fund_bench_accounts(bf, *bench_rpc, node, stop, out); !e.empty()) ok = ctx.fail("bench accounts: " + e);
-    ok = ok && healthy();
-    if (ok) {
-      DevnetBenchTarget bt;
-      bt.url = "http://" + std::string(o.rpc_host == "0.0.0.0" ? "127.0.0.1" : o.rpc_host) + ":" + std::to_string(operator_.rpc_port());
-      bt.keys_path = bf.keys_path;
-      bt.batch_figures = [&](uint64_t n) -> std::optional<DevnetBatchFigures> {
-        auto st = sender.state(n);
-        auto pb = prover.proved(n);
-        if (!st && !pb) return std::nullopt;
-        DevnetBatchFigures f;
-        if (pb) f.witness_ms = pb->witness_ms, f.prove_ms = pb->prove_ms;
-        if (st) {
-          f.gas_commit = st->gas_commit, f.gas_prove = st->gas_prove, f.gas_execute = st->gas_execute;
-          f.gas_settle = st->gas_settle;
-        }
-        return f;
-      };
-      bt.healthy = [&] { return operator_.health().empty(); };
-      if (!o.bench(bt)) ok = ctx.fail("the bench failed (see above)");
-      ok = ok && healthy();
-      if (ok) out << "devnet: bench PASS" << std::endl;
-    }
+    bf.accounts = o_.bench_accounts;
+    bf.keys_path = work_ + "/bench-accounts.json";
+    bf.rollup = rollup_;
+    bf.tokens = tokens_;
+    bf.chain_id = chain_;
+    bf.confirmations = o_.confirmations;
+    bf.domain = params_.domain;
+    auto bench_rpc = l1::RpcClient::create(anvil_.url(), std::chrono::seconds(30));
+    if (auto e = fund_bench_accounts(bf, *bench_rpc, operator_->node(), stop_, out_); !e.empty())
+      return ctx_.fail("bench accounts: " + e);
+    if (!healthy()) return false;
+    L1Sender& sender = operator_->sender();
+    Prover& prover = operator_->prover();
+    DevnetBenchTarget bt;
+    bt.url = "http://" + std::string(o_.rpc_host == "0.0.0.0" ? "127.0.0.1" : o_.rpc_host) + ":" +
+             std::to_string(operator_->rpc_port());
+    bt.keys_path = bf.keys_path;
+    bt.batch_figures = [&](uint64_t n) -> std::optional<DevnetBatchFigures> {
+      auto st = sender.state(n);
+      auto pb = prover.proved(n);
+      if (!st && !pb) return std::nullopt;
+      DevnetBatchFigures f;
+      if (pb) f.witness_ms = pb->witness_ms, f.prove_ms = pb->prove_ms;
+      if (st) {
+        f.gas_commit = st->gas_commit, f.gas_prove = st->gas_prove, f.gas_execute = st->gas_execute;
+        f.gas_settle = st->gas_settle;
+      }
+      return f;
+    };
+    bt.healthy = [this] { return operator_->health().empty(); };
+    if (!o_.bench(bt)) return ctx_.fail("the bench failed (see above)");
+    if (!healthy()) return false;
+    out_ << "devnet: bench PASS" << std::endl;
+    return true;
   }
 
-  if (!o.once && ok) {
-    out << "devnet: running; Ctrl-C to stop" << std::endl;
-    while (!stop.load()) {
+  bool keep_running() {
+    out_ << "devnet: running; Ctrl-C to stop" << std::endl;
+    while (!stop_.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      if (!healthy()) {
-        ok = false;
-        break;
-      }
+      if (!healthy()) return false;
     }
+    return true;
   }
-  operator_.stop();
-  anvil.stop();
-  return ok ? 0 : 1;
+
+  const DevnetOptions& o_;
+  const std::atomic<bool>& stop_;
+  std::ostream& out_;
+  Ctx ctx_;
+  std::string nm_, cache_, work_;
+  AnvilProcess anvil_;
+  std::unique_ptr<l1::RpcClient> rpc_;
+  uint64_t chain_ = 0;
+  std::optional<l1::PrivateKey> op_key_;
+  l1::SenderOptions so_;
+  std::optional<l1::TxSender> op_;
+  DeployOutcome dep_;
+  const BatchKeys* swap_keys_ = nullptr;
+  l1::Address rollup_{};
+  batch::BatchParams params_;
+  std::vector<l1::Address> tokens_;
+  std::unique_ptr<Operator> operator_;
+};
+
+}  // namespace
+
+int run_devnet(const DevnetOptions& o, const std::atomic<bool>& stop, std::ostream& out) {
+  return DevnetRun(o, stop, out).run();
 }
 
 }  // namespace zkamm::settle

@@ -68,16 +68,16 @@ Prover::Prover(node::Node& node, const BatchKeys& keys, ProverOptions opts)
     // this prover computed for the batch.
     board_ = std::make_unique<JobBoard>(opts_.lease, [this](uint64_t n, const snark::Proof& proof) {
       ff::Fr pi = ff::Fr::zero();
-      const BatchKeys* keys = nullptr;
+      const BatchKeys* kind_keys = nullptr;
       {
         std::lock_guard lk(mu_);
         auto it = posted_.find(n);
         if (it == posted_.end()) return false;
         pi = it->second.first;
-        keys = keys_for(it->second.second);
+        kind_keys = keys_for(it->second.second);
       }
       const std::vector<ff::Fr> pub = {pi};
-      return keys != nullptr && snark::verify(keys->vk, pub, proof);
+      return kind_keys != nullptr && snark::verify(kind_keys->vk, pub, proof);
     });
   }
   node_.set_batch_hook([this](state::State& s, state::StateTrees& t, const node::BatchJob& job) { return hook(s, t, job); });
@@ -98,11 +98,10 @@ void Prover::local_worker_loop(unsigned index) {
     }
     std::optional<JobLease> l = board_->lease(name, std::chrono::milliseconds(200));
     if (!l) continue;
-    std::string err;
-    std::optional<JobResult> r = prove_witness_bytes(CircuitKeys{&keys_, opts_.swap_keys}, *l->witness, &err);
+    auto r = prove_witness_bytes(CircuitKeys{&keys_, opts_.swap_keys}, *l->witness);
     if (!r) {
       std::lock_guard lk(mu_);
-      halt("batch " + std::to_string(l->batch) + ": " + err);
+      halt("batch " + std::to_string(l->batch) + ": " + r.error().message);
       return;
     }
     r->worker = name;
@@ -174,7 +173,7 @@ std::string Prover::rebuild_witness(const node::Batch& b, batch::BatchWitness& o
     in.executed.push_back(slot.executed);
   }
   const BatchKeys* keys = keys_for(b.header.kind);
-  if (keys == nullptr) return "no keys for batch kind " + std::to_string(b.header.kind);
+  if (keys == nullptr) return "no keys for batch kind " + std::to_string(static_cast<int>(b.header.kind));
   batch::WitnessResult w = batch::build_witness(*rebuilt_state_, *rebuilt_trees_, keys->params, in);
   if (!w.ok()) {
     rebuilt_state_.reset();
@@ -259,7 +258,7 @@ std::optional<ff::Fr> Prover::hook(state::State& s, state::StateTrees& trees, co
   }
   const BatchKeys* keys = keys_for(b.header.kind);
   batch::WitnessResult w = keys != nullptr ? batch::build_witness(s, trees, keys->params, in)
-                                           : batch::WitnessResult{"no keys for batch kind " + std::to_string(b.header.kind), {}};
+                                           : batch::WitnessResult{"no keys for batch kind " + std::to_string(static_cast<int>(b.header.kind)), {}};
   std::lock_guard lk(mu_);
   if (!w.ok()) {
     halt("batch " + std::to_string(b.header.number) + ": witness: " + w.error);
@@ -375,12 +374,14 @@ void Prover::run() {
       }
     } else if (err.empty()) {
       const BatchKeys* keys = keys_for(b.header.kind);
-      std::optional<JobResult> r = keys != nullptr ? prove_witness(*keys, w, &err) : std::nullopt;
-      if (keys == nullptr) err = "no keys for batch kind " + std::to_string(b.header.kind);
+      auto r = keys != nullptr ? prove_witness(*keys, w)
+                               : ProveError{ProveErrc::kNoKeys, "no keys for batch kind " + std::to_string(static_cast<int>(b.header.kind))};
       if (r) {
         p.proof = r->proof;
         p.witness_ms = r->witness_ms;
         p.prove_ms = r->prove_ms;
+      } else {
+        err = r.error().message;
       }
     }
     p.proved_ms = now_ms();

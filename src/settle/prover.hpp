@@ -94,7 +94,7 @@ class Prover {
   /// Loads stored proofs and queues the recorded batches that have none (constructor).
   void recover();
   /// The keys for batch kind `kind` (nullptr when there are none).
-  const BatchKeys* keys_for(uint8_t kind) const noexcept { return CircuitKeys{&keys_, opts_.swap_keys}.for_kind(kind); }
+  const BatchKeys* keys_for(batch::BatchKind kind) const noexcept { return CircuitKeys{&keys_, opts_.swap_keys}.for_kind(kind); }
   /// Rebuilds batch n's witness from the block log; "" or the error. Runs on the worker.
   std::string rebuild_witness(const node::Batch& b, batch::BatchWitness& out);
 
@@ -119,7 +119,7 @@ class Prover {
   // remote_jobs: the board, the public input of each posted batch (the board's checker), workers
   ProverOptions opts_;
   std::unique_ptr<JobBoard> board_;
-  std::map<uint64_t, std::pair<ff::Fr, uint8_t>> posted_;  // public input and kind; under mu_
+  std::map<uint64_t, std::pair<ff::Fr, batch::BatchKind>> posted_;  // public input and kind; under mu_
   std::vector<std::thread> local_workers_;
   /// Posts batch b's job after the same checks as the in-process path; false when a check fails.
   bool post_job(const node::Batch& b, const batch::BatchWitness& w);  // precondition: mu_ not held

@@ -9,6 +9,7 @@
 #include "snark/backend.hpp"
 #include "snark/constraint_system.hpp"
 #include "snark/json_io.hpp"
+#include "tx/batch_header.hpp"
 
 namespace zkamm::settle {
 namespace {
@@ -100,40 +101,36 @@ void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const CircuitK
   });
 }
 
-std::optional<JobResult> prove_witness(const BatchKeys& keys, const batch::BatchWitness& w, std::string* error) {
-  const auto fail = [&](std::string why) -> std::optional<JobResult> {
-    if (error != nullptr) *error = std::move(why);
-    return std::nullopt;
-  };
+Result<JobResult, ProveError> prove_witness(const BatchKeys& keys, const batch::BatchWitness& w) {
+  const auto fail = [](ProveErrc code, std::string why) { return ProveError{code, std::move(why)}; };
   JobResult r;
   const auto t0 = std::chrono::steady_clock::now();
   snark::ConstraintSystem cs(snark::ConstraintSystem::Mode::kWitnessOnly);
   const batch::BatchHandles h = batch::synthesize(cs, keys.params, w);
   const std::vector<ff::Fr> wit = cs.witness();
   r.witness_ms = ms_since(t0);
-  if (cs.value(h.public_input) != w.public_input) return fail("synthesized public input differs from the witness'");
+  if (cs.value(h.public_input) != w.public_input)
+    return fail(ProveErrc::kMismatch, "synthesized public input differs from the witness'");
   const auto t1 = std::chrono::steady_clock::now();
   auto proof = snark::prove(keys.pk, wit);
-  if (!proof) return fail("prove failed (witness size)");
+  if (!proof) return fail(ProveErrc::kProve, "prove failed (witness size)");
   const std::vector<ff::Fr> pub = {w.public_input};
-  if (!snark::verify(keys.vk, pub, *proof)) return fail("proof does not verify (unsatisfied witness)");
+  if (!snark::verify(keys.vk, pub, *proof)) return fail(ProveErrc::kVerify, "proof does not verify (unsatisfied witness)");
   r.proof = *proof;
   r.prove_ms = ms_since(t1);
   return r;
 }
 
-std::optional<JobResult> prove_witness_bytes(const CircuitKeys& keys, std::span<const uint8_t> bytes, std::string* error) {
+Result<JobResult, ProveError> prove_witness_bytes(const CircuitKeys& keys, std::span<const uint8_t> bytes) {
   std::optional<batch::BatchWitness> w = batch::decode_witness(bytes);
-  const BatchKeys* k = w && w->header.size() == batch::kHeaderBytes ? keys.for_kind(w->header[92]) : nullptr;
-  const char* why = !w ? "witness does not decode"
-                    : k == nullptr ? "no keys for the witness's batch kind"
-                    : w->slots.size() != k->params.num_slots ? "witness has a different slot count than the keys"
-                                                             : nullptr;
-  if (why != nullptr) {
-    if (error != nullptr) *error = why;
-    return std::nullopt;
-  }
-  return prove_witness(*k, *w, error);
+  if (!w) return ProveError{ProveErrc::kBadWitness, "witness does not decode"};
+  const auto kind = tx::batch_header_kind(w->header);
+  if (!kind) return ProveError{ProveErrc::kBadWitness, "the witness's batch header: " + kind.error().message};
+  const BatchKeys* k = keys.for_kind(*kind);
+  if (k == nullptr) return ProveError{ProveErrc::kNoKeys, "no keys for the witness's batch kind"};
+  if (w->slots.size() != k->params.num_slots)
+    return ProveError{ProveErrc::kNoKeys, "witness has a different slot count than the keys"};
+  return prove_witness(*k, *w);
 }
 
 int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, std::ostream& log) {
@@ -188,10 +185,9 @@ int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, 
     }
     const uint64_t batch_no = lease.value("batch", uint64_t{0});
     const auto bytes = l1::from_hex(lease.value("witness", std::string()));
-    std::string err;
-    std::optional<JobResult> r = bytes ? prove_witness_bytes(keys, *bytes, &err) : std::nullopt;
+    auto r = bytes ? prove_witness_bytes(keys, *bytes) : ProveError{ProveErrc::kBadWitness, "witness is not hex"};
     if (!r) {
-      log << "prover: batch " << batch_no << ": " << (bytes ? err : "witness is not hex") << std::endl;
+      log << "prover: batch " << batch_no << ": " << r.error().message << std::endl;
       std::this_thread::sleep_for(opts.poll);
       continue;
     }

@@ -22,6 +22,7 @@
 #include "node/rpc_service.hpp"
 #include "settle/batch_keys.hpp"
 #include "settle/job_board.hpp"
+#include "util/result.hpp"
 
 namespace zkamm::settle {
 
@@ -29,14 +30,22 @@ namespace zkamm::settle {
 /// svc; keys.universal is set.
 void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const CircuitKeys& keys);
 
+enum class ProveErrc : uint8_t {
+  kBadWitness,  ///< the payload does not decode, or its header is malformed
+  kNoKeys,      ///< no keys for the witness's kind, or keys for another slot count
+  kMismatch,    ///< the circuit's public input differs from the witness's
+  kProve,       ///< the prover refused the witness (its size)
+  kVerify,      ///< the proof does not verify (an unsatisfied witness)
+};
+using ProveError = Error<ProveErrc>;
+
 /// Synthesizes and proves w with keys; checks the circuit's public input against w's own and
-/// the proof against keys.vk. nullopt and *error on failure. (Every prover, local or remote.)
-std::optional<JobResult> prove_witness(const BatchKeys& keys, const batch::BatchWitness& w, std::string* error);
+/// the proof against keys.vk. (Every prover, local or remote.)
+Result<JobResult, ProveError> prove_witness(const BatchKeys& keys, const batch::BatchWitness& w);
 
 /// prove_witness of an encode_witness() payload with the keys of its header's kind (rejected when
 /// it does not decode, there are no keys for its kind, or it has another slot count than they).
-std::optional<JobResult> prove_witness_bytes(const CircuitKeys& keys, std::span<const uint8_t> witness,
-                                             std::string* error);
+Result<JobResult, ProveError> prove_witness_bytes(const CircuitKeys& keys, std::span<const uint8_t> witness);
 
 struct WorkerOptions {
   std::string url = "http://127.0.0.1:8545";

@@ -55,6 +55,10 @@ struct Token {
   friend bool operator==(const Token&, const Token&) = default;
 };
 
+// GCC's -Wshadow takes the scoped enumerator kReservedAccount for a shadow of the constant above;
+// it is always named StateError::kReservedAccount.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 enum class [[nodiscard]] StateError : uint8_t {
   kOk = 0,
   kUnknownAccount,
@@ -72,6 +76,7 @@ enum class [[nodiscard]] StateError : uint8_t {
   kAmm,                 ///< see Status::amm
   kCapacity,            ///< no account index, token id or pool id left
 };
+#pragma GCC diagnostic pop
 
 /// Outcome of a state operation: the state error and, for kAmm, the Uniswap V2 error.
 struct [[nodiscard]] Status {

@@ -238,10 +238,8 @@ l1::Result<size_t> Follower::poll_once() {
       const auto& commitment = (*v)[3].bytes;
       std::optional<L1Batch> found;
       for (const auto& [header, pubdata] : cd->second) {
-        if (header.size() != 98) continue;
-        uint64_t hn = 0;
-        for (size_t i = 0; i < 8; ++i) hn = (hn << 8) | header[i];
-        if (hn != n) continue;
+        const auto hd = tx::decode_batch_header(header);
+        if (!hd || hd->number != n) continue;
         std::vector<uint8_t> data(header);
         data.insert(data.end(), pubdata.begin(), pubdata.end());
         const auto h = hash::keccak256(data);

@@ -13,8 +13,6 @@
 namespace zkamm::sync {
 namespace {
 
-constexpr size_t kHeaderBytes = 98;
-constexpr uint8_t kSwapKind = 1;
 
 /// Adds the wall and process CPU time since the last lap to `p`.
 struct Lap {
@@ -35,14 +33,6 @@ struct Lap {
   }
 };
 
-uint64_t be_u64(const std::vector<uint8_t>& b, size_t at) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < 8; ++i) v = (v << 8) | b[at + i];
-  return v;
-}
-
-std::optional<ff::Fr> be_fr(const std::vector<uint8_t>& b, size_t at) { return ff::Fr::from_bytes_be(b.data() + at); }
-
 /// Puts a tree node (key and 32-byte value built on the stack) or deletes an emptied one.
 void put_node(StepWrites& w, const state::TreeNodeChange& c) {
   // Balance leaves are the account records' balances: SyncStore::load puts them back from those,
@@ -59,7 +49,7 @@ void put_node(StepWrites& w, const state::TreeNodeChange& c) {
 /// Slots of a batch that move something (noop padding excluded).
 uint64_t busy_slots(const L1Batch& b) {
   uint64_t n = 0;
-  if (b.kind() == kSwapKind) {
+  if (b.kind() == tx::BatchKind::Swap) {
     for (size_t off = 0; off + tx::kSwapSlotBytes <= b.pubdata.size(); off += tx::kSwapSlotBytes) {
       auto s = tx::read_swap_slot(std::span<const uint8_t, tx::kSwapSlotBytes>(b.pubdata.data() + off, tx::kSwapSlotBytes));
       n += s && s->op != tx::SwapOp::Noop ? 1 : 0;
@@ -149,15 +139,14 @@ std::string Replica::bind(const ChainInfo& c) {
 
 std::string Replica::replay(const L1Batch& b, const ff::Fr& prev_root, state::Touched& touched) {
   const std::string at = "batch " + std::to_string(b.number) + ": ";
-  if (b.header.size() != kHeaderBytes) return at + "the header is not 98 bytes";
-  if (be_u64(b.header, 0) != b.number) return at + "the header names batch " + std::to_string(be_u64(b.header, 0));
-  const auto old_root = be_fr(b.header, 16);
-  const auto new_root = be_fr(b.header, 48);
-  if (!old_root || *old_root != prev_root)
+  const auto h = tx::decode_batch_header(b.header);
+  if (!h) return at + h.error().message;
+  if (h->number != b.number) return at + "the header names batch " + std::to_string(h->number);
+  if (h->old_root != prev_root)
     return at + "the header's old root differs from the previous batch's root " + fr_hex(prev_root);
-  if (!new_root || *new_root != b.stored_root)
+  if (h->new_root != b.stored_root)
     return at + "the header's new root differs from the root the contract stored " + fr_hex(b.stored_root);
-  const std::string e = b.kind() == kSwapKind ? tx::replay_swap_public_data(state_, b.pubdata, &touched)
+  const std::string e = b.kind() == tx::BatchKind::Swap ? tx::replay_swap_public_data(state_, b.pubdata, &touched)
                                               : tx::replay_public_data(state_, b.pubdata, &touched);
   if (!e.empty()) return at + "its public data does not replay (" + e + "): mismatch with the state rebuilt so far";
   return "";

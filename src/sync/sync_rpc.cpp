@@ -27,7 +27,7 @@ uint64_t uint_arg(const json& j, const char* name, uint64_t max) {
 
 json batch_view(const L1Batch& b) {
   return {{"number", b.number},
-          {"kind", b.kind() == 1 ? "swap" : "universal"},
+          {"kind", std::string(tx::batch_kind_name(b.kind()))},
           {"new_root", fr_hex(b.stored_root)},
           {"header", node::rpc::hex0x(b.header)},
           {"pubdata", node::rpc::hex0x(b.pubdata)},

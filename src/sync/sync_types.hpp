@@ -9,6 +9,7 @@
 
 #include "ff/bn254.hpp"
 #include "l1/bytes.hpp"
+#include "tx/batch_header.hpp"
 
 namespace zkamm::sync {
 
@@ -18,12 +19,13 @@ namespace zkamm::sync {
 struct L1Batch {
   uint64_t number = 0;
   std::vector<uint8_t> header;   ///< 98 bytes (docs/BATCH.md section 2)
-  std::vector<uint8_t> pubdata;  ///< 42 bytes per slot, or 10 in a swap batch (header byte 92 = 1)
+  std::vector<uint8_t> pubdata;  ///< 42 bytes per slot, or 10 in a swap batch
   ff::Fr stored_root = ff::Fr::zero();
   uint64_t commit_block = 0;
   l1::Bytes32 commit_tx{};
   uint64_t final_block = 0;      ///< block of its BatchExecuted event (0 while only committed)
-  uint8_t kind() const noexcept { return header.size() > 92 ? header[92] : 0; }
+  /// The header's kind (universal when the header is malformed: Replica::replay rejects it).
+  tx::BatchKind kind() const { return tx::batch_header_kind(header).value_or(tx::BatchKind::Universal); }
 };
 
 /// The newest L1 block whose events the replica has taken in, and its hash (reorg check).

@@ -24,7 +24,7 @@ struct Builder {
   uint32_t batches_since_root = 0;
   std::vector<uint8_t> pubdata;
   uint32_t used = 0;
-  uint8_t kind = 0;
+  tx::BatchKind kind = tx::BatchKind::Universal;
 
   explicit Builder(const HistoryParams& params) : p(params) {}
 
@@ -32,7 +32,7 @@ struct Builder {
     const tx::ExecResult r = tx::execute(s, t, tx::Domain{}, tx::ExecOptions{0, false});
     if (!r.ok()) return;  // a random swap the pool refuses is simply not published
     tx::collect_touched(s, t, touched);
-    if (kind == 1) {
+    if (kind == tx::BatchKind::Swap) {
       auto slot = tx::swap_slot_of(t, r.executed);
       tx::append_swap_slot(pubdata, *slot);
     } else {
@@ -43,7 +43,7 @@ struct Builder {
     if (used == p.slots) close();
   }
 
-  void begin(uint8_t k) {
+  void begin(tx::BatchKind k) {
     if (used != 0 && k != kind) close();
     kind = k;
   }
@@ -51,7 +51,7 @@ struct Builder {
   void close() {
     if (used == 0) return;
     for (; used < p.slots; ++used) {
-      if (kind == 1) tx::append_swap_slot(pubdata, tx::SwapSlot{});
+      if (kind == tx::BatchKind::Swap) tx::append_swap_slot(pubdata, tx::SwapSlot{});
       else tx::append_slot_public_data(pubdata, tx::Tx{tx::Noop{}});
     }
     L1Batch b;
@@ -66,17 +66,15 @@ struct Builder {
     } else {
       root = ff::Fr::from_u64(0x5eed0000ull + b.number);  // a placeholder the chain of headers carries
     }
-    b.header.assign(98, 0);
-    const auto put = [&](size_t at, uint64_t v, size_t n) {
-      for (size_t i = 0; i < n; ++i) b.header[at + i] = static_cast<uint8_t>(v >> (8 * (n - 1 - i)));
-    };
-    put(0, b.number, 8);
-    put(8, 1'700'000'000 + b.number, 8);
-    prev_root.to_bytes_be(b.header.data() + 16);
-    root.to_bytes_be(b.header.data() + 48);
-    b.header[92] = kind;
-    put(93, p.slots, 3);
-    put(96, s.num_tokens(), 2);
+    const tx::BatchHeader header{.number = b.number,
+                                 .timestamp = 1'700'000'000 + b.number,
+                                 .old_root = prev_root,
+                                 .new_root = root,
+                                 .kind = kind,
+                                 .num_slots = p.slots,
+                                 .num_tokens = static_cast<uint16_t>(s.num_tokens())};
+    const tx::BatchHeaderBytes hb = header.encode();
+    b.header.assign(hb.begin(), hb.end());
     b.pubdata = std::move(pubdata);
     pubdata.clear();
     b.stored_root = root;
@@ -111,7 +109,7 @@ History make_history(const HistoryParams& p) {
     k[0] = i;
     keys.push_back(ec::pack_point(hash::eddsa_public_key(k)));
   }
-  b.begin(0);
+  b.begin(tx::BatchKind::Universal);
   for (uint32_t a = 1; a <= p.accounts; ++a) {
     b.apply(tx::CreateAccount{b.serial++, a, keys[a % keys.size()]});
     b.apply(tx::Deposit{b.serial++, a, 1, 1000 * kE18});
@@ -128,7 +126,7 @@ History make_history(const HistoryParams& p) {
   b.close();
   uint64_t swap_batches = 0;
   for (uint64_t i = 0; i < p.swaps;) {
-    b.begin(p.swap_batches ? 1 : 0);
+    b.begin(p.swap_batches ? tx::BatchKind::Swap : tx::BatchKind::Universal);
     const uint32_t a = 1 + static_cast<uint32_t>(rng() % p.accounts);
     const bool pool0 = rng() % 4 != 0;
     const bool dir = rng() % 2 == 0;
@@ -141,7 +139,7 @@ History make_history(const HistoryParams& p) {
     i += b.h.swaps - had;
     if (b.h.swaps == had) ++i;  // refused (e.g. a drained balance): counts as an attempt
     if (b.h.batches.size() != before && p.transfers_every != 0 && ++swap_batches % p.transfers_every == 0) {
-      b.begin(0);
+      b.begin(tx::BatchKind::Universal);
       const uint32_t x = 1 + static_cast<uint32_t>(rng() % p.accounts);
       const uint32_t y = 1 + static_cast<uint32_t>(rng() % p.accounts);
       b.apply(tx::Transfer{x, y, 1, kE18, b.nonce(x), {}});
@@ -157,7 +155,7 @@ History make_history(const HistoryParams& p) {
     b.trees.sync(b.s, b.touched);
     L1Batch& last = b.h.batches.back();
     last.stored_root = b.trees.root();
-    last.stored_root.to_bytes_be(last.header.data() + 48);
+    last.stored_root.to_bytes_be(last.header.data() + tx::batch_header::kNewRoot.offset);
   }
   b.h.final_state = b.s;
   b.h.final_root = b.trees.root();

@@ -41,7 +41,12 @@ enum class TxType : uint8_t {
 inline constexpr uint8_t kTxTypeCount = 11;
 
 /// What a field means, for range checks and JSON (the C++ type gives the width).
+// GCC's -Wshadow takes the scoped enumerator Amount for a shadow of the type above; it is always
+// named Field::Amount.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
 enum class Field : uint8_t { Account, Token, Amount, Nonce, Time, Serial, Address, PubKey, Signature };
+#pragma GCC diagnostic pop
 
 struct Noop {
   static constexpr TxType kType = TxType::Noop;

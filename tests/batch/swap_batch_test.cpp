@@ -82,8 +82,11 @@ TEST(SwapBatch, HonestBatchesMatchTheNodeAndTheL1Data) {
     }
     EXPECT_EQ(b.w.new_root, state::StateTrees::build(s).root());
     ASSERT_EQ(b.w.header.size(), kHeaderBytes);
-    EXPECT_EQ(b.w.header[92], static_cast<uint8_t>(BatchKind::Swap));  // the kind, then the slot count
-    EXPECT_EQ(b.w.header[95], kSwapParams.num_slots);
+    const auto h = tx::decode_batch_header(b.w.header);
+    ASSERT_TRUE(h) << h.error().message;
+    EXPECT_EQ(h->kind, BatchKind::Swap);
+    EXPECT_EQ(h->num_slots, kSwapParams.num_slots);
+    EXPECT_EQ(b.w.header[tx::batch_header::kKind.offset], static_cast<uint8_t>(BatchKind::Swap));  // the kind, then the slot count
     EXPECT_EQ(b.w.pubdata.size(), kSwapParams.num_slots * tx::kSwapSlotBytes);
     expect_honest_swap(b);
     state::State from_l1 = b.s0;

@@ -13,7 +13,9 @@
 #    ZkammExodus.t.sol (Merkle exits with the Poseidon contracts), ZkammGuards.t.sol (batch
 #    timestamp window, priority deadlines under a flood, fee-on-transfer deposits, withdrawFor,
 #    deployment checks, payout events), EdDSAPoseidonVerifier.t.sol and ZkammKeyOwnership.t.sol
-#    (registration signatures, key ownership);
+#    (registration signatures, key ownership), BatchFormat.t.sol (the Solidity header decoder
+#    against the headers the C++ encoder wrote: the committed generated/BatchHeaderFixture.sol,
+#    which tests/tx/batch_header_test.cpp checks and rewrites with ZKAMM_UPDATE_FIXTURES=1);
 #  - on anvil: registration with the C++ signer's calldata (a front-runner's copy refused),
 #    batch 1 through commitBatch/proveBatch/executeBatch, batch 2 through one
 #    commitProveExecute transaction, both with real proofs.
@@ -66,10 +68,12 @@ node "$ROOT/tests/e2e/contracts_fixture.js" proof "$TMP/calldata.txt" "$TMP/call
 
 step "forge test"
 cp "$ROOT"/contracts/src/*.sol "$P/src/"
+cp "$ROOT"/contracts/src/generated/BatchHeaderFixture.sol "$P/src/generated/"
 cp "$ROOT"/contracts/test/ZkammRollup.t.sol "$ROOT"/contracts/test/ZkammGroth16.t.sol \
    "$ROOT"/contracts/test/ZkammExodus.t.sol "$ROOT"/contracts/test/ZkammGas.t.sol \
    "$ROOT"/contracts/test/ZkammGuards.t.sol "$ROOT"/contracts/test/RollupTestBase.sol "$ROOT"/contracts/test/BabyJubTestSigner.sol \
-   "$ROOT"/contracts/test/EdDSAPoseidonVerifier.t.sol "$ROOT"/contracts/test/ZkammKeyOwnership.t.sol "$P/test/"
+   "$ROOT"/contracts/test/EdDSAPoseidonVerifier.t.sol "$ROOT"/contracts/test/ZkammKeyOwnership.t.sol \
+   "$ROOT"/contracts/test/BatchFormat.t.sol "$P/test/"
 sed "s|^solc = .*|solc = \"$ROOT/scripts/solc-wrapper.js\"|" "$ROOT/contracts/foundry.toml" > "$P/foundry.toml"
 printf '\n[lint]\nlint_on_build = false\n' >> "$P/foundry.toml" # style notes only: keep the log readable
 # With the optimizer (runs 200, foundry.toml), as deployed; `forge build --sizes` fails when a

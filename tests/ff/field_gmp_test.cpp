@@ -16,10 +16,11 @@ namespace {
 template <class F>
 class FieldVsGmp : public ::testing::Test {
  protected:
-  const mpz_class p = to_mpz(F::kModulus);
+  const mpz_class modulus = to_mpz(F::kModulus);
   mpz_class z(const F& a) const { return to_mpz(a.to_canonical()); }
   F f(const mpz_class& v) const { return F::from_canonical_unchecked(from_mpz(v)); }
   std::vector<mpz_class> samples(uint64_t salt) const {
+    const mpz_class& p = modulus;
     std::vector<mpz_class> out = {0, 1, 2, p - 1, p - 2, (p - 1) / 2, (p + 1) / 2};
     auto rng = testing::seeded_rng("FieldVsGmp", salt);
     for (int i = 0; i < 40; ++i) out.push_back(z(F::random(rng)));
@@ -31,7 +32,7 @@ TYPED_TEST_SUITE(FieldVsGmp, Fields);
 
 TYPED_TEST(FieldVsGmp, RingOperations) {
   using F = TypeParam;
-  const auto& p = this->p;
+  const auto& p = this->modulus;
   const auto xs = this->samples(1);
   for (const auto& a : xs) {
     const F fa = this->f(a);
@@ -52,7 +53,7 @@ TYPED_TEST(FieldVsGmp, RingOperations) {
 
 TYPED_TEST(FieldVsGmp, InversePowSqrt) {
   using F = TypeParam;
-  const auto& p = this->p;
+  const auto& p = this->modulus;
   auto rng = testing::seeded_rng("FieldVsGmp.Pow", 2);
   for (const auto& a : this->samples(3)) {
     const F fa = this->f(a);
@@ -79,7 +80,7 @@ TYPED_TEST(FieldVsGmp, InversePowSqrt) {
 
 TYPED_TEST(FieldVsGmp, DecimalAndBytes) {
   using F = TypeParam;
-  const auto& p = this->p;
+  const auto& p = this->modulus;
   for (const auto& a : this->samples(4)) {
     const F fa = this->f(a);
     EXPECT_EQ(fa.to_decimal(), a.get_str(10));

@@ -279,7 +279,7 @@ TEST(Node, SwapOnlyBatchesAreSwapBatches) {
   n->stop();
   const NodeStatus st = n->status();
   int swap_batches = 0, universal = 0;
-  std::vector<uint8_t> kinds(st.last_batch + 1);
+  std::vector<BatchKind> kinds(st.last_batch + 1);
   for (uint64_t k = 1; k <= st.last_batch; ++k) {
     const auto b = n->batch(k);
     ASSERT_TRUE(b);
@@ -292,8 +292,8 @@ TEST(Node, SwapOnlyBatchesAreSwapBatches) {
       all_swaps = all_swaps && slot.has_value();
       if (slot) tx::append_swap_slot(compact, *slot);
     }
-    EXPECT_EQ(b->header.kind, all_swaps ? kSwapBatch : 0) << "batch " << k;
-    EXPECT_EQ(b->header.encode()[92], b->header.kind);
+    EXPECT_EQ(b->header.kind, all_swaps ? BatchKind::Swap : BatchKind::Universal) << "batch " << k;
+    EXPECT_EQ(tx::batch_header_kind(b->header.encode()).value(), b->header.kind);
     if (all_swaps) {
       ++swap_batches;
       EXPECT_EQ(b->pubdata, compact) << "batch " << k;

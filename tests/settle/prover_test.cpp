@@ -124,7 +124,7 @@ TEST(Prover, ProvesSwapBatchesWithTheSwapCircuitsKeys) {
     auto p = prover.proved(n);
     auto b = node.batch(n);
     ASSERT_TRUE(p && b && b->root_ready);
-    EXPECT_EQ(b->header.kind, n >= first_swap ? node::kSwapBatch : 0) << n;
+    EXPECT_EQ(b->header.kind, n >= first_swap ? tx::BatchKind::Swap : tx::BatchKind::Universal) << n;
     EXPECT_EQ(p->public_input, b->public_input());
     EXPECT_EQ(p->pubdata.size(), n >= first_swap ? tx::kSwapSlotBytes : tx::kSlotPublicDataBytes);
     const std::vector<ff::Fr> pub = {b->public_input()};

@@ -209,10 +209,11 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
 }
 
 TEST(RemoteProver, ProveWitnessBytesRejectsGarbage) {
-  std::string err;
   const std::vector<uint8_t> junk = {1, 2, 3};
-  EXPECT_FALSE(prove_witness_bytes(CircuitKeys{&keys_n1()}, junk, &err).has_value());
-  EXPECT_EQ(err, "witness does not decode");
+  const auto r = prove_witness_bytes(CircuitKeys{&keys_n1()}, junk);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ProveErrc::kBadWitness);
+  EXPECT_EQ(r.error().message, "witness does not decode");
 }
 
 }  // namespace

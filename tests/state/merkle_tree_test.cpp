@@ -208,9 +208,9 @@ TEST_P(MerkleTree, GadgetAcceptsNativePathsAndComputesNativeRoot) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, MerkleTree, ::testing::Values(Shape{4, 3}, Shape{2, 5}),
-                         [](const auto& info) {
-                           return "arity" + std::to_string(info.param.arity) + "_depth" +
-                                  std::to_string(info.param.depth);
+                         [](const auto& test_info) {
+                           return "arity" + std::to_string(test_info.param.arity) + "_depth" +
+                                  std::to_string(test_info.param.depth);
                          });
 
 }  // namespace

@@ -84,7 +84,7 @@ TEST(Replica, RebuildsUniversalAndSwapBatchesAndServesExitProofs) {
   const History h = make_history(hp);
   ASSERT_GT(h.batches.size(), 10u);
   size_t swap_batches = 0;
-  for (const auto& b : h.batches) swap_batches += b.kind() == 1;
+  for (const auto& b : h.batches) swap_batches += b.kind() == tx::BatchKind::Swap;
   EXPECT_GT(swap_batches, 3u);
   EXPECT_LT(swap_batches, h.batches.size());
   TempDir dir("rebuild");
@@ -95,7 +95,7 @@ TEST(Replica, RebuildsUniversalAndSwapBatchesAndServesExitProofs) {
   EXPECT_EQ(r->meta().slots_replayed, [&] {
     uint64_t n = 0;
     for (const auto& b : h.batches) {
-      const size_t w = b.kind() == 1 ? 10 : 42;
+      const size_t w = b.kind() == tx::BatchKind::Swap ? 10 : 42;
       for (size_t off = 0; off < b.pubdata.size(); off += w) {
         bool zero = true;
         for (size_t i = 0; i < w; ++i) zero = zero && b.pubdata[off + i] == 0;
