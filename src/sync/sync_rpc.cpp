@@ -5,6 +5,7 @@
 #include "explorer/explorer.hpp"
 #include "node/rpc_explorer.hpp"
 #include "node/rpc_views.hpp"
+#include "tx/batch_header.hpp"
 #include "tx/tx.hpp"
 
 namespace zkamm::sync {
@@ -36,10 +37,10 @@ json batch_view(const L1Batch& b) {
 
 /// zkamm_getBatches' item (the node's summary shape; every replica batch is final on L1).
 json batch_summary(const L1Batch& b) {
-  const auto& h = b.header;
-  const uint32_t slots = h.size() > 95 ? (uint32_t{h[93]} << 16 | uint32_t{h[94]} << 8 | h[95]) : 0;
+  const auto h = tx::decode_batch_header(b.header);
+  const uint32_t slots = h ? h->num_slots : 0;
   return {{"number", b.number},
-          {"kind", b.kind() == 1 ? "swap" : "universal"},
+          {"kind", b.kind() == tx::BatchKind::Swap ? "swap" : "universal"},
           {"num_slots", slots},
           {"txs", nullptr},
           {"root_ready", true},
