@@ -321,6 +321,9 @@ void Node::Impl::stop() {
     }
     notify_cv.notify_all();
     if (notifier.joinable()) notifier.join();
+    // Last: the replicator's threads may still read this node's store for a follower, and the
+    // store closes once this object goes (a destroyed leader raced a follower's catch-up read).
+    if (cfg.replicator) cfg.replicator->node_stopped();
   });
 }
 

@@ -411,6 +411,9 @@ class BlockReplicator {
   virtual bool wait_quorum(uint64_t number) = 0;
   /// Wakes wait_quorum for good (Node::stop calls it before joining the sealer).
   virtual void shutdown() = 0;
+  /// The node has stopped and is about to close its store: stop reading from it (a follower's
+  /// catch-up reads the store from the replicator's own threads). Node::stop calls it last.
+  virtual void node_stopped() {}
 };
 
 /// Hex helpers for logs and RPC: "0x" + lowercase hex.

@@ -59,6 +59,8 @@ class ReplicationServer final : public BlockReplicator {
   void publish_token(uint64_t after_head, const state::L1Address& address) override;
   bool wait_quorum(uint64_t number) override;
   void shutdown() override;
+  /// Closes every follower and joins the threads that read the node's store (= stop()).
+  void node_stopped() override { stop(); }
 
  private:
   struct Conn;
