@@ -29,12 +29,18 @@ Fr fr_minus(uint64_t k) { return Fr::zero() - Fr::from_u64(k); }
 BatchHeader random_header(std::mt19937_64& rng) {
   BatchHeader h;
   // Field widths drawn too, so that small and full-width values both occur.
-  const auto draw = [&](unsigned bits) {
-    return bits == 64 ? rng() : rng() & ((uint64_t{1} << (rng() % (bits + 1))) - 1);
+  // One draw per statement: the order in which operands are evaluated is unspecified, and g++
+  // and clang differ, so `rng() & f(rng())` made a different committed fixture per compiler.
+  const auto draw = [&](unsigned bits) -> uint64_t {
+    if (bits == 64) return rng();
+    const uint64_t value = rng();
+    const uint64_t width = rng() % (bits + 1);
+    return value & ((uint64_t{1} << width) - 1);
   };
   h.number = draw(64);
   h.timestamp = draw(64);
-  h.old_root = Fr::from_u64(rng()) * Fr::from_u64(rng()) + Fr::from_u64(rng());
+  const uint64_t r1 = rng(), r2 = rng(), r3 = rng();
+  h.old_root = Fr::from_u64(r1) * Fr::from_u64(r2) + Fr::from_u64(r3);
   h.new_root = h.old_root * h.old_root;
   h.priority_first = draw(64);
   h.priority_count = static_cast<uint32_t>(draw(32));
