@@ -184,6 +184,9 @@ Result<Receipt> TxSender::wait(PendingTx& pending) {
       // "nonce too low" here means some submission was just mined: the next poll finds it.
       (void)bump(pending);
     }
+    if (const std::atomic<bool>* c = cancel_.load(); c != nullptr && c->load()) {
+      return local_error(RpcErrorKind::Timeout, "stopping: no receipt yet (the transaction may still be mined)");
+    }
     if (std::chrono::steady_clock::now() >= deadline) {
       return local_error(RpcErrorKind::Timeout, "no receipt with enough confirmations before the timeout");
     }

@@ -5,6 +5,7 @@
 // growth), waits for receipts with N confirmations and replaces a transaction that is not mined
 // in time with the same nonce and both fees raised by at least 12.5% (geth needs +10%), never
 // above SenderOptions::max_fee_cap.
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,9 @@ class TxSender {
 
   Address address() const { return key_.address(); }
   const SenderOptions& options() const { return options_; }
+  /// wait() gives up (a Timeout error) once *flag is true: a stopping owner does not wait out the
+  /// timeout for a receipt (the tx stays pending on L1; a journal finds it after a restart).
+  void set_cancel(const std::atomic<bool>* flag) noexcept { cancel_.store(flag); }
 
   /// Builds, signs and submits; on "nonce too low" resyncs the nonce and retries once.
   Result<PendingTx> send(const TxRequest& request);
@@ -87,6 +91,7 @@ class TxSender {
   PrivateKey key_;
   uint64_t chain_id_;
   SenderOptions options_;
+  std::atomic<const std::atomic<bool>*> cancel_{nullptr};
   mutable std::mutex mutex_;  // guards next_nonce_ and serialises send()
   std::optional<uint64_t> next_nonce_;
 };

@@ -36,9 +36,14 @@ std::vector<Value> proof_args(const snark::Proof& proof) {
           Value::list({w[6], w[7]})};
 }
 
-L1Sender::L1Sender(l1::RpcClient& rpc, l1::TxSender& tx, L1SenderConfig cfg) : rpc_(rpc), tx_(tx), cfg_(cfg) {}
+L1Sender::L1Sender(l1::RpcClient& rpc, l1::TxSender& tx, L1SenderConfig cfg) : rpc_(rpc), tx_(tx), cfg_(cfg) {
+  tx_.set_cancel(&cancel_);
+}
 
-L1Sender::~L1Sender() { stop(); }
+L1Sender::~L1Sender() {
+  stop();
+  tx_.set_cancel(nullptr);
+}
 
 l1::Result<uint64_t> L1Sender::read_counter(const l1::abi::Function& f) {
   l1::CallRequest call;
@@ -401,6 +406,7 @@ std::string L1Sender::error() const {
 }
 
 void L1Sender::stop() {
+  cancel_.store(true);  // a send waiting for its receipt gives up (journalled: found after a restart)
   {
     std::lock_guard lk(mu_);
     stop_ = true;

@@ -27,6 +27,7 @@
 //   after-send-committed   _exit(86) right after commitBatch's eth_sendRawTransaction returned
 //   after-send-proven      ... proveBatch's;   after-send-executed   ... executeBatch's
 //   after-send-settled     ... commitProveExecute's
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -148,6 +149,7 @@ class L1Sender {
 
   l1::RpcClient& rpc_;
   l1::TxSender& tx_;
+  std::atomic<bool> cancel_{false};  // stop(): TxSender::wait gives up
   L1SenderConfig cfg_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
