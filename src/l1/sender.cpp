@@ -162,7 +162,7 @@ Result<std::optional<Receipt>> TxSender::poll(const PendingTx& pending) {
   return std::optional<Receipt>{};
 }
 
-Result<Receipt> TxSender::wait(PendingTx& pending) {
+Result<Receipt> TxSender::wait(PendingTx& pending, const std::atomic<bool>* cancel) {
   const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
   for (;;) {
     auto r = poll(pending);
@@ -184,7 +184,7 @@ Result<Receipt> TxSender::wait(PendingTx& pending) {
       // "nonce too low" here means some submission was just mined: the next poll finds it.
       (void)bump(pending);
     }
-    if (const std::atomic<bool>* c = cancel_.load(); c != nullptr && c->load()) {
+    if (cancel != nullptr && cancel->load()) {
       return local_error(RpcErrorKind::Timeout, "stopping: no receipt yet (the transaction may still be mined)");
     }
     if (std::chrono::steady_clock::now() >= deadline) {

@@ -51,9 +51,6 @@ class TxSender {
 
   Address address() const { return key_.address(); }
   const SenderOptions& options() const { return options_; }
-  /// wait() gives up (a Timeout error) once *flag is true: a stopping owner does not wait out the
-  /// timeout for a receipt (the tx stays pending on L1; a journal finds it after a restart).
-  void set_cancel(const std::atomic<bool>* flag) noexcept { cancel_.store(flag); }
 
   /// Builds, signs and submits; on "nonce too low" resyncs the nonce and retries once.
   Result<PendingTx> send(const TxRequest& request);
@@ -63,7 +60,10 @@ class TxSender {
   /// The receipt of whichever submission was mined, if any.
   Result<std::optional<Receipt>> poll(const PendingTx& pending);
   /// Polls until a submission has `confirmations` blocks, bumping fees every resubmit_after.
-  Result<Receipt> wait(PendingTx& pending);
+  /// Gives up (a Timeout error) once *cancel is true: a stopping owner does not wait out the
+  /// timeout (the tx stays pending on L1; its journal finds it after a restart). Per call, since
+  /// one sender may serve several owners (other callers keep waiting).
+  Result<Receipt> wait(PendingTx& pending, const std::atomic<bool>* cancel = nullptr);
   Result<Receipt> send_and_wait(const TxRequest& request);
   /// Deploys init_code || constructor_args and returns the new contract's address.
   Result<Address> deploy(std::span<const uint8_t> init_code, std::span<const uint8_t> constructor_args = {});
@@ -91,7 +91,6 @@ class TxSender {
   PrivateKey key_;
   uint64_t chain_id_;
   SenderOptions options_;
-  std::atomic<const std::atomic<bool>*> cancel_{nullptr};
   mutable std::mutex mutex_;  // guards next_nonce_ and serialises send()
   std::optional<uint64_t> next_nonce_;
 };

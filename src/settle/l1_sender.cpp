@@ -36,14 +36,9 @@ std::vector<Value> proof_args(const snark::Proof& proof) {
           Value::list({w[6], w[7]})};
 }
 
-L1Sender::L1Sender(l1::RpcClient& rpc, l1::TxSender& tx, L1SenderConfig cfg) : rpc_(rpc), tx_(tx), cfg_(cfg) {
-  tx_.set_cancel(&cancel_);
-}
+L1Sender::L1Sender(l1::RpcClient& rpc, l1::TxSender& tx, L1SenderConfig cfg) : rpc_(rpc), tx_(tx), cfg_(cfg) {}
 
-L1Sender::~L1Sender() {
-  stop();
-  tx_.set_cancel(nullptr);
-}
+L1Sender::~L1Sender() { stop(); }
 
 l1::Result<uint64_t> L1Sender::read_counter(const l1::abi::Function& f) {
   l1::CallRequest call;
@@ -138,7 +133,7 @@ l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, 
         auto pending = rpc_.get_transaction_count(op, l1::BlockTag::pending());
         if (!pending) return pending.error();
         if (*pending <= nonce) break;  // nothing holds the nonce: the tx never reached L1
-        if (std::chrono::steady_clock::now() >= deadline) {
+        if (std::chrono::steady_clock::now() >= deadline || cancel_.load()) {
           return l1::RpcError{l1::RpcErrorKind::Timeout, 0, key + ": the transaction sent before the restart is not mined", ""};
         }
         std::this_thread::sleep_for(tx_.options().poll_interval);
@@ -176,7 +171,7 @@ l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, 
     return sender_error("cannot write the journal");
   }
   fault("after-send-" + std::string(name));
-  auto r = tx_.wait(*pending);
+  auto r = tx_.wait(*pending, &cancel_);
   if (!r) return r.error();
   return std::optional<l1::Receipt>(*r);
 }
@@ -368,6 +363,7 @@ void L1Sender::start() {
   std::lock_guard lk(mu_);
   if (worker_.joinable()) return;
   stop_ = false;
+  cancel_.store(false);
   worker_ = std::thread([this] { run(); });
 }
 

@@ -4,6 +4,8 @@
 // replacement with automining switched off.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <thread>
 
 #include "anvil.hpp"
@@ -320,6 +322,35 @@ TEST_F(AnvilTest, ReplacesUnminedTransactionWithBumpedFees) {
   EXPECT_EQ(not_yet.error().kind, RpcErrorKind::Timeout);
   ASSERT_TRUE(rpc_->evm_mine().ok());
   EXPECT_TRUE(confirming.wait(*p3).ok());
+}
+
+TEST_F(AnvilTest, ACancelledWaitGivesUpAndOtherWaitsOnTheSameSenderGoOn) {
+  // One TxSender serves several owners (the operator's L1Sender and its hand-made sends): a stopping
+  // owner's cancel flag ends its own wait, never another caller's.
+  const PrivateKey key = funded_key();
+  SenderOptions opts = fast_options();
+  opts.timeout = 60s;
+  TxSender sender(*rpc_, key, kAnvilChainId, opts);
+  const Address to = random_address();
+  ASSERT_TRUE(*rpc_->evm_set_automine(false));
+  auto pending = sender.send(TxRequest{to, u256(5), {}, 21000});
+  ASSERT_TRUE(pending.ok()) << pending.error().message;
+  std::atomic<bool> cancel{true};
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto given_up = sender.wait(*pending, &cancel);
+  ASSERT_FALSE(given_up.ok());
+  EXPECT_EQ(given_up.error().kind, RpcErrorKind::Timeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);  // not the 60 s timeout
+  // The same sender, another caller, no flag: waits until the block is mined.
+  std::thread miner([url = anvil_->url()] {
+    std::this_thread::sleep_for(300ms);
+    auto rpc = RpcClient::create(url);
+    (void)rpc->evm_mine();
+  });
+  const auto mined = sender.wait(*pending);
+  miner.join();
+  ASSERT_TRUE(mined.ok()) << mined.error().message;
+  EXPECT_EQ(*rpc_->get_balance(to), u256(5));
 }
 
 TEST_F(AnvilTest, FeeCeilingCapsSendsAndBumps) {
