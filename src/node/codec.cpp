@@ -204,7 +204,9 @@ std::string encode_block(const Block& b) {
   }
   // The leader's term (sequencer group fencing token) goes last, and only when set, so records
   // written before terms existed still decode (as term 0).
-  if (b.header.term != 0) w.u64(b.header.term);
+  if (b.header.term != 0 || b.header.close_batch != 0) w.u64(b.header.term);
+  // The group's batch cut after the term, only when set (older records end before it).
+  if (b.header.close_batch != 0) w.u64(b.header.close_batch);
   return out;
 }
 
@@ -237,7 +239,13 @@ std::optional<Block> decode_block(std::string_view in) {
   }
   if (!r.done()) {
     b.header.term = r.u64();
-    if (!r.done() || b.header.term == 0) return std::nullopt;
+    if (!r.ok()) return std::nullopt;
+    if (!r.done()) {
+      b.header.close_batch = r.u64();
+      if (!r.done() || b.header.close_batch == 0) return std::nullopt;
+    } else if (b.header.term == 0) {
+      return std::nullopt;
+    }
   }
   return b;
 }

@@ -134,8 +134,12 @@ bool Node::Impl::open() {
         error = "block " + std::to_string(n) + " is missing";
         return false;
       }
-      if (n == boundary.block) b->txs.erase(b->txs.begin(), b->txs.begin() + boundary.position + 1);
-      if (b->txs.empty()) continue;
+      if (n == boundary.block) {
+        b->txs.erase(b->txs.begin(), b->txs.begin() + boundary.position + 1);
+        b->header.close_batch = 0;  // its cut came before its txs: already applied
+      }
+      // An empty block may carry a group's batch cut (BlockHeader::close_batch): the batcher needs it.
+      if (b->txs.empty() && b->header.close_batch == 0) continue;
       batch_backlog_txs += b->txs.size();
       batch_queue.push_back(BatchItem{std::make_shared<const Block>(std::move(*b)), {}});
     }

@@ -177,6 +177,11 @@ struct BlockHeader {
   uint32_t tx_count = 0;
   /// The term (fencing token) of the leader that sealed the block; stored with it, not hashed.
   uint64_t term = 0;
+  /// Sequencer group: the leader's batch cut (0 = none). Before this block's txs, every member's
+  /// batcher closes batch `close_batch` if it is the open one and not empty, so that all members
+  /// hold the same batches and a cut is as durable as the block that carries it (docs/NODE.md
+  /// "Sequencer group"). A block carrying a cut may have no txs. Stored after the term, not hashed.
+  uint64_t close_batch = 0;
 };
 
 struct BlockTx {

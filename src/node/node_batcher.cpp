@@ -84,7 +84,9 @@ void Node::Impl::batcher_loop() {
       if (slots.empty()) {
         batch_cv.wait(lk.native(), ready);
       } else {
-        timeout = !batch_cv.wait_until(lk.native(), batch_open_since + cfg.batch_timeout, ready);
+        // In a group, a cut asked of the writer is asked again only after another timeout.
+        const bool asked = group_batches() && cut_requested == batch_ends.size() + 1;
+        timeout = !batch_cv.wait_until(lk.native(), (asked ? cut_requested_at : batch_open_since) + cfg.batch_timeout, ready);
       }
       if (batch_stop && !batch_queue.empty() && drain_over_locked()) {
         lk.unlock();
@@ -104,6 +106,16 @@ void Node::Impl::batcher_loop() {
       state::TokenId id = 0;
       (void)bstate.add_token(*token, id);
     }
+    if (b && b->header.close_batch != 0 && group_batches()) {
+      // The leader's cut, before the block's txs, on every member alike. A cut of a batch that
+      // filled up meanwhile is stale (the full batch closed on every member at the same slot).
+      uint64_t next = 0;
+      {
+        LockGuard lk(batch_mu);
+        next = batch_ends.size() + 1;
+      }
+      if (b->header.close_batch == next && !slots.empty()) close_batch();
+    }
     if (b) {
       priority_control.update(batch_backlog_txs.load(std::memory_order_relaxed) / std::max<uint32_t>(cfg.batch_slots, 1));
       for (uint32_t i = 0; i < b->txs.size(); ++i) {
@@ -122,13 +134,36 @@ void Node::Impl::batcher_loop() {
         }
       }
     } else if (timeout && !slots.empty() && Clock::now() >= batch_open_since + cfg.batch_timeout) {
-      close_batch();
+      if (group_batches()) request_cut();
+      else close_batch();
     }
     if (done) {
-      if (!slots.empty()) close_batch();
+      // A group member never closes a batch of its own accord: the open one is cut later by a
+      // leader's block (this node's blocks are replayed into the batcher at the next start).
+      if (!slots.empty() && !group_batches()) close_batch();
       return;
     }
   }
+}
+
+void Node::Impl::request_cut() {
+  uint64_t next = 0;
+  {
+    LockGuard lk(batch_mu);
+    next = batch_ends.size() + 1;
+  }
+  const auto now = Clock::now();
+  if (cut_requested == next && now < cut_requested_at + cfg.batch_timeout) return;
+  // Asked again after another timeout (the carrier may be lost with a leader); a follower looks
+  // again then, in case it was promoted meanwhile.
+  cut_requested = next;
+  cut_requested_at = now;
+  {
+    LockGuard lk(mp_mu);
+    if (follower) return;  // the leader cuts; this member waits for its blocks
+    cut_wanted.store(next, std::memory_order_release);
+  }
+  writer_cv.notify_one();
 }
 
 bool Node::Impl::write_tree_checkpoint(uint64_t batch) {

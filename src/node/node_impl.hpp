@@ -121,6 +121,11 @@ struct Node::Impl {
   bool quorum_mode() const { return cfg.replicator && cfg.quorum_soft; }
   void batcher_loop();
   void close_batch();
+  /// A sequencer group's member (follower or leader): batches are cut by the leader only, through
+  /// the blocks it seals (BlockHeader::close_batch), so that every member cuts the same batches.
+  bool group_batches() const { return cfg.follower || cfg.replicator != nullptr; }
+  /// Batcher (group): the open batch timed out; the leader asks the writer for a carrier block.
+  void request_cut();
   bool open_trees(uint64_t nbatches) NO_THREAD_SAFETY_ANALYSIS;  ///< load the stored trees, or rebuild (and store) them
   /// Batcher: true when stop() asked and the drain budget is spent (logs progress meanwhile).
   bool drain_over();
@@ -177,6 +182,9 @@ struct Node::Impl {
   HeadMeta head;                     ///< the writer's head (sealed or queued for sealing)
   uint64_t executed_serial = 0;      ///< next priority serial to execute
   uint64_t term = 0;                 ///< the term this node's sealed blocks carry (writer thread)
+  /// Group leader: the batch cut the next sealed block carries (0 = none): set by the batcher
+  /// (request_cut), taken by the writer's seal, which seals an empty block for it when idle.
+  std::atomic<uint64_t> cut_wanted{0};
 
   // sealer
   Mutex seal_mu;
@@ -215,6 +223,8 @@ struct Node::Impl {
   std::vector<uint64_t> slot_ts;
   std::chrono::steady_clock::time_point batch_open_since;
   uint64_t batch_prio_next = 0;
+  uint64_t cut_requested = 0;  ///< group: the batch whose cut was asked of the writer (batcher thread)
+  std::chrono::steady_clock::time_point cut_requested_at{};
   bool roots_broken = false;
   uint64_t tree_checkpoint_batch = 0;  ///< the batch whose trees the store holds (batcher thread)
   std::chrono::steady_clock::time_point tree_checkpoint_at{};

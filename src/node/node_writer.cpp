@@ -24,7 +24,7 @@ void Node::Impl::writer_loop(std::stop_token) {
     {
       UniqueLock lk(mp_mu);
       const auto has_work = [&]() REQUIRES(mp_mu) {
-        return stopping || !priority.empty() || mempool.ready() > 0 || !control.empty() ||
+        return stopping || !priority.empty() || mempool.ready() > 0 || !control.empty() || cut_wanted.load() != 0 ||
                (!replicated.empty() && diverged_reason.empty());
       };
       if (!has_work()) {
@@ -66,6 +66,12 @@ void Node::Impl::writer_loop(std::stop_token) {
     if (rep && rep->block) (void)apply_block(*rep->block);
     const auto now = Clock::now();
     if (block_open && (now >= block_deadline || open_block_->txs.size() >= cfg.max_block_txs)) seal();
+    if (cut_wanted.load(std::memory_order_acquire) != 0) {
+      // The leader's batch cut rides in the next block: the open one, or an empty one sealed now
+      // (an idle group still closes its timed-out batch).
+      if (!block_open) open_block();
+      seal();
+    }
     if (ctl) {
       seal();
       SealJob job;
@@ -212,8 +218,10 @@ void Node::Impl::execute_chunk(std::vector<PendingPtr>& chunk) {
 void Node::Impl::seal() {
   if (!block_open) return;
   block_open = false;
-  if (open_block_->txs.empty()) return;
+  const uint64_t cut = cut_wanted.exchange(0, std::memory_order_acq_rel);
+  if (open_block_->txs.empty() && cut == 0) return;
   Block& b = *open_block_;
+  b.header.close_batch = cut;
   b.header.number = head.head + 1;
   b.header.timestamp = block_ts;
   b.header.parent_hash = head.hash;
@@ -234,7 +242,7 @@ bool Node::Impl::apply_block(const Block& in) {
   };
   if (in.header.number != head.head + 1 || in.header.parent_hash != head.hash)
     return fail("it does not follow head " + std::to_string(head.head) + " " + to_hex(head.hash));
-  if (in.header.tx_count != in.txs.size() || in.txs.empty() || !(block_hash(in.header, in.txs) == in.header.hash))
+  if (in.header.tx_count != in.txs.size() || (in.txs.empty() && in.header.close_batch == 0) || !(block_hash(in.header, in.txs) == in.header.hash))
     return fail("its hash or tx count is wrong");
   if (in.header.term < term) return fail("its term " + std::to_string(in.header.term) + " is older than " + std::to_string(term));
   open_block();

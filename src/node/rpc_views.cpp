@@ -136,12 +136,14 @@ json pool_json(const state::Pool& p) {
 }
 
 json block_header_json(const BlockHeader& h) {
-  return {{"number", h.number},
+  json j = {{"number", h.number},
           {"timestamp", h.timestamp},
           {"hash", hex0x(h.hash.data(), h.hash.size())},
           {"parent_hash", hex0x(h.parent_hash.data(), h.parent_hash.size())},
           {"tx_count", h.tx_count},
           {"term", h.term}};  // the sequencer group leader's term (0 outside a group)
+  if (h.close_batch != 0) j["close_batch"] = h.close_batch;  // the group's batch cut it carries
+  return j;
 }
 
 json block_json(const Block& b, bool full) {

@@ -4,6 +4,7 @@
 // leader's is refused.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
 #include "node/replication.hpp"
@@ -155,6 +156,159 @@ TEST(Replication, PromoteInPlaceAfterTheQueuedBlocks) {
   ASSERT_EQ(t.status, TxStatus::kSoft) << t.reason;
   EXPECT_EQ(b.node->block(t.block)->header.term, 5u);
   EXPECT_EQ(t.block, head + 1);
+}
+
+/// Waits (bounded) until `n` has recorded batch `number`.
+bool wait_batch(const Node& n, uint64_t number, std::chrono::milliseconds limit = 10s) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (n.status().last_batch < number) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+/// Every field of batch `n` on x and y is the same (header, roots, slots, pubdata).
+void expect_same_batch(const Node& x, const Node& y, uint64_t n) {
+  const auto a = x.batch(n), b = y.batch(n);
+  ASSERT_TRUE(a && b) << "batch " << n;
+  EXPECT_EQ(a->header.number, n);
+  EXPECT_EQ(b->header.number, n);
+  EXPECT_EQ(a->header.timestamp, b->header.timestamp) << n;
+  EXPECT_EQ(a->header.num_tokens, b->header.num_tokens) << n;
+  EXPECT_EQ(a->header.priority_first, b->header.priority_first) << n;
+  EXPECT_EQ(a->header.priority_count, b->header.priority_count) << n;
+  EXPECT_EQ(a->header.kind, b->header.kind) << n;
+  ASSERT_TRUE(a->root_ready && b->root_ready) << n;
+  EXPECT_EQ(a->header.old_root, b->header.old_root) << n;
+  EXPECT_EQ(a->header.new_root, b->header.new_root) << n;
+  EXPECT_EQ(a->pubdata, b->pubdata) << n;
+  ASSERT_EQ(a->slots.size(), b->slots.size());
+  for (std::size_t i = 0; i < a->slots.size(); ++i) {
+    EXPECT_EQ(a->slots[i].hash, b->slots[i].hash) << n << "/" << i;
+    EXPECT_EQ(a->slots[i].block, b->slots[i].block) << n << "/" << i;
+    EXPECT_EQ(a->slots[i].position, b->slots[i].position) << n << "/" << i;
+  }
+}
+
+/// A follower that leads in place when promoted: its replication server is its replicator from
+/// the start (as cluster::Member builds it), waiting for a term.
+void start_member(Member& m, const Member& leader, uint64_t term, std::chrono::milliseconds batch_timeout) {
+  m.server = std::make_shared<ReplicationServer>(3, 0);
+  std::string err;
+  ASSERT_TRUE(m.server->listen("127.0.0.1", 0, err)) << err;
+  NodeConfig c = test_config(m.dir.str());
+  c.follower = true;
+  c.replicator = m.server;
+  c.quorum_soft = true;
+  c.batch_timeout = batch_timeout;
+  m.node = std::make_unique<Node>(c);
+  ASSERT_EQ(m.node->error(), "");
+  m.server->attach(m.node.get());
+  m.client = std::make_unique<ReplicationClient>(*m.node, "127.0.0.1", leader.server->port(), term);
+}
+
+TEST(Replication, BatchesAreCutByTheLeaderOnlyAndContinueAfterALeaderChange) {
+  Member a, b, c;
+  // a never times a batch out within the test: it cuts full batches only, and leaves one open.
+  a.server = std::make_shared<ReplicationServer>(3, 1);
+  std::string err;
+  ASSERT_TRUE(a.server->listen("127.0.0.1", 0, err)) << err;
+  {
+    NodeConfig cfg = test_config(a.dir.str());
+    cfg.term = 1;
+    cfg.replicator = a.server;
+    cfg.quorum_soft = true;
+    cfg.batch_timeout = 1h;
+    a.node = std::make_unique<Node>(cfg);
+    ASSERT_EQ(a.node->error(), "");
+    a.server->attach(a.node.get());
+  }
+  // b and c would time a batch out after 100 ms if they cut batches themselves.
+  start_member(b, a, 1, 100ms);
+  start_member(c, a, 1, 100ms);
+  ASSERT_EQ(a.node->load_genesis_json(test_genesis(4)), "");
+  uint32_t nonce[5] = {};
+  const auto send = [&](Node& leader, uint32_t k) {
+    for (uint32_t i = 0; i < k; ++i) {
+      const uint32_t acct = 2 + i % 3;
+      ASSERT_TRUE(leader.submit(swap(acct, nonce[acct]++, kE18 + i)).accepted);
+    }
+  };
+  // Genesis (priority ops and pool txs) and swaps: full batches, then two txs left open.
+  const uint64_t genesis_txs = a.node->status().soft_txs;
+  const uint32_t k = 8 + static_cast<uint32_t>((4 - (genesis_txs + 8) % 4 + 2) % 4);
+  send(*a.node, k - 1);
+  ASSERT_EQ(a.node->submit_and_wait(swap(4, nonce[4]++, kE18), 10s).status, TxStatus::kSoft);
+  const uint64_t total = a.node->status().soft_txs;
+  ASSERT_EQ(total % 4, 2u);
+  const uint64_t full = total / 4;
+  ASSERT_TRUE(wait_batch(*a.node, full));
+  const uint64_t head = a.node->status().head_block;
+  ASSERT_TRUE(wait_head(*b.node, head));
+  ASSERT_TRUE(wait_head(*c.node, head));
+  ASSERT_TRUE(wait_batch(*b.node, full));
+  ASSERT_TRUE(wait_batch(*c.node, full));
+  // The followers' own timeouts passed: still no batch of their own making.
+  std::this_thread::sleep_for(400ms);
+  EXPECT_EQ(a.node->status().last_batch, full);
+  EXPECT_EQ(b.node->status().last_batch, full);
+  EXPECT_EQ(c.node->status().last_batch, full);
+  for (uint64_t n = 1; n <= full; ++n) {
+    expect_same_batch(*a.node, *b.node, n);
+    expect_same_batch(*a.node, *c.node, n);
+  }
+
+  // The leader goes with a batch open; b takes over with term 2 and c follows it.
+  a.node.reset();
+  a.server.reset();
+  b.client.reset();
+  c.client.reset();
+  b.server->set_term(2);
+  ASSERT_TRUE(b.node->promote(2));
+  c.client = std::make_unique<ReplicationClient>(*c.node, "127.0.0.1", b.server->port(), 2);
+  // b cuts the batch the old leader left open (an empty block carries the cut when idle) ...
+  ASSERT_TRUE(wait_batch(*b.node, full + 1));
+  ASSERT_TRUE(wait_batch(*c.node, full + 1));
+  // ... and goes on cutting under load: full batches and timed-out ones.
+  for (int round = 0; round < 3; ++round) {
+    send(*b.node, 5);
+    std::this_thread::sleep_for(150ms);
+  }
+  const TxInfo last = b.node->submit_and_wait(swap(2, nonce[2]++, kE18), 10s);
+  ASSERT_EQ(last.status, TxStatus::kSoft) << last.reason;
+  const auto until2 = std::chrono::steady_clock::now() + 10s;
+  while (b.node->tx_info(last.hash).batch == std::nullopt && std::chrono::steady_clock::now() < until2)
+    std::this_thread::sleep_for(5ms);
+  const uint64_t batches = b.node->status().last_batch;
+  ASSERT_GT(batches, full + 2);
+  ASSERT_TRUE(wait_batch(*c.node, batches));
+  // Every batch is the same on both, numbered without a gap or a duplicate: each starts from the
+  // previous one's root, and every soft tx is in exactly one batch.
+  std::set<Hash> seen;
+  for (uint64_t n = 1; n <= batches; ++n) {
+    expect_same_batch(*b.node, *c.node, n);
+    const auto x = b.node->batch(n);
+    ASSERT_TRUE(x);
+    if (n > 1) {
+      EXPECT_EQ(x->header.old_root, b.node->batch(n - 1)->header.new_root) << n;
+    }
+    for (const auto& slot : x->slots) {
+      if (slot.block != 0) {
+        EXPECT_TRUE(seen.insert(slot.hash).second) << "tx in two batches, batch " << n;
+      }
+    }
+  }
+  EXPECT_EQ(seen.size(), b.node->status().soft_txs);
+  // Blocks after the failover carry term 2, and some carry its cuts.
+  bool carried = false;
+  for (uint64_t n = head + 1; n <= b.node->status().head_block; ++n) {
+    const auto blk = c.node->block(n);
+    ASSERT_TRUE(blk);
+    EXPECT_EQ(blk->header.term, 2u);
+    carried |= blk->header.close_batch != 0;
+  }
+  EXPECT_TRUE(carried);
 }
 
 TEST(Replication, LeaderRefusesAFollowerWithAnotherLog) {
