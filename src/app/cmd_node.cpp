@@ -61,6 +61,8 @@ struct NodeOptions {
 };
 
 int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, const std::string& genesis);
+std::string operator_config(const NodeOptions& o, const node::NodeConfig& nc, const node::rpc::ServiceConfig& sc,
+                            settle::OperatorConfig& oc);
 
 /// Reads key `k` of object `o` into `out` when present; false (and *err) on a wrong type.
 template <class T>
@@ -216,9 +218,6 @@ int run_node(const NodeOptions& flags) {
   if (o.fees.priority_fee_gwei) l1_cfg.fees.priority_fee_gwei = o.fees.priority_fee_gwei;
   if (o.fees.max_fee_gwei) l1_cfg.fees.max_fee_gwei = o.fees.max_fee_gwei;
   if (l1_cfg.l1_url || l1_cfg.deployment) {
-    // The operator's batcher, prover and L1 sender would have to start on the leader only and be
-    // fenced by its term; until settle::Operator takes a group member's node, refuse the mix.
-    if (o.group_etcd) return fail("--group-etcd with --l1 is not supported yet (docs/NODE.md \"Sequencer group\")");
     if (!l1_cfg.l1_url || !l1_cfg.deployment) return fail("operator mode needs both --l1 URL and --deployment FILE");
     if (!genesis.empty()) return fail("--genesis: an operator's state comes from L1 deposits, not a genesis file");
     if (o.chain_id || o.rollup || o.batch_slots || o.no_swap_batches)
@@ -230,6 +229,9 @@ int run_node(const NodeOptions& flags) {
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    if (o.soft_finality != "local" && o.soft_finality != "quorum") return fail("--soft-finality is local or quorum");
+    // A group of operators: the settlement runs on the leader only (docs/NODE.md "Sequencer group").
+    if (o.group_etcd) return run_group(l1_cfg, nc, sc, genesis);
     return run_operator(l1_cfg, nc, sc, signals);
   }
   nc.block_time = std::chrono::milliseconds(block_time_ms);
@@ -282,6 +284,28 @@ int run_node(const NodeOptions& flags) {
 /// process ends at once (status 75 / 76) so that it cannot append; a diverged data dir is moved
 /// aside first, so the restart catches up from the leader. The caller blocked SIGINT/SIGTERM.
 int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, const std::string& genesis) {
+  // With --l1: every member runs the operator's settle layer, which acts (proves, sends to L1,
+  // reads deposits) only while the member leads (settle::Operator's group mode).
+  const bool settles = o.l1_url.has_value();
+  settle::OperatorConfig oc;
+  std::optional<l1::PrivateKey> key;
+  std::optional<settle::LoadedKeys> keys;
+  if (settles) {
+    if (o.prover_jobs) return fail("--prover-jobs is not supported in a sequencer group yet");
+    std::string err;
+    key = load_l1_key(o.key, &err);
+    if (!key) return fail(err);
+    if (auto e = operator_config(o, nc, sc, oc); !e.empty()) return fail(e);
+    const settle::Deployment& d = oc.deployment;
+    nc.batch_slots = d.batch_slots;
+    nc.swap_batches = d.swap_batches;
+    nc.domain = d.domain();
+    const std::string keys_dir = o.keys_dir.value_or(".zkamm-cache");
+    std::cout << "zkamm node: group operator of rollup " << l1::to_checksum_address(d.rollup) << " on chain " << d.chain_id
+              << " (N = " << d.batch_slots << "); loading batch keys from " << keys_dir << std::endl;
+    keys = settle::load_deployment_keys(d, keys_dir);
+    if (!keys->universal) return fail("keys: " + keys->error);
+  }
   cluster::MemberConfig mc;
   const auto ep = node::rpc::parse_url(*o.group_etcd);
   if (!ep) return fail("--group-etcd must be http://HOST:PORT");
@@ -318,6 +342,14 @@ int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::Servic
     std::_Exit(75);
   };
   if (auto e = m.open(); !e.empty()) return fail(e);
+  std::optional<settle::Operator> op;  // after m: stopped and destroyed before the member's node
+  if (settles) {
+    oc.group_node = &m.node();
+    oc.is_leader = [&m] { return m.may_act(); };
+    op.emplace(oc, *keys->universal, keys->swap ? &*keys->swap : nullptr, *key, std::cout);
+    if (auto e = op->start(); !e.empty()) return fail(e);
+    m.on_leader = [&op](uint64_t) { op->lead(); };
+  }
   node::rpc::Service service(m.node(), sc);
   std::string err;
   if (!service.start(&err)) return fail(err);
@@ -329,35 +361,59 @@ int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::Servic
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
-  int sig = 0;
-  sigwait(&signals, &sig);
-  std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+  // Signals, and the settle layer's health once a second (a halted part ends the process with
+  // status 1; a restart rejoins the group and resumes from the store and L1).
+  int rc = 0;
+  const timespec second{1, 0};
+  for (;;) {
+    const int sig = sigtimedwait(&signals, nullptr, &second);
+    if (sig == SIGINT || sig == SIGTERM) {
+      std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+      break;
+    }
+    if (op) {
+      if (auto h = op->health(); !h.empty()) {
+        std::cerr << "error: " << h << "; stopping (a restart resumes safely)" << std::endl;
+        rc = 1;
+        break;
+      }
+    }
+  }
   service.stop();
+  if (op) op->stop();
   m.stop();
   std::cout << "zkamm node: stopped at block " << m.node().status().head_block << std::endl;
-  return 0;
+  return rc;
 }
 
-int run_operator(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, sigset_t signals) {
+/// The operator's settings from the options (--l1 and --deployment given); "" or the error.
+std::string operator_config(const NodeOptions& o, const node::NodeConfig& nc, const node::rpc::ServiceConfig& sc,
+                            settle::OperatorConfig& oc) {
   settle::DeploymentResult dr = settle::read_deployment(*o.deployment);
-  if (!dr.ok()) return fail("deployment: " + dr.error);
+  if (!dr.ok()) return "deployment: " + dr.error;
   const settle::Deployment& d = *dr.deployment;
-  std::string err;
-  auto key = load_l1_key(o.key, &err);
-  if (!key) return fail(err);
-  settle::OperatorConfig oc;
   oc.deployment = d;
   oc.l1_url = *o.l1_url;
   oc.node = nc;
   oc.rpc = sc;
-  if (auto e = sender_options(o.fees, oc.l1_tx); !e.empty()) return fail(e);
+  if (auto e = sender_options(o.fees, oc.l1_tx); !e.empty()) return e;
   oc.confirmations = o.confirmations.value_or(1);
-  if (oc.confirmations == 0) return fail("--confirmations must be at least 1");
+  if (oc.confirmations == 0) return "--confirmations must be at least 1";
   if (o.watch_interval_ms) oc.watch_interval = std::chrono::milliseconds(*o.watch_interval_ms);
   oc.prover_jobs = o.prover_jobs;
   oc.local_provers = o.local_provers.value_or(o.prover_jobs ? 0 : 1);
-  if (!o.prover_jobs && oc.local_provers == 0) return fail("--local-provers 0 needs --prover-jobs (someone must prove)");
+  if (!o.prover_jobs && oc.local_provers == 0) return "--local-provers 0 needs --prover-jobs (someone must prove)";
   oc.settle.l1_down_patience = std::chrono::milliseconds(static_cast<int64_t>(o.l1_down_patience_s * 1000));
+  return "";
+}
+
+int run_operator(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, sigset_t signals) {
+  std::string err;
+  auto key = load_l1_key(o.key, &err);
+  if (!key) return fail(err);
+  settle::OperatorConfig oc;
+  if (auto e = operator_config(o, nc, sc, oc); !e.empty()) return fail(e);
+  const settle::Deployment& d = oc.deployment;
   const std::string keys_dir = o.keys_dir.value_or(".zkamm-cache");
   std::cout << "zkamm node: operator of rollup " << l1::to_checksum_address(d.rollup) << " on chain " << d.chain_id
             << " (N = " << d.batch_slots << "); loading batch keys from " << keys_dir << std::endl;

@@ -139,6 +139,7 @@ std::string Member::join(const std::string& rpc_url) {
   if (!lease) return "etcd: " + etcd_.error();
   lease_ = *lease;
   last_keepalive_ok_ = Clock::now();
+  keepalive_ok_ns_.store(last_keepalive_ok_.time_since_epoch().count(), std::memory_order_release);
   next_keepalive_ = last_keepalive_ok_ + std::chrono::milliseconds(cfg_.lease_ttl_s * 1000 / 4);
   loop_thread_ = std::thread([this] { loop(); });
   return "";
@@ -157,9 +158,16 @@ void Member::stop() {
   forwarder_.reset();
 }
 
+bool Member::may_act() const noexcept {
+  if (!leading_.load() || failed_stop_.load()) return false;
+  const auto ok = Clock::time_point(Clock::duration(keepalive_ok_ns_.load(std::memory_order_acquire)));
+  return Clock::now() - ok < std::chrono::milliseconds(cfg_.lease_ttl_s * 1000 / 2);
+}
+
 void Member::fatal(Fatal f, const std::string& why) {
   if (failed_) return;
   failed_ = true;
+  failed_stop_ = true;
   spdlog::critical("group: {}: {}", f == Fatal::kDeposed ? "deposed" : "diverged", why);
   if (on_fatal) on_fatal(f, why);
 }
@@ -178,6 +186,7 @@ void Member::step() {
     const auto left = etcd_.lease_keepalive(lease_);
     if (left && *left > 0) {
       last_keepalive_ok_ = now;
+      keepalive_ok_ns_.store(now.time_since_epoch().count(), std::memory_order_release);
     } else if (left) {
       // The lease ran out (this process stalled, or etcd lost it): whatever this node held is gone.
       if (leading_) return fatal(Fatal::kDeposed, "its etcd lease expired");

@@ -58,6 +58,11 @@ class Member {
   node::Node& node() { return *node_; }
   uint16_t repl_port() const { return server_->port(); }
   bool is_leader() const noexcept { return leading_.load(); }
+  /// The fence for what only the leader may do outside the block stream (the L1 sender): true
+  /// while this member leads and its lease was renewed within half its TTL. A leader that was
+  /// stalled (SIGSTOP, a long pause) answers false from the moment it runs again, before its
+  /// group thread finds it deposed and ends the process.
+  bool may_act() const noexcept;
   uint64_t term() const noexcept { return term_.load(); }
 
   /// Runs on the group thread when this node becomes the leader (start the leader-only parts).
@@ -85,9 +90,11 @@ class Member {
   bool heads_published_ = false;
   uint64_t published_head_ = 0;
   std::atomic<bool> leading_{false};
+  std::atomic<int64_t> keepalive_ok_ns_{0};  ///< steady clock of the last renewed lease (may_act)
   std::atomic<uint64_t> term_{0};
   std::atomic<bool> stopping_{false};
   bool failed_ = false;
+  std::atomic<bool> failed_stop_{false};  ///< failed_, for may_act's callers
   std::thread loop_thread_;
   std::thread genesis_thread_;
 };

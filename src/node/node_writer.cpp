@@ -273,6 +273,12 @@ bool Node::Impl::apply_block(const Block& in) {
   open_block_->header = in.header;
   block_open = false;
   term = in.header.term;
+  {
+    // A follower's next priority serial is the leader's (status, and the L1 watcher's resume
+    // point once it leads); it orders none itself.
+    LockGuard lk(mp_mu);
+    next_serial = executed_serial;
+  }
   queue_sealed(/*own=*/false);
   return true;
 }

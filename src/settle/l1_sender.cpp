@@ -40,11 +40,12 @@ L1Sender::L1Sender(l1::RpcClient& rpc, l1::TxSender& tx, L1SenderConfig cfg) : r
 
 L1Sender::~L1Sender() { stop(); }
 
-l1::Result<uint64_t> L1Sender::read_counter(const l1::abi::Function& f) {
+namespace {
+l1::Result<uint64_t> read_rollup_counter(l1::RpcClient& rpc, const l1::Address& rollup, const l1::abi::Function& f) {
   l1::CallRequest call;
-  call.to = cfg_.rollup;
+  call.to = rollup;
   call.data = *l1::abi::encode_call(f, {});
-  auto out = rpc_.call(call);
+  auto out = rpc.call(call);
   if (!out) return out.error();
   auto v = l1::abi::decode_output(f, *out);
   if (!v || v->size() != 1 || (*v)[0].word[1] != 0 || (*v)[0].word[2] != 0 || (*v)[0].word[3] != 0) {
@@ -52,20 +53,25 @@ l1::Result<uint64_t> L1Sender::read_counter(const l1::abi::Function& f) {
   }
   return (*v)[0].word[0];
 }
+}  // namespace
 
-l1::Result<ChainView> L1Sender::chain_view() {
+l1::Result<ChainView> read_chain_view(l1::RpcClient& rpc, const l1::Address& rollup) {
   ChainView v;
-  auto c = read_counter(rollup_abi::last_committed());
+  auto c = read_rollup_counter(rpc, rollup, rollup_abi::last_committed());
   if (!c) return c.error();
-  auto p = read_counter(rollup_abi::last_proven());
+  auto p = read_rollup_counter(rpc, rollup, rollup_abi::last_proven());
   if (!p) return p.error();
-  auto e = read_counter(rollup_abi::last_executed());
+  auto e = read_rollup_counter(rpc, rollup, rollup_abi::last_executed());
   if (!e) return e.error();
   v.last_committed = *c;
   v.last_proven = *p;
   v.last_executed = *e;
   return v;
 }
+
+l1::Result<uint64_t> L1Sender::read_counter(const l1::abi::Function& f) { return read_rollup_counter(rpc_, cfg_.rollup, f); }
+
+l1::Result<ChainView> L1Sender::chain_view() { return read_chain_view(rpc_, cfg_.rollup); }
 
 namespace {
 
@@ -158,6 +164,9 @@ l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, 
       // Not on L1: send it now (the recorded nonce is free again, or another tx took it).
     }
   }
+  // The group's fence: a member that lost the lead (its lease ran out while it was stalled)
+  // sends nothing; the new leader reads L1's counters and carries on.
+  if (cfg_.may_send && !cfg_.may_send()) return sender_error("this member no longer leads the sequencer group: nothing sent");
   auto k = tx_.resync_nonce();
   if (!k) return k.error();
   if (journal && !cfg_.journal_put(key, std::to_string(*k) + " -")) return sender_error("cannot write the journal");
@@ -472,6 +481,17 @@ void report_to_node(L1Sender& sender, node::Node& node) {
     std::copy(tx.begin(), tx.end(), h.begin());
     (void)node.set_batch_l1_status(n, stage, t != 0 ? t : now_ms(), h);
   });
+}
+
+void report_chain_view(const ChainView& view, node::Node& node) {
+  const node::NodeStatus st = node.status();
+  const TimeMs t = now_ms();
+  const auto up_to = [&](uint64_t from, uint64_t to, node::TxStatus stage) {
+    for (uint64_t n = from + 1; n <= std::min(to, st.last_batch); ++n) (void)node.set_batch_l1_status(n, stage, t);
+  };
+  up_to(st.last_committed, view.last_committed, node::TxStatus::kCommitted);
+  up_to(st.last_proven, view.last_proven, node::TxStatus::kProven);
+  up_to(st.last_finalized, view.last_executed, node::TxStatus::kFinalized);
 }
 
 void resume_from_store(L1Sender& sender, const Prover& prover, const node::Node& node) {

@@ -86,7 +86,14 @@ struct L1SenderConfig {
   /// then cost one reverted duplicate).
   std::function<bool(const std::string& key, const std::string& value)> journal_put;
   std::function<std::optional<std::string>(const std::string& key)> journal_get;
+  /// Sequencer group: asked right before every transaction is sent (after the counters were
+  /// read); false (this member no longer holds the group's lead) sends nothing and the step
+  /// fails. Empty: always true.
+  std::function<bool()> may_send;
 };
+
+/// The rollup's lastCommitted/lastProven/lastExecuted (eth_call on latest).
+l1::Result<ChainView> read_chain_view(l1::RpcClient& rpc, const l1::Address& rollup);
 
 class L1Sender {
  public:
@@ -168,6 +175,10 @@ void use_node_journal(L1SenderConfig& cfg, node::Node& node);
 /// Reports every stage to the node (Node::set_batch_l1_status with the L1 tx hash), so tx_info()
 /// and the RPC show committed / proven / finalized. Skipped steps get the time the sender found out.
 void report_to_node(L1Sender& sender, node::Node& node);
+/// Marks the node's batches up to what `view` shows (committed / proven / executed), without the
+/// L1 transactions: a sequencer group's followers learn their batches' L1 stages this way (the
+/// leader's sender reports its own), and a new leader before its prover starts.
+void report_chain_view(const ChainView& view, node::Node& node);
 /// Hands every stored proof above the node's last finalized batch to the sender (after a restart).
 void resume_from_store(L1Sender& sender, const Prover& prover, const node::Node& node);
 

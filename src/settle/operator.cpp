@@ -1,5 +1,6 @@
 #include "settle/operator.hpp"
 
+#include <optional>
 #include <ostream>
 
 #include "settle/remote_prover.hpp"
@@ -35,6 +36,14 @@ std::string Operator::start() {
     return "the L1 key is " + l1::to_checksum_address(op_key_.address()) + ", not the rollup's operator " +
            l1::to_checksum_address(d.operator_address);
 
+  if (cfg_.group_node != nullptr) {
+    // A group member: the leader-only parts wait for lead(); meanwhile L1's counters are
+    // followed into the node.
+    node_ptr_ = cfg_.group_node;
+    running_ = true;
+    group_thread_ = std::thread([this] { follow_l1(); });
+    return "";
+  }
   node::NodeConfig nc = cfg_.node;
   nc.batch_slots = d.batch_slots;
   nc.swap_batches = d.swap_batches;
@@ -45,36 +54,8 @@ std::string Operator::start() {
     node_.reset();
     return e;
   }
-  ProverOptions po;
-  po.remote_jobs = cfg_.prover_jobs;
-  po.local_workers = cfg_.local_provers;
-  po.lease = cfg_.prover_lease;
-  po.swap_keys = swap_keys_;
-  prover_ = std::make_unique<Prover>(*node_, keys_, po);
-
-  tx_ = std::make_unique<l1::TxSender>(*send_rpc_, op_key_, d.chain_id, cfg_.l1_tx);
-  L1SenderConfig sc = cfg_.settle;
-  sc.rollup = d.rollup;
-  use_node_journal(sc, *node_);  // no double submission across a kill -9 (l1_sender.hpp)
-  sender_ = std::make_unique<L1Sender>(*send_rpc_, *tx_, sc);
-  prover_->on_proved([this](const ProvedBatch& p) { sender_->enqueue(p); });
-  report_to_node(*sender_, *node_);  // tx_info / RPC: committed, proven, finalized
-  sender_->on_stage([this](uint64_t n, L1Stage s, TimeMs) {
-    log_ << cfg_.log_prefix << ": batch " << n << " " << to_string(s) << " on L1" << std::endl;
-  });
-  explorer_ = std::make_unique<ExplorerFeed>(*node_, *prover_, *sender_);
-  resume_from_store(*sender_, *prover_, *node_);
-  sender_->start();
-
-  WatcherConfig wc;
-  wc.rollup = d.rollup;
-  wc.confirmations = cfg_.confirmations;
-  wc.from_block = d.deploy_block;
-  wc.poll_interval = cfg_.watch_interval;
-  WatcherSink sink = node_sink(*node_);
-  if (cfg_.wrap_sink) sink = cfg_.wrap_sink(std::move(sink));
-  watcher_ = std::make_unique<L1Watcher>(*watch_rpc_, std::move(sink), wc);
-  watcher_->start();
+  node_ptr_ = node_.get();
+  start_settlement(0);
 
   service_ = std::make_unique<node::rpc::Service>(*node_, cfg_.rpc);
   service_->set_explorer_hooks(explorer_->hooks());
@@ -89,7 +70,110 @@ std::string Operator::start() {
   return "";
 }
 
+void Operator::start_settlement(uint64_t settled_on_l1) {
+  const Deployment& d = cfg_.deployment;
+  node::Node& node = *node_ptr_;
+  ProverOptions po;
+  po.remote_jobs = cfg_.prover_jobs;
+  po.local_workers = cfg_.local_provers;
+  po.lease = cfg_.prover_lease;
+  po.swap_keys = swap_keys_;
+  po.settled_on_l1 = settled_on_l1;
+  prover_ = std::make_unique<Prover>(node, keys_, po);
+
+  tx_ = std::make_unique<l1::TxSender>(*send_rpc_, op_key_, d.chain_id, cfg_.l1_tx);
+  L1SenderConfig sc = cfg_.settle;
+  sc.rollup = d.rollup;
+  sc.may_send = cfg_.is_leader;
+  use_node_journal(sc, node);  // no double submission across a kill -9 (l1_sender.hpp)
+  sender_ = std::make_unique<L1Sender>(*send_rpc_, *tx_, sc);
+  prover_->on_proved([this](const ProvedBatch& p) { sender_->enqueue(p); });
+  report_to_node(*sender_, node);  // tx_info / RPC: committed, proven, finalized
+  sender_->on_stage([this](uint64_t n, L1Stage s, TimeMs) {
+    log_ << cfg_.log_prefix << ": batch " << n << " " << to_string(s) << " on L1" << std::endl;
+  });
+  if (cfg_.group_node == nullptr) explorer_ = std::make_unique<ExplorerFeed>(node, *prover_, *sender_);
+  resume_from_store(*sender_, *prover_, node);
+  sender_->start();
+
+  WatcherConfig wc;
+  wc.rollup = d.rollup;
+  wc.confirmations = cfg_.confirmations;
+  wc.from_block = d.deploy_block;
+  wc.poll_interval = cfg_.watch_interval;
+  WatcherSink sink = node_sink(node);
+  if (cfg_.wrap_sink) sink = cfg_.wrap_sink(std::move(sink));
+  watcher_ = std::make_unique<L1Watcher>(*watch_rpc_, std::move(sink), wc);
+  watcher_->start();
+}
+
+void Operator::lead() {
+  {
+    std::lock_guard lk(group_mu_);
+    lead_asked_ = true;
+  }
+  group_cv_.notify_all();
+}
+
+void Operator::follow_l1() {
+  std::unique_lock lk(group_mu_);
+  while (!group_stop_) {
+    if (lead_asked_ && !leading_) {
+      lk.unlock();
+      take_lead();
+      lk.lock();
+      continue;
+    }
+    if (!leading_) {
+      lk.unlock();
+      if (auto v = read_chain_view(*l1_, cfg_.deployment.rollup)) report_chain_view(*v, *node_ptr_);
+      lk.lock();
+    }
+    group_cv_.wait_for(lk, cfg_.watch_interval, [&] { return group_stop_ || (lead_asked_ && !leading_); });
+  }
+}
+
+void Operator::take_lead() {
+  const auto stopped = [&](std::chrono::milliseconds pause) {
+    std::unique_lock lk(group_mu_);
+    return group_cv_.wait_for(lk, pause, [&] { return group_stop_; });
+  };
+  // An earlier leader's transaction may still be pending on L1 (it died after sending): wait
+  // until it is mined (or the L1 timeout passed), so that the counters read next include it and
+  // nothing is sent twice. Sends are fenced by is_leader, so no new one comes from it.
+  const auto until = std::chrono::steady_clock::now() + cfg_.l1_tx.timeout;
+  for (;;) {
+    auto mined = l1_->get_transaction_count(op_key_.address(), l1::BlockTag::latest());
+    auto pending = l1_->get_transaction_count(op_key_.address(), l1::BlockTag::pending());
+    if ((mined && pending && *pending <= *mined) || std::chrono::steady_clock::now() >= until) break;
+    if (stopped(cfg_.l1_tx.poll_interval)) return;
+  }
+  std::optional<ChainView> view;
+  for (;;) {
+    if (auto v = read_chain_view(*l1_, cfg_.deployment.rollup)) {
+      view = *v;
+      break;
+    } else {
+      log_ << cfg_.log_prefix << ": taking the lead: L1 counters: " << v.error().message << "; retrying" << std::endl;
+    }
+    if (stopped(std::chrono::milliseconds(500))) return;
+  }
+  report_chain_view(*view, *node_ptr_);
+  std::lock_guard lk(group_mu_);
+  if (group_stop_) return;
+  log_ << cfg_.log_prefix << ": leading; L1 has batches committed to " << view->last_committed << ", executed to "
+       << view->last_executed << "; settling from batch " << view->last_executed + 1 << std::endl;
+  start_settlement(view->last_executed);
+  leading_ = true;
+}
+
 void Operator::stop() {
+  {
+    std::lock_guard lk(group_mu_);
+    group_stop_ = true;
+  }
+  group_cv_.notify_all();
+  if (group_thread_.joinable()) group_thread_.join();
   if (service_) service_->stop();
   if (watcher_) watcher_->stop();
   if (prover_) prover_->stop();
@@ -99,6 +183,7 @@ void Operator::stop() {
 }
 
 std::string Operator::health() const {
+  std::lock_guard lk(group_mu_);  // a group member's parts appear when it takes the lead
   if (prover_) {
     if (auto e = prover_->error(); !e.empty()) return "prover halted: " + e;
   }

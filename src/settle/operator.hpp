@@ -13,6 +13,9 @@
 // `zkamm node --l1` and `zkamm devnet` both run one; the devnet adds anvil, the deployment, its
 // scenario and its bench around it.
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -53,6 +56,14 @@ struct OperatorConfig {
   std::string log_prefix = "operator";
   /// TEST ONLY: wraps the watcher's sink (the devnet's --censor-full-exits).
   std::function<WatcherSink(WatcherSink)> wrap_sink;
+  /// Sequencer group (docs/NODE.md "Sequencer group"): the operator runs on this member's node
+  /// (cluster::Member owns it, and its RPC server) instead of opening one. start() checks L1 and
+  /// then only follows L1's counters into the node (followers show committed/finalized too);
+  /// lead() starts the prover, the L1 sender and the watcher, once this member leads. The node
+  /// must have been made with the deployment's batch_slots, swap_batches and domain.
+  node::Node* group_node = nullptr;
+  /// The group's fence, asked before every L1 transaction: true while this member holds the lead.
+  std::function<bool()> is_leader;
 };
 
 class Operator {
@@ -67,12 +78,17 @@ class Operator {
   /// Opens the node's store and starts everything; "" or the error (then nothing runs).
   /// Checks first that the L1 is the deployment's chain and holds the rollup.
   std::string start();
-  /// Stops RPC, watcher, prover, sender and node, in that order; idempotent.
+  /// Group mode: this member leads from now on (call it from any thread; it returns at once).
+  /// The leader-only parts start in the background: after L1 has no pending operator
+  /// transaction, its counters say where to go on (a batch L1 has is never sent again; those it
+  /// executed are never proven again); deposits are ordered by this member only from here.
+  void lead();
+  /// Stops RPC, watcher, prover, sender and node (not a group's node), in that order; idempotent.
   void stop();
   /// "" while every part runs; else why one halted (prover, L1 sender, L1 watcher).
   std::string health() const;
 
-  node::Node& node() { return *node_; }
+  node::Node& node() { return *node_ptr_; }
   Prover& prover() { return *prover_; }
   L1Sender& sender() { return *sender_; }
   L1Watcher& watcher() { return *watcher_; }
@@ -96,6 +112,19 @@ class Operator {
   std::unique_ptr<L1Watcher> watcher_;
   std::unique_ptr<node::rpc::Service> service_;
   std::unique_ptr<ExplorerFeed> explorer_;  ///< the explorer's settlement figures (stop() ends its users first)
+  node::Node* node_ptr_ = nullptr;          ///< node_, or the group's node
+  /// Creates and starts the prover, the L1 sender (and its reports) and the watcher on node_ptr_.
+  void start_settlement(uint64_t settled_on_l1);
+  // group mode: the L1 counters followed into the node, and the lead's start-up
+  void follow_l1();
+  void take_lead();
+  mutable std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  bool group_stop_ = false;     // group_mu_
+  bool lead_asked_ = false;     // group_mu_
+  bool leading_ = false;        // group_mu_: the leader-only parts exist (health() reads them)
+  std::string lead_error_;      // group_mu_
+  std::thread group_thread_;
 };
 
 }  // namespace zkamm::settle

@@ -138,6 +138,7 @@ void Prover::recover() {
     proved_[n] = std::move(*p);
     last_proved_ = n;
   }
+  if (last_proved_ < opts_.settled_on_l1) last_proved_ = opts_.settled_on_l1;
   // Recorded before the restart but not proven: queued here, witnesses rebuilt by the worker.
   for (uint64_t n = last_proved_ + 1; n <= last; ++n) {
     auto b = node_.batch(n);
@@ -253,7 +254,8 @@ std::optional<ff::Fr> Prover::hook(state::State& s, state::StateTrees& trees, co
   }
   {
     std::lock_guard lk(mu_);
-    if (stop_) return node::apply_batch(s, trees, job);
+    // Stopped, or settled on L1 already (proven by an earlier leader of the group): no witness.
+    if (stop_ || b.header.number <= last_proved_) return node::apply_batch(s, trees, job);
     if (!error_.empty()) return std::nullopt;  // halted: record no more roots
   }
   const BatchKeys* keys = keys_for(b.header.kind);

@@ -60,6 +60,9 @@ struct ProverOptions {
   /// The swap circuit's keys (same slot count and domain), needed when the node makes swap
   /// batches (NodeConfig::swap_batches); the pipeline halts on a swap batch without them.
   const BatchKeys* swap_keys = nullptr;
+  /// Batches up to this one are executed on L1 already and never proven here (a sequencer
+  /// group's new leader: its store has no proofs of the batches an earlier leader settled).
+  uint64_t settled_on_l1 = 0;
 };
 
 class Prover {

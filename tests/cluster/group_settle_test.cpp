@@ -1,0 +1,296 @@
+// A sequencer group of operators (issue 23): three `zkamm node --l1 --group-etcd` processes, an
+// etcd and an anvil with the rollup deployed (one-slot batches, the settle tests' keys), all
+// started by the test on loopback. Accounts are registered on L1 (one CreateAccount priority op,
+// so one batch, each) while the group settles; the leader is killed with SIGKILL once in the
+// middle of the settlement and restarted (it rejoins as a follower). The group carries on: every
+// registration ends in an executed batch, each batch was committed and executed on L1 exactly
+// once (one BatchCommitted and one BatchExecuted per number, no BatchesReverted, no operator
+// transaction reverted), and all three members end with the same batches and state root, equal
+// to the rollup's lastExecutedRoot.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cluster_test_util.hpp"
+#include "common/test_keys.hpp"
+#include "l1/abi.hpp"
+#include "l1/sender.hpp"
+#include "node/rpc_client.hpp"
+#include "settle/anvil.hpp"
+#include "settle/deploy.hpp"
+#include "settle/deployment.hpp"
+#include "settle/l1_calls.hpp"
+#include "settle/l1_sender.hpp"
+
+namespace zkamm::cluster {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+// anvil's default accounts 0 (deployer and operator) and 1 (registers the L2 accounts): public
+// test keys of every anvil/hardhat node, never real funds.
+constexpr const char* kOperatorKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+constexpr const char* kUserKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+constexpr uint32_t kRegistrations = 8;
+
+struct Member {
+  std::string id;
+  fs::path dir;
+  uint16_t rpc_port = 0, repl_port = 0;
+  testing::Child proc;
+};
+
+std::optional<json> status(const Member& m) {
+  try {
+    node::rpc::Client c(node::rpc::Endpoint{"127.0.0.1", m.rpc_port}, 2s);
+    return c.call("zkamm_status", json::array());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+class GroupSettle : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::access("/usr/bin/etcd", X_OK) != 0) GTEST_SKIP() << "etcd not installed (scripts/install-deps.sh)";
+    const std::string anvil = settle::anvil_binary(std::string(ZKAMM_SOURCE_DIR) + "/node_modules");
+    if (::access(anvil.c_str(), X_OK) != 0) GTEST_SKIP() << "anvil not installed";
+    root_ = fs::temp_directory_path() / ("zkamm-group-settle-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    ASSERT_TRUE(etcd_.start(root_)) << "etcd did not start";
+    ASSERT_EQ(anvil_.start(anvil, (root_ / "anvil.log").string()), "");
+    rpc_ = l1::RpcClient::create(anvil_.url());
+    ASSERT_NE(rpc_, nullptr);
+    l1::SenderOptions so;
+    so.poll_interval = 10ms;
+    op_tx_ = std::make_unique<l1::TxSender>(*rpc_, *l1::PrivateKey::from_hex(kOperatorKey), 31337, so);
+    settle::DeployConfig dc;
+    dc.slots = 1;
+    dc.swap_batches = false;
+    dc.timestamp_window_s = 86400;
+    dc.keys_dir = keys_dir_;
+    std::ostringstream log;
+    settle::DeployOutcome dep = settle::deploy_rollup(*rpc_, *op_tx_, 31337, dc, log);
+    ASSERT_TRUE(dep.ok()) << dep.error << "\n" << log.str();
+    deployment_ = *dep.deployment;
+    ASSERT_EQ(settle::write_deployment(deployment_, (root_ / "deployment.json").string()), "");
+    ::setenv("ZKAMM_L1_KEY", kOperatorKey, 1);  // the members' operator key (inherited)
+    for (int i = 0; i < 3; ++i) {
+      auto m = std::make_unique<Member>();
+      char id[8];
+      std::snprintf(id, sizeof id, "n%d", i + 1);  // not "n" + to_string: g++ 12's -Wrestrict false positive
+      m->id = id;
+      m->dir = root_ / m->id;
+      m->rpc_port = testing::free_port();
+      m->repl_port = testing::free_port();
+      members_.push_back(std::move(m));
+    }
+    for (auto& m : members_) start(*m);
+  }
+  void TearDown() override {
+    for (auto& m : members_) m->proc.kill(SIGKILL);
+    anvil_.stop();
+    if (!HasFailure() && !root_.empty()) fs::remove_all(root_);
+  }
+
+  void start(Member& m) {
+    fs::create_directories(m.dir);
+    m.proc.start({std::string(ZKAMM_BINARY_DIR) + "/src/app/zkamm", "node", "--l1", anvil_.url(), "--deployment",
+                  (root_ / "deployment.json").string(), "--keys-dir", keys_dir_, "--data-dir", (m.dir / "data").string(),
+                  "--rpc-port", std::to_string(m.rpc_port), "--repl-port", std::to_string(m.repl_port), "--rpc-threads", "1",
+                  "--verifier-threads", "1", "--group-etcd", etcd_.url(), "--group-id", m.id, "--group-size", "3",
+                  "--soft-finality", "quorum", "--block-time-ms", "20", "--batch-timeout-ms", "100",
+                  "--watch-interval-ms", "100", "--min-free-disk-mb", "0"},
+                 (m.dir / "node.log").string());
+  }
+
+  Member* leader() {
+    const auto kv = Etcd(etcd_.endpoint()).get("/zkamm/group/leader");
+    if (!kv) return nullptr;
+    const json v = json::parse(kv->value, nullptr, false);
+    for (auto& m : members_)
+      if (v.is_object() && v.value("id", "") == m->id) return m.get();
+    return nullptr;
+  }
+
+  settle::ChainView chain() {
+    auto v = settle::read_chain_view(*rpc_, deployment_.rollup);
+    return v.ok() ? *v : settle::ChainView{};
+  }
+
+  /// Per batch number, how many logs of `event` (batch number = its first indexed topic).
+  std::map<uint64_t, int> count_events(const char* event) {
+    const auto e = l1::abi::parse_event(event);
+    EXPECT_TRUE(e.has_value());
+    l1::LogFilter f;
+    f.from_block = l1::BlockTag::number(deployment_.deploy_block);
+    f.addresses = {deployment_.rollup};
+    f.topics = {{e->topic0()}};
+    auto logs = rpc_->get_logs(f);
+    EXPECT_TRUE(logs.ok());
+    std::map<uint64_t, int> out;
+    if (!logs.ok()) return out;
+    for (const auto& l : *logs) {
+      uint64_t n = 0;
+      if (l.topics.size() > 1)
+        for (size_t k = 24; k < 32; ++k) n = (n << 8) | l.topics[1][k];
+      ++out[n];
+    }
+    return out;
+  }
+
+  std::string logs() {
+    std::ostringstream out;
+    for (auto& m : members_) {
+      std::ifstream in(m->dir / "node.log");
+      std::string line, tail;
+      std::vector<std::string> lines;
+      while (std::getline(in, line)) lines.push_back(line);
+      out << "---- " << m->id << " (last 25 lines)\n";
+      for (size_t i = lines.size() > 25 ? lines.size() - 25 : 0; i < lines.size(); ++i) out << lines[i] << "\n";
+    }
+    return out.str();
+  }
+
+  fs::path root_;
+  const std::string keys_dir_ = std::string(ZKAMM_BINARY_DIR) + "/settle-test-keys";
+  testing::EtcdProcess etcd_;
+  settle::AnvilProcess anvil_;
+  std::unique_ptr<l1::RpcClient> rpc_;
+  std::unique_ptr<l1::TxSender> op_tx_;
+  settle::Deployment deployment_;
+  std::vector<std::unique_ptr<Member>> members_;
+};
+
+TEST_F(GroupSettle, LeaderKilledMidSettlementEveryBatchLandsOnL1Once) {
+  const auto deadline = Clock::now() + 85s;
+  // Registrations from anvil account 1, one every 600 ms, while the group settles.
+  std::atomic<uint32_t> registered{0};
+  std::atomic<bool> stop{false};
+  std::string load_error;
+  std::thread load([&] {
+    auto rpc = l1::RpcClient::create(anvil_.url());
+    l1::SenderOptions so;
+    so.poll_interval = 10ms;
+    l1::TxSender user(*rpc, *l1::PrivateKey::from_hex(kUserKey), 31337, so);
+    for (uint32_t i = 1; i <= kRegistrations && !stop; ++i) {
+      l1::TxRequest req;
+      req.to = deployment_.rollup;
+      req.data = settle::register_account_call(zkamm::testing::test_key(i), deployment_.domain(), user.address());
+      auto r = user.send_and_wait(req);
+      if (!r.ok()) {
+        load_error = r.error().message;
+        return;
+      }
+      registered = i;
+      std::this_thread::sleep_for(600ms);
+    }
+  });
+  struct Join {
+    std::thread& t;
+    std::atomic<bool>& stop;
+    ~Join() {
+      stop = true;
+      t.join();
+    }
+  } join{load, stop};
+
+  // Mid-settlement: some batches executed on L1, registrations still coming.
+  Member* first = nullptr;
+  while (Clock::now() < deadline && (first == nullptr || chain().last_executed < 2)) {
+    first = leader();
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_NE(first, nullptr) << logs();
+  ASSERT_GE(chain().last_executed, 2u) << logs();
+  const settle::ChainView at_kill = chain();
+  first->proc.kill(SIGKILL);
+  std::cout << first->id << " (leader) killed with L1 at batch " << at_kill.last_executed << ", " << registered.load()
+            << " of " << kRegistrations << " registrations made" << std::endl;
+  // It comes back as a follower (a member with blocks no majority had resyncs: it exits 76 and
+  // is started again).
+  std::this_thread::sleep_for(300ms);
+
+  // Drained: every registration batched and executed on L1, every member at the same batch.
+  bool drained = false;
+  std::map<std::string, json> final_status;
+  while (Clock::now() < deadline && !drained) {
+    for (auto& m : members_)
+      if (!m->proc.running()) start(*m);
+    std::this_thread::sleep_for(100ms);
+    if (registered.load() < kRegistrations) continue;
+    const settle::ChainView v = chain();
+    drained = v.last_executed > 0;
+    final_status.clear();
+    for (auto& m : members_) {
+      const auto s = status(*m);
+      drained = drained && s && std::stoull(s->value("next_priority_serial", "0")) == kRegistrations &&
+                s->value("last_batch", uint64_t{0}) == v.last_executed && s->value("last_root_batch", uint64_t{0}) == v.last_executed &&
+                s->value("batcher_backlog_batches", uint64_t{1}) == 0;
+      if (s) final_status[m->id] = *s;
+    }
+  }
+  ASSERT_TRUE(load_error.empty()) << load_error;
+  ASSERT_TRUE(drained) << "not drained within the time; L1 executed " << chain().last_executed << "\n"
+                       << json(final_status).dump() << "\n" << logs();
+  const settle::ChainView v = chain();
+  const uint64_t batches = v.last_executed;
+  EXPECT_EQ(v.last_committed, batches);
+  EXPECT_GE(batches, kRegistrations);
+  EXPECT_LT(at_kill.last_executed, batches);
+
+  // Each batch committed and executed exactly once; nothing reverted.
+  const auto committed = count_events("BatchCommitted(uint256 indexed,uint256,uint256,bytes32,uint64,uint32)");
+  const auto executed = count_events("BatchExecuted(uint256 indexed,uint256)");
+  EXPECT_TRUE(count_events("BatchesReverted(uint256)").empty());
+  EXPECT_EQ(committed.size(), batches);
+  for (uint64_t n = 1; n <= batches; ++n) {
+    EXPECT_EQ(committed.count(n) ? committed.at(n) : 0, 1) << "batch " << n;
+    EXPECT_EQ(executed.count(n) ? executed.at(n) : 0, 1) << "batch " << n;
+  }
+  auto head = rpc_->block_number();
+  ASSERT_TRUE(head.ok());
+  const std::string op = l1::to_hex(op_tx_->address());
+  int operator_txs = 0;
+  for (uint64_t n = deployment_.deploy_block + 1; n <= *head; ++n) {
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(n));
+    auto blk = rpc_->request("eth_getBlockByNumber", json::array({hex, true}));
+    ASSERT_TRUE(blk.ok());
+    for (const auto& t : (*blk)["transactions"]) {
+      std::string from = t.value("from", "");
+      for (auto& ch : from) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (from != op) continue;
+      auto r = rpc_->request("eth_getTransactionReceipt", json::array({t["hash"]}));
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ((*r)["status"], "0x1") << "operator transaction " << t["hash"] << " reverted";
+      ++operator_txs;
+    }
+  }
+  EXPECT_GT(operator_txs, 0);
+
+  // One state: every member's root is L1's.
+  l1::CallRequest call;
+  call.to = deployment_.rollup;
+  call.data = settle::call("lastExecutedRoot()", {});
+  auto root = rpc_->call(call);
+  ASSERT_TRUE(root.ok());
+  ASSERT_EQ(root->size(), 32u);
+  const std::string want = l1::to_hex(*root);  // 0x and 64 lowercase digits, as zkamm_status writes roots
+  for (auto& [id, s] : final_status) EXPECT_EQ(s.value("state_root", ""), want) << id;
+  EXPECT_EQ(final_status.size(), 3u);
+}
+
+}  // namespace
+}  // namespace zkamm::cluster
