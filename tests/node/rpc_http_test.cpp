@@ -451,8 +451,10 @@ TEST(RpcHttp, ClientsThatNeverReadAreDroppedNotBufferedFor) {
   rpc::Client c(s.ep(), std::chrono::seconds(20));
   EXPECT_EQ(c.call("ping"), "pong");
   EXPECT_EQ(c.get("/health").first, 200u);
-  // The writes time out; wait (bounded) until the server holds no response bytes.
-  for (int i = 0; i < 400 && (s.m.slow_dropped.value() == 0 || s.server->budget()->used() != 0); ++i)
+  // The writes time out; wait (bounded) until the server holds no response bytes. Each drop waits
+  // out the 500 ms write timeout and the 96 MiB of answers are built first: under TSan on a loaded
+  // machine that took over 20 s, so the bound is 120 s (the loop ends as soon as it is drained).
+  for (int i = 0; i < 2400 && (s.m.slow_dropped.value() == 0 || s.server->budget()->used() != 0); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_GE(s.m.slow_dropped.value(), 1u);
   EXPECT_EQ(s.server->budget()->used(), 0u);
