@@ -11,7 +11,7 @@ namespace zkamm::snark {
 
 namespace msm_detail {
 
-MsmParams choose_params(size_t n, unsigned threads, unsigned bits) noexcept {
+MsmParams choose_params(size_t n, unsigned threads, unsigned bits, double* cost_out) noexcept {
   // Cost in field multiplications per task, calibrated on bench/snark/msm_bench.cpp: a mixed
   // Jacobian bucket addition ~12, a batch-affine one ~7 plus its share of one inversion
   // (~400) and a cache miss on the bucket; reducing a bucket costs two additions (~30,
@@ -46,7 +46,24 @@ MsmParams choose_params(size_t n, unsigned threads, unsigned bits) noexcept {
       }
     }
   }
+  if (cost_out != nullptr) *cost_out = best_cost;
   return best;
+}
+
+MsmParams choose_params(size_t n, unsigned threads, unsigned bits) noexcept {
+  return choose_params(n, threads, bits, nullptr);
+}
+
+bool glv_pays(size_t n, unsigned threads, unsigned bits, size_t point_bytes) noexcept {
+  if (bits <= ec::kGlvHalfBits + 1 || n == 0) return false;
+  if (2 * n * point_bytes > kGlvMaxBytes) return false;
+  double plain = 0, glv = 0;
+  choose_params(n, threads, bits, &plain);
+  choose_params(2 * n, threads, ec::kGlvHalfBits, &glv);
+  // Expanding costs about 4 multiplications per point (the split's word products, phi's one
+  // multiplication, the copy), spread over the threads like the windows.
+  glv += 4.0 * static_cast<double>(n) / std::max(1u, threads);
+  return glv < 0.97 * plain;
 }
 
 }  // namespace msm_detail
@@ -166,6 +183,7 @@ struct JobState {
   const ScalarGroups* groups = nullptr;  // null: no grouping
   ScalarClasses direct, merged_classes;
   std::vector<Affine> merged;  // merged[g] = sum of group g's bases (merge tasks)
+  std::vector<std::unique_ptr<msm_detail::GlvInputs<Cfg>>> glv;  // what the GLV plans read
   std::vector<std::unique_ptr<PippengerPlan<Cfg>>> plans;
   std::vector<Jac> ones_partial;
 
@@ -190,18 +208,32 @@ struct JobState {
     merged.assign(groups->groups(), Affine{});
   }
 
-  void make_plans(unsigned workers) {
+  /// The plans over the job's own points, or (merged_points) over the merged group points, which
+  /// exist only after the merge tasks ran (a GLV plan reads its points when it is made).
+  void make_plans(unsigned workers, bool merged_points) {
     auto add_plans = [&](const MsmBases<Cfg>& b, std::span<const ff::U256> k, const ScalarClasses& c) {
       for (size_t i = 0; i < kClassBits.size(); ++i) {
         const auto& idx = c.cls[i];
         if (idx.empty()) continue;
+        if (msm_detail::glv_pays(idx.size(), workers, kClassBits[i], sizeof(Affine))) {
+          // Full-size scalars: the GLV form (msm_pippenger.hpp), when the cost model says so.
+          auto& g = *glv.emplace_back(std::make_unique<msm_detail::GlvInputs<Cfg>>());
+          msm_detail::glv_expand(b, k, idx, g);
+          plans.push_back(std::make_unique<PippengerPlan<Cfg>>(
+              MsmBases<Cfg>(g.points), g.scalars, std::span<const uint32_t>{},
+              msm_detail::choose_params(g.points.size(), workers, ec::kGlvHalfBits)));
+          continue;
+        }
         plans.push_back(std::make_unique<PippengerPlan<Cfg>>(
             b, k, idx, msm_detail::choose_params(idx.size(), workers, kClassBits[i])));
       }
     };
-    add_plans(bases, scalars, direct);
-    if (groups != nullptr) add_plans(MsmBases<Cfg>(merged), groups->value, merged_classes);
-    ones_partial.assign((direct.ones.size() + kOnesPerTask - 1) / kOnesPerTask, Jac::identity());
+    if (!merged_points) {
+      add_plans(bases, scalars, direct);
+      ones_partial.assign((direct.ones.size() + kOnesPerTask - 1) / kOnesPerTask, Jac::identity());
+    } else if (groups != nullptr) {
+      add_plans(MsmBases<Cfg>(merged), groups->value, merged_classes);
+    }
   }
 
   size_t merge_tasks() const noexcept {
@@ -316,16 +348,16 @@ void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) noexce
     g2_jobs[j].scalars = g2[j].scalars;
     if (g2[j].group_repeats) g2_jobs[j].groups = cache.get(g2[j].scalars);
   }
-  // Classify every job, one job per thread at a time.
+  // Classify every job and make the plans over its own points, one job per thread at a time.
   drain(g1.size() + g2.size(), workers, [&](size_t j, auto&, auto&) {
     if (j < g1.size()) {
       g1_jobs[j].classify();
+      g1_jobs[j].make_plans(workers, false);
     } else {
       g2_jobs[j - g1.size()].classify();
+      g2_jobs[j - g1.size()].make_plans(workers, false);
     }
   });
-  for (auto& j : g1_jobs) j.make_plans(workers);
-  for (auto& j : g2_jobs) j.make_plans(workers);
 
   // Phase 1: the sums of the grouped bases, which the merged plans read.
   struct Merge {
@@ -345,6 +377,14 @@ void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) noexce
       g2_jobs[m.job].merge(m.task, s2.affine);
     } else {
       g1_jobs[m.job].merge(m.task, s1.affine);
+    }
+  });
+
+  drain(g1.size() + g2.size(), workers, [&](size_t j, auto&, auto&) {
+    if (j < g1.size()) {
+      g1_jobs[j].make_plans(workers, true);
+    } else {
+      g2_jobs[j - g1.size()].make_plans(workers, true);
     }
   });
 

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "ec/glv.hpp"
 #include "ec/short_weierstrass.hpp"
 #include "ff/parallel.hpp"
 #include "ff/uint256.hpp"
@@ -45,6 +46,14 @@ struct MsmParams {
 /// Parameters for n points with scalars of at most `bits` bits on `threads` threads from a cost
 /// model (defined in msm.cpp).
 MsmParams choose_params(size_t n, unsigned threads, unsigned bits = 254) noexcept;
+/// The same, with the model's cost (field multiplications on the slowest thread) in *cost.
+MsmParams choose_params(size_t n, unsigned threads, unsigned bits, double* cost) noexcept;
+
+/// Most bytes of points one GLV expansion may hold (it copies the points it reads).
+constexpr size_t kGlvMaxBytes = size_t{128} << 20;
+/// Whether n points with scalars of up to `bits` bits are cheaper in GLV form (twice the points
+/// of point_bytes each, 127-bit scalars) by the cost model, the expansion included.
+bool glv_pays(size_t n, unsigned threads, unsigned bits, size_t point_bytes) noexcept;
 
 /// len <= 32 bits of k starting at bit pos < 256; bits above 255 read as zero.
 inline uint64_t extract_bits(const U256& k, unsigned pos, unsigned len) noexcept {
@@ -456,6 +465,43 @@ template <class Cfg>
 ec::JacobianPoint<Cfg> pippenger(std::span<const ec::AffinePoint<Cfg>> bases, std::span<const U256> scalars,
                                  const MsmParams& params) {
   return pippenger<Cfg>(MsmBases<Cfg>(bases), scalars, params);
+}
+
+/// An MSM in GLV form (ec/glv.hpp): for each point P with scalar k = s1 k1 + s2 k2 lambda, the
+/// points s1 P and s2 phi(P) with the 127-bit scalars k1 and k2; same sum, twice the points,
+/// half the windows, so each window's bucket reduction is shared by two points per base.
+template <class Cfg>
+struct GlvInputs {
+  std::vector<ec::AffinePoint<Cfg>> points;
+  std::vector<U256> scalars;
+};
+
+/// The GLV form of sum over j in idx (every j when idx is empty) of scalars[j] * bases[j]
+/// (scalars < r); points at infinity and zero scalars are left out.
+template <class Cfg>
+void glv_expand(const MsmBases<Cfg>& bases, std::span<const U256> scalars, std::span<const uint32_t> idx,
+                GlvInputs<Cfg>& out) {
+  const size_t n = idx.empty() ? std::min(bases.size(), scalars.size()) : idx.size();
+  out.points.clear();
+  out.scalars.clear();
+  out.points.reserve(2 * n);
+  out.scalars.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t j = idx.empty() ? i : idx[i];
+    if (ff::is_zero(scalars[j])) continue;
+    const ec::AffinePoint<Cfg> p = bases[j];
+    if (p.infinity) continue;
+    const ec::GlvSplit s = ec::glv_split(scalars[j]);
+    if (!ff::is_zero(s.k1)) {
+      out.points.push_back(s.neg1 ? -p : p);
+      out.scalars.push_back(s.k1);
+    }
+    if (!ff::is_zero(s.k2)) {
+      const ec::AffinePoint<Cfg> e = ec::glv_endo(p);
+      out.points.push_back(s.neg2 ? -e : e);
+      out.scalars.push_back(s.k2);
+    }
+  }
 }
 
 /// sum_i scalars[i] * bases[i] by one double-and-add per term (the reference for tiny inputs).

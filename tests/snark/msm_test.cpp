@@ -385,6 +385,71 @@ TEST(MsmMany, SumPointsLanes) {
   }
 }
 
+TYPED_TEST(Msm, GlvFormMatchesReference) {
+  // The GLV expansion (ec/glv.hpp) under every forced parameter set: edge scalars (0, 1, r - 1,
+  // lambda and its neighbours, powers of two), random ones, points at infinity and repeats.
+  using Jac = TypeParam;
+  using Affine = typename Jac::Affine;
+  constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
+  auto rng = testing::seeded_rng("Msm.GlvFormMatchesReference");
+  U256 lambda_plus_1 = ec::kGlvLambda, lambda_minus_1 = ec::kGlvLambda;
+  ff::add_with_carry(lambda_plus_1, lambda_plus_1, U256{1, 0, 0, 0});
+  ff::sub_with_borrow(lambda_minus_1, lambda_minus_1, U256{1, 0, 0, 0});
+  std::vector<U256> scalars = {U256{},          U256{1, 0, 0, 0}, r_minus(1),     r_minus(2),
+                               ec::kGlvLambda, lambda_plus_1,    lambda_minus_1, U256{2, 0, 0, 0}};
+  for (unsigned e : {63u, 64u, 126u, 127u, 128u, 200u, 253u}) scalars.push_back(pow2(e));
+  const size_t edge = scalars.size();
+  for (size_t i = 0; i < (kG2 ? 40u : 300u); ++i) scalars.push_back(Fr::random(rng).to_canonical());
+  const size_t n = scalars.size();
+  auto points = random_points<Jac>(n, rng);
+  points[3] = Affine{};         // infinity with scalar r - 2
+  points[edge + 1] = points[edge];  // a repeated base
+  const Jac expected = reference<Jac>(points, scalars);
+  using Cfg = std::conditional_t<kG2, ec::G2Config, ec::G1Config>;
+  msm_detail::GlvInputs<Cfg> g;
+  msm_detail::glv_expand<Cfg>(MsmBases<Cfg>(points), scalars, {}, g);
+  for (const U256& k : g.scalars) ASSERT_LE(ff::bit_length(k), ec::kGlvHalfBits);
+  EXPECT_EQ(reference<Jac>(g.points, g.scalars), expected);
+  for (const auto& p : forced_params()) {
+    if (kG2 && p.c < 4) continue;  // G2 with 1-bit windows: minutes, and the same code as G1
+    EXPECT_EQ(msm_detail::pippenger<Cfg>(std::span<const Affine>(g.points), g.scalars, p), expected)
+        << "c=" << p.c << " splits=" << p.splits << " affine=" << p.batch_affine << " batch=" << p.batch;
+  }
+  // Through an index list (a scalar class), which skips entries.
+  std::vector<uint32_t> idx;
+  Jac part = Jac::identity();
+  for (uint32_t i = 0; i < n; i += 3) {
+    idx.push_back(i);
+    part += Jac(points[i]).mul(scalars[i]);
+  }
+  msm_detail::glv_expand<Cfg>(MsmBases<Cfg>(points), scalars, idx, g);
+  EXPECT_EQ(msm_detail::pippenger<Cfg>(std::span<const Affine>(g.points), g.scalars,
+                                                 msm_detail::choose_params(g.points.size(), 2, 127)), part);
+}
+
+TEST(MsmParams, GlvChosenWhereTheModelSaysItPays) {
+  // Full-size scalars at the 2^16 chain's size: GLV; small scalars or tiny inputs: not.
+  EXPECT_TRUE(msm_detail::glv_pays(size_t{1} << 16, 2, 254, sizeof(ec::G1Affine)));
+  EXPECT_FALSE(msm_detail::glv_pays(size_t{1} << 16, 2, 64, sizeof(ec::G1Affine)));
+  EXPECT_FALSE(msm_detail::glv_pays(0, 2, 254, sizeof(ec::G1Affine)));
+  // Over the memory budget: not.
+  EXPECT_FALSE(msm_detail::glv_pays(msm_detail::kGlvMaxBytes, 2, 254, sizeof(ec::G1Affine)));
+}
+
+TYPED_TEST(Msm, PublicEntryUsesGlvWhereItPays) {
+  // Sizes around the model's switch: the public MSM against the reference either way.
+  using Jac = TypeParam;
+  constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
+  auto rng = testing::seeded_rng("Msm.PublicEntryUsesGlvWhereItPays");
+  const size_t n = kG2 ? 1200 : 6000;
+  const auto points = random_points<Jac>(n, rng);
+  auto scalars = random_scalars(n, rng);
+  scalars[0] = r_minus(1);
+  scalars[1] = ec::kGlvLambda;
+  const auto pays = msm_detail::glv_pays(n, ff::worker_count(), 254, sizeof(typename Jac::Affine));
+  EXPECT_EQ(Api<Jac>::msm(points, scalars), reference<Jac>(points, scalars)) << "n=" << n << " glv=" << pays;
+}
+
 TEST(MsmDigits, BoothRecodingReconstructsScalar) {
   auto rng = testing::seeded_rng("MsmDigits.BoothRecoding");
   for (unsigned c = 1; c <= 24; ++c) {
