@@ -41,7 +41,15 @@ struct MsmParams {
   unsigned splits = 1;        // point ranges per window (more tasks than windows for many threads)
   bool batch_affine = false;  // batch-affine buckets instead of mixed Jacobian ones
   unsigned batch = 256;       // additions per shared inversion (batch-affine only), >= 1
+  /// Windows one task fills at once (batch-affine only, 1..kMaxWindowGroup): their buckets form
+  /// one array, so each inversion is shared by a batch spread over more buckets (fewer
+  /// collisions at narrow windows), each point is read once for all of them, and their buckets
+  /// are reduced together in affine lockstep. Narrow windows then cost little per point and
+  /// their reduction (2^(c-1) buckets per window) little per window.
+  unsigned window_group = 1;
 };
+/// Most windows one task fills at once.
+constexpr unsigned kMaxWindowGroup = 32;
 
 /// Parameters for n points with scalars of at most `bits` bits on `threads` threads from a cost
 /// model (defined in msm.cpp).
@@ -49,8 +57,10 @@ MsmParams choose_params(size_t n, unsigned threads, unsigned bits = 254) noexcep
 /// The same, with the model's cost (field multiplications on the slowest thread) in *cost.
 MsmParams choose_params(size_t n, unsigned threads, unsigned bits, double* cost) noexcept;
 
-/// Most bytes of points one GLV expansion may hold (it copies the points it reads).
-constexpr size_t kGlvMaxBytes = size_t{128} << 20;
+/// Most bytes of points one GLV expansion may hold (it copies the points it reads): above
+/// ~2^17 points the model's gain is a few percent, less than its error, and a 64-swap batch's
+/// MSMs (0.7-2.1M points) keep their memory (issue 19: max RSS <= rapidsnark's).
+constexpr size_t kGlvMaxBytes = size_t{32} << 20;
 /// Whether n points with scalars of up to `bits` bits are cheaper in GLV form (twice the points
 /// of point_bytes each, 127-bit scalars) by the cost model, the expansion included.
 bool glv_pays(size_t n, unsigned threads, unsigned bits, size_t point_bytes) noexcept;
@@ -196,16 +206,29 @@ class BatchAffineBuckets {
 
   /// Applies everything outstanding and returns sum_b (b + 1) * bucket[b].
   Jac finish() {
+    Jac out;
+    finish_windows(slots_.size(), {&out, 1});
+    return out;
+  }
+
+  /// Applies everything outstanding; the buckets are out.size() windows of per_window each:
+  /// out[w] = sum_b (b + 1) * bucket[w * per_window + b].
+  void finish_windows(size_t per_window, std::span<Jac> out) {
     flush();
-    if (overflow_.empty() && slots_.size() >= kSegmentedMinBuckets) return reduce_segmented();
-    Jac running = Jac::identity(), total = Jac::identity();
-    const bool has_overflow = !overflow_.empty();
-    for (size_t b = slots_.size(); b-- > 0;) {
-      if (state_[b] != kEmpty) running += Affine{slots_[b].x, slots_[b].y};
-      if (has_overflow) running += overflow_[b];
-      total += running;
+    if (overflow_.empty() && slots_.size() >= kSegmentedMinBuckets && per_window % kSegmentLength == 0) {
+      reduce_segmented(per_window, out);
+      return;
     }
-    return total;
+    const bool has_overflow = !overflow_.empty();
+    for (size_t w = 0; w < out.size(); ++w) {
+      Jac running = Jac::identity(), total = Jac::identity();
+      for (size_t b = (w + 1) * per_window; b-- > w * per_window;) {
+        if (state_[b] != kEmpty) running += Affine{slots_[b].x, slots_[b].y};
+        if (has_overflow) running += overflow_[b];
+        total += running;
+      }
+      out[w] = total;
+    }
   }
 
  private:
@@ -214,10 +237,10 @@ class BatchAffineBuckets {
 
   /// The running-sum reduction in affine coordinates: the buckets are cut into K segments of
   /// length L that run in lockstep, so each step's K additions (into the segments' running sums,
-  /// then into their totals) share one inversion. Then
+  /// then into their totals) share one inversion. Then per window, over its segments s:
   ///   sum_b (b + 1) B_b = sum_s total_s + L * sum_s s * running_s.
-  /// Requires a power-of-two bucket count >= kSegmentLength and no overflow buckets.
-  Jac reduce_segmented() {
+  /// Requires per_window a multiple of kSegmentLength and no overflow buckets.
+  void reduce_segmented(size_t per_window, std::span<Jac> out) {
     const size_t length = kSegmentLength, segments = slots_.size() / length;
     BatchAffineBuckets running, total;
     running.reset(segments, segments);
@@ -233,15 +256,19 @@ class BatchAffineBuckets {
       }
       total.flush();
     }
-    Jac weighted = Jac::identity(), acc = Jac::identity(), sum_totals = Jac::identity();
-    for (size_t s = segments; s-- > 0;) {
-      sum_totals += total.point(s);
-      if (s == 0) break;
-      acc += running.point(s);
-      weighted += acc;  // after the loop: sum_s s * running_s
+    const size_t per = per_window / length;  // segments per window
+    for (size_t w = 0; w < out.size(); ++w) {
+      Jac weighted = Jac::identity(), acc = Jac::identity(), sum_totals = Jac::identity();
+      for (size_t t = per; t-- > 0;) {
+        const size_t s = w * per + t;
+        sum_totals += total.point(s);
+        if (t == 0) break;
+        acc += running.point(s);
+        weighted += acc;  // after the loop: sum_t t * running_(w per + t)
+      }
+      for (size_t l = length; l > 1; l /= 2) weighted = weighted.dbl();
+      out[w] = sum_totals + weighted;
     }
-    for (size_t l = length; l > 1; l /= 2) weighted = weighted.dbl();
-    return sum_totals + weighted;
   }
 
   // One bucket's coordinates on whole cache lines; emptiness lives in state_ (kept in L1).
@@ -336,34 +363,52 @@ class BatchAffineBuckets {
   std::vector<std::pair<uint32_t, Affine>> pending_;
 };
 
-/// One window over one point range with batch-affine buckets; buckets is scratch.
+/// Windows w0 .. w0 + out.size() - 1 over one point range with batch-affine buckets in one array
+/// (MsmParams::window_group); out[k] = the sum of window w0 + k; buckets is scratch.
 template <class Cfg>
-ec::JacobianPoint<Cfg> window_sum_batch_affine(const MsmBases<Cfg>& bases, std::span<const U256> scalars,
-                                               const PointRange& range, unsigned w, unsigned c, unsigned batch,
-                                               BatchAffineBuckets<Cfg>& buckets) {
-  constexpr size_t kPrefetchDistance = 8;
-  buckets.reset(size_t{1} << (c - 1), batch);
-  for (size_t i = range.begin; i < range.end; ++i) {
-    if (i + kPrefetchDistance < range.end) {
-      const size_t ahead_j = range.at(i + kPrefetchDistance);
-      const int32_t ahead = signed_digit(scalars[ahead_j], w, c);
-      if (ahead != 0) {
-        buckets.prefetch(static_cast<uint32_t>((ahead > 0 ? ahead : -ahead) - 1));
-        if (!range.idx.empty()) bases.prefetch(ahead_j);
+void window_sums_batch_affine(const MsmBases<Cfg>& bases, std::span<const U256> scalars, const PointRange& range,
+                              unsigned w0, unsigned c, unsigned batch, BatchAffineBuckets<Cfg>& buckets,
+                              std::span<ec::JacobianPoint<Cfg>> out) {
+  constexpr size_t kPrefetchDistance = 8, kRing = 16;  // digits of the points ahead, kRing > distance
+  const size_t per_window = size_t{1} << (c - 1);
+  const unsigned count = static_cast<unsigned>(out.size());
+  buckets.reset(per_window * count, batch);
+  int32_t digits[kRing][kMaxWindowGroup];
+  auto compute = [&](size_t i) {
+    const size_t j = range.at(i);
+    int32_t* d = digits[i % kRing];
+    bool any = false;
+    for (unsigned k = 0; k < count; ++k) {
+      d[k] = signed_digit(scalars[j], w0 + k, c);
+      if (d[k] != 0) {
+        any = true;
+        buckets.prefetch(static_cast<uint32_t>(k * per_window + static_cast<size_t>((d[k] > 0 ? d[k] : -d[k]) - 1)));
       }
     }
-    const size_t j = range.at(i);
-    const int32_t d = signed_digit(scalars[j], w, c);
-    if (d == 0) continue;
-    const ec::AffinePoint<Cfg> p = bases[j];
-    if (p.infinity) continue;
-    if (d > 0) {
-      buckets.add(static_cast<uint32_t>(d - 1), p);
-    } else {
-      buckets.add(static_cast<uint32_t>(-d - 1), -p);
+    if (any && !range.idx.empty()) bases.prefetch(j);
+  };
+  for (size_t i = range.begin; i < std::min(range.end, range.begin + kPrefetchDistance); ++i) compute(i);
+  for (size_t i = range.begin; i < range.end; ++i) {
+    if (i + kPrefetchDistance < range.end) compute(i + kPrefetchDistance);
+    const int32_t* d = digits[i % kRing];
+    bool loaded = false;
+    ec::AffinePoint<Cfg> p, neg;
+    for (unsigned k = 0; k < count; ++k) {
+      if (d[k] == 0) continue;
+      if (!loaded) {
+        p = bases[range.at(i)];
+        if (p.infinity) break;
+        neg = -p;
+        loaded = true;
+      }
+      if (d[k] > 0) {
+        buckets.add(static_cast<uint32_t>(k * per_window + static_cast<size_t>(d[k] - 1)), p);
+      } else {
+        buckets.add(static_cast<uint32_t>(k * per_window + static_cast<size_t>(-d[k] - 1)), neg);
+      }
     }
   }
-  return buckets.finish();
+  buckets.finish_windows(per_window, out);
 }
 
 /// sum of bases[range.at(i)] for i in [range.begin, range.end) (the points whose scalar is 1):
@@ -410,21 +455,28 @@ class PippengerPlan {
     if (max_bits == 0) return;  // no tasks: the sum is the identity
     windows_ = window_count(max_bits, params_.c);
     splits_ = std::max<size_t>(1, std::min<size_t>(params_.splits, n_));
+    group_ = params_.batch_affine ? std::clamp(params_.window_group, 1u, std::min(windows_, kMaxWindowGroup)) : 1;
     partial_.assign(windows_ * splits_, Jac::identity());
   }
 
-  size_t tasks() const noexcept { return partial_.size(); }
-  /// Points one task reads.
-  size_t points_per_task() const noexcept { return n_ / splits_; }
+  size_t tasks() const noexcept { return (windows_ + group_ - 1) / group_ * splits_; }
+  /// Point-window visits of one task.
+  size_t points_per_task() const noexcept { return n_ / splits_ * group_; }
 
   /// Task t < tasks(); distinct tasks may run concurrently.
   void run_task(size_t t, Scratch& scratch) {
-    const unsigned w = static_cast<unsigned>(t / splits_);
+    const unsigned w0 = static_cast<unsigned>(t / splits_) * group_;
     const size_t s = t % splits_;
     const PointRange range{idx_, n_ * s / splits_, n_ * (s + 1) / splits_};
-    partial_[t] = params_.batch_affine
-                      ? window_sum_batch_affine<Cfg>(bases_, scalars_, range, w, params_.c, params_.batch, scratch.affine)
-                      : window_sum_jacobian<Cfg>(bases_, scalars_, range, w, params_.c, scratch.jacobian);
+    if (!params_.batch_affine) {
+      partial_[w0 * splits_ + s] = window_sum_jacobian<Cfg>(bases_, scalars_, range, w0, params_.c, scratch.jacobian);
+      return;
+    }
+    const unsigned count = std::min(group_, windows_ - w0);
+    Jac sums[kMaxWindowGroup];
+    window_sums_batch_affine<Cfg>(bases_, scalars_, range, w0, params_.c, params_.batch, scratch.affine,
+                                  std::span<Jac>(sums, count));
+    for (unsigned k = 0; k < count; ++k) partial_[(w0 + k) * splits_ + s] = sums[k];
   }
 
   /// Every task has run: combines the windows by Horner's rule.
@@ -445,7 +497,7 @@ class PippengerPlan {
   std::span<const uint32_t> idx_;
   MsmParams params_;
   size_t n_;
-  unsigned windows_ = 0;
+  unsigned windows_ = 0, group_ = 1;
   size_t splits_ = 1;
   std::vector<Jac> partial_;
 };

@@ -80,6 +80,9 @@ std::vector<MsmParams> forced_params() {
   return {
       {1, 1, false, 0}, {3, 2, false, 0}, {8, 1, false, 0},  {11, 3, false, 0},  {4, 1, true, 3},
       {8, 1, true, 1},  {8, 2, true, 2},  {9, 1, true, 5},   {10, 3, true, 64}, {11, 1, true, 256},
+      // Several windows per task (one bucket array), the last group short; with 2^14 buckets or
+      // more in the task, the lockstep affine reduction per window.
+      {8, 1, true, 64, 3}, {9, 2, true, 5, 4}, {10, 1, true, 1024, 32}, {12, 1, true, 512, 8}, {12, 2, true, 64, 9},
   };
 }
 
@@ -97,7 +100,7 @@ void check_all(std::span<const typename Jac::Affine> b, std::span<const U256> k,
   for (const auto& p : forced_params()) {
     EXPECT_EQ(msm_detail::pippenger(b, k, p), expected)
         << what << " n=" << b.size() << " c=" << p.c << " splits=" << p.splits << " affine=" << p.batch_affine
-        << " batch=" << p.batch;
+        << " batch=" << p.batch << " group=" << p.window_group;
   }
 }
 
@@ -432,8 +435,23 @@ TEST(MsmParams, GlvChosenWhereTheModelSaysItPays) {
   EXPECT_TRUE(msm_detail::glv_pays(size_t{1} << 16, 2, 254, sizeof(ec::G1Affine)));
   EXPECT_FALSE(msm_detail::glv_pays(size_t{1} << 16, 2, 64, sizeof(ec::G1Affine)));
   EXPECT_FALSE(msm_detail::glv_pays(0, 2, 254, sizeof(ec::G1Affine)));
-  // Over the memory budget: not.
+  // Over the memory budget: not (a 64-swap batch's MSMs of 0.7M points and more keep their form).
   EXPECT_FALSE(msm_detail::glv_pays(msm_detail::kGlvMaxBytes, 2, 254, sizeof(ec::G1Affine)));
+  EXPECT_FALSE(msm_detail::glv_pays(700000, 2, 254, sizeof(ec::G1Affine)));
+}
+
+TEST(MsmParams, WindowGroupsForNarrowWindowsOnly) {
+  // 2^16-2^17 points: narrow windows filled several at a time; 2^20: one wide window per task.
+  EXPECT_GT(msm_detail::choose_params(size_t{1} << 17, 2, 127).window_group, 1u);
+  EXPECT_GT(msm_detail::choose_params(size_t{1} << 16, 2, 254).window_group, 1u);
+  const MsmParams large = msm_detail::choose_params(size_t{1} << 20, 2);
+  EXPECT_EQ(large.window_group, 1u);
+  for (size_t n : {1, 100, 5000, 1 << 16, 1 << 20}) {
+    const MsmParams p = msm_detail::choose_params(n, 2);
+    EXPECT_GE(p.window_group, 1u);
+    EXPECT_LE(p.window_group, msm_detail::kMaxWindowGroup);
+    EXPECT_TRUE(p.batch_affine || p.window_group == 1);
+  }
 }
 
 TYPED_TEST(Msm, PublicEntryUsesGlvWhereItPays) {
