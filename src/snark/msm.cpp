@@ -59,14 +59,14 @@ MsmParams choose_params(size_t n, unsigned threads, unsigned bits) noexcept {
   return choose_params(n, threads, bits, nullptr);
 }
 
-bool glv_pays(size_t n, unsigned threads, unsigned bits, size_t point_bytes) noexcept {
+bool glv_pays(size_t n, unsigned threads, unsigned bits) noexcept {
   if (bits <= ec::kGlvHalfBits + 1 || n == 0) return false;
-  if (2 * n * point_bytes > kGlvMaxBytes) return false;
+  if (2 * n * (sizeof(ff::U256) + sizeof(uint32_t)) > kGlvMaxBytes) return false;
   double plain = 0, glv = 0;
   choose_params(n, threads, bits, &plain);
   choose_params(2 * n, threads, ec::kGlvHalfBits, &glv);
-  // Expanding costs about 2 multiplications per point (the split's word products, phi's one
-  // multiplication), spread over the threads like the windows. The model underrates GLV at 2^16
+  // Expanding costs about 2 multiplications per point (the split's word products; phi, one or
+  // two multiplications per read, is paid once per task at the group sizes chosen here). The model underrates GLV at 2^16
   // points (it predicts -3 % against the grouped windows; bench BM_MsmG1Group measured -10 %),
   // so no margin is asked.
   glv += 2.0 * static_cast<double>(n) / std::max(1u, threads);
@@ -222,13 +222,13 @@ struct JobState {
       for (size_t i = 0; i < kClassBits.size(); ++i) {
         const auto& idx = c.cls[i];
         if (idx.empty()) continue;
-        if (msm_detail::glv_pays(idx.size(), workers, kClassBits[i], sizeof(Affine))) {
+        if (msm_detail::glv_pays(idx.size(), workers, kClassBits[i])) {
           // Full-size scalars: the GLV form (msm_pippenger.hpp), when the cost model says so.
           auto& g = *glv.emplace_back(std::make_unique<msm_detail::GlvInputs<Cfg>>());
           msm_detail::glv_expand(b, k, idx, g);
           plans.push_back(std::make_unique<PippengerPlan<Cfg>>(
-              MsmBases<Cfg>(g.points), g.scalars, std::span<const uint32_t>{},
-              msm_detail::choose_params(g.points.size(), workers, ec::kGlvHalfBits)));
+              g.bases(), g.scalars, std::span<const uint32_t>{},
+              msm_detail::choose_params(g.refs.size(), workers, ec::kGlvHalfBits)));
           continue;
         }
         plans.push_back(std::make_unique<PippengerPlan<Cfg>>(

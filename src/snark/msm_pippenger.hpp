@@ -57,13 +57,13 @@ MsmParams choose_params(size_t n, unsigned threads, unsigned bits = 254) noexcep
 /// The same, with the model's cost (field multiplications on the slowest thread) in *cost.
 MsmParams choose_params(size_t n, unsigned threads, unsigned bits, double* cost) noexcept;
 
-/// Most bytes of points one GLV expansion may hold (it copies the points it reads): above
-/// ~2^17 points the model's gain is a few percent, less than its error, and a 64-swap batch's
-/// MSMs (0.7-2.1M points) keep their memory (issue 19: max RSS <= rapidsnark's).
+/// Most bytes one GLV expansion may hold (36 per half: its scalar and reference): above ~2^18
+/// points the model's gain is a few percent, less than its error, and a 64-swap batch's MSMs
+/// (0.7-2.1M points) keep their memory (issue 19: max RSS <= rapidsnark's).
 constexpr size_t kGlvMaxBytes = size_t{32} << 20;
-/// Whether n points with scalars of up to `bits` bits are cheaper in GLV form (twice the points
-/// of point_bytes each, 127-bit scalars) by the cost model, the expansion included.
-bool glv_pays(size_t n, unsigned threads, unsigned bits, size_t point_bytes) noexcept;
+/// Whether n points with scalars of up to `bits` bits are cheaper in GLV form (twice the points,
+/// 127-bit scalars) by the cost model, the expansion included.
+bool glv_pays(size_t n, unsigned threads, unsigned bits) noexcept;
 
 /// len <= 32 bits of k starting at bit pos < 256; bits above 255 read as zero.
 inline uint64_t extract_bits(const U256& k, unsigned pos, unsigned len) noexcept {
@@ -521,36 +521,39 @@ ec::JacobianPoint<Cfg> pippenger(std::span<const ec::AffinePoint<Cfg>> bases, st
 
 /// An MSM in GLV form (ec/glv.hpp): for each point P with scalar k = s1 k1 + s2 k2 lambda, the
 /// points s1 P and s2 phi(P) with the 127-bit scalars k1 and k2; same sum, twice the points,
-/// half the windows, so each window's bucket reduction is shared by two points per base.
+/// half the windows, so each window's bucket reduction is shared by two points per base. The
+/// points are not copied: bases() reads them through the source (MsmBases::glv_view).
 template <class Cfg>
 struct GlvInputs {
-  std::vector<ec::AffinePoint<Cfg>> points;
+  MsmBases<Cfg> source;
+  std::vector<uint32_t> refs;  // source index << 2 | phi << 1 | negate
   std::vector<U256> scalars;
+  MsmBases<Cfg> bases() const noexcept { return MsmBases<Cfg>::glv_view(source, refs); }
 };
 
 /// The GLV form of sum over j in idx (every j when idx is empty) of scalars[j] * bases[j]
-/// (scalars < r); points at infinity and zero scalars are left out.
+/// (scalars < r, fewer than 2^30 bases); zero scalars are left out, points at infinity are
+/// left to the Pippenger (which skips them).
 template <class Cfg>
 void glv_expand(const MsmBases<Cfg>& bases, std::span<const U256> scalars, std::span<const uint32_t> idx,
                 GlvInputs<Cfg>& out) {
   const size_t n = idx.empty() ? std::min(bases.size(), scalars.size()) : idx.size();
-  out.points.clear();
+  out.source = bases;
+  out.refs.clear();
   out.scalars.clear();
-  out.points.reserve(2 * n);
+  out.refs.reserve(2 * n);
   out.scalars.reserve(2 * n);
   for (size_t i = 0; i < n; ++i) {
     const size_t j = idx.empty() ? i : idx[i];
     if (ff::is_zero(scalars[j])) continue;
-    const ec::AffinePoint<Cfg> p = bases[j];
-    if (p.infinity) continue;
     const ec::GlvSplit s = ec::glv_split(scalars[j]);
+    const uint32_t ref = static_cast<uint32_t>(j) << 2;
     if (!ff::is_zero(s.k1)) {
-      out.points.push_back(s.neg1 ? -p : p);
+      out.refs.push_back(ref | (s.neg1 ? 1u : 0u));
       out.scalars.push_back(s.k1);
     }
     if (!ff::is_zero(s.k2)) {
-      const ec::AffinePoint<Cfg> e = ec::glv_endo(p);
-      out.points.push_back(s.neg2 ? -e : e);
+      out.refs.push_back(ref | 2u | (s.neg2 ? 1u : 0u));
       out.scalars.push_back(s.k2);
     }
   }

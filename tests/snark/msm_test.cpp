@@ -412,10 +412,18 @@ TYPED_TEST(Msm, GlvFormMatchesReference) {
   msm_detail::GlvInputs<Cfg> g;
   msm_detail::glv_expand<Cfg>(MsmBases<Cfg>(points), scalars, {}, g);
   for (const U256& k : g.scalars) ASSERT_LE(ff::bit_length(k), ec::kGlvHalfBits);
-  EXPECT_EQ(reference<Jac>(g.points, g.scalars), expected);
+  std::vector<Affine> expanded(g.refs.size());
+  for (size_t i = 0; i < expanded.size(); ++i) expanded[i] = g.bases()[i];
+  EXPECT_EQ(reference<Jac>(expanded, g.scalars), expected);
+  // The view over .zkey-layout records reads the same points.
+  const auto records = to_records<Affine>(points);
+  msm_detail::GlvInputs<Cfg> from_records;
+  msm_detail::glv_expand<Cfg>(MsmBases<Cfg>::records(records), scalars, {}, from_records);
+  EXPECT_EQ(msm_detail::pippenger<Cfg>(from_records.bases(), from_records.scalars, msm_detail::choose_params(n, 2, 127)),
+            expected);
   for (const auto& p : forced_params()) {
     if (kG2 && p.c < 4) continue;  // G2 with 1-bit windows: minutes, and the same code as G1
-    EXPECT_EQ(msm_detail::pippenger<Cfg>(std::span<const Affine>(g.points), g.scalars, p), expected)
+    EXPECT_EQ(msm_detail::pippenger<Cfg>(g.bases(), g.scalars, p), expected)
         << "c=" << p.c << " splits=" << p.splits << " affine=" << p.batch_affine << " batch=" << p.batch;
   }
   // Through an index list (a scalar class), which skips entries.
@@ -426,18 +434,17 @@ TYPED_TEST(Msm, GlvFormMatchesReference) {
     part += Jac(points[i]).mul(scalars[i]);
   }
   msm_detail::glv_expand<Cfg>(MsmBases<Cfg>(points), scalars, idx, g);
-  EXPECT_EQ(msm_detail::pippenger<Cfg>(std::span<const Affine>(g.points), g.scalars,
-                                                 msm_detail::choose_params(g.points.size(), 2, 127)), part);
+  EXPECT_EQ(msm_detail::pippenger<Cfg>(g.bases(), g.scalars, msm_detail::choose_params(g.refs.size(), 2, 127)), part);
 }
 
 TEST(MsmParams, GlvChosenWhereTheModelSaysItPays) {
   // Full-size scalars at the 2^16 chain's size: GLV; small scalars or tiny inputs: not.
-  EXPECT_TRUE(msm_detail::glv_pays(size_t{1} << 16, 2, 254, sizeof(ec::G1Affine)));
-  EXPECT_FALSE(msm_detail::glv_pays(size_t{1} << 16, 2, 64, sizeof(ec::G1Affine)));
-  EXPECT_FALSE(msm_detail::glv_pays(0, 2, 254, sizeof(ec::G1Affine)));
+  EXPECT_TRUE(msm_detail::glv_pays(size_t{1} << 16, 2, 254));
+  EXPECT_FALSE(msm_detail::glv_pays(size_t{1} << 16, 2, 64));
+  EXPECT_FALSE(msm_detail::glv_pays(0, 2, 254));
   // Over the memory budget: not (a 64-swap batch's MSMs of 0.7M points and more keep their form).
-  EXPECT_FALSE(msm_detail::glv_pays(msm_detail::kGlvMaxBytes, 2, 254, sizeof(ec::G1Affine)));
-  EXPECT_FALSE(msm_detail::glv_pays(700000, 2, 254, sizeof(ec::G1Affine)));
+  EXPECT_FALSE(msm_detail::glv_pays(msm_detail::kGlvMaxBytes, 2, 254));
+  EXPECT_FALSE(msm_detail::glv_pays(700000, 2, 254));
 }
 
 TEST(MsmParams, WindowGroupsForNarrowWindowsOnly) {
@@ -464,7 +471,7 @@ TYPED_TEST(Msm, PublicEntryUsesGlvWhereItPays) {
   auto scalars = random_scalars(n, rng);
   scalars[0] = r_minus(1);
   scalars[1] = ec::kGlvLambda;
-  const auto pays = msm_detail::glv_pays(n, ff::worker_count(), 254, sizeof(typename Jac::Affine));
+  const auto pays = msm_detail::glv_pays(n, ff::worker_count(), 254);
   EXPECT_EQ(Api<Jac>::msm(points, scalars), reference<Jac>(points, scalars)) << "n=" << n << " glv=" << pays;
 }
 
