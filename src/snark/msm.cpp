@@ -66,9 +66,9 @@ bool glv_pays(size_t n, unsigned threads, unsigned bits) noexcept {
   choose_params(n, threads, bits, &plain);
   choose_params(2 * n, threads, ec::kGlvHalfBits, &glv);
   // Expanding costs about 2 multiplications per point (the split's word products; phi, one or
-  // two multiplications per read, is paid once per task at the group sizes chosen here). The model underrates GLV at 2^16
-  // points (it predicts -3 % against the grouped windows; bench BM_MsmG1Group measured -10 %),
-  // so no margin is asked.
+  // two multiplications per read, is paid once per task at the group sizes chosen here). The
+  // model predicts -3 % at 2^16 points against grouped windows; the 2^16 chain's proof measured
+  // -3 to -6 % CPU with GLV (docs/PERFORMANCE.md), so no margin is asked.
   glv += 2.0 * static_cast<double>(n) / std::max(1u, threads);
   return glv < plain;
 }
@@ -216,7 +216,7 @@ struct JobState {
   }
 
   /// The plans over the job's own points, or (merged_points) over the merged group points, which
-  /// exist only after the merge tasks ran (a GLV plan reads its points when it is made).
+  /// the merge tasks fill (made after them, so that no plan ever sees them unfilled).
   void make_plans(unsigned workers, bool merged_points) {
     auto add_plans = [&](const MsmBases<Cfg>& b, std::span<const ff::U256> k, const ScalarClasses& c) {
       for (size_t i = 0; i < kClassBits.size(); ++i) {
