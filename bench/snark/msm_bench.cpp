@@ -88,3 +88,31 @@ BENCHMARK(BM_MsmG1Params)
     ->UseRealTime();
 
 }  // namespace
+
+namespace {
+// BM_MsmG1Group/<log2 n>/<c>/<windows per task>/<bits>: batch-affine windows filled together
+// (MsmParams::window_group), batch = buckets in the task / 32 within [16, 1024]; bits < 254
+// truncates the scalars (127: the GLV halves' length).
+void BM_MsmG1Group(benchmark::State& state) {
+  using namespace zkamm;
+  const size_t n = size_t{1} << state.range(0);
+  const std::span<const ec::G1Affine> bases(cached_points<ec::G1>(n).data(), n);
+  std::vector<ff::U256> scalars(cached_scalars(n).begin(), cached_scalars(n).begin() + static_cast<std::ptrdiff_t>(n));
+  const unsigned bits = static_cast<unsigned>(state.range(3));
+  for (auto& k : scalars) {
+    for (unsigned b = bits; b < 256; ++b) k[b / 64] &= ~(uint64_t{1} << (b % 64));
+  }
+  snark::msm_detail::MsmParams params;
+  params.c = static_cast<unsigned>(state.range(1));
+  params.splits = 1;
+  params.batch_affine = true;
+  params.window_group = static_cast<unsigned>(state.range(2));
+  params.batch = static_cast<unsigned>(
+      std::clamp<size_t>((size_t{1} << (params.c - 1)) * params.window_group / 32, 16, 1024));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(snark::msm_detail::pippenger<ec::G1Config>(bases, scalars, params));
+}
+BENCHMARK(BM_MsmG1Group)
+    ->ArgsProduct({{16, 17}, {12, 13, 14, 15, 16}, {1, 5, 10}, {254, 127}})
+    ->Unit(benchmark::kMillisecond);
+}  // namespace

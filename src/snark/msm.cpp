@@ -11,11 +11,12 @@ namespace zkamm::snark {
 
 namespace msm_detail {
 
-MsmParams choose_params(size_t n, unsigned threads, unsigned bits) noexcept {
+MsmParams choose_params(size_t n, unsigned threads, unsigned bits, double* cost_out) noexcept {
   // Cost in field multiplications per task, calibrated on bench/snark/msm_bench.cpp: a mixed
   // Jacobian bucket addition ~12, a batch-affine one ~7 plus its share of one inversion
   // (~400) and a cache miss on the bucket; reducing a bucket costs two additions (~30,
-  // ~16 with 2^14 buckets or more, reduced in affine lockstep).
+  // ~16 with 2^14 buckets or more in the task, reduced in affine lockstep). A batch-affine task
+  // fills `group` windows at once (MsmParams::window_group): one bucket array of group * 2^(c-1).
   threads = threads == 0 ? 1 : threads;
   bits = std::clamp(bits, 1u, 254u);
   MsmParams best{};
@@ -24,29 +25,52 @@ MsmParams choose_params(size_t n, unsigned threads, unsigned bits) noexcept {
     const unsigned windows = window_count(bits, c);
     const double buckets = static_cast<double>(size_t{1} << (c - 1));
     for (unsigned splits = 1; splits <= threads; ++splits) {
-      const size_t tasks = static_cast<size_t>(windows) * splits;
-      const size_t rounds = (tasks + threads - 1) / threads;
       const double points = static_cast<double>(n) / splits;
       for (int method = 0; method < 2; ++method) {
         const bool affine = method == 1;
-        unsigned batch = 0;
-        double per_point = 12.0;
-        if (affine) {
-          if (c < 8) continue;
-          batch = static_cast<unsigned>(std::clamp(buckets / 32.0, 16.0, 1024.0));
-          per_point = 7.0 + 400.0 / batch + (c >= 15 ? 1.0 : 0.0);
-        }
-        // Wide batch-affine windows reduce their buckets in affine lockstep (msm_pippenger.hpp).
-        const double per_bucket = affine && c >= 15 ? 16.0 : 30.0;
-        const double cost = static_cast<double>(rounds) * (points * per_point + buckets * per_bucket);
-        if (best_cost < 0 || cost < best_cost) {
-          best_cost = cost;
-          best = MsmParams{c, splits, affine, batch};
+        if (affine && c < 8) continue;
+        const unsigned max_group = affine ? std::min(windows, kMaxWindowGroup) : 1;
+        for (unsigned group = 1; group <= max_group; ++group) {
+          const size_t tasks = static_cast<size_t>((windows + group - 1) / group) * splits;
+          const size_t rounds = (tasks + threads - 1) / threads;
+          const double task_buckets = buckets * group;
+          unsigned batch = 0;
+          double per_point = 12.0;
+          if (affine) {
+            batch = static_cast<unsigned>(std::clamp(task_buckets / 32.0, 16.0, 1024.0));
+            per_point = 7.0 + 400.0 / batch + (task_buckets >= 16384.0 ? 1.0 : 0.0);
+          }
+          const double per_bucket = affine && task_buckets >= 16384.0 ? 16.0 : 30.0;
+          const double cost =
+              static_cast<double>(rounds) * group * (points * per_point + buckets * per_bucket);
+          if (best_cost < 0 || cost < best_cost) {
+            best_cost = cost;
+            best = MsmParams{c, splits, affine, batch, group};
+          }
         }
       }
     }
   }
+  if (cost_out != nullptr) *cost_out = best_cost;
   return best;
+}
+
+MsmParams choose_params(size_t n, unsigned threads, unsigned bits) noexcept {
+  return choose_params(n, threads, bits, nullptr);
+}
+
+bool glv_pays(size_t n, unsigned threads, unsigned bits) noexcept {
+  if (bits <= ec::kGlvHalfBits + 1 || n == 0) return false;
+  if (2 * n * (sizeof(ff::U256) + sizeof(uint32_t)) > kGlvMaxBytes) return false;
+  double plain = 0, glv = 0;
+  choose_params(n, threads, bits, &plain);
+  choose_params(2 * n, threads, ec::kGlvHalfBits, &glv);
+  // Expanding costs about 2 multiplications per point (the split's word products; phi, one or
+  // two multiplications per read, is paid once per task at the group sizes chosen here). The
+  // model predicts -3 % at 2^16 points against grouped windows; the 2^16 chain's proof measured
+  // -3 to -6 % CPU with GLV (docs/PERFORMANCE.md), so no margin is asked.
+  glv += 2.0 * static_cast<double>(n) / std::max(1u, threads);
+  return glv < plain;
 }
 
 }  // namespace msm_detail
@@ -166,6 +190,7 @@ struct JobState {
   const ScalarGroups* groups = nullptr;  // null: no grouping
   ScalarClasses direct, merged_classes;
   std::vector<Affine> merged;  // merged[g] = sum of group g's bases (merge tasks)
+  std::vector<std::unique_ptr<msm_detail::GlvInputs<Cfg>>> glv;  // what the GLV plans read
   std::vector<std::unique_ptr<PippengerPlan<Cfg>>> plans;
   std::vector<Jac> ones_partial;
 
@@ -190,18 +215,32 @@ struct JobState {
     merged.assign(groups->groups(), Affine{});
   }
 
-  void make_plans(unsigned workers) {
+  /// The plans over the job's own points, or (merged_points) over the merged group points, which
+  /// the merge tasks fill (made after them, so that no plan ever sees them unfilled).
+  void make_plans(unsigned workers, bool merged_points) {
     auto add_plans = [&](const MsmBases<Cfg>& b, std::span<const ff::U256> k, const ScalarClasses& c) {
       for (size_t i = 0; i < kClassBits.size(); ++i) {
         const auto& idx = c.cls[i];
         if (idx.empty()) continue;
+        if (msm_detail::glv_pays(idx.size(), workers, kClassBits[i])) {
+          // Full-size scalars: the GLV form (msm_pippenger.hpp), when the cost model says so.
+          auto& g = *glv.emplace_back(std::make_unique<msm_detail::GlvInputs<Cfg>>());
+          msm_detail::glv_expand(b, k, idx, g);
+          plans.push_back(std::make_unique<PippengerPlan<Cfg>>(
+              g.bases(), g.scalars, std::span<const uint32_t>{},
+              msm_detail::choose_params(g.refs.size(), workers, ec::kGlvHalfBits)));
+          continue;
+        }
         plans.push_back(std::make_unique<PippengerPlan<Cfg>>(
             b, k, idx, msm_detail::choose_params(idx.size(), workers, kClassBits[i])));
       }
     };
-    add_plans(bases, scalars, direct);
-    if (groups != nullptr) add_plans(MsmBases<Cfg>(merged), groups->value, merged_classes);
-    ones_partial.assign((direct.ones.size() + kOnesPerTask - 1) / kOnesPerTask, Jac::identity());
+    if (!merged_points) {
+      add_plans(bases, scalars, direct);
+      ones_partial.assign((direct.ones.size() + kOnesPerTask - 1) / kOnesPerTask, Jac::identity());
+    } else if (groups != nullptr) {
+      add_plans(MsmBases<Cfg>(merged), groups->value, merged_classes);
+    }
   }
 
   size_t merge_tasks() const noexcept {
@@ -316,16 +355,16 @@ void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) noexce
     g2_jobs[j].scalars = g2[j].scalars;
     if (g2[j].group_repeats) g2_jobs[j].groups = cache.get(g2[j].scalars);
   }
-  // Classify every job, one job per thread at a time.
+  // Classify every job and make the plans over its own points, one job per thread at a time.
   drain(g1.size() + g2.size(), workers, [&](size_t j, auto&, auto&) {
     if (j < g1.size()) {
       g1_jobs[j].classify();
+      g1_jobs[j].make_plans(workers, false);
     } else {
       g2_jobs[j - g1.size()].classify();
+      g2_jobs[j - g1.size()].make_plans(workers, false);
     }
   });
-  for (auto& j : g1_jobs) j.make_plans(workers);
-  for (auto& j : g2_jobs) j.make_plans(workers);
 
   // Phase 1: the sums of the grouped bases, which the merged plans read.
   struct Merge {
@@ -345,6 +384,14 @@ void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) noexce
       g2_jobs[m.job].merge(m.task, s2.affine);
     } else {
       g1_jobs[m.job].merge(m.task, s1.affine);
+    }
+  });
+
+  drain(g1.size() + g2.size(), workers, [&](size_t j, auto&, auto&) {
+    if (j < g1.size()) {
+      g1_jobs[j].make_plans(workers, true);
+    } else {
+      g2_jobs[j - g1.size()].make_plans(workers, true);
     }
   });
 

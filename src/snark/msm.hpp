@@ -38,9 +38,12 @@ struct MsmG2Job {
 /// values: each job's scalars are sorted into zero (skipped), one (the points are summed with
 /// batch-affine additions) and classes by bit length, each its own Pippenger with as many
 /// windows as its longest scalar needs; with group_repeats, the bases of equal scalars are
-/// summed first, so each distinct value enters the Pippenger once. The tasks of all of them (windows x point ranges, ranges of ones) form one queue,
-/// largest first, that the worker threads drain together, so no thread idles at the end of each
-/// MSM. Results point to distinct objects.
+/// summed first, so each distinct value enters the Pippenger once. A class of full-size scalars
+/// may run in GLV form (ec/glv.hpp: twice the points, 127-bit scalars) where the cost model says
+/// it pays, and batch-affine tasks may fill several narrow windows at once. The tasks of all of
+/// them (window groups x point ranges, ranges of ones) form one queue, largest first, that the
+/// worker threads drain together, so no thread idles at the end of each MSM. Results point to
+/// distinct objects.
 void msm_many(std::span<const MsmG1Job> g1, std::span<const MsmG2Job> g2) noexcept;
 
 }  // namespace zkamm::snark

@@ -9,6 +9,7 @@
 #include <span>
 #include <type_traits>
 
+#include "ec/glv.hpp"
 #include "ec/short_weierstrass.hpp"
 
 namespace zkamm::snark {
@@ -38,23 +39,38 @@ class MsmBases {
     return b;
   }
 
+  /// The GLV form's points (snark/msm_pippenger.hpp, glv_expand) as a view of `source`: point i
+  /// is source[refs[i] >> 2], through phi (ec/glv.hpp) when bit 1 is set, negated when bit 0 is.
+  /// No copy of the points: phi costs one multiplication (two on G2) per read, and a task that
+  /// fills several windows at once reads each point once (MsmParams::window_group).
+  static MsmBases glv_view(const MsmBases& source, std::span<const uint32_t> refs) noexcept {
+    MsmBases b = source;
+    b.glv_ = refs.data();
+    b.size_ = refs.size();
+    return b;
+  }
+
   size_t size() const noexcept { return size_; }
-  /// The decoded points, or an empty span when the bases are .zkey records (a mapped key).
-  std::span<const Affine> decoded() const noexcept { return records_ == nullptr ? points_ : std::span<const Affine>{}; }
+  /// The decoded points, or an empty span when the bases are .zkey records (a mapped key) or a
+  /// GLV view.
+  std::span<const Affine> decoded() const noexcept {
+    return records_ == nullptr && glv_ == nullptr ? points_ : std::span<const Affine>{};
+  }
   bool empty() const noexcept { return size_ == 0; }
 
   Affine operator[](size_t i) const noexcept {
-    if (records_ == nullptr) return points_[i];
-    Affine p;
-    const uint8_t* r = records_ + i * kRecordBytes;
-    std::memcpy(static_cast<void*>(&p.x), r, sizeof(Field));
-    std::memcpy(static_cast<void*>(&p.y), r + sizeof(Field), sizeof(Field));
-    p.infinity = p.x.is_zero() && p.y.is_zero();
-    return p;
+    if (glv_ != nullptr) {
+      const uint32_t r = glv_[i];
+      Affine p = at(r >> 2);
+      if ((r & 2) != 0) p = ec::glv_endo(p);
+      return (r & 1) != 0 ? -p : p;
+    }
+    return at(i);
   }
 
   /// Hints the cache that point i is read soon.
   void prefetch(size_t i) const noexcept {
+    if (glv_ != nullptr) i = glv_[i] >> 2;
     const void* p = records_ != nullptr ? static_cast<const void*>(records_ + i * kRecordBytes)
                                         : static_cast<const void*>(points_.data() + i);
     __builtin_prefetch(p);
@@ -63,7 +79,9 @@ class MsmBases {
   /// Points [begin, begin + count).
   MsmBases subspan(size_t begin, size_t count) const noexcept {
     MsmBases b = *this;
-    if (records_ != nullptr) {
+    if (glv_ != nullptr) {
+      b.glv_ = glv_ + begin;
+    } else if (records_ != nullptr) {
       b.records_ = records_ + begin * kRecordBytes;
     } else {
       b.points_ = points_.subspan(begin, count);
@@ -73,8 +91,20 @@ class MsmBases {
   }
 
  private:
+  /// Point i of the underlying points or records.
+  Affine at(size_t i) const noexcept {
+    if (records_ == nullptr) return points_[i];
+    Affine p;
+    const uint8_t* r = records_ + i * kRecordBytes;
+    std::memcpy(static_cast<void*>(&p.x), r, sizeof(Field));
+    std::memcpy(static_cast<void*>(&p.y), r + sizeof(Field), sizeof(Field));
+    p.infinity = p.x.is_zero() && p.y.is_zero();
+    return p;
+  }
+
   std::span<const Affine> points_;
   const uint8_t* records_ = nullptr;
+  const uint32_t* glv_ = nullptr;  // a GLV view: references into points_ or records_
   size_t size_ = 0;
 };
 

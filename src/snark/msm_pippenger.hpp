@@ -22,9 +22,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "ec/glv.hpp"
 #include "ec/short_weierstrass.hpp"
 #include "ff/parallel.hpp"
 #include "ff/uint256.hpp"
@@ -40,11 +42,29 @@ struct MsmParams {
   unsigned splits = 1;        // point ranges per window (more tasks than windows for many threads)
   bool batch_affine = false;  // batch-affine buckets instead of mixed Jacobian ones
   unsigned batch = 256;       // additions per shared inversion (batch-affine only), >= 1
+  /// Windows one task fills at once (batch-affine only, 1..kMaxWindowGroup): their buckets form
+  /// one array, so each inversion is shared by a batch spread over more buckets (fewer
+  /// collisions at narrow windows), each point is read once for all of them, and their buckets
+  /// are reduced together in affine lockstep. Narrow windows then cost little per point and
+  /// their reduction (2^(c-1) buckets per window) little per window.
+  unsigned window_group = 1;
 };
+/// Most windows one task fills at once.
+constexpr unsigned kMaxWindowGroup = 32;
 
 /// Parameters for n points with scalars of at most `bits` bits on `threads` threads from a cost
 /// model (defined in msm.cpp).
 MsmParams choose_params(size_t n, unsigned threads, unsigned bits = 254) noexcept;
+/// The same, with the model's cost (field multiplications on the slowest thread) in *cost.
+MsmParams choose_params(size_t n, unsigned threads, unsigned bits, double* cost) noexcept;
+
+/// Most bytes one GLV expansion may hold (36 per half: its scalar and reference): above ~2^18
+/// points the model's gain is a few percent, less than its error, and a 64-swap batch's MSMs
+/// (0.7-2.1M points) keep their memory (issue 19: max RSS <= rapidsnark's).
+constexpr size_t kGlvMaxBytes = size_t{32} << 20;
+/// Whether n points with scalars of up to `bits` bits are cheaper in GLV form (twice the points,
+/// 127-bit scalars) by the cost model, the expansion included.
+bool glv_pays(size_t n, unsigned threads, unsigned bits) noexcept;
 
 /// len <= 32 bits of k starting at bit pos < 256; bits above 255 read as zero.
 inline uint64_t extract_bits(const U256& k, unsigned pos, unsigned len) noexcept {
@@ -118,11 +138,24 @@ inline bool field_equal(const F& a, const F& b) noexcept {
   }
 }
 
+/// The base field under F: F itself, or Fq under Fq2.
+template <class F>
+struct BaseFieldOf {
+  using type = F;
+};
+template <class F>
+  requires requires(const F& f) { f.c0; }
+struct BaseFieldOf<F> {
+  using type = std::remove_cvref_t<decltype(std::declval<const F&>().c0)>;
+};
+
 /// Affine buckets filled by batched affine additions (see the file comment).
 template <class Cfg>
 class BatchAffineBuckets {
  public:
   using Field = typename Cfg::Field;
+  using Base = typename BaseFieldOf<Field>::type;
+  static constexpr bool kExtension = !std::is_same_v<Base, Field>;
   using Affine = ec::AffinePoint<Cfg>;
   using Jac = ec::JacobianPoint<Cfg>;
 
@@ -135,7 +168,12 @@ class BatchAffineBuckets {
     batch_bucket_.resize(batch_size);
     batch_point_.resize(batch_size);
     den_.resize(batch_size);
-    prefix_.resize(batch_size);
+    if constexpr (kExtension) {
+      norm_.resize(batch_size);
+      norm_prefix_.resize(batch_size);
+    } else {
+      prefix_.resize(batch_size);
+    }
     count_ = 0;
     pending_.clear();
   }
@@ -187,16 +225,29 @@ class BatchAffineBuckets {
 
   /// Applies everything outstanding and returns sum_b (b + 1) * bucket[b].
   Jac finish() {
+    Jac out;
+    finish_windows(slots_.size(), {&out, 1});
+    return out;
+  }
+
+  /// Applies everything outstanding; the buckets are out.size() windows of per_window each:
+  /// out[w] = sum_b (b + 1) * bucket[w * per_window + b].
+  void finish_windows(size_t per_window, std::span<Jac> out) {
     flush();
-    if (overflow_.empty() && slots_.size() >= kSegmentedMinBuckets) return reduce_segmented();
-    Jac running = Jac::identity(), total = Jac::identity();
-    const bool has_overflow = !overflow_.empty();
-    for (size_t b = slots_.size(); b-- > 0;) {
-      if (state_[b] != kEmpty) running += Affine{slots_[b].x, slots_[b].y};
-      if (has_overflow) running += overflow_[b];
-      total += running;
+    if (overflow_.empty() && slots_.size() >= kSegmentedMinBuckets && per_window % kSegmentLength == 0) {
+      reduce_segmented(per_window, out);
+      return;
     }
-    return total;
+    const bool has_overflow = !overflow_.empty();
+    for (size_t w = 0; w < out.size(); ++w) {
+      Jac running = Jac::identity(), total = Jac::identity();
+      for (size_t b = (w + 1) * per_window; b-- > w * per_window;) {
+        if (state_[b] != kEmpty) running += Affine{slots_[b].x, slots_[b].y};
+        if (has_overflow) running += overflow_[b];
+        total += running;
+      }
+      out[w] = total;
+    }
   }
 
  private:
@@ -205,10 +256,10 @@ class BatchAffineBuckets {
 
   /// The running-sum reduction in affine coordinates: the buckets are cut into K segments of
   /// length L that run in lockstep, so each step's K additions (into the segments' running sums,
-  /// then into their totals) share one inversion. Then
+  /// then into their totals) share one inversion. Then per window, over its segments s:
   ///   sum_b (b + 1) B_b = sum_s total_s + L * sum_s s * running_s.
-  /// Requires a power-of-two bucket count >= kSegmentLength and no overflow buckets.
-  Jac reduce_segmented() {
+  /// Requires per_window a multiple of kSegmentLength and no overflow buckets.
+  void reduce_segmented(size_t per_window, std::span<Jac> out) {
     const size_t length = kSegmentLength, segments = slots_.size() / length;
     BatchAffineBuckets running, total;
     running.reset(segments, segments);
@@ -224,15 +275,19 @@ class BatchAffineBuckets {
       }
       total.flush();
     }
-    Jac weighted = Jac::identity(), acc = Jac::identity(), sum_totals = Jac::identity();
-    for (size_t s = segments; s-- > 0;) {
-      sum_totals += total.point(s);
-      if (s == 0) break;
-      acc += running.point(s);
-      weighted += acc;  // after the loop: sum_s s * running_s
+    const size_t per = per_window / length;  // segments per window
+    for (size_t w = 0; w < out.size(); ++w) {
+      Jac weighted = Jac::identity(), acc = Jac::identity(), sum_totals = Jac::identity();
+      for (size_t t = per; t-- > 0;) {
+        const size_t s = w * per + t;
+        sum_totals += total.point(s);
+        if (t == 0) break;
+        acc += running.point(s);
+        weighted += acc;  // after the loop: sum_t t * running_(w per + t)
+      }
+      for (size_t l = length; l > 1; l /= 2) weighted = weighted.dbl();
+      out[w] = sum_totals + weighted;
     }
-    for (size_t l = length; l > 1; l /= 2) weighted = weighted.dbl();
-    return sum_totals + weighted;
   }
 
   // One bucket's coordinates on whole cache lines; emptiness lives in state_ (kept in L1).
@@ -265,35 +320,64 @@ class BatchAffineBuckets {
   /// flatten: GCC otherwise calls the field's asm multiplication and subtraction out of line
   /// here (perf: ~40 % of a 64-swap proof in those calls and their spills).
   [[gnu::flatten]] void apply_batch() noexcept {
-    Field acc = Field::one();
-    for (size_t k = 0; k < count_; ++k) {
-      const Slot& a = slots_[batch_bucket_[k]];
-      const Affine& p = batch_point_[k];
-      den_[k] = field_equal(a.x, p.x) ? a.y.dbl() : p.x - a.x;
-      prefix_[k] = acc;
-      acc *= den_[k];
-    }
-    Field inv = acc.inverse();
-    for (size_t k = count_; k-- > 0;) {
-      const uint32_t b = batch_bucket_[k];
-      Slot& a = slots_[b];
-      const Affine& p = batch_point_[k];
-      const Field den_inv = inv * prefix_[k];
-      inv *= den_[k];
-      Field num;
-      if (field_equal(a.x, p.x)) {
-        const Field x2 = a.x.square();
-        num = x2.dbl() + x2;
-      } else {
-        num = p.y - a.y;
+    if constexpr (kExtension) {
+      // Over Fq2, 1 / d = conj(d) / norm(d): one batch inversion of the norms in Fq (2 squarings
+      // for the norm, 3 multiplications in Fq per entry, 2 for conj(d) / norm(d)) instead of one
+      // in Fq2 (3 multiplications in Fq2, 9 in Fq).
+      Base acc = Base::one();
+      for (size_t k = 0; k < count_; ++k) {
+        den_[k] = denominator(k);
+        norm_[k] = den_[k].norm();
+        norm_prefix_[k] = acc;
+        acc *= norm_[k];
       }
-      const Field lambda = num * den_inv;
-      const Field x3 = lambda.square() - a.x - p.x;
-      a.y = lambda * (a.x - x3) - a.y;
-      a.x = x3;
-      state_[b] = kFull;
+      Base inv = acc.inverse();
+      for (size_t k = count_; k-- > 0;) {
+        const Base norm_inv = inv * norm_prefix_[k];
+        inv *= norm_[k];
+        complete(k, den_[k].conjugate() * norm_inv);
+      }
+    } else {
+      Field acc = Field::one();
+      for (size_t k = 0; k < count_; ++k) {
+        den_[k] = denominator(k);
+        prefix_[k] = acc;
+        acc *= den_[k];
+      }
+      Field inv = acc.inverse();
+      for (size_t k = count_; k-- > 0;) {
+        const Field den_inv = inv * prefix_[k];
+        inv *= den_[k];
+        complete(k, den_inv);
+      }
     }
     count_ = 0;
+  }
+
+  /// The slope's denominator of batch entry k: x_p - x_a, or 2 y_a for a doubling.
+  Field denominator(size_t k) const noexcept {
+    const Slot& a = slots_[batch_bucket_[k]];
+    const Affine& p = batch_point_[k];
+    return field_equal(a.x, p.x) ? a.y.dbl() : p.x - a.x;
+  }
+
+  /// bucket += point for batch entry k, given 1 / denominator(k).
+  void complete(size_t k, const Field& den_inv) noexcept {
+    const uint32_t b = batch_bucket_[k];
+    Slot& a = slots_[b];
+    const Affine& p = batch_point_[k];
+    Field num;
+    if (field_equal(a.x, p.x)) {
+      const Field x2 = a.x.square();
+      num = x2.dbl() + x2;
+    } else {
+      num = p.y - a.y;
+    }
+    const Field lambda = num * den_inv;
+    const Field x3 = lambda.square() - a.x - p.x;
+    a.y = lambda * (a.x - x3) - a.y;
+    a.x = x3;
+    state_[b] = kFull;
   }
 
   void apply_and_requeue() {
@@ -323,38 +407,57 @@ class BatchAffineBuckets {
   std::vector<uint32_t> batch_bucket_;
   std::vector<Affine> batch_point_;
   std::vector<Field> den_, prefix_;
+  std::vector<Base> norm_, norm_prefix_;  // Fq2 only
   size_t batch_size_ = 0, count_ = 0;
   std::vector<std::pair<uint32_t, Affine>> pending_;
 };
 
-/// One window over one point range with batch-affine buckets; buckets is scratch.
+/// Windows w0 .. w0 + out.size() - 1 over one point range with batch-affine buckets in one array
+/// (MsmParams::window_group); out[k] = the sum of window w0 + k; buckets is scratch.
 template <class Cfg>
-ec::JacobianPoint<Cfg> window_sum_batch_affine(const MsmBases<Cfg>& bases, std::span<const U256> scalars,
-                                               const PointRange& range, unsigned w, unsigned c, unsigned batch,
-                                               BatchAffineBuckets<Cfg>& buckets) {
-  constexpr size_t kPrefetchDistance = 8;
-  buckets.reset(size_t{1} << (c - 1), batch);
-  for (size_t i = range.begin; i < range.end; ++i) {
-    if (i + kPrefetchDistance < range.end) {
-      const size_t ahead_j = range.at(i + kPrefetchDistance);
-      const int32_t ahead = signed_digit(scalars[ahead_j], w, c);
-      if (ahead != 0) {
-        buckets.prefetch(static_cast<uint32_t>((ahead > 0 ? ahead : -ahead) - 1));
-        if (!range.idx.empty()) bases.prefetch(ahead_j);
+void window_sums_batch_affine(const MsmBases<Cfg>& bases, std::span<const U256> scalars, const PointRange& range,
+                              unsigned w0, unsigned c, unsigned batch, BatchAffineBuckets<Cfg>& buckets,
+                              std::span<ec::JacobianPoint<Cfg>> out) {
+  constexpr size_t kPrefetchDistance = 8, kRing = 16;  // digits of the points ahead, kRing > distance
+  const size_t per_window = size_t{1} << (c - 1);
+  const unsigned count = static_cast<unsigned>(out.size());
+  buckets.reset(per_window * count, batch);
+  int32_t digits[kRing][kMaxWindowGroup];
+  auto compute = [&](size_t i) {
+    const size_t j = range.at(i);
+    int32_t* d = digits[i % kRing];
+    bool any = false;
+    for (unsigned k = 0; k < count; ++k) {
+      d[k] = signed_digit(scalars[j], w0 + k, c);
+      if (d[k] != 0) {
+        any = true;
+        buckets.prefetch(static_cast<uint32_t>(k * per_window + static_cast<size_t>((d[k] > 0 ? d[k] : -d[k]) - 1)));
       }
     }
-    const size_t j = range.at(i);
-    const int32_t d = signed_digit(scalars[j], w, c);
-    if (d == 0) continue;
-    const ec::AffinePoint<Cfg> p = bases[j];
-    if (p.infinity) continue;
-    if (d > 0) {
-      buckets.add(static_cast<uint32_t>(d - 1), p);
-    } else {
-      buckets.add(static_cast<uint32_t>(-d - 1), -p);
+    if (any && !range.idx.empty()) bases.prefetch(j);
+  };
+  for (size_t i = range.begin; i < std::min(range.end, range.begin + kPrefetchDistance); ++i) compute(i);
+  for (size_t i = range.begin; i < range.end; ++i) {
+    if (i + kPrefetchDistance < range.end) compute(i + kPrefetchDistance);
+    const int32_t* d = digits[i % kRing];
+    bool loaded = false;
+    ec::AffinePoint<Cfg> p, neg;
+    for (unsigned k = 0; k < count; ++k) {
+      if (d[k] == 0) continue;
+      if (!loaded) {
+        p = bases[range.at(i)];
+        if (p.infinity) break;
+        neg = -p;
+        loaded = true;
+      }
+      if (d[k] > 0) {
+        buckets.add(static_cast<uint32_t>(k * per_window + static_cast<size_t>(d[k] - 1)), p);
+      } else {
+        buckets.add(static_cast<uint32_t>(k * per_window + static_cast<size_t>(-d[k] - 1)), neg);
+      }
     }
   }
-  return buckets.finish();
+  buckets.finish_windows(per_window, out);
 }
 
 /// sum of bases[range.at(i)] for i in [range.begin, range.end) (the points whose scalar is 1):
@@ -401,21 +504,28 @@ class PippengerPlan {
     if (max_bits == 0) return;  // no tasks: the sum is the identity
     windows_ = window_count(max_bits, params_.c);
     splits_ = std::max<size_t>(1, std::min<size_t>(params_.splits, n_));
+    group_ = params_.batch_affine ? std::clamp(params_.window_group, 1u, std::min(windows_, kMaxWindowGroup)) : 1;
     partial_.assign(windows_ * splits_, Jac::identity());
   }
 
-  size_t tasks() const noexcept { return partial_.size(); }
-  /// Points one task reads.
-  size_t points_per_task() const noexcept { return n_ / splits_; }
+  size_t tasks() const noexcept { return (windows_ + group_ - 1) / group_ * splits_; }
+  /// Point-window visits of one task.
+  size_t points_per_task() const noexcept { return n_ / splits_ * group_; }
 
   /// Task t < tasks(); distinct tasks may run concurrently.
   void run_task(size_t t, Scratch& scratch) {
-    const unsigned w = static_cast<unsigned>(t / splits_);
+    const unsigned w0 = static_cast<unsigned>(t / splits_) * group_;
     const size_t s = t % splits_;
     const PointRange range{idx_, n_ * s / splits_, n_ * (s + 1) / splits_};
-    partial_[t] = params_.batch_affine
-                      ? window_sum_batch_affine<Cfg>(bases_, scalars_, range, w, params_.c, params_.batch, scratch.affine)
-                      : window_sum_jacobian<Cfg>(bases_, scalars_, range, w, params_.c, scratch.jacobian);
+    if (!params_.batch_affine) {
+      partial_[w0 * splits_ + s] = window_sum_jacobian<Cfg>(bases_, scalars_, range, w0, params_.c, scratch.jacobian);
+      return;
+    }
+    const unsigned count = std::min(group_, windows_ - w0);
+    Jac sums[kMaxWindowGroup];
+    window_sums_batch_affine<Cfg>(bases_, scalars_, range, w0, params_.c, params_.batch, scratch.affine,
+                                  std::span<Jac>(sums, count));
+    for (unsigned k = 0; k < count; ++k) partial_[(w0 + k) * splits_ + s] = sums[k];
   }
 
   /// Every task has run: combines the windows by Horner's rule.
@@ -436,7 +546,7 @@ class PippengerPlan {
   std::span<const uint32_t> idx_;
   MsmParams params_;
   size_t n_;
-  unsigned windows_ = 0;
+  unsigned windows_ = 0, group_ = 1;
   size_t splits_ = 1;
   std::vector<Jac> partial_;
 };
@@ -456,6 +566,46 @@ template <class Cfg>
 ec::JacobianPoint<Cfg> pippenger(std::span<const ec::AffinePoint<Cfg>> bases, std::span<const U256> scalars,
                                  const MsmParams& params) {
   return pippenger<Cfg>(MsmBases<Cfg>(bases), scalars, params);
+}
+
+/// An MSM in GLV form (ec/glv.hpp): for each point P with scalar k = s1 k1 + s2 k2 lambda, the
+/// points s1 P and s2 phi(P) with the 127-bit scalars k1 and k2; same sum, twice the points,
+/// half the windows, so each window's bucket reduction is shared by two points per base. The
+/// points are not copied: bases() reads them through the source (MsmBases::glv_view).
+template <class Cfg>
+struct GlvInputs {
+  MsmBases<Cfg> source;
+  std::vector<uint32_t> refs;  // source index << 2 | phi << 1 | negate
+  std::vector<U256> scalars;
+  MsmBases<Cfg> bases() const noexcept { return MsmBases<Cfg>::glv_view(source, refs); }
+};
+
+/// The GLV form of sum over j in idx (every j when idx is empty) of scalars[j] * bases[j]
+/// (scalars < r, fewer than 2^30 bases); zero scalars are left out, points at infinity are
+/// left to the Pippenger (which skips them).
+template <class Cfg>
+void glv_expand(const MsmBases<Cfg>& bases, std::span<const U256> scalars, std::span<const uint32_t> idx,
+                GlvInputs<Cfg>& out) {
+  const size_t n = idx.empty() ? std::min(bases.size(), scalars.size()) : idx.size();
+  out.source = bases;
+  out.refs.clear();
+  out.scalars.clear();
+  out.refs.reserve(2 * n);
+  out.scalars.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    const size_t j = idx.empty() ? i : idx[i];
+    if (ff::is_zero(scalars[j])) continue;
+    const ec::GlvSplit s = ec::glv_split(scalars[j]);
+    const uint32_t ref = static_cast<uint32_t>(j) << 2;
+    if (!ff::is_zero(s.k1)) {
+      out.refs.push_back(ref | (s.neg1 ? 1u : 0u));
+      out.scalars.push_back(s.k1);
+    }
+    if (!ff::is_zero(s.k2)) {
+      out.refs.push_back(ref | 2u | (s.neg2 ? 1u : 0u));
+      out.scalars.push_back(s.k2);
+    }
+  }
 }
 
 /// sum_i scalars[i] * bases[i] by one double-and-add per term (the reference for tiny inputs).

@@ -80,6 +80,9 @@ std::vector<MsmParams> forced_params() {
   return {
       {1, 1, false, 0}, {3, 2, false, 0}, {8, 1, false, 0},  {11, 3, false, 0},  {4, 1, true, 3},
       {8, 1, true, 1},  {8, 2, true, 2},  {9, 1, true, 5},   {10, 3, true, 64}, {11, 1, true, 256},
+      // Several windows per task (one bucket array), the last group short; with 2^14 buckets or
+      // more in the task, the lockstep affine reduction per window.
+      {8, 1, true, 64, 3}, {9, 2, true, 5, 4}, {10, 1, true, 1024, 32}, {12, 1, true, 512, 8}, {12, 2, true, 64, 9},
   };
 }
 
@@ -97,7 +100,7 @@ void check_all(std::span<const typename Jac::Affine> b, std::span<const U256> k,
   for (const auto& p : forced_params()) {
     EXPECT_EQ(msm_detail::pippenger(b, k, p), expected)
         << what << " n=" << b.size() << " c=" << p.c << " splits=" << p.splits << " affine=" << p.batch_affine
-        << " batch=" << p.batch;
+        << " batch=" << p.batch << " group=" << p.window_group;
   }
 }
 
@@ -383,6 +386,93 @@ TEST(MsmMany, SumPointsLanes) {
     const msm_detail::PointRange all{{}, 0, points.size()};
     EXPECT_EQ(msm_detail::sum_points<ec::G1Config>(points, all, lanes, scratch), expected) << lanes;
   }
+}
+
+TYPED_TEST(Msm, GlvFormMatchesReference) {
+  // The GLV expansion (ec/glv.hpp) under every forced parameter set: edge scalars (0, 1, r - 1,
+  // lambda and its neighbours, powers of two), random ones, points at infinity and repeats.
+  using Jac = TypeParam;
+  using Affine = typename Jac::Affine;
+  constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
+  auto rng = testing::seeded_rng("Msm.GlvFormMatchesReference");
+  U256 lambda_plus_1 = ec::kGlvLambda, lambda_minus_1 = ec::kGlvLambda;
+  ff::add_with_carry(lambda_plus_1, lambda_plus_1, U256{1, 0, 0, 0});
+  ff::sub_with_borrow(lambda_minus_1, lambda_minus_1, U256{1, 0, 0, 0});
+  std::vector<U256> scalars = {U256{},          U256{1, 0, 0, 0}, r_minus(1),     r_minus(2),
+                               ec::kGlvLambda, lambda_plus_1,    lambda_minus_1, U256{2, 0, 0, 0}};
+  for (unsigned e : {63u, 64u, 126u, 127u, 128u, 200u, 253u}) scalars.push_back(pow2(e));
+  const size_t edge = scalars.size();
+  for (size_t i = 0; i < (kG2 ? 40u : 300u); ++i) scalars.push_back(Fr::random(rng).to_canonical());
+  const size_t n = scalars.size();
+  auto points = random_points<Jac>(n, rng);
+  points[3] = Affine{};         // infinity with scalar r - 2
+  points[edge + 1] = points[edge];  // a repeated base
+  const Jac expected = reference<Jac>(points, scalars);
+  using Cfg = std::conditional_t<kG2, ec::G2Config, ec::G1Config>;
+  msm_detail::GlvInputs<Cfg> g;
+  msm_detail::glv_expand<Cfg>(MsmBases<Cfg>(points), scalars, {}, g);
+  for (const U256& k : g.scalars) ASSERT_LE(ff::bit_length(k), ec::kGlvHalfBits);
+  std::vector<Affine> expanded(g.refs.size());
+  for (size_t i = 0; i < expanded.size(); ++i) expanded[i] = g.bases()[i];
+  EXPECT_EQ(reference<Jac>(expanded, g.scalars), expected);
+  // The view over .zkey-layout records reads the same points.
+  const auto records = to_records<Affine>(points);
+  msm_detail::GlvInputs<Cfg> from_records;
+  msm_detail::glv_expand<Cfg>(MsmBases<Cfg>::records(records), scalars, {}, from_records);
+  EXPECT_EQ(msm_detail::pippenger<Cfg>(from_records.bases(), from_records.scalars, msm_detail::choose_params(n, 2, 127)),
+            expected);
+  for (const auto& p : forced_params()) {
+    if (kG2 && p.c < 4) continue;  // G2 with 1-bit windows: minutes, and the same code as G1
+    EXPECT_EQ(msm_detail::pippenger<Cfg>(g.bases(), g.scalars, p), expected)
+        << "c=" << p.c << " splits=" << p.splits << " affine=" << p.batch_affine << " batch=" << p.batch;
+  }
+  // Through an index list (a scalar class), which skips entries.
+  std::vector<uint32_t> idx;
+  Jac part = Jac::identity();
+  for (uint32_t i = 0; i < n; i += 3) {
+    idx.push_back(i);
+    part += Jac(points[i]).mul(scalars[i]);
+  }
+  msm_detail::glv_expand<Cfg>(MsmBases<Cfg>(points), scalars, idx, g);
+  EXPECT_EQ(msm_detail::pippenger<Cfg>(g.bases(), g.scalars, msm_detail::choose_params(g.refs.size(), 2, 127)), part);
+}
+
+TEST(MsmParams, GlvChosenWhereTheModelSaysItPays) {
+  // Full-size scalars at the 2^16 chain's size: GLV; small scalars or tiny inputs: not.
+  EXPECT_TRUE(msm_detail::glv_pays(size_t{1} << 16, 2, 254));
+  EXPECT_FALSE(msm_detail::glv_pays(size_t{1} << 16, 2, 64));
+  EXPECT_FALSE(msm_detail::glv_pays(0, 2, 254));
+  // Over the memory budget: not (a 64-swap batch's MSMs of 0.7M points and more keep their form).
+  EXPECT_FALSE(msm_detail::glv_pays(msm_detail::kGlvMaxBytes, 2, 254));
+  EXPECT_FALSE(msm_detail::glv_pays(700000, 2, 254));
+}
+
+TEST(MsmParams, WindowGroupsForNarrowWindowsOnly) {
+  // 2^16-2^17 points: narrow windows filled several at a time; 2^20: one wide window per task.
+  EXPECT_GT(msm_detail::choose_params(size_t{1} << 17, 2, 127).window_group, 1u);
+  EXPECT_GT(msm_detail::choose_params(size_t{1} << 16, 2, 254).window_group, 1u);
+  const MsmParams large = msm_detail::choose_params(size_t{1} << 20, 2);
+  EXPECT_EQ(large.window_group, 1u);
+  for (size_t n : {1, 100, 5000, 1 << 16, 1 << 20}) {
+    const MsmParams p = msm_detail::choose_params(n, 2);
+    EXPECT_GE(p.window_group, 1u);
+    EXPECT_LE(p.window_group, msm_detail::kMaxWindowGroup);
+    EXPECT_TRUE(p.batch_affine || p.window_group == 1);
+  }
+}
+
+TYPED_TEST(Msm, PublicEntryUsesGlvWhereItPays) {
+  // Sizes around the model's switch: the public MSM against the reference either way.
+  using Jac = TypeParam;
+  constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
+  auto rng = testing::seeded_rng("Msm.PublicEntryUsesGlvWhereItPays");
+  const size_t n = kG2 ? 1200 : 6000;
+  const auto points = random_points<Jac>(n, rng);
+  auto scalars = random_scalars(n, rng);
+  scalars[0] = r_minus(1);
+  scalars[1] = ec::kGlvLambda;
+  const auto pays = msm_detail::glv_pays(n, ff::worker_count(), 254);
+  EXPECT_EQ(Api<Jac>::msm(points, scalars), reference<Jac>(points, scalars)) << "n=" << n << " glv=" << pays;
 }
 
 TEST(MsmDigits, BoothRecodingReconstructsScalar) {
