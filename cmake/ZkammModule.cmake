@@ -74,3 +74,17 @@ function(zkamm_module name)
     target_link_libraries(${target}_bench PRIVATE ${target} benchmark::benchmark benchmark::benchmark_main)
   endif()
 endfunction()
+
+# zkamm_conversion_warnings(<target>...)
+#
+# Implicit conversions that may change a value (-Wconversion) or its sign (-Wsign-conversion) are
+# warnings, so errors under ZKAMM_WERROR, in the targets named (docs/TESTING.md "Style"): on the
+# modules whose code has none (GCC 12 and clang 14), so that a new one is a deliberate, checked
+# narrowing (static_cast after a range check, or an error returned) instead of a silent one.
+function(zkamm_conversion_warnings)
+  foreach(t IN LISTS ARGN)
+    if(TARGET ${t})
+      target_compile_options(${t} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wconversion> $<$<COMPILE_LANGUAGE:CXX>:-Wsign-conversion>)
+    endif()
+  endforeach()
+endfunction()
