@@ -71,6 +71,7 @@ struct Stub {
       if (body.find("\"hold\"") != std::string::npos) {
         std::lock_guard lock(mu);
         held.push_back(std::move(done));
+        cv.notify_all();
         return;
       }
       disp.handle(body, ctx, std::move(done));
@@ -160,10 +161,11 @@ TEST(RpcHttp, ConnectionCapClosesTheIdleLongestOrRefusesWhenAllAreBusy) {
   // Two requests held in flight: nothing is idle, so a third connection is refused.
   auto hold = [&] { return rpc::Client(s.ep()).post(R"({"jsonrpc":"2.0","id":1,"method":"hold"})"); };
   auto h1 = std::async(std::launch::async, hold), h2 = std::async(std::launch::async, hold);
-  for (int i = 0; i < 500; ++i) {
-    std::lock_guard lock(s.mu);
-    if (s.held.size() == 2) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    // Wait on the condition variable: sleeping with the lock held starved the server's handler of
+    // it under load (ci-sanitize), so only one request was held and the third client got in.
+    std::unique_lock lock(s.mu);
+    EXPECT_TRUE(s.cv.wait_for(lock, std::chrono::seconds(60), [&] { return s.held.size() == 2; }));
   }
   rpc::Client refused(s.ep(), std::chrono::seconds(5));
   EXPECT_THROW(refused.call("ping"), rpc::TransportError);
@@ -187,10 +189,9 @@ TEST(RpcHttp, InflightLimitAnswers503) {
     EXPECT_EQ(status, 200u);
     EXPECT_EQ(body, "released");
   });
-  for (int i = 0; i < 500; ++i) {
-    std::lock_guard lock(s.mu);
-    if (!s.held.empty()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::unique_lock lock(s.mu);
+    EXPECT_TRUE(s.cv.wait_for(lock, std::chrono::seconds(60), [&] { return !s.held.empty(); }));
   }
   rpc::Client c(s.ep());
   auto [status, body] = c.post(kPing);

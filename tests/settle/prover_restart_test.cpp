@@ -117,7 +117,7 @@ TEST(ProverRestart, NodeL1StatusIsMonotonePersistedAndShownPerTx) {
     node::Hash tx1{};
     tx1[0] = 0xc1;
     const auto wait_seen = [&](std::size_t n) {
-      for (int i = 0; i < 300; ++i) {
+      for (int i = 0; i < 6000; ++i) {
         {
           std::lock_guard lk(mu);
           if (seen.size() >= n) return;
