@@ -1,5 +1,5 @@
 # zkamm_module(<name> [DEPS <module>...] [LIBS <target>...] [TEST_LIBS <target>...]
-#              [ORACLE_TESTS <regex>])
+#              [ORACLE_TESTS <regex>] [THREAD_SAFETY])
 #
 # Turns src/<name>/ into the library zkamm::<name> (static, or header-only when the folder has
 # no .cpp), tests/<name>/*.cpp into the GoogleTest binary zkamm_<name>_tests (registered with
@@ -8,8 +8,17 @@
 # CTest labels (docs/TESTING.md): each test is labelled <name> and either `oracle` (its full name,
 # e.g. "l1.AnvilTest.ChainQueries", matches ORACLE_TESTS: it runs node_modules' npm tools or
 # anvil) or `unit` (the fast core: `ctest -LE oracle`).
+# THREAD_SAFETY: the module's locks carry clang's thread-safety annotations
+# (src/node/thread_annotations.hpp); under clang (the ci-sanitize stage) its sources and tests
+# compile with -Wthread-safety as an error, so an unguarded read of a GUARDED_BY member fails the
+# build. g++ has no such analysis (the macros expand to nothing), so the flag is clang's only.
 function(zkamm_module name)
-  cmake_parse_arguments(ARG "" "ORACLE_TESTS" "DEPS;LIBS;TEST_LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "THREAD_SAFETY" "ORACLE_TESTS" "DEPS;LIBS;TEST_LIBS" ${ARGN})
+  set(tsa_flags)
+  if(ARG_THREAD_SAFETY)
+    set(clang_cxx $<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:Clang>>)
+    set(tsa_flags $<${clang_cxx}:-Wthread-safety> $<${clang_cxx}:-Werror=thread-safety>)
+  endif()
   set(target zkamm_${name})
   file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   set(dep_targets)
@@ -26,12 +35,18 @@ function(zkamm_module name)
   add_library(zkamm::${name} ALIAS ${target})
   target_include_directories(${target} ${scope} ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${target} ${scope} ${dep_targets} ${ARG_LIBS} Threads::Threads)
+  if(sources AND tsa_flags)
+    target_compile_options(${target} PRIVATE ${tsa_flags})
+  endif()
 
   file(GLOB test_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/${name}/*.cpp)
   if(ZKAMM_BUILD_TESTS AND test_sources)
     add_executable(${target}_tests ${test_sources})
     target_link_libraries(${target}_tests PRIVATE ${target} ${ARG_TEST_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
     target_include_directories(${target}_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+    if(tsa_flags)
+      target_compile_options(${target}_tests PRIVATE ${tsa_flags})
+    endif()
     target_compile_definitions(${target}_tests PRIVATE ZKAMM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                        ZKAMM_BINARY_DIR="${PROJECT_BINARY_DIR}")
     gtest_discover_tests(${target}_tests DISCOVERY_TIMEOUT 120 TEST_PREFIX "${name}.")
@@ -58,4 +73,18 @@ function(zkamm_module name)
     add_executable(${target}_bench ${bench_sources})
     target_link_libraries(${target}_bench PRIVATE ${target} benchmark::benchmark benchmark::benchmark_main)
   endif()
+endfunction()
+
+# zkamm_conversion_warnings(<target>...)
+#
+# Implicit conversions that may change a value (-Wconversion) or its sign (-Wsign-conversion) are
+# warnings, so errors under ZKAMM_WERROR, in the targets named (docs/TESTING.md "Style"): on the
+# modules whose code has none (GCC 12 and clang 14), so that a new one is a deliberate, checked
+# narrowing (static_cast after a range check, or an error returned) instead of a silent one.
+function(zkamm_conversion_warnings)
+  foreach(t IN LISTS ARGN)
+    if(TARGET ${t})
+      target_compile_options(${t} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Wconversion> $<$<COMPILE_LANGUAGE:CXX>:-Wsign-conversion>)
+    endif()
+  endforeach()
 endfunction()

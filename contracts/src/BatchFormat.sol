@@ -29,6 +29,36 @@ library BatchFormat {
     uint8 internal constant KIND_UNIVERSAL = 0; // every transaction type, 42-byte slots
     uint8 internal constant KIND_SWAP = 1; // swaps only, 10-byte slots (docs/BATCH.md section 8)
 
+    // The pubdata slot (docs/BATCH.md section 3, docs/TRANSACTIONS.md section 4): a universal
+    // batch's pubdata is N slots of SLOT_BYTES, each one transaction's public data (big-endian)
+    // zero-padded, the Solidity twin of src/tx/public_data.cpp for the slots the rollup reads:
+    // the on-chain types (deposit, full_exit, withdraw, create_account). Offsets are from the
+    // slot's first byte; contracts/test/BatchFormat.t.sol decodes the slots the C++ encoder
+    // wrote (generated/SlotFixture.sol) with them, field by field.
+    uint256 internal constant SLOT_BYTES = 42;
+    uint256 internal constant SWAP_SLOT_BYTES = 10;
+    uint256 internal constant SLOT_TYPE_AT = 0; // u8: the transaction type (ZkammStorage.OP_*)
+    uint256 internal constant TYPE_BYTES = 1;
+    uint256 internal constant SLOT_ACCOUNT_AT = 1; // u24: the account of every on-chain type
+    uint256 internal constant ACCOUNT_BYTES = 3;
+    uint256 internal constant SLOT_TOKEN_AT = 4; // u16: deposit, full_exit, withdraw
+    uint256 internal constant TOKEN_BYTES = 2;
+    uint256 internal constant SLOT_AMOUNT_AT = 6; // u128: deposit, full_exit of an L1 token, withdraw
+    uint256 internal constant AMOUNT_BYTES = 16;
+    uint256 internal constant SLOT_L1_ADDRESS_AT = 22; // withdraw: the L1 recipient (20 bytes)
+    uint256 internal constant L1_ADDRESS_BYTES = 20;
+    uint256 internal constant SLOT_PUBKEY_AT = 4; // create_account: the packed key (32 bytes)
+    uint256 internal constant PUBKEY_BYTES = 32;
+    // SLOT_PUBKEY_AT + PUBKEY_BYTES as a literal: a sum of constants is computed (and
+    // overflow-checked) at run time, 75 gas per create_account slot.
+    uint256 internal constant SLOT_PUBKEY_END = 36;
+    // full_exit of an LP token (SLOT_TOKEN_AT holds the LP token): the pool's two tokens and
+    // the amounts of each that the burned position paid.
+    uint256 internal constant SLOT_EXIT_TOKEN0_AT = 6;
+    uint256 internal constant SLOT_EXIT_AMOUNT0_AT = 8;
+    uint256 internal constant SLOT_EXIT_TOKEN1_AT = 24;
+    uint256 internal constant SLOT_EXIT_AMOUNT1_AT = 26;
+
     struct Header {
         uint64 number;
         uint64 timestamp;

@@ -19,8 +19,8 @@ abstract contract ZkammStorage {
     uint256 internal constant BABYJUB_A = 168700; // Baby Jubjub (EIP-2494) twisted Edwards a, d
     uint256 internal constant BABYJUB_D = 168696;
     uint256 public constant HEADER_BYTES = BatchFormat.HEADER_BYTES; // layout: BatchFormat.sol
-    uint256 public constant SLOT_BYTES = 42;
-    uint256 public constant SWAP_SLOT_BYTES = 10; // a swap batch's slot (docs/BATCH.md section 8)
+    uint256 public constant SLOT_BYTES = BatchFormat.SLOT_BYTES; // slot layout: BatchFormat.sol
+    uint256 public constant SWAP_SLOT_BYTES = BatchFormat.SWAP_SLOT_BYTES; // docs/BATCH.md section 8
     uint8 public constant KIND_UNIVERSAL = BatchFormat.KIND_UNIVERSAL;
     uint8 public constant KIND_SWAP = BatchFormat.KIND_SWAP;
     uint256 public constant MAX_TIMESTAMP_AHEAD = 3600;
@@ -561,7 +561,11 @@ contract ZkammRollup is ZkammStorage {
             opsHash = _chain(opsHash, data, off);
             if (t == OP_WITHDRAW) {
                 if (pay) {
-                    _payOut(address(uint160(data.readUint(off + 22, 20))), uint16(data.readUint(off + 4, 2)), data.readUint(off + 6, 16));
+                    _payOut(
+                        address(uint160(data.readUint(off + BatchFormat.SLOT_L1_ADDRESS_AT, BatchFormat.L1_ADDRESS_BYTES))),
+                        uint16(data.readUint(off + BatchFormat.SLOT_TOKEN_AT, BatchFormat.TOKEN_BYTES)),
+                        data.readUint(off + BatchFormat.SLOT_AMOUNT_AT, BatchFormat.AMOUNT_BYTES)
+                    );
                 }
                 continue;
             }
@@ -577,14 +581,17 @@ contract ZkammRollup is ZkammStorage {
         require(serial < totalPriorityOps, "zkamm: priority op not queued");
         PriorityOp storage op = priorityOps[serial];
         require(op.opType == t, "zkamm: priority op type");
-        require(data.readUint(off + 1, 3) == op.account, "zkamm: priority op account");
+        require(data.readUint(off + BatchFormat.SLOT_ACCOUNT_AT, BatchFormat.ACCOUNT_BYTES) == op.account, "zkamm: priority op account");
         if (t == OP_CREATE_ACCOUNT) {
-            require(bytes32(data[off + 4:off + 36]) == op.pubkey, "zkamm: priority op pubkey");
+            require(
+                bytes32(data[off + BatchFormat.SLOT_PUBKEY_AT:off + BatchFormat.SLOT_PUBKEY_END]) == op.pubkey,
+                "zkamm: priority op pubkey"
+            );
         } else {
-            require(data.readUint(off + 4, 2) == op.token, "zkamm: priority op token");
+            require(data.readUint(off + BatchFormat.SLOT_TOKEN_AT, BatchFormat.TOKEN_BYTES) == op.token, "zkamm: priority op token");
             if (t == OP_DEPOSIT) {
                 // Credited in full: the token cap rules out an overflowing balance.
-                require(data.readUint(off + 6, 16) == op.amount, "zkamm: deposit amount");
+                require(data.readUint(off + BatchFormat.SLOT_AMOUNT_AT, BatchFormat.AMOUNT_BYTES) == op.amount, "zkamm: deposit amount");
             }
         }
     }
@@ -597,10 +604,18 @@ contract ZkammRollup is ZkammStorage {
             PriorityOp storage op = priorityOps[serial];
             address to = owner[op.account];
             if (op.token >= FIRST_LP_TOKEN) {
-                _payOut(to, uint16(data.readUint(off + 6, 2)), data.readUint(off + 8, 16));
-                _payOut(to, uint16(data.readUint(off + 24, 2)), data.readUint(off + 26, 16));
+                _payOut(
+                    to,
+                    uint16(data.readUint(off + BatchFormat.SLOT_EXIT_TOKEN0_AT, BatchFormat.TOKEN_BYTES)),
+                    data.readUint(off + BatchFormat.SLOT_EXIT_AMOUNT0_AT, BatchFormat.AMOUNT_BYTES)
+                );
+                _payOut(
+                    to,
+                    uint16(data.readUint(off + BatchFormat.SLOT_EXIT_TOKEN1_AT, BatchFormat.TOKEN_BYTES)),
+                    data.readUint(off + BatchFormat.SLOT_EXIT_AMOUNT1_AT, BatchFormat.AMOUNT_BYTES)
+                );
             } else {
-                _payOut(to, op.token, data.readUint(off + 6, 16));
+                _payOut(to, op.token, data.readUint(off + BatchFormat.SLOT_AMOUNT_AT, BatchFormat.AMOUNT_BYTES));
             }
         }
         delete priorityOps[serial];
@@ -660,7 +675,7 @@ contract ZkammRollup is ZkammStorage {
     function _scan(bytes calldata data, uint256 off) private pure returns (uint256 next, uint256 t, bool unknown) {
         assembly {
             let end := data.length
-            for {} lt(off, end) { off := add(off, 42) } { // SLOT_BYTES
+            for {} lt(off, end) { off := add(off, 42) } { // SLOT_BYTES (assembly takes no library constant)
                 t := byte(0, calldataload(add(data.offset, off)))
                 if iszero(lt(t, 11)) { // NUM_TYPES
                     unknown := 1

@@ -204,7 +204,7 @@ namespace {
 /// The y coordinate and x sign bit of a packed point; nullopt when y is not canonical.
 std::optional<Fr> packed_y(const uint8_t* in32, bool& sign) noexcept {
   std::array<uint8_t, 32> buf;
-  for (int i = 0; i < 32; ++i) buf[i] = in32[i];
+  for (std::size_t i = 0; i < 32; ++i) buf[i] = in32[i];
   sign = (buf[31] & 0x80) != 0;
   buf[31] &= 0x7f;
   return Fr::from_bytes_le(buf.data());

@@ -208,7 +208,7 @@ Ext lincomb(const U256& u, const BabyJubSigned& c, const Ext& p, const BabyJubSi
   const std::array<Cached, 8> tp = odd_multiples(p);
   const std::array<Cached, 8> tq = odd_multiples(q);
   Ext acc = Ext::identity();
-  for (int i = static_cast<int>(std::max({n0, n1, n2, n3})) - 1; i >= 0; --i) {
+  for (std::size_t i = std::max({n0, n1, n2, n3}); i-- > 0;) {
     const int8_t a0 = du_lo[i], a1 = du_hi[i], a2 = dc[i], a3 = dd[i];
     dbl_in_place(acc, (a0 | a1 | a2 | a3) != 0);
     if (a0 != 0) add_in_place(acc, ft.lo[static_cast<unsigned>(a0 > 0 ? a0 : -a0) / 2], a0 < 0);

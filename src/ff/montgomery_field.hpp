@@ -253,14 +253,14 @@ class Fp {
     }
 #endif
     uint64_t t[4] = {0, 0, 0, 0};
-    for (int i = 0; i < 4; ++i) {
+    for (std::size_t i = 0; i < 4; ++i) {
       uint128_t p = static_cast<uint128_t>(a[0]) * b[i] + t[0];
       uint64_t carry_a = static_cast<uint64_t>(p >> 64);
       t[0] = static_cast<uint64_t>(p);
       const uint64_t m = t[0] * C::kInv;
       p = static_cast<uint128_t>(m) * kModulus[0] + t[0];
       uint64_t carry_m = static_cast<uint64_t>(p >> 64);
-      for (int j = 1; j < 4; ++j) {
+      for (std::size_t j = 1; j < 4; ++j) {
         p = static_cast<uint128_t>(a[j]) * b[i] + t[j] + carry_a;
         carry_a = static_cast<uint64_t>(p >> 64);
         t[j] = static_cast<uint64_t>(p);

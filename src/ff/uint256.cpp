@@ -8,7 +8,7 @@ namespace {
 /// a = a * m + add; returns false when the result needs more than 256 bits.
 bool mul_small_add(U256& a, uint64_t m, uint64_t add) noexcept {
   uint64_t carry = add;
-  for (int i = 0; i < 4; ++i) {
+  for (std::size_t i = 0; i < 4; ++i) {
     const uint128_t p = static_cast<uint128_t>(a[i]) * m + carry;
     a[i] = static_cast<uint64_t>(p);
     carry = static_cast<uint64_t>(p >> 64);
@@ -57,22 +57,22 @@ std::string to_hex(const U256& a) {
 }
 
 void to_bytes_be(const U256& a, uint8_t* out) noexcept {
-  for (int i = 0; i < 32; ++i) out[31 - i] = static_cast<uint8_t>(a[i / 8] >> (8 * (i % 8)));
+  for (std::size_t i = 0; i < 32; ++i) out[31 - i] = static_cast<uint8_t>(a[i / 8] >> (8 * (i % 8)));
 }
 
 U256 from_bytes_be(const uint8_t* in) noexcept {
   U256 a{};
-  for (int i = 0; i < 32; ++i) a[i / 8] |= static_cast<uint64_t>(in[31 - i]) << (8 * (i % 8));
+  for (std::size_t i = 0; i < 32; ++i) a[i / 8] |= static_cast<uint64_t>(in[31 - i]) << (8 * (i % 8));
   return a;
 }
 
 void to_bytes_le(const U256& a, uint8_t* out) noexcept {
-  for (int i = 0; i < 32; ++i) out[i] = static_cast<uint8_t>(a[i / 8] >> (8 * (i % 8)));
+  for (std::size_t i = 0; i < 32; ++i) out[i] = static_cast<uint8_t>(a[i / 8] >> (8 * (i % 8)));
 }
 
 U256 from_bytes_le(const uint8_t* in) noexcept {
   U256 a{};
-  for (int i = 0; i < 32; ++i) a[i / 8] |= static_cast<uint64_t>(in[i]) << (8 * (i % 8));
+  for (std::size_t i = 0; i < 32; ++i) a[i / 8] |= static_cast<uint64_t>(in[i]) << (8 * (i % 8));
   return a;
 }
 

@@ -17,7 +17,7 @@ using U256 = std::array<uint64_t, 4>;
 /// a + b, returning the carry out of the top limb.
 constexpr uint64_t add_with_carry(U256& out, const U256& a, const U256& b) noexcept {
   uint64_t carry = 0;
-  for (int i = 0; i < 4; ++i) {
+  for (std::size_t i = 0; i < 4; ++i) {
     const uint128_t s = static_cast<uint128_t>(a[i]) + b[i] + carry;
     out[i] = static_cast<uint64_t>(s);
     carry = static_cast<uint64_t>(s >> 64);
@@ -28,7 +28,7 @@ constexpr uint64_t add_with_carry(U256& out, const U256& a, const U256& b) noexc
 /// a - b, returning the borrow out of the top limb (1 when a < b).
 constexpr uint64_t sub_with_borrow(U256& out, const U256& a, const U256& b) noexcept {
   uint64_t borrow = 0;
-  for (int i = 0; i < 4; ++i) {
+  for (std::size_t i = 0; i < 4; ++i) {
     const uint128_t d = static_cast<uint128_t>(a[i]) - b[i] - borrow;
     out[i] = static_cast<uint64_t>(d);
     borrow = static_cast<uint64_t>(d >> 64) & 1;
@@ -38,7 +38,7 @@ constexpr uint64_t sub_with_borrow(U256& out, const U256& a, const U256& b) noex
 
 /// Numeric comparison (limb order is little-endian, so std::array's operator<=> does not apply).
 constexpr std::strong_ordering compare(const U256& a, const U256& b) noexcept {
-  for (int i = 3; i >= 0; --i) {
+  for (std::size_t i = 4; i-- > 0;) {
     if (a[i] != b[i]) return a[i] < b[i] ? std::strong_ordering::less : std::strong_ordering::greater;
   }
   return std::strong_ordering::equal;
@@ -53,7 +53,7 @@ constexpr bool test_bit(const U256& a, unsigned i) noexcept { return (a[i / 64] 
 
 /// Number of significant bits (0 for zero).
 constexpr unsigned bit_length(const U256& a) noexcept {
-  for (int i = 3; i >= 0; --i) {
+  for (std::size_t i = 4; i-- > 0;) {
     if (a[i] != 0) return static_cast<unsigned>(i) * 64 + 64 - static_cast<unsigned>(__builtin_clzll(a[i]));
   }
   return 0;
@@ -63,7 +63,7 @@ constexpr unsigned bit_length(const U256& a) noexcept {
 constexpr U256 shift_right(const U256& a, unsigned s) noexcept {
   if (s == 0) return a;
   U256 r{};
-  for (int i = 0; i < 4; ++i) {
+  for (std::size_t i = 0; i < 4; ++i) {
     r[i] = a[i] >> s;
     if (i < 3) r[i] |= a[i + 1] << (64 - s);
   }
@@ -73,7 +73,7 @@ constexpr U256 shift_right(const U256& a, unsigned s) noexcept {
 /// Divides a by a small divisor in place and returns the remainder; d > 0.
 constexpr uint64_t div_small(U256& a, uint64_t d) noexcept {
   uint128_t rem = 0;
-  for (int i = 3; i >= 0; --i) {
+  for (std::size_t i = 4; i-- > 0;) {
     const uint128_t cur = (rem << 64) | a[i];
     a[i] = static_cast<uint64_t>(cur / d);
     rem = cur % d;

@@ -37,8 +37,8 @@ void compress(std::array<uint64_t, 8>& h, const uint8_t* block, uint64_t counter
   uint64_t m[16];
   for (int i = 0; i < 16; ++i) m[i] = load_be64(block + 8 * i);
   uint64_t v[16];
-  for (int i = 0; i < 8; ++i) v[i] = h[i];
-  for (int i = 0; i < 4; ++i) v[8 + i] = kC[i];
+  for (std::size_t i = 0; i < 8; ++i) v[i] = h[i];
+  for (std::size_t i = 0; i < 4; ++i) v[8 + i] = kC[i];
   v[12] = counter_lo ^ kC[4];
   v[13] = counter_lo ^ kC[5];
   v[14] = counter_hi ^ kC[6];
@@ -64,7 +64,7 @@ void compress(std::array<uint64_t, 8>& h, const uint8_t* block, uint64_t counter
     g(s, 2, 7, 8, 13, 6);
     g(s, 3, 4, 9, 14, 7);
   }
-  for (int i = 0; i < 8; ++i) h[i] ^= v[i] ^ v[i + 8];
+  for (std::size_t i = 0; i < 8; ++i) h[i] ^= v[i] ^ v[i + 8];
 }
 
 }  // namespace
@@ -97,7 +97,7 @@ Blake512Digest blake512(std::span<const uint8_t> data) noexcept {
     tail[rest % 256] = 0x80;  // rest <= 128, so this is inside the first or second block
     tail[239] |= 0x01;
   }
-  for (int i = 0; i < 8; ++i) {
+  for (std::size_t i = 0; i < 8; ++i) {
     tail[tail_len - 16 + i] = static_cast<uint8_t>(total_bits_hi >> (56 - 8 * i));
     tail[tail_len - 8 + i] = static_cast<uint8_t>(total_bits_lo >> (56 - 8 * i));
   }
@@ -113,8 +113,8 @@ Blake512Digest blake512(std::span<const uint8_t> data) noexcept {
     compress(h, tail + 128, 0, 0);
   }
   Blake512Digest out{};
-  for (int i = 0; i < 8; ++i) {
-    for (int j = 0; j < 8; ++j) out[8 * i + j] = static_cast<uint8_t>(h[i] >> (56 - 8 * j));
+  for (std::size_t i = 0; i < 8; ++i) {
+    for (std::size_t j = 0; j < 8; ++j) out[8 * i + j] = static_cast<uint8_t>(h[i] >> (56 - 8 * j));
   }
   return out;
 }

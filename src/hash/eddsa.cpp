@@ -38,7 +38,7 @@ ExpandedKey expand_private_key(const PrivateKey& prv) noexcept {
   h[31] |= 0x40;
   ExpandedKey k;
   k.s = ff::from_bytes_le(h.data());
-  for (int i = 0; i < 32; ++i) k.prefix[i] = h[32 + i];
+  for (std::size_t i = 0; i < 32; ++i) k.prefix[i] = h[32 + i];
   return k;
 }
 
@@ -52,7 +52,7 @@ EddsaSignature eddsa_sign_poseidon(const PrivateKey& prv, const Fr& msg) noexcep
   const BabyJubAffine a = ec::mul_base8(ff::shift_right(k.s, 3)).to_affine();
   // r = blake512(prefix || msg as 32 little-endian bytes) mod l
   std::array<uint8_t, 64> buf{};
-  for (int i = 0; i < 32; ++i) buf[i] = k.prefix[i];
+  for (std::size_t i = 0; i < 32; ++i) buf[i] = k.prefix[i];
   msg.to_bytes_le(buf.data() + 32);
   const Blake512Digest rh = blake512(buf);
   const BabyJubScalar r = reduce_512_le(rh.data());
@@ -94,7 +94,7 @@ bool eddsa_verify_poseidon_reference(const BabyJubAffine& a, const Fr& msg, cons
 std::array<uint8_t, 64> pack_signature(const EddsaSignature& sig) noexcept {
   std::array<uint8_t, 64> out{};
   const auto r = ec::pack_point(sig.r8);
-  for (int i = 0; i < 32; ++i) out[i] = r[i];
+  for (std::size_t i = 0; i < 32; ++i) out[i] = r[i];
   ff::to_bytes_le(sig.s, out.data() + 32);
   return out;
 }

@@ -32,7 +32,7 @@ class GrainLfsr {
     ff::U256 v{};
     for (unsigned i = 0; i < n; ++i) {
       // shift left by one and append the next output bit
-      for (int limb = 3; limb > 0; --limb) v[limb] = (v[limb] << 1) | (v[limb - 1] >> 63);
+      for (std::size_t limb = 3; limb > 0; --limb) v[limb] = (v[limb] << 1) | (v[limb - 1] >> 63);
       v[0] = (v[0] << 1) | output_bit();
     }
     return v;

@@ -226,6 +226,18 @@ FileError decode_header(const BinFile& f, ProvingKey& pk) {
   return get_g1_section(f, 3, size_t{pk.num_public} + 1, pk.ic);
 }
 
+/// Section 4 (the coefficients of A and B): its count n and its n records of kCoefBytes, not
+/// decoded (decode_zkey checks each; a mapped key reads them as the prover needs them).
+FileError coef_section(const BinFile& f, uint32_t& n, std::span<const uint8_t>& records) {
+  auto s = f.unique_section(4);
+  if (!s) return s.error();
+  ByteReader r(*s);
+  if (!r.u32(n)) return FileError::kTruncated;
+  if (r.remaining() != static_cast<size_t>(n) * kCoefBytes) return FileError::kBadSectionSize;
+  if (!r.bytes(r.remaining(), records)) return FileError::kTruncated;
+  return FileError::kOk;
+}
+
 }  // namespace
 
 Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes) {
@@ -236,15 +248,10 @@ Result<ProvingKey> decode_zkey(std::vector<uint8_t> bytes) {
   if (auto e = decode_header(f, pk); e != FileError::kOk) return e;
 
   {
-    auto s = f.unique_section(4);
-    if (!s) return s.error();
-    ByteReader r(*s);
     uint32_t n = 0;
-    if (!r.u32(n)) return FileError::kTruncated;
-    if (r.remaining() != static_cast<size_t>(n) * kCoefBytes) return FileError::kBadSectionSize;
-    pk.coefs.resize(n);
     std::span<const uint8_t> records;
-    if (!r.bytes(r.remaining(), records)) return FileError::kTruncated;
+    if (auto e = coef_section(f, n, records); e != FileError::kOk) return e;
+    pk.coefs.resize(n);
     const auto e = decode_records(records, n, kCoefBytes, [&](ByteReader& cr, size_t i) {
       Coef& c = pk.coefs[i];
       U256 v{};
@@ -350,16 +357,9 @@ Result<MappedZkey> MappedZkey::open(const std::string& path) {
   v.delta_g2 = header.delta_g2;
   m.vk_ = snark::verification_key(header);
 
-  {
-    auto s = f.unique_section(4);
-    if (!s) return s.error();
-    ByteReader r(*s);
-    uint32_t n = 0;
-    if (!r.u32(n)) return FileError::kTruncated;
-    if (r.remaining() != static_cast<size_t>(n) * kCoefBytes) return FileError::kBadSectionSize;
-    if (!r.bytes(r.remaining(), v.coef_records)) return FileError::kTruncated;
-    v.release = release_mapped;
-  }
+  uint32_t num_coefs = 0;
+  if (auto e = coef_section(f, num_coefs, v.coef_records); e != FileError::kOk) return e;
+  v.release = release_mapped;
   // Point sections: sizes only; the points are read (unchecked) as the MSMs use them.
   auto points = [&f](uint32_t type, size_t count, size_t record_bytes, std::span<const uint8_t>& out) {
     auto s = f.unique_section(type);

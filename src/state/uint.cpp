@@ -15,10 +15,10 @@ constexpr unsigned limb_count(const U256& a) noexcept {
 
 bool checked_mul(U256& out, const U256& a, const U256& b) noexcept {
   uint64_t r[8] = {};
-  for (int i = 0; i < 4; ++i) {
+  for (std::size_t i = 0; i < 4; ++i) {
     if (a[i] == 0) continue;
     uint64_t carry = 0;
-    for (int j = 0; j < 4; ++j) {
+    for (std::size_t j = 0; j < 4; ++j) {
       const uint128_t p = static_cast<uint128_t>(a[i]) * b[j] + r[i + j] + carry;
       r[i + j] = static_cast<uint64_t>(p);
       carry = static_cast<uint64_t>(p >> 64);
@@ -50,7 +50,7 @@ U256 div(const U256& a, const U256& b) noexcept {
   un[0] = a[0] << s;
 
   U256 q{};
-  for (int j = static_cast<int>(m - n); j >= 0; --j) {
+  for (unsigned j = m - n + 1; j-- > 0;) {
     const uint128_t num = (static_cast<uint128_t>(un[j + n]) << 64) | un[j + n - 1];
     uint128_t qhat = num / vn[n - 1];
     uint128_t rhat = num % vn[n - 1];
@@ -81,7 +81,7 @@ U256 div(const U256& a, const U256& b) noexcept {
       }
       un[j + n] += c;
     }
-    q[static_cast<unsigned>(j)] = static_cast<uint64_t>(qhat);
+    q[j] = static_cast<uint64_t>(qhat);
   }
   return q;
 }

@@ -146,8 +146,8 @@ std::string Replica::replay(const L1Batch& b, const ff::Fr& prev_root, state::To
     return at + "the header's old root differs from the previous batch's root " + fr_hex(prev_root);
   if (h->new_root != b.stored_root)
     return at + "the header's new root differs from the root the contract stored " + fr_hex(b.stored_root);
-  const std::string e = b.kind() == tx::BatchKind::Swap ? tx::replay_swap_public_data(state_, b.pubdata, &touched)
-                                              : tx::replay_public_data(state_, b.pubdata, &touched);
+  const std::string e = h->kind == tx::BatchKind::Swap ? tx::replay_swap_public_data(state_, b.pubdata, &touched)
+                                                       : tx::replay_public_data(state_, b.pubdata, &touched);
   if (!e.empty()) return at + "its public data does not replay (" + e + "): mismatch with the state rebuilt so far";
   return "";
 }

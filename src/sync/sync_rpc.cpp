@@ -37,15 +37,22 @@ json batch_view(const L1Batch& b) {
 
 /// zkamm_getBatches' item (the node's summary shape; every replica batch is final on L1).
 json batch_summary(const L1Batch& b) {
+  // One decode for both fields (a malformed header, which Replica::replay rejects, reads as a
+  // universal batch of 0 slots, as L1Batch::kind() reads it).
   const auto h = tx::decode_batch_header(b.header);
+  const tx::BatchKind kind = h ? h->kind : tx::BatchKind::Universal;
   const uint32_t slots = h ? h->num_slots : 0;
   return {{"number", b.number},
-          {"kind", b.kind() == tx::BatchKind::Swap ? "swap" : "universal"},
+          {"kind", kind == tx::BatchKind::Swap ? "swap" : "universal"},
           {"num_slots", slots},
           {"txs", nullptr},
           {"root_ready", true},
           {"new_root", fr_hex(b.stored_root)},
-          {"l1", {{"stage", "finalized"}, {"commit_tx", l1::to_hex(b.commit_tx)}, {"commit_block", b.commit_block}, {"final_block", b.final_block}}},
+          {"l1",
+           {{"stage", "finalized"},
+            {"commit_tx", l1::to_hex(b.commit_tx)},
+            {"commit_block", b.commit_block},
+            {"final_block", b.final_block}}},
           {"settle", nullptr}};
 }
 

@@ -15,7 +15,9 @@
 #    deployment checks, payout events), EdDSAPoseidonVerifier.t.sol and ZkammKeyOwnership.t.sol
 #    (registration signatures, key ownership), BatchFormat.t.sol (the Solidity header decoder
 #    against the headers the C++ encoder wrote: the committed generated/BatchHeaderFixture.sol,
-#    which tests/tx/batch_header_test.cpp checks and rewrites with ZKAMM_UPDATE_FIXTURES=1);
+#    which tests/tx/batch_header_test.cpp checks and rewrites with ZKAMM_UPDATE_FIXTURES=1, and
+#    the pubdata slots' named offsets against generated/SlotFixture.sol, likewise from
+#    tests/tx/slot_fixture_test.cpp);
 #  - on anvil: registration with the C++ signer's calldata (a front-runner's copy refused),
 #    batch 1 through commitBatch/proveBatch/executeBatch, batch 2 through one
 #    commitProveExecute transaction, both with real proofs.
@@ -68,7 +70,7 @@ node "$ROOT/tests/e2e/contracts_fixture.js" proof "$TMP/calldata.txt" "$TMP/call
 
 step "forge test"
 cp "$ROOT"/contracts/src/*.sol "$P/src/"
-cp "$ROOT"/contracts/src/generated/BatchHeaderFixture.sol "$P/src/generated/"
+cp "$ROOT"/contracts/src/generated/BatchHeaderFixture.sol "$ROOT"/contracts/src/generated/SlotFixture.sol "$P/src/generated/"
 cp "$ROOT"/contracts/test/ZkammRollup.t.sol "$ROOT"/contracts/test/ZkammGroth16.t.sol \
    "$ROOT"/contracts/test/ZkammExodus.t.sol "$ROOT"/contracts/test/ZkammGas.t.sol \
    "$ROOT"/contracts/test/ZkammGuards.t.sol "$ROOT"/contracts/test/RollupTestBase.sol "$ROOT"/contracts/test/BabyJubTestSigner.sol \

@@ -108,7 +108,7 @@ TEST(BabyJub, PackUnpackRoundTrip) {
 
 TEST(BabyJub, UnpackRejectsNonCanonicalAndNonPoints) {
   // y = r and y = r + 1 (non-canonical; y = 1 would be the identity, itself rejected)
-  for (uint64_t add : {0, 1, 2}) {
+  for (uint64_t add : {0u, 1u, 2u}) {
     U256 y{};
     ff::add_with_carry(y, Fr::kModulus, U256{add, 0, 0, 0});
     std::array<uint8_t, 32> b{};

@@ -73,7 +73,7 @@ OracleRun build() {
   run.subgroup_inputs = {g, b8, pts[3], ec::mul(g, ec::BabyJubScalarSpec::kModulus), ec::mul(b8, U256{rng(), rng(), 0, 0})};
   for (const auto& p : run.subgroup_inputs) req["in_subgroup"].push_back(dec(p));
 
-  for (size_t len : {0, 1, 3, 32, 64, 110, 111, 112, 127, 128, 129, 200, 239, 240, 255, 256, 300}) {
+  for (size_t len : {0u, 1u, 3u, 32u, 64u, 110u, 111u, 112u, 127u, 128u, 129u, 200u, 239u, 240u, 255u, 256u, 300u}) {
     std::vector<uint8_t> m(len);
     for (auto& x : m) x = static_cast<uint8_t>(rng());
     run.blake_inputs.push_back(m);

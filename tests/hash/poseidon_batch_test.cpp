@@ -20,8 +20,8 @@ std::vector<Fr> random_inputs(std::mt19937_64& rng, size_t n) {
 
 TEST(PoseidonBatch, ManyMatchesScalarEveryWidthAndSize) {
   auto rng = testing::seeded_rng("PoseidonBatch.Many", 1);
-  for (size_t k : {1, 2, 3, 4, 5, 6, 16}) {
-    for (size_t n : {1, 2, 3, 7, 8, 9, 15, 16, 17, 64}) {
+  for (size_t k : {1u, 2u, 3u, 4u, 5u, 6u, 16u}) {
+    for (size_t n : {1u, 2u, 3u, 7u, 8u, 9u, 15u, 16u, 17u, 64u}) {
       std::vector<Fr> in = random_inputs(rng, n * k);
       if (n > 2) {
         for (size_t e = 0; e < k; ++e) {
@@ -51,7 +51,7 @@ void check_batch(std::mt19937_64& rng, size_t n) {
 
 TEST(PoseidonBatch, TypedBatchMatchesScalar) {
   auto rng = testing::seeded_rng("PoseidonBatch.Typed", 2);
-  for (size_t n : {0, 1, 5, 8, 13, 24}) {
+  for (size_t n : {0u, 1u, 5u, 8u, 13u, 24u}) {
     check_batch<2>(rng, n);
     check_batch<4>(rng, n);
     check_batch<5>(rng, n);
