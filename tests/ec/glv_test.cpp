@@ -94,7 +94,7 @@ TEST(Glv, SplitAtTheRoundingEdges) {
   const Fr s = *Fr::from_canonical(step);
   auto rng = testing::seeded_rng("Glv.SplitAtTheRoundingEdges");
   for (int i = 0; i < 300; ++i) {
-    const uint64_t c = i < 100 ? static_cast<uint64_t>(i) : rng() % 9931322734385697763ULL;
+    const uint64_t c = i < 100 ? static_cast<uint64_t>(i) : uint64_t{rng()} % uint64_t{9931322734385697763ULL};
     const Fr edge = Fr::from_u64(2 * (c % (uint64_t{1} << 62)) + 1) * s;
     for (int64_t d = -3; d <= 3; ++d) {
       const Fr off = d < 0 ? -Fr::from_u64(static_cast<uint64_t>(-d)) : Fr::from_u64(static_cast<uint64_t>(d));
