@@ -5,15 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <utility>
 
 #include "batch/batch_circuit.hpp"
 #include "circuit/mutation_check.hpp"
-#include "ec/babyjubjub.hpp"
 #include "common/seed.hpp"
 #include "common/test_keys.hpp"
+#include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
 #include "hash/sha256.hpp"
 #include "snark/constraint_system.hpp"
+#include "state/amm.hpp"
 #include "state/commitment.hpp"
 #include "tx/execute.hpp"
 #include "tx/message.hpp"
@@ -212,6 +214,27 @@ inline Built build(const std::vector<tx::Tx>& txs, uint64_t timestamp = kTimesta
   EXPECT_TRUE(r.ok()) << r.error;
   b.w = std::move(r.witness);
   return b;
+}
+
+/// Reserves (in, out) of the pool of (tin, tout) in s.
+inline std::pair<U256, U256> reserves(const state::State& s, uint16_t tin, uint16_t tout) {
+  const state::Pool* p = s.pool(tin, tout);
+  EXPECT_NE(p, nullptr);
+  return p->token0 == tin ? std::pair{p->reserve0, p->reserve1} : std::pair{p->reserve1, p->reserve0};
+}
+
+/// Slot 0 of b turned into an exact-in swap of `in` (amount out by the Uniswap formula), signed by
+/// `account`, leaves re-recorded: only the rule the new amount breaks can fail.
+inline void retarget_exact_in(Built& b, uint32_t account, uint16_t tin, uint16_t tout, const U256& in) {
+  const auto [rin, rout] = reserves(b.s0, tin, tout);
+  U256 out{};
+  ASSERT_EQ(state::get_amount_out(in, rin, rout, out), state::AmmError::kOk);
+  auto t = std::get<tx::SwapExactIn>(swap_in(account, tin, tout, in, u(1)));
+  b.w.slots[0].amt1 = in;
+  b.w.slots[0].amt2 = out;
+  b.w.slots[0].limit = u(1);
+  resign(b.w.slots[0], t, account);
+  rerecord(b.w, b.s0);
 }
 
 }  // namespace zkamm::batch::testing
