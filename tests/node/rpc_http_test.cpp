@@ -158,15 +158,30 @@ TEST(RpcHttp, ConnectionCapClosesTheIdleLongestOrRefusesWhenAllAreBusy) {
   EXPECT_EQ(s.m.conn_evicted.value(), 1u);
   EXPECT_EQ(s.m.connections.value(), 2);
 
-  // Two requests held in flight: nothing is idle, so a third connection is refused.
-  auto hold = [&] { return rpc::Client(s.ep()).post(R"({"jsonrpc":"2.0","id":1,"method":"hold"})"); };
-  auto h1 = std::async(std::launch::async, hold), h2 = std::async(std::launch::async, hold);
-  {
-    // Wait on the condition variable: sleeping with the lock held starved the server's handler of
-    // it under load (ci-sanitize), so only one request was held and the third client got in.
+  // Two requests held in flight: nothing is idle, so a third connection is refused. The holders
+  // connect one after the other: a connection counts as busy until the server has finished writing
+  // its answer, which can be after its client has read it, so `third` may still be busy when a
+  // holder arrives. Two holders at once then met a cap whose only idle connection was the other
+  // holder, not yet sending: it was closed as the idle-longest (correctly) and never held. A holder
+  // refused for that reason retries.
+  const auto hold = [&] {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return rpc::Client(s.ep(), std::chrono::seconds(120)).post(R"({"jsonrpc":"2.0","id":1,"method":"hold"})");
+      } catch (const rpc::TransportError&) {
+        if (attempt == 50) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+  };
+  const auto wait_held = [&](std::size_t n) {
     std::unique_lock lock(s.mu);
-    EXPECT_TRUE(s.cv.wait_for(lock, std::chrono::seconds(60), [&] { return s.held.size() == 2; }));
-  }
+    return s.cv.wait_for(lock, std::chrono::seconds(60), [&] { return s.held.size() == n; });
+  };
+  auto h1 = std::async(std::launch::async, hold);
+  EXPECT_TRUE(wait_held(1));
+  auto h2 = std::async(std::launch::async, hold);
+  EXPECT_TRUE(wait_held(2));
   rpc::Client refused(s.ep(), std::chrono::seconds(5));
   EXPECT_THROW(refused.call("ping"), rpc::TransportError);
   EXPECT_GE(s.m.conn_refused.value(), 1u);
