@@ -28,6 +28,7 @@
 #include "settle/deployment.hpp"
 #include "settle/l1_calls.hpp"
 #include "settle/l1_sender.hpp"
+#include "settle/rollup_events.hpp"
 
 namespace zkamm::cluster {
 namespace {
@@ -129,25 +130,8 @@ class GroupSettle : public ::testing::Test {
     return v.ok() ? *v : settle::ChainView{};
   }
 
-  /// Per batch number, how many logs of `event` (batch number = its first indexed topic).
   std::map<uint64_t, int> count_events(const char* event) {
-    const auto e = l1::abi::parse_event(event);
-    EXPECT_TRUE(e.has_value());
-    l1::LogFilter f;
-    f.from_block = l1::BlockTag::number(deployment_.deploy_block);
-    f.addresses = {deployment_.rollup};
-    f.topics = {{e->topic0()}};
-    auto logs = rpc_->get_logs(f);
-    EXPECT_TRUE(logs.ok());
-    std::map<uint64_t, int> out;
-    if (!logs.ok()) return out;
-    for (const auto& l : *logs) {
-      uint64_t n = 0;
-      if (l.topics.size() > 1)
-        for (size_t k = 24; k < 32; ++k) n = (n << 8) | l.topics[1][k];
-      ++out[n];
-    }
-    return out;
+    return settle::testing::count_batch_events(*rpc_, deployment_, event);
   }
 
   std::string logs() {

@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 
+#include "common/fixture.hpp"
 #include "common/seed.hpp"
 
 namespace zkamm::tx {
@@ -215,17 +216,7 @@ TEST(BatchHeader, RejectsBadLengthKindAndRoots) {
 TEST(BatchHeader, SolidityFixtureIsWhatTheEncoderWrites) {
   const std::filesystem::path path =
       std::filesystem::path(ZKAMM_SOURCE_DIR) / "contracts" / "src" / "generated" / "BatchHeaderFixture.sol";
-  const std::string want = fixture_text();
-  if (const char* u = std::getenv("ZKAMM_UPDATE_FIXTURES"); u != nullptr && std::string(u) == "1") {
-    std::ofstream(path) << want;
-    std::cout << "rewrote " << path << std::endl;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path << " is missing: run ZKAMM_UPDATE_FIXTURES=1 ctest -R '^tx\\.BatchHeader'";
-  std::stringstream got;
-  got << in.rdbuf();
-  EXPECT_EQ(got.str(), want) << path << " differs from what the encoder writes (ZKAMM_UPDATE_FIXTURES=1 to rewrite it, "
-                             << "then run e2e.contracts)";
+  testing::expect_fixture_file(path, fixture_text(), "^tx\\.BatchHeader");
   for (const BatchHeader& h : fixture_headers()) {
     const auto d = decode_batch_header(h.encode());
     ASSERT_TRUE(d) << d.error().message;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/fixture.hpp"
 #include "tx/public_data.hpp"
 #include "tx/tx.hpp"
 
@@ -210,17 +211,7 @@ TEST(SlotFixture, CoversEveryOnChainTypeWithFullSlots) {
 TEST(SlotFixture, SolidityFixtureIsWhatTheEncoderWrites) {
   const std::filesystem::path path =
       std::filesystem::path(ZKAMM_SOURCE_DIR) / "contracts" / "src" / "generated" / "SlotFixture.sol";
-  const std::string want = fixture_text();
-  if (const char* u = std::getenv("ZKAMM_UPDATE_FIXTURES"); u != nullptr && std::string(u) == "1") {
-    std::ofstream(path) << want;
-    std::cout << "rewrote " << path << std::endl;
-  }
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << path << " is missing: run ZKAMM_UPDATE_FIXTURES=1 ctest -R '^tx\\.SlotFixture'";
-  std::stringstream got;
-  got << in.rdbuf();
-  EXPECT_EQ(got.str(), want) << path << " differs from what the encoder writes (ZKAMM_UPDATE_FIXTURES=1 to rewrite it, "
-                             << "then run e2e.contracts)";
+  testing::expect_fixture_file(path, fixture_text(), "^tx\\.SlotFixture");
 }
 
 }  // namespace
