@@ -35,6 +35,11 @@ inline U256 e18(uint64_t v) {  // v * 10^18
   (void)state::checked_mul(out, u(v), u(1'000'000'000'000'000'000ULL));
   return out;
 }
+inline U256 plus(const U256& v, uint64_t d) {  // v + d, below 2^256 in every use
+  U256 o{};
+  (void)ff::add_with_carry(o, v, u(d));
+  return o;
+}
 inline tx::Amount amount(const U256& v) { return (tx::Amount{v[1]} << 64) | v[0]; }
 
 inline hash::PrivateKey key_for(uint32_t account) { return zkamm::testing::test_key(account); }

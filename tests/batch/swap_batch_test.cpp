@@ -26,12 +26,6 @@ void expect_honest_swap(const Built& b) {
   EXPECT_EQ(c.public_input, b.w.public_input);
 }
 
-U256 plus(const U256& v, uint64_t d) {
-  U256 o{};
-  (void)ff::add_with_carry(o, v, u(d));
-  return o;
-}
-
 U256 pow10(unsigned e) {
   U256 v = u(1);
   for (unsigned i = 0; i < e; ++i) (void)state::checked_mul(v, v, u(10));

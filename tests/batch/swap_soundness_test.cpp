@@ -42,11 +42,6 @@ class SwapSoundness : public ::testing::TestWithParam<Circuit> {
   }
 };
 
-U256 plus(const U256& v, uint64_t d) {
-  U256 o{};
-  (void)ff::add_with_carry(o, v, u(d));
-  return o;
-}
 U256 minus(const U256& v, uint64_t d) {
   U256 o{};
   (void)ff::sub_with_borrow(o, v, u(d));
