@@ -16,6 +16,7 @@
 
 #include "common/fixture.hpp"
 #include "common/seed.hpp"
+#include "tx/json.hpp"
 
 namespace zkamm::tx {
 namespace {
@@ -90,13 +91,7 @@ std::vector<BatchHeader> fixture_headers() {
 }
 
 std::string hex(std::span<const uint8_t> b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (uint8_t x : b) {
-    s += d[x >> 4];
-    s += d[x & 15];
-  }
-  return s;
+  return to_hex0x(b.data(), b.size()).substr(2);  // Solidity's hex"..." takes no 0x
 }
 
 std::string fixture_text() {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/fixture.hpp"
+#include "tx/json.hpp"
 #include "tx/public_data.hpp"
 #include "tx/tx.hpp"
 
@@ -124,13 +125,7 @@ std::vector<SlotCase> fixture_slots() {
 
 template <class Bytes>
 std::string hex(const Bytes& b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (uint8_t x : b) {
-    s += d[x >> 4];
-    s += d[x & 15];
-  }
-  return s;
+  return to_hex0x(b.data(), b.size()).substr(2);  // Solidity's hex"..." takes no 0x
 }
 
 std::string decimal(Amount a) {
