@@ -122,6 +122,8 @@ struct NodeConfig {
   /// Start even when the store recovered to before the last acknowledged write (a damaged
   /// write-ahead log); the loss is logged. Off: the node refuses to open (error()).
   bool accept_store_rollback = false;
+  /// TEST ONLY: called on the sealer thread before each synced write of blocks (a slow disk).
+  std::function<void()> before_block_sync;
   /// TEST ONLY: a censoring operator. submit refuses these accounts' remove_liquidity (kRefused):
   /// the attack that an L1 forced exit of an LP position answers (docs/CONTRACTS.md).
   std::vector<uint32_t> refuse_remove_liquidity_of;
@@ -263,6 +265,9 @@ struct NodeStatus {
   uint64_t batcher_backlog_batches = 0;
   /// The batcher's trees were loaded from the store at open (false: rebuilt from the state).
   bool trees_restored = false;
+  /// Synced writes of sealed blocks since start; fewer than the blocks sealed when a slow disk made
+  /// the sealer commit several blocks under one sync (group commit).
+  uint64_t block_syncs = 0;
 };
 
 /// A batch's progress on L1 (set by the L1 sender through Node::set_batch_l1_status). Times are

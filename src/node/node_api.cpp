@@ -374,6 +374,7 @@ NodeStatus Node::status() const {
     const uint64_t slots = std::max<uint64_t>(impl_->cfg.batch_slots, 1);
     s.batcher_backlog_batches = (impl_->batch_backlog_txs.load(std::memory_order_relaxed) + slots - 1) / slots;
     s.trees_restored = impl_->trees_restored;
+    s.block_syncs = impl_->block_syncs.load(std::memory_order_relaxed);
   }
   {
     ReaderLock lk(impl_->state_mu);

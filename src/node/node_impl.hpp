@@ -279,6 +279,7 @@ struct Node::Impl {
   mutable Mutex health_mu;
   std::condition_variable health_cv;        ///< wakes the guard and the retry waits at stop
   std::string disk_reason GUARDED_BY(health_mu), write_reason GUARDED_BY(health_mu);
+  std::atomic<uint64_t> block_syncs{0};     ///< synced block writes (NodeStatus::block_syncs)
   bool sealer_gave_up = false;              ///< sealer thread only: later blocks are dropped
   bool batcher_gave_up = false;             ///< batcher thread only: no more batch records
   std::optional<uint64_t> free_disk() const;

@@ -9,55 +9,76 @@
 namespace zkamm::node {
 
 void Node::Impl::sealer_loop() {
+  std::vector<SealJob> jobs;
   for (;;) {
-    SealJob job;
+    jobs.clear();
     {
       UniqueLock lk(seal_mu);
       seal_cv.wait(lk.native(), [&]() REQUIRES(seal_mu) { return seal_stop || !seal_queue.empty(); });
       if (seal_queue.empty()) return;
-      job = std::move(seal_queue.front());
-      seal_queue.pop_front();
+      // Group commit: every job queued while the last sync ran goes to disk under one sync. A
+      // sync costs the same for one block as for four, so a slow disk makes the blocks of a
+      // backlog share it instead of queueing behind each other's (docs/NODE.md "Threads").
+      while (!seal_queue.empty()) {
+        jobs.push_back(std::move(seal_queue.front()));
+        seal_queue.pop_front();
+      }
     }
     seal_space_cv.notify_all();
-    if (job.block) {
-      const Block& b = *job.block;
-      for (uint32_t i = 0; i < b.txs.size(); ++i) {
-        const auto& t = b.txs[i];
-        const TxTimes& tt = job.times[i];
-        Store::put_tx(*job.wb, t.hash, TxLocation{b.header.number, i, tt.received, tt.accepted, tt.soft}, t.tx,
-                      t.executed);
+    for (SealJob& job : jobs) {
+      if (job.block) {
+        const Block& b = *job.block;
+        for (uint32_t i = 0; i < b.txs.size(); ++i) {
+          const auto& t = b.txs[i];
+          const TxTimes& tt = job.times[i];
+          Store::put_tx(*job.wb, t.hash, TxLocation{b.header.number, i, tt.received, tt.accepted, tt.soft}, t.tx,
+                        t.executed);
+        }
+        Store::put_block(*job.wb, b);
+        Store::put_head(*job.wb, job.head);
       }
-      Store::put_block(*job.wb, b);
-      Store::put_head(*job.wb, job.head);
+      // The group's copies are written while this one is: the followers get the block first.
+      if (cfg.replicator && job.own && !sealer_gave_up) {
+        if (job.block) cfg.replicator->publish(job.block);
+        if (job.token) cfg.replicator->publish_token(job.head.head, job.token_address);
+      }
     }
-    // The group's copies are written while this one is: the followers get the block first.
-    if (cfg.replicator && job.own && !sealer_gave_up) {
-      if (job.block) cfg.replicator->publish(job.block);
-      if (job.token) cfg.replicator->publish_token(job.head.head, job.token_address);
+    // The last write with a record syncs; the WAL is sequential, so that sync makes every earlier
+    // write of the group durable too. A block that is not durable is retried, never skipped: the
+    // writer's state and every later block build on it. Only at stop is it given up, and every
+    // later block with it (none of their txs was acknowledged; they are not in the store).
+    std::size_t last_wb = jobs.size();
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      if (jobs[i].wb) last_wb = i;
+    if (last_wb < jobs.size() && cfg.before_block_sync) cfg.before_block_sync();
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      SealJob& job = jobs[i];
+      if (i == last_wb && !sealer_gave_up) block_syncs.fetch_add(1, std::memory_order_relaxed);
+      if (job.wb && (sealer_gave_up || !write_until_ok(*job.wb, i == last_wb, "block " + std::to_string(job.head.head)))) {
+        if (!sealer_gave_up)
+          spdlog::critical("node: stopping with block {} not durable; it and every later block are dropped (none "
+                           "of their txs was reported soft)",
+                           job.head.head);
+        sealer_gave_up = true;
+      }
     }
-    // A block that is not durable is retried, never skipped: the writer's state and every later
-    // block build on it. Only at stop is it given up, and every later block with it (none of
-    // their txs was acknowledged; they are not in the store).
-    if (job.wb && (sealer_gave_up || !write_until_ok(*job.wb, true, "block " + std::to_string(job.head.head)))) {
-      if (!sealer_gave_up)
-        spdlog::critical("node: stopping with block {} not durable; it and every later block are dropped (none "
-                         "of their txs was reported soft)",
-                         job.head.head);
-      sealer_gave_up = true;
-      if (job.done) job.done->set_value(std::nullopt);
-      continue;
+    for (SealJob& job : jobs) {
+      if (job.wb && sealer_gave_up) {
+        if (job.done) job.done->set_value(std::nullopt);
+        continue;
+      }
+      if (job.block) durable_head.store(job.head.head, std::memory_order_release);
+      if (quorum_mode()) {
+        // The majority is awaited on the quorum thread, so that the next blocks are written (here
+        // and on the followers) meanwhile; it turns them soft in this same order.
+        UniqueLock lk(quorum_mu);
+        quorum_space_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_queue.size() < kQuorumDepth; });
+        quorum_queue.push_back(std::move(job));
+        quorum_cv.notify_one();
+        continue;
+      }
+      publish_soft(job);
     }
-    if (job.block) durable_head.store(job.head.head, std::memory_order_release);
-    if (quorum_mode()) {
-      // The majority is awaited on the quorum thread, so that the next blocks are written (here
-      // and on the followers) meanwhile; it turns them soft in this same order.
-      UniqueLock lk(quorum_mu);
-      quorum_space_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_queue.size() < kQuorumDepth; });
-      quorum_queue.push_back(std::move(job));
-      quorum_cv.notify_one();
-      continue;
-    }
-    publish_soft(job);
   }
 }
 

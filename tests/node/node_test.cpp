@@ -4,7 +4,9 @@
 // Expected swap amounts come from the AMM library (tested against Uniswap V2 on anvil in tests/state).
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "node/replay.hpp"
@@ -249,6 +251,59 @@ TEST(Node, RestartRecoversStateAndHead) {
   ASSERT_TRUE(replayed);
   EXPECT_EQ(*replayed, st2);
   EXPECT_EQ(*load_state(*store), *replayed);
+}
+
+// Group commit: while a slow sync runs, the blocks sealed meanwhile queue for the sealer, which
+// writes them all and syncs once. Fewer syncs than blocks, yet every block is soft in order and
+// durable: a restart has every one of them.
+TEST(Node, ASlowDiskCommitsTheBlocksSealedMeanwhileUnderOneSync) {
+  TempDir dir;
+  auto cfg = test_config(dir.str());
+  cfg.max_block_txs = 1;  // a block per tx
+  cfg.block_time = 2ms;
+  cfg.before_block_sync = [] { std::this_thread::sleep_for(30ms); };
+  constexpr uint32_t kTxs = 12;
+  NodeStatus before, after;
+  state::State st;
+  std::vector<Hash> hashes;
+  {
+    auto n = start(cfg);
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<uint64_t> soft_order;
+    n->on_block([&](const Block& b) {
+      {
+        std::lock_guard lk(mu);
+        soft_order.push_back(b.header.number);
+      }
+      cv.notify_all();
+    });
+    before = n->status();
+    for (uint32_t i = 0; i < kTxs; ++i) {
+      const SubmitResult r = n->submit(swap(2 + i % 2, i / 2, kE18));
+      ASSERT_TRUE(r.accepted) << r.reason;
+      hashes.push_back(r.hash);
+    }
+    ASSERT_TRUE(n->flush());
+    after = n->status();
+    EXPECT_EQ(after.head_block, before.head_block + kTxs);
+    EXPECT_LT(after.block_syncs - before.block_syncs, kTxs) << "no two blocks shared a sync";
+    EXPECT_GE(after.block_syncs - before.block_syncs, 1u);
+    for (const auto& h : hashes) EXPECT_EQ(n->tx_info(h).status, TxStatus::kSoft);
+    std::unique_lock lk(mu);  // block notifications run on the notifier thread, after flush
+    cv.wait_for(lk, 30s, [&] { return soft_order.size() >= kTxs; });
+    ASSERT_EQ(soft_order.size(), kTxs);
+    for (uint32_t i = 0; i < kTxs; ++i) EXPECT_EQ(soft_order[i], before.head_block + 1 + i);
+    n->stop();
+    st = n->state_copy();
+  }
+  cfg.before_block_sync = nullptr;
+  Node again(cfg);
+  ASSERT_EQ(again.error(), "");
+  EXPECT_EQ(again.status().head_block, after.head_block);
+  EXPECT_EQ(again.status().head_hash, after.head_hash);
+  EXPECT_EQ(again.state_copy(), st);
+  for (const auto& h : hashes) EXPECT_EQ(again.tx_info(h).status, TxStatus::kSoft);
 }
 
 /// b's new root is the root of the trees built from scratch on a replay of the block log up to
