@@ -357,6 +357,10 @@ class Node {
   /// rejected, cb runs once right away (on the calling thread).
   SubscriptionId on_tx_status(const Hash& h, std::function<void(const TxInfo&)> cb);
   void unsubscribe(SubscriptionId id);
+  /// The highest block on this node's disk after each synced write, called on the sealer thread
+  /// before the blocks turn soft (a follower's acks to its leader). cb must not block; once
+  /// unsubscribe(id) returns it is not running and never runs again.
+  SubscriptionId on_durable(std::function<void(uint64_t head)> cb);
 
   // ---- genesis ----
   /// Loads a devnet genesis JSON (format in docs/NODE.md) into an empty node by executing

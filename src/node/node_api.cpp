@@ -444,7 +444,22 @@ SubscriptionId Node::on_tx_status(const Hash& h, std::function<void(const TxInfo
   return sub->id;
 }
 
+SubscriptionId Node::on_durable(std::function<void(uint64_t head)> cb) {
+  SubscriptionId id;
+  {
+    LockGuard lk(impl_->sub_mu);
+    id = impl_->next_sub++;
+  }
+  LockGuard lk(impl_->durable_mu);
+  impl_->durable_subs.emplace(id, std::move(cb));
+  return id;
+}
+
 void Node::unsubscribe(SubscriptionId id) {
+  {
+    LockGuard lk(impl_->durable_mu);
+    impl_->durable_subs.erase(id);
+  }
   LockGuard lk(impl_->sub_mu);
   impl_->block_subs.erase(id);
   impl_->batch_subs.erase(id);

@@ -251,6 +251,9 @@ struct Node::Impl {
   std::unordered_map<SubscriptionId, std::function<void(const Batch&)>> batch_subs GUARDED_BY(sub_mu);
   std::unordered_map<Hash, std::vector<std::shared_ptr<TxSub>>, HashHasher> tx_subs GUARDED_BY(sub_mu);
   std::unordered_map<SubscriptionId, Hash> tx_sub_hash GUARDED_BY(sub_mu);
+  /// on_durable callbacks run under durable_mu (a leaf), so unsubscribe waits for a running one.
+  mutable Mutex durable_mu;
+  std::unordered_map<SubscriptionId, std::function<void(uint64_t)>> durable_subs GUARDED_BY(durable_mu);
 
   // verifier pool (submit_async)
   Mutex verify_mu;

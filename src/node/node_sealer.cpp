@@ -19,9 +19,13 @@ void Node::Impl::sealer_loop() {
       // Group commit: every job queued while the last sync ran goes to disk under one sync. A
       // sync costs the same for one block as for four, so a slow disk makes the blocks of a
       // backlog share it instead of queueing behind each other's (docs/NODE.md "Threads").
+      // A token registration ends its group: replication reads the token's record from the
+      // store, so the blocks after it are published only once that record is written.
       while (!seal_queue.empty()) {
+        const bool token = seal_queue.front().token.has_value();
         jobs.push_back(std::move(seal_queue.front()));
         seal_queue.pop_front();
+        if (token) break;
       }
     }
     seal_space_cv.notify_all();
@@ -62,12 +66,21 @@ void Node::Impl::sealer_loop() {
         sealer_gave_up = true;
       }
     }
+    if (!sealer_gave_up) {
+      uint64_t durable = 0;
+      for (const SealJob& job : jobs)
+        if (job.block) durable = job.head.head;
+      if (durable != 0) {
+        durable_head.store(durable, std::memory_order_release);
+        LockGuard lk(durable_mu);
+        for (const auto& [id, cb] : durable_subs) cb(durable);
+      }
+    }
     for (SealJob& job : jobs) {
       if (job.wb && sealer_gave_up) {
         if (job.done) job.done->set_value(std::nullopt);
         continue;
       }
-      if (job.block) durable_head.store(job.head.head, std::memory_order_release);
       if (quorum_mode()) {
         // The majority is awaited on the quorum thread, so that the next blocks are written (here
         // and on the followers) meanwhile; it turns them soft in this same order.
