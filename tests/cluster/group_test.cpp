@@ -4,7 +4,8 @@
 // random moments ten times (the seed is printed; ZKAMM_SEED repeats it): every tx a client heard
 // `soft` is soft on every member at the end, the members agree on every block (no fork: one head
 // hash, terms never go back along the chain) and on the state. A leader stopped with SIGSTOP
-// loses the lead; resumed, it appends nothing (it exits, deposed) and rejoins as a follower.
+// loses the lead; resumed, it appends nothing (it exits, deposed) and rejoins as a follower. A
+// genesis cut short by failovers is completed by the next leaders, each step applied once.
 #include <gtest/gtest.h>
 
 #include <atomic>
