@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <mutex>
 
@@ -273,9 +276,27 @@ void Member::elect() {
   (void)etcd_.del(heads + cfg_.id);
   heads_published_ = false;
   spdlog::info("group {}: leader with term {} from block {}", cfg_.id, term_.load(), head + 1);
-  if (!cfg_.genesis_json.empty() && head == 0 && node_->status().num_accounts <= 1) {
+  if (!cfg_.genesis_json.empty()) {
+    // Every new leader completes the genesis: one that an earlier leader started and a failover
+    // cut short is finished from where the replicated blocks end (what they hold is checked and
+    // skipped); on a chain that holds all of it this only checks.
     genesis_thread_ = std::thread([this] {
-      if (auto e = node_->load_genesis_json(cfg_.genesis_json); !e.empty()) spdlog::error("group: genesis: {}", e);
+      // TEST ONLY (never set it in production): ZKAMM_FAULT=genesis-cut-K: a leader applies at
+      // most K steps of the genesis and then ends like a kill -9 (_exit(86)), the failover that
+      // cuts a genesis short (tests/cluster/group_test.cpp).
+      size_t max_steps = SIZE_MAX;
+      if (const char* f = std::getenv("ZKAMM_FAULT"); f != nullptr && std::strncmp(f, "genesis-cut-", 12) == 0)
+        max_steps = std::strtoull(f + 12, nullptr, 10);
+      size_t applied = 0;
+      if (auto e = node_->complete_genesis_json(cfg_.genesis_json, max_steps, &applied); !e.empty()) {
+        spdlog::error("group: genesis: {}", e);
+      } else if (applied > 0) {
+        spdlog::info("group {}: genesis: {} steps applied", cfg_.id, applied);
+      }
+      if (applied == max_steps) {
+        std::fprintf(stderr, "group: ZKAMM_FAULT=genesis-cut-%zu: exiting\n", max_steps);
+        std::_Exit(86);
+      }
     });
   }
   if (on_leader) on_leader(term_);

@@ -34,7 +34,7 @@ struct MemberConfig {
   /// A follower whose stream to the leader stays down this long revokes the leader's lease.
   std::chrono::milliseconds leader_gone_after{150};
   node::NodeConfig node;              ///< quorum_soft: the soft finality mode
-  std::string genesis_json;           ///< loaded by the first leader of an empty group ("" = none)
+  std::string genesis_json;           ///< completed by every new leader (Node::complete_genesis_json; "" = none)
 };
 
 class Member {

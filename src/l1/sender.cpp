@@ -97,6 +97,13 @@ Result<PendingTx> TxSender::send(const TxRequest& request) {
   }
 
   std::lock_guard lock(mutex_);
+  if (request.nonce) {
+    tx.nonce = *request.nonce;
+    auto h = submit(tx);
+    if (!h) return h.error();
+    next_nonce_ = tx.nonce + 1;
+    return PendingTx{tx, {*h}, std::chrono::steady_clock::now(), 0};
+  }
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!next_nonce_) {
       auto n = rpc_.get_transaction_count(address(), BlockTag::pending());

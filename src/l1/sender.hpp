@@ -34,6 +34,10 @@ struct TxRequest {
   U256 value{};
   Bytes data;
   std::optional<uint64_t> gas_limit;  // default: estimate plus margin
+  /// Pinned nonce: sign with exactly this one. A "nonce too low" is then returned as it is, never
+  /// retried with a fresh nonce: the caller checked the chain's state at this nonce, and a
+  /// transaction built for that state must not land on a later one (settle::L1Sender's fence).
+  std::optional<uint64_t> nonce = std::nullopt;
 };
 
 /// A submitted transaction: every submission's hash (same nonce, rising fees), newest last.

@@ -368,6 +368,14 @@ class Node {
   /// are soft. "" on success, else the error.
   std::string load_genesis_file(const std::string& path);
   std::string load_genesis_json(std::string_view json_text);
+  /// The same genesis applied to a node that may hold a prefix of it already (a sequencer
+  /// group's leader that was cut short by a failover; docs/NODE.md "Sequencer group"): each step
+  /// the node shows done is checked and skipped (a token by its id and address, a priority op by
+  /// its serial, the genesis's being the chain's first, a CreateAccount also by its key, a signed
+  /// tx by its account's nonce), the rest are applied as load_genesis_json would. Idempotent:
+  /// on a node that holds all of it, it checks and seals nothing. max_steps (tests): stop after
+  /// applying that many steps, as a failover would. *applied: the steps it applied.
+  std::string complete_genesis_json(std::string_view json_text, size_t max_steps = SIZE_MAX, size_t* applied = nullptr);
 
   // ---- sequencer group (NodeConfig::follower) ----
   /// Follower: queues the leader's next block (number = head + 1, parent = head) for the writer,

@@ -120,6 +120,24 @@ l1::Result<bool> L1Sender::shows(uint64_t n, L1Stage step) {
   return *c >= n;
 }
 
+l1::Result<uint64_t> L1Sender::settled_nonce() {
+  const l1::Address op = tx_.address();
+  const auto deadline = std::chrono::steady_clock::now() + tx_.options().timeout;
+  for (;;) {
+    auto mined = rpc_.get_transaction_count(op, l1::BlockTag::latest());
+    if (!mined) return mined.error();
+    auto pending = rpc_.get_transaction_count(op, l1::BlockTag::pending());
+    if (!pending) return pending.error();
+    if (*pending <= *mined) return *mined;
+    // Another operator transaction is in flight (a dead or stalled leader's): the counters move
+    // when it is mined, so wait for it rather than build on them now.
+    if (std::chrono::steady_clock::now() >= deadline || cancel_.load()) {
+      return l1::RpcError{l1::RpcErrorKind::Timeout, 0, "an operator transaction stays pending on L1", ""};
+    }
+    std::this_thread::sleep_for(tx_.options().poll_interval);
+  }
+}
+
 l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, std::string_view name,
                                                       const l1::Bytes& data, std::optional<uint64_t> gas_limit) {
   const std::string key = journal_key(n, name);
@@ -164,18 +182,54 @@ l1::Result<std::optional<l1::Receipt>> L1Sender::send(uint64_t n, L1Stage step, 
       // Not on L1: send it now (the recorded nonce is free again, or another tx took it).
     }
   }
-  // The group's fence: a member that lost the lead (its lease ran out while it was stalled)
-  // sends nothing; the new leader reads L1's counters and carries on.
-  if (cfg_.may_send && !cfg_.may_send()) return sender_error("this member no longer leads the sequencer group: nothing sent");
-  auto k = tx_.resync_nonce();
-  if (!k) return k.error();
-  if (journal && !cfg_.journal_put(key, std::to_string(*k) + " -")) return sender_error("cannot write the journal");
-  l1::TxRequest req;
-  req.to = cfg_.rollup;
-  req.data = data;
-  req.gas_limit = gas_limit;
-  auto pending = tx_.send(req);
-  if (!pending) return pending.error();
+  // The group's fence (docs/NODE.md "The operator in a group"). A sequencer group's old leader
+  // can be stalled (SIGSTOP, a long pause) at any instruction here and run again after a new
+  // leader took over and settled; asking may_send() alone leaves a window between the question and
+  // the send. So each attempt pins the nonce first (the count of mined operator transactions,
+  // once none is pending), then re-reads L1's counters, checks that this step is still the next
+  // one, asks the fence, and signs with exactly that nonce (never resynced on "nonce too low").
+  // The operator's transactions are the only ones that move the counters, and each uses the next
+  // nonce: a transaction that runs late either finds its nonce unused, so no operator transaction
+  // was mined since the counters were read and it is still the step L1 needs (batch data is the
+  // same on every member), or finds it used and is refused by L1 ("nonce too low"): it can
+  // neither revert nor land a step twice. A fee bump of it keeps the nonce and the data alike.
+  std::optional<l1::PendingTx> pending;
+  for (int attempt = 0;; ++attempt) {
+    auto k = settled_nonce();
+    if (!k) return k.error();
+    auto view = chain_view();
+    if (!view) return view.error();
+    const bool settle = name == "settled";
+    const uint64_t done_to = step == L1Stage::kCommitted ? view->last_committed
+                             : step == L1Stage::kProven  ? view->last_proven
+                                                         : view->last_executed;
+    if (done_to >= n) return std::optional<l1::Receipt>{};  // another sender (a new leader) did it
+    const bool next = settle ? view->last_committed + 1 == n && view->last_executed + 1 == n
+                      : step == L1Stage::kCommitted ? view->last_committed + 1 == n
+                      : step == L1Stage::kProven    ? view->last_proven + 1 == n && view->last_committed >= n
+                                                    : view->last_executed + 1 == n && view->last_proven >= n;
+    if (!next) {
+      return sender_error(std::string(name) + " of batch " + std::to_string(n) + " is not the step L1 needs now (committed " +
+                          std::to_string(view->last_committed) + ", proven " + std::to_string(view->last_proven) +
+                          ", executed " + std::to_string(view->last_executed) + "): nothing sent");
+    }
+    if (cfg_.may_send && !cfg_.may_send()) return sender_error("this member no longer leads the sequencer group: nothing sent");
+    if (journal && !cfg_.journal_put(key, std::to_string(*k) + " -")) return sender_error("cannot write the journal");
+    l1::TxRequest req;
+    req.to = cfg_.rollup;
+    req.data = data;
+    req.gas_limit = gas_limit;
+    req.nonce = *k;
+    auto sent = tx_.send(req);
+    if (!sent) {
+      // Another transaction of the operator's key (the devnet mints with it) took the nonce: pin
+      // again, which re-reads the counters and asks the fence again.
+      if (attempt < 4 && sent.error().kind == l1::RpcErrorKind::Rpc && sent.error().message_contains("nonce too low")) continue;
+      return sent.error();
+    }
+    pending = std::move(*sent);
+    break;
+  }
   if (journal && !cfg_.journal_put(key, std::to_string(pending->tx.nonce) + " " + l1::to_hex(pending->hashes.front()))) {
     return sender_error("cannot write the journal");
   }

@@ -125,6 +125,9 @@ class L1Sender {
 
  private:
   l1::Result<uint64_t> read_counter(const l1::abi::Function& f);
+  /// The operator's next nonce once no transaction of it is pending on L1 (waits for one that
+  /// is, up to the transaction timeout): the nonce a step is pinned to (send()).
+  l1::Result<uint64_t> settled_nonce();
   /// Sends one step with the journal protocol above, journalled and fault-named as `name`;
   /// nullopt receipt: the step turned out to be done already on L1 (a transaction sent before a
   /// restart), which the contract shows as `step`.

@@ -1,6 +1,11 @@
 #include "settle/prover.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 
 #include "node/codec.hpp"
@@ -89,7 +94,20 @@ Prover::Prover(node::Node& node, const BatchKeys& keys, ProverOptions opts)
   }
 }
 
+namespace {
+/// Lowers the calling thread's priority by `nice` steps (ProverOptions::nice); lowering needs no
+/// privilege, and the threads it starts inherit it.
+void lower_thread_priority(int nice) {
+  if (nice <= 0) return;
+  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  errno = 0;
+  const int base = ::getpriority(PRIO_PROCESS, tid);
+  if (errno == 0) (void)::setpriority(PRIO_PROCESS, tid, std::min(base + nice, 19));
+}
+}  // namespace
+
 void Prover::local_worker_loop(unsigned index) {
+  lower_thread_priority(opts_.nice);
   const std::string name = "local-" + std::to_string(index);
   for (;;) {
     {
@@ -281,6 +299,7 @@ void Prover::on_batch(const node::Batch& b) {
 }
 
 void Prover::run() {
+  lower_thread_priority(opts_.nice);
   for (;;) {
     node::Batch b;
     batch::BatchWitness w;

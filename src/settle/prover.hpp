@@ -63,6 +63,12 @@ struct ProverOptions {
   /// Batches up to this one are executed on L1 already and never proven here (a sequencer
   /// group's new leader: its store has no proofs of the batches an earlier leader settled).
   uint64_t settled_on_l1 = 0;
+  /// The proving threads run this many steps nicer (Linux: per thread; the MSM's helper threads
+  /// inherit it). Proving is throughput work that saturates the cores; on the same machine the
+  /// sequencer, a group's lease renewals and replication, and etcd are latency work: at equal
+  /// priority a loaded two-core machine starved a group leader's keep-alive past its one-second
+  /// lease mid-settlement, and the member was deposed again and again. 0: unchanged.
+  int nice = 10;
 };
 
 class Prover {

@@ -51,6 +51,48 @@ TEST(Node, GenesisBuildsAccountsAndPool) {
   EXPECT_NE(n->load_genesis_json(test_genesis(1)), "");
 }
 
+// A sequencer group's leader cut short by a failover leaves a prefix of the genesis; the next
+// leader completes it (Node::complete_genesis_json, run by every new leader: src/cluster). Cut
+// after every step: the completed chain has the whole genesis's state, each step applied once,
+// and completing a complete chain applies nothing.
+TEST(Node, AGenesisCutShortIsCompletedOnceFromWhereItStopped) {
+  const std::string g = test_genesis(2);
+  TempDir ref_dir;
+  auto ref = start(test_config(ref_dir.str()), 2);
+  const NodeStatus want = ref->status();
+  constexpr size_t kSteps = 2 + 2 + 4 + 2 + 2;  // tokens, creates, balances, pool deposits, create_pool + add_liquidity
+  for (size_t cut = 0; cut <= kSteps; ++cut) {
+    TempDir dir;
+    size_t applied = 0;
+    {
+      Node first(test_config(dir.str()));
+      ASSERT_EQ(first.complete_genesis_json(g, cut, &applied), "") << "cut " << cut;
+      EXPECT_EQ(applied, cut);
+    }
+    Node next(test_config(dir.str()));  // the next leader, on the replicated prefix
+    ASSERT_EQ(next.complete_genesis_json(g, SIZE_MAX, &applied), "") << "cut " << cut;
+    EXPECT_EQ(applied, kSteps - cut) << "cut " << cut;
+    // The live state equals the reference's (status().state_root is a batch's, which depends on
+    // where the batch timeout cut): every account (keys, nonces, balances), the pool, the tokens.
+    const NodeStatus st = next.status();
+    EXPECT_EQ(st.next_priority_serial, want.next_priority_serial) << "cut " << cut;
+    ASSERT_EQ(st.num_accounts, want.num_accounts);
+    for (state::AccountIndex i = 0; i < want.num_accounts; ++i) EXPECT_EQ(next.account(i), ref->account(i)) << "cut " << cut << " account " << i;
+    EXPECT_EQ(next.pool(1, 2), ref->pool(1, 2)) << "cut " << cut;
+    EXPECT_EQ(next.num_tokens(), ref->num_tokens());
+    EXPECT_EQ(next.account(1)->nonce, 2u);
+    const uint64_t head = st.head_block;
+    ASSERT_EQ(next.complete_genesis_json(g, SIZE_MAX, &applied), "");
+    EXPECT_EQ(applied, 0u);
+    EXPECT_EQ(next.status().head_block, head);
+  }
+  // Another genesis does not pass for this one.
+  TempDir other;
+  Node n(test_config(other.str()));
+  ASSERT_EQ(n.complete_genesis_json(test_genesis(3), 3), "");
+  EXPECT_NE(n.complete_genesis_json(R"({"tokens":["0x3333333333333333333333333333333333333333"]})"), "");
+}
+
 TEST(Node, SwapBecomesSoftWithAmmAmounts) {
   TempDir dir;
   auto n = start(test_config(dir.str()));

@@ -67,6 +67,7 @@ class GroupSettleTest : public AnvilTest {
     fs::create_directories(root_);
   }
   void TearDown() override {
+    release_ = true;  // a fence held stalled lets go, so that its operator can stop
     for (auto& m : members_) {
       if (m.op) m.op->stop();
       m.client.reset();
@@ -113,7 +114,16 @@ class GroupSettleTest : public AnvilTest {
     oc.watch_interval = 50ms;
     oc.l1_tx.poll_interval = 20ms;
     oc.group_node = m.node.get();
-    oc.is_leader = [this, i] { return leader_.load() == i; };
+    oc.settle.one_transaction = one_transaction_;
+    oc.is_leader = [this, i] {
+      const bool lead = leader_.load() == i;
+      // A stall right after the fence said yes (a SIGSTOP there): the test's worst moment.
+      if (lead && i == stall_member_ && ++fence_calls_ == stall_at_call_) {
+        stalled_ = true;
+        while (!release_.load()) std::this_thread::sleep_for(2ms);
+      }
+      return lead;
+    };
     oc.log_prefix = name;
     m.op = std::make_unique<Operator>(oc, *keys_, nullptr, *l1::PrivateKey::from_hex(kAnvilKey0), m.log);
     ASSERT_EQ(m.op->start(), "");
@@ -161,7 +171,19 @@ class GroupSettleTest : public AnvilTest {
   fs::path root_;
   GroupMember members_[3];
   std::atomic<int> leader_{-1};
+  bool one_transaction_ = true;
+  // The fence of member stall_member_ blocks in its stall_at_call_-th call (after deciding yes)
+  // until release_.
+  int stall_member_ = -1, stall_at_call_ = 0;
+  std::atomic<int> fence_calls_{0};
+  std::atomic<bool> stalled_{false}, release_{false};
 };
+
+/// The operator's transaction count on L1 (mined).
+uint64_t operator_nonce(l1::RpcClient& rpc) {
+  auto n = rpc.get_transaction_count(l1::PrivateKey::from_hex(kAnvilKey0)->address(), l1::BlockTag::latest());
+  return n.ok() ? *n : 0;
+}
 
 TEST_F(GroupSettleTest, OnlyTheLeaderSettlesAndTheNextLeaderResumesFromL1) {
   ASSERT_NO_FATAL_FAILURE(start_member(0, 0));
@@ -256,6 +278,96 @@ TEST_F(GroupSettleTest, OnlyTheLeaderSettlesAndTheNextLeaderResumesFromL1) {
   EXPECT_TRUE(wait_until([&] { return c.status().last_finalized == batches; }, 30s)) << c.status().last_finalized;
   // Only the leaders' operators sent anything: the follower's log says nothing about L1 steps.
   EXPECT_EQ(members_[2].log.str().find("on L1"), std::string::npos) << members_[2].log.str();
+}
+
+}  // namespace
+}  // namespace zkamm::settle::testing
+
+namespace zkamm::settle::testing {
+namespace {
+
+// The fence's window (issue 23): the old leader's sender asked the fence, was told yes, and then
+// stalled (a SIGSTOP, a long pause) with its transaction about to be signed. Meanwhile a new
+// leader proved and settled everything. When the old sender runs again its transaction must not
+// reach L1: it is pinned to the nonce it read with L1's counters, which the new leader's
+// transactions used, so L1 refuses it; the sender re-reads, finds the step done and sends
+// nothing. The stall is on proveBatch (three calls per batch), which has an explicit gas limit,
+// so no gas estimate on the new state stands in for the fence. Before the fix the old sender
+// took a fresh nonce after the fence and its proveBatch was mined and reverted.
+TEST_F(GroupSettleTest, ALeaderStalledPastTheFenceSendsNothingWhenItRunsAgain) {
+  one_transaction_ = false;
+  stall_member_ = 0;
+  stall_at_call_ = 2;  // batch 1: commitBatch (call 1), proveBatch (call 2)
+  ASSERT_NO_FATAL_FAILURE(start_member(0, 0));
+  ASSERT_NO_FATAL_FAILURE(start_member(1, 0));
+  ASSERT_NO_FATAL_FAILURE(start_member(2, 0));
+  follow(1, 0, 1);
+  follow(2, 0, 1);
+  leader_ = 0;
+  members_[0].op->lead();
+  ASSERT_NO_FATAL_FAILURE(register_accounts(1, 2));
+  ASSERT_TRUE(wait_until([&] { return stalled_.load(); }, 120s)) << members_[0].log.str();
+  ASSERT_EQ(chain().last_committed, 1u);
+  ASSERT_EQ(chain().last_proven, 0u);
+
+  // The failover, with the old leader stalled inside its send (its watcher stopped, as the
+  // process's would be): member 1 leads, settles batch 1 and the rest.
+  members_[0].op->watcher().stop();
+  leader_ = 1;
+  members_[1].client.reset();
+  members_[2].client.reset();
+  members_[1].server->set_term(2);
+  ASSERT_TRUE(members_[1].node->promote(2));
+  follow(2, 1, 2);
+  members_[1].op->lead();
+  ASSERT_NO_FATAL_FAILURE(register_accounts(3, 4));
+  node::Node& b = *members_[1].node;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto s = b.status();
+        return s.next_priority_serial >= 4 && s.batcher_backlog_batches == 0 && s.last_batch >= 4 &&
+               chain().last_executed == s.last_batch;
+      },
+      120s))
+      << members_[1].log.str();
+  const uint64_t batches = b.status().last_batch;
+  const uint64_t nonce_before = operator_nonce(*rpc_);
+
+  // The old leader runs again: its proveBatch of batch 1 was built for L1 as it was.
+  release_ = true;
+  ASSERT_TRUE(wait_until([&] { return members_[0].op->sender().state(1) && members_[0].op->sender().state(1)->stage == L1Stage::kExecuted; }, 60s))
+      << members_[0].log.str();
+  EXPECT_EQ(operator_nonce(*rpc_), nonce_before) << "the stalled leader's transaction reached L1\n" << members_[0].log.str();
+
+  const ChainView v = chain();
+  EXPECT_EQ(v.last_committed, batches);
+  EXPECT_EQ(v.last_executed, batches);
+  const auto committed = count_events("BatchCommitted(uint256 indexed,uint256,uint256,bytes32,uint64,uint32)");
+  const auto proven = count_events("BatchProven(uint256 indexed)");
+  const auto executed = count_events("BatchExecuted(uint256 indexed,uint256)");
+  EXPECT_TRUE(count_events("BatchesReverted(uint256)").empty());
+  for (uint64_t n = 1; n <= batches; ++n) {
+    EXPECT_EQ(committed.count(n) ? committed.at(n) : 0, 1) << "batch " << n;
+    EXPECT_EQ(proven.count(n) ? proven.at(n) : 0, 1) << "batch " << n;
+    EXPECT_EQ(executed.count(n) ? executed.at(n) : 0, 1) << "batch " << n;
+  }
+  auto head = rpc_->block_number();
+  ASSERT_TRUE(head.ok());
+  const std::string op = l1::to_hex(l1::PrivateKey::from_hex(kAnvilKey0)->address());
+  for (uint64_t n = deployment_.deploy_block; n <= *head; ++n) {
+    std::ostringstream hex;
+    hex << "0x" << std::hex << n;
+    auto blk = rpc_->request("eth_getBlockByNumber", nlohmann::json::array({hex.str(), true}));
+    ASSERT_TRUE(blk.ok());
+    for (const auto& t : (*blk)["transactions"]) {
+      std::string from = t.value("from", "");
+      for (auto& ch : from) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (from != op) continue;
+      auto r = rpc_->request("eth_getTransactionReceipt", nlohmann::json::array({t["hash"]}));
+      ASSERT_TRUE(r.ok());
+      EXPECT_EQ((*r)["status"], "0x1") << "operator transaction " << t["hash"] << " reverted";
+    }
+  }
 }
 
 }  // namespace
