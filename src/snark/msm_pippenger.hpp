@@ -291,6 +291,8 @@ class BatchAffineBuckets {
     Field x, y;
   };
   static constexpr uint8_t kEmpty = 0, kFull = 1, kBusy = 2;  // kBusy: full and in the batch
+  /// Independent product chains in apply_batch (see there).
+  static constexpr size_t kChains = 4;
 
   /// b is not busy.
   void insert(uint32_t b, const Affine& p) {
@@ -313,13 +315,13 @@ class BatchAffineBuckets {
 
   /// bucket += point for every batch entry with one inversion. Entry with equal x is a doubling
   /// (insert() left only p == acc with y != 0 in that case): lambda = 3 x^2 / 2 y.
-  /// The entries form two interleaved chains (even and odd k), each with its own running product
-  /// and, backwards, its own running inverse, and the backward pass completes one entry of each
-  /// chain side by side: a Montgomery product's latency is ~1.4x its throughput on this machine
-  /// (21.8 vs 15.5 ns per Fq product with one and with two independent chains, 2026-12-06), and a
-  /// single chain of dependent products (prefix, inverse, lambda, lambda^2, y) left the
-  /// multiplier idle for that difference. The two chains share one inversion: with A and B their
-  /// products, 1/A = B/(AB) and 1/B = A/(AB).
+  /// The entries form kChains interleaved chains (entry k in chain k mod kChains), each with its
+  /// own running product and, backwards, its own running inverse, and the backward pass completes
+  /// one entry of each chain side by side: a Montgomery product's latency is ~1.4x its
+  /// throughput on this machine (21.8 vs 15.5 ns per Fq product with one and with two
+  /// independent chains, 2026-12-06), and a single chain of dependent products (prefix, inverse,
+  /// lambda, lambda^2, y) left the multiplier idle for that difference. The chains share one
+  /// inversion (of the product of their products).
   /// flatten: GCC otherwise calls the field's asm multiplication and subtraction out of line
   /// here (perf: ~40 % of a 64-swap proof in those calls and their spills).
   [[gnu::flatten]] void apply_batch() noexcept {
@@ -327,37 +329,57 @@ class BatchAffineBuckets {
     // Over Fq2, 1 / d = conj(d) / norm(d): one batch inversion of the norms in Fq (2 squarings
     // for the norm, 3 multiplications in Fq per entry, 2 for conj(d) / norm(d)) instead of one
     // in Fq2 (3 multiplications in Fq2, 9 in Fq). Over Fq the "norm" is the denominator itself.
-    Base acc0 = Base::one(), acc1 = Base::one();
-    size_t k = 0;
-    for (; k + 1 < count_; k += 2) {
+    constexpr size_t L = kChains;
+    Base acc[L];
+    for (size_t l = 0; l < L; ++l) acc[l] = Base::one();
+    const size_t full = count_ / L * L;
+    for (size_t k = 0; k < full; k += L) {
+      Base n[L];
+      for (size_t l = 0; l < L; ++l) {
+        den_[k + l] = denominator(k + l);
+        n[l] = keep_norm(k + l);
+      }
+      for (size_t l = 0; l < L; ++l) {
+        prefix_[k + l] = acc[l];
+        acc[l] *= n[l];
+      }
+    }
+    for (size_t k = full; k < count_; ++k) {
       den_[k] = denominator(k);
-      den_[k + 1] = denominator(k + 1);
-      const Base n0 = keep_norm(k), n1 = keep_norm(k + 1);
-      prefix_[k] = acc0;
-      prefix_[k + 1] = acc1;
-      acc0 *= n0;
-      acc1 *= n1;
+      prefix_[k] = acc[k - full];
+      acc[k - full] *= keep_norm(k);
     }
-    if (k < count_) {
-      den_[k] = denominator(k);
-      prefix_[k] = acc0;
-      acc0 *= keep_norm(k);
+    // inv[l] = 1 / acc[l] from one inversion: with prefix products q_l = acc[0] ... acc[l - 1],
+    // 1 / acc[l] = q_l * (suffix product after l) / (acc[0] ... acc[L - 1]).
+    Base inv[L];
+    {
+      Base q[L];
+      Base t = Base::one();
+      for (size_t l = 0; l < L; ++l) {
+        q[l] = t;
+        t *= acc[l];
+      }
+      Base r = t.inverse_vartime();  // 1 / (acc[0] ... acc[L - 1]); public values
+      for (size_t l = L; l-- > 0;) {
+        inv[l] = r * q[l];
+        r *= acc[l];
+      }
     }
-    const Base inv = (acc0 * acc1).inverse();
-    Base inv0 = inv * acc1, inv1 = inv * acc0;  // 1 / acc0, 1 / acc1
-    if (count_ % 2 == 1) {  // the last entry is even and has no odd partner
-      const size_t last = count_ - 1;
-      const Base ni = inv0 * prefix_[last];
-      inv0 *= kept_norm(last);
-      complete(last, inverse_from_norm(den_[last], ni));
+    for (size_t k = count_; k-- > full;) {  // the top entries, lanes 0 .. count_ - full - 1
+      const size_t l = k - full;
+      const Base ni = inv[l] * prefix_[k];
+      inv[l] *= kept_norm(k);
+      complete(k, inverse_from_norm(den_[k], ni));
     }
-    for (size_t j = count_ / 2; j-- > 0;) {
-      const size_t k0 = 2 * j, k1 = 2 * j + 1;
-      const Base ni0 = inv0 * prefix_[k0];
-      const Base ni1 = inv1 * prefix_[k1];
-      inv0 *= kept_norm(k0);
-      inv1 *= kept_norm(k1);
-      complete_pair(k0, inverse_from_norm(den_[k0], ni0), k1, inverse_from_norm(den_[k1], ni1));
+    for (size_t k = full; k > 0;) {
+      k -= L;
+      Field di[L];
+      for (size_t l = 0; l < L; ++l) {
+        const Base ni = inv[l] * prefix_[k + l];
+        inv[l] *= kept_norm(k + l);
+        di[l] = inverse_from_norm(den_[k + l], ni);
+      }
+      complete_lanes(k, di);
     }
     count_ = 0;
   }
@@ -414,31 +436,29 @@ class BatchAffineBuckets {
     state_[b] = kFull;
   }
 
-  /// complete() for two entries of different buckets, their products interleaved (see
-  /// apply_batch): both entries are read before either bucket is written.
-  void complete_pair(size_t k0, const Field& den_inv0, size_t k1, const Field& den_inv1) noexcept {
-    const uint32_t b0 = batch_bucket_[k0], b1 = batch_bucket_[k1];
-    Slot& s0 = slots_[b0];
-    Slot& s1 = slots_[b1];
-    const Field ax0 = s0.x, ay0 = s0.y, ax1 = s1.x, ay1 = s1.y;
-    const Affine& p0 = batch_point_[k0];
-    const Affine& p1 = batch_point_[k1];
-    const Field num0 = field_equal(ax0, p0.x) ? tangent_numerator(ax0) : p0.y - ay0;
-    const Field num1 = field_equal(ax1, p1.x) ? tangent_numerator(ax1) : p1.y - ay1;
-    const Field lambda0 = num0 * den_inv0;
-    const Field lambda1 = num1 * den_inv1;
-    const Field l0 = lambda0.square();
-    const Field l1 = lambda1.square();
-    const Field x30 = l0 - ax0 - p0.x;
-    const Field x31 = l1 - ax1 - p1.x;
-    const Field y30 = lambda0 * (ax0 - x30);
-    const Field y31 = lambda1 * (ax1 - x31);
-    s0.x = x30;
-    s0.y = y30 - ay0;
-    s1.x = x31;
-    s1.y = y31 - ay1;
-    state_[b0] = kFull;
-    state_[b1] = kFull;
+  /// complete() for entries k .. k + kChains - 1 (distinct buckets), their products interleaved
+  /// (see apply_batch): every entry is read before any bucket is written.
+  void complete_lanes(size_t k, const Field (&den_inv)[kChains]) noexcept {
+    constexpr size_t L = kChains;
+    Field ax[L], ay[L], px[L], lambda[L], x3[L], t[L];
+    for (size_t l = 0; l < L; ++l) {
+      const Slot& a = slots_[batch_bucket_[k + l]];
+      const Affine& p = batch_point_[k + l];
+      ax[l] = a.x;
+      ay[l] = a.y;
+      px[l] = p.x;
+      t[l] = field_equal(ax[l], px[l]) ? tangent_numerator(ax[l]) : p.y - ay[l];
+    }
+    for (size_t l = 0; l < L; ++l) lambda[l] = t[l] * den_inv[l];
+    for (size_t l = 0; l < L; ++l) t[l] = lambda[l].square();
+    for (size_t l = 0; l < L; ++l) x3[l] = t[l] - ax[l] - px[l];
+    for (size_t l = 0; l < L; ++l) t[l] = lambda[l] * (ax[l] - x3[l]);
+    for (size_t l = 0; l < L; ++l) {
+      const uint32_t b = batch_bucket_[k + l];
+      slots_[b].x = x3[l];
+      slots_[b].y = t[l] - ay[l];
+      state_[b] = kFull;
+    }
   }
 
   /// 3 x^2, the slope's numerator of a doubling.
