@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ff/inverse_vartime.hpp"
 #include "ff/uint256.hpp"
 
 // The BMI2/ADX assembly needs mulx/adcx/adox (Intel Broadwell+, AMD Zen+); builds without
@@ -37,7 +38,7 @@ struct MontgomeryConstants {
     return ~inv + 1;
   }
 
-  /// 2^k mod p for k <= 512, by repeated doubling (compile time only).
+  /// 2^k mod p, by repeated doubling (compile time only).
   static constexpr U256 pow2_mod(unsigned k) {
     U256 x{1, 0, 0, 0};
     for (unsigned i = 0; i < k; ++i) {
@@ -53,6 +54,9 @@ struct MontgomeryConstants {
   static constexpr uint64_t kInv = compute_inv();
   static constexpr U256 kR = pow2_mod(256);
   static constexpr U256 kR2 = pow2_mod(512);
+  static constexpr U256 kR3 = pow2_mod(768);
+  /// p^-1 mod 2^31 (for inverse_mod_vartime).
+  static constexpr uint32_t kInv31 = static_cast<uint32_t>((0 - kInv) & 0x7fffffffULL);
 };
 
 template <class Spec>
@@ -186,6 +190,20 @@ class Fp {
     U256 e{};
     sub_with_borrow(e, kModulus, U256{2, 0, 0, 0});
     return pow(e);
+  }
+
+  /// The same by a variable-time binary GCD (ff/inverse_vartime.hpp, ~5x faster): only for
+  /// values whose timing may leak (curve points of an MSM, not keys). Inverting the Montgomery
+  /// form x R gives x^-1 R^-1, and one product with R^3 makes it x^-1 R; the result is checked
+  /// by one more product and the slow inverse() taken if the check fails (never, in the tests).
+  Fp inverse_vartime() const noexcept {
+    if (is_zero()) return *this;
+    U256 r;
+    if (inverse_mod_vartime(v_, kModulus, C::kInv31, &r)) {
+      const Fp inv = from_raw(r) * from_raw(C::kR3);
+      if ((inv * *this).is_one()) return inv;
+    }
+    return inverse();
   }
 
   /// 1 for a non-zero square, -1 (p-1) for a non-square, 0 for zero: this^((p-1)/2).
