@@ -239,26 +239,7 @@ class GroupSettle : public ::testing::Test {
       EXPECT_EQ(committed.count(n) ? committed.at(n) : 0, 1) << "batch " << n;
       EXPECT_EQ(executed.count(n) ? executed.at(n) : 0, 1) << "batch " << n;
     }
-    auto head = rpc_->block_number();
-    ASSERT_TRUE(head.ok());
-    const std::string op = l1::to_hex(op_tx_->address());
-    int operator_txs = 0;
-    for (uint64_t n = deployment_.deploy_block + 1; n <= *head; ++n) {
-      char hex[32];
-      std::snprintf(hex, sizeof hex, "0x%llx", static_cast<unsigned long long>(n));
-      auto blk = rpc_->request("eth_getBlockByNumber", json::array({hex, true}));
-      ASSERT_TRUE(blk.ok());
-      for (const auto& t : (*blk)["transactions"]) {
-        std::string from = t.value("from", "");
-        for (auto& ch : from) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (from != op) continue;
-        auto r = rpc_->request("eth_getTransactionReceipt", json::array({t["hash"]}));
-        ASSERT_TRUE(r.ok());
-        EXPECT_EQ((*r)["status"], "0x1") << "operator transaction " << t["hash"] << " reverted";
-        ++operator_txs;
-      }
-    }
-    EXPECT_GT(operator_txs, 0);
+    EXPECT_GT(settle::testing::expect_operator_txs_succeeded(*rpc_, deployment_.deploy_block + 1, l1::to_hex(op_tx_->address())), 0);
 
     // Each deposit applied exactly once, on every member (account i is the i-th registration).
     for (auto& m : members_) {
@@ -272,13 +253,9 @@ class GroupSettle : public ::testing::Test {
     }
 
     // One state: every member's root is L1's.
-    l1::CallRequest call;
-    call.to = deployment_.rollup;
-    call.data = settle::call("lastExecutedRoot()", {});
-    auto root = rpc_->call(call);
-    ASSERT_TRUE(root.ok());
-    ASSERT_EQ(root->size(), 32u);
-    const std::string want = l1::to_hex(*root);  // 0x and 64 lowercase digits, as zkamm_status writes roots
+    const l1::Bytes root = settle::testing::last_executed_root(*rpc_, deployment_);
+    ASSERT_EQ(root.size(), 32u);
+    const std::string want = l1::to_hex(root);  // 0x and 64 lowercase digits, as zkamm_status writes roots
     for (auto& [id, s] : final_status) EXPECT_EQ(s.value("state_root", ""), want) << id;
     EXPECT_EQ(final_status.size(), 3u);
   }

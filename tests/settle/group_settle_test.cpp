@@ -240,36 +240,14 @@ TEST_F(GroupSettleTest, OnlyTheLeaderSettlesAndTheNextLeaderResumesFromL1) {
   }
   EXPECT_EQ(committed.size(), batches);
   // No operator transaction reverted (a duplicate step would revert on the contract).
-  auto head = rpc_->block_number();
-  ASSERT_TRUE(head.ok());
   const std::string op = l1::to_hex(l1::PrivateKey::from_hex(kAnvilKey0)->address());
-  int operator_txs = 0;
-  for (uint64_t n = deployment_.deploy_block; n <= *head; ++n) {
-    std::ostringstream hex;
-    hex << "0x" << std::hex << n;
-    auto blk = rpc_->request("eth_getBlockByNumber", nlohmann::json::array({hex.str(), true}));
-    ASSERT_TRUE(blk.ok());
-    for (const auto& t : (*blk)["transactions"]) {
-      std::string from = t.value("from", "");
-      for (auto& ch : from) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (from != op) continue;
-      auto r = rpc_->request("eth_getTransactionReceipt", nlohmann::json::array({t["hash"]}));
-      ASSERT_TRUE(r.ok());
-      EXPECT_EQ((*r)["status"], "0x1") << "operator transaction " << t["hash"] << " reverted";
-      ++operator_txs;
-    }
-  }
-  EXPECT_GT(operator_txs, 0);
+  EXPECT_GT(expect_operator_txs_succeeded(*rpc_, deployment_.deploy_block, op), 0);
 
   // Both members hold the same batches and L1's root.
   ASSERT_TRUE(wait_until([&] { return c.status().last_batch == batches && c.status().last_root_batch == batches; }, 30s));
-  l1::CallRequest call;
-  call.to = deployment_.rollup;
-  call.data = settle::call("lastExecutedRoot()", {});
-  auto root = rpc_->call(call);
-  ASSERT_TRUE(root.ok());
-  ASSERT_EQ(root->size(), 32u);
-  const auto l1_root = ff::Fr::from_bytes_be(root->data());
+  const l1::Bytes root = last_executed_root(*rpc_, deployment_);
+  ASSERT_EQ(root.size(), 32u);
+  const auto l1_root = ff::Fr::from_bytes_be(root.data());
   ASSERT_TRUE(l1_root.has_value());
   EXPECT_EQ(b.status().state_root, *l1_root);
   EXPECT_EQ(c.status().state_root, *l1_root);
@@ -351,23 +329,8 @@ TEST_F(GroupSettleTest, ALeaderStalledPastTheFenceSendsNothingWhenItRunsAgain) {
     EXPECT_EQ(proven.count(n) ? proven.at(n) : 0, 1) << "batch " << n;
     EXPECT_EQ(executed.count(n) ? executed.at(n) : 0, 1) << "batch " << n;
   }
-  auto head = rpc_->block_number();
-  ASSERT_TRUE(head.ok());
-  const std::string op = l1::to_hex(l1::PrivateKey::from_hex(kAnvilKey0)->address());
-  for (uint64_t n = deployment_.deploy_block; n <= *head; ++n) {
-    std::ostringstream hex;
-    hex << "0x" << std::hex << n;
-    auto blk = rpc_->request("eth_getBlockByNumber", nlohmann::json::array({hex.str(), true}));
-    ASSERT_TRUE(blk.ok());
-    for (const auto& t : (*blk)["transactions"]) {
-      std::string from = t.value("from", "");
-      for (auto& ch : from) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (from != op) continue;
-      auto r = rpc_->request("eth_getTransactionReceipt", nlohmann::json::array({t["hash"]}));
-      ASSERT_TRUE(r.ok());
-      EXPECT_EQ((*r)["status"], "0x1") << "operator transaction " << t["hash"] << " reverted";
-    }
-  }
+  (void)expect_operator_txs_succeeded(*rpc_, deployment_.deploy_block,
+                                      l1::to_hex(l1::PrivateKey::from_hex(kAnvilKey0)->address()));
 }
 
 }  // namespace

@@ -3,12 +3,16 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdint>
 #include <map>
+#include <sstream>
+#include <string>
 
 #include "l1/abi.hpp"
 #include "l1/rpc_client.hpp"
 #include "settle/deployment.hpp"
+#include "settle/l1_calls.hpp"
 
 namespace zkamm::settle::testing {
 
@@ -33,6 +37,48 @@ inline std::map<uint64_t, int> count_batch_events(l1::RpcClient& rpc, const Depl
     ++out[n];
   }
   return out;
+}
+
+/// The transactions `operator_address` (0x-hex, any case) sent in blocks from_block.. on L1's
+/// head: each must have succeeded (a duplicate or stale settlement step reverts on the contract).
+/// Returns how many there were.
+inline int expect_operator_txs_succeeded(l1::RpcClient& rpc, uint64_t from_block, std::string operator_address) {
+  for (auto& ch : operator_address) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const auto head = rpc.block_number();
+  EXPECT_TRUE(head.ok());
+  if (!head.ok()) return 0;
+  int count = 0;
+  for (uint64_t n = from_block; n <= *head; ++n) {
+    std::ostringstream hex;
+    hex << "0x" << std::hex << n;
+    const auto blk = rpc.request("eth_getBlockByNumber", nlohmann::json::array({hex.str(), true}));
+    EXPECT_TRUE(blk.ok()) << "block " << n;
+    if (!blk.ok()) continue;
+    for (const auto& t : (*blk)["transactions"]) {
+      std::string from = t.value("from", "");
+      for (auto& ch : from) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (from != operator_address) continue;
+      const auto r = rpc.request("eth_getTransactionReceipt", nlohmann::json::array({t["hash"]}));
+      EXPECT_TRUE(r.ok());
+      if (r.ok()) {
+        EXPECT_EQ((*r)["status"], "0x1") << "operator transaction " << t["hash"] << " reverted";
+      }
+      ++count;
+    }
+  }
+  return count;
+}
+
+/// The rollup's lastExecutedRoot(): 32 bytes, or empty (a test failure) when the call fails.
+inline l1::Bytes last_executed_root(l1::RpcClient& rpc, const Deployment& d) {
+  l1::CallRequest call;
+  call.to = d.rollup;
+  call.data = settle::call("lastExecutedRoot()", {});
+  auto root = rpc.call(call);
+  EXPECT_TRUE(root.ok());
+  if (!root.ok()) return {};
+  EXPECT_EQ(root->size(), 32u);
+  return root->size() == 32 ? *root : l1::Bytes{};
 }
 
 }  // namespace zkamm::settle::testing
