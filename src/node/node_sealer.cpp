@@ -57,7 +57,6 @@ void Node::Impl::sealer_loop() {
     if (last_wb < jobs.size() && cfg.before_block_sync) cfg.before_block_sync();
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       SealJob& job = jobs[i];
-      if (i == last_wb && !sealer_gave_up) block_syncs.fetch_add(1, std::memory_order_relaxed);
       if (job.wb && (sealer_gave_up || !write_until_ok(*job.wb, i == last_wb, "block " + std::to_string(job.head.head)))) {
         if (!sealer_gave_up)
           spdlog::critical("node: stopping with block {} not durable; it and every later block are dropped (none "
@@ -66,6 +65,7 @@ void Node::Impl::sealer_loop() {
         sealer_gave_up = true;
       }
     }
+    if (last_wb < jobs.size() && !sealer_gave_up) block_syncs.fetch_add(1, std::memory_order_relaxed);
     if (!sealer_gave_up) {
       uint64_t durable = 0;
       for (const SealJob& job : jobs)
