@@ -134,6 +134,17 @@ class GroupSettleTest : public AnvilTest {
         *members_[static_cast<size_t>(i)].node, "127.0.0.1", members_[static_cast<size_t>(leader)].server->port(), term);
   }
 
+  /// Three members, 1 and 2 following member 0, which leads term 1 and settles.
+  void start_group_led_by_member_0() {
+    ASSERT_NO_FATAL_FAILURE(start_member(0, 0));
+    ASSERT_NO_FATAL_FAILURE(start_member(1, 0));
+    ASSERT_NO_FATAL_FAILURE(start_member(2, 0));
+    follow(1, 0, 1);
+    follow(2, 0, 1);
+    leader_ = 0;
+    members_[0].op->lead();
+  }
+
   /// registerAccount of accounts [from, to] from anvil account 1: one CreateAccount priority op
   /// (one one-slot batch) each.
   void register_accounts(uint32_t from, uint32_t to) {
@@ -186,13 +197,7 @@ uint64_t operator_nonce(l1::RpcClient& rpc) {
 }
 
 TEST_F(GroupSettleTest, OnlyTheLeaderSettlesAndTheNextLeaderResumesFromL1) {
-  ASSERT_NO_FATAL_FAILURE(start_member(0, 0));
-  ASSERT_NO_FATAL_FAILURE(start_member(1, 0));
-  ASSERT_NO_FATAL_FAILURE(start_member(2, 0));
-  follow(1, 0, 1);
-  follow(2, 0, 1);
-  leader_ = 0;
-  members_[0].op->lead();
+  ASSERT_NO_FATAL_FAILURE(start_group_led_by_member_0());
   ASSERT_NO_FATAL_FAILURE(register_accounts(1, 4));
   // Mid-settlement: L1 has some of the leader's batches, not all of them.
   ASSERT_TRUE(wait_until([&] { return chain().last_executed >= 1; }, 120s)) << members_[0].log.str();
@@ -276,13 +281,7 @@ TEST_F(GroupSettleTest, ALeaderStalledPastTheFenceSendsNothingWhenItRunsAgain) {
   one_transaction_ = false;
   stall_member_ = 0;
   stall_at_call_ = 2;  // batch 1: commitBatch (call 1), proveBatch (call 2)
-  ASSERT_NO_FATAL_FAILURE(start_member(0, 0));
-  ASSERT_NO_FATAL_FAILURE(start_member(1, 0));
-  ASSERT_NO_FATAL_FAILURE(start_member(2, 0));
-  follow(1, 0, 1);
-  follow(2, 0, 1);
-  leader_ = 0;
-  members_[0].op->lead();
+  ASSERT_NO_FATAL_FAILURE(start_group_led_by_member_0());
   ASSERT_NO_FATAL_FAILURE(register_accounts(1, 2));
   ASSERT_TRUE(wait_until([&] { return stalled_.load(); }, 120s)) << members_[0].log.str();
   ASSERT_EQ(chain().last_committed, 1u);
