@@ -235,6 +235,12 @@ void ReplicationServer::serve(const std::shared_ptr<Conn>& c) {
   spdlog::info("replication: a follower joined at block {} (leader head {})", next, head);
   uint64_t seen_tokens = ~uint64_t{0};
   while (!stopping_ && !c->closed) {
+    // The block first, then the token: the sealer writes a token's record before it publishes
+    // any later block, so once block n is found every token registered before it is readable.
+    // Asked the other way round, a token written and a block published between the two lookups
+    // sent the block ahead of a token it uses (the follower then diverged).
+    const auto b = find_block(c->next_block);
+    if (between_lookups_for_test_) between_lookups_for_test_();
     // L1 tokens go where the leader registered them: after block `registered_after`.
     if (const auto t = node->token_registration(c->next_token); t && t->second + 1 <= c->next_block) {
       std::string p;
@@ -245,7 +251,7 @@ void ReplicationServer::serve(const std::shared_ptr<Conn>& c) {
       ++c->next_token;
       continue;
     }
-    if (const auto b = find_block(c->next_block)) {
+    if (b) {
       if (!write_frame(c->fd, repl::kBlock, encode_block(*b))) break;
       ++c->next_block;
       continue;

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,8 @@ class ReplicationServer final : public BlockReplicator {
   void stop();
   /// Followers connected now.
   std::size_t followers() const;
+  /// Tests: runs on a sender thread between its block and token lookups (set before listen).
+  void set_between_lookups_for_test(std::function<void()> f) { between_lookups_for_test_ = std::move(f); }
 
   void publish(std::shared_ptr<const Block> block) override;
   void publish_token(uint64_t after_head, const state::L1Address& address) override;
@@ -75,6 +78,7 @@ class ReplicationServer final : public BlockReplicator {
   uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::thread acceptor_;
+  std::function<void()> between_lookups_for_test_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;             ///< a publish, an ack, attach or stop

@@ -4,6 +4,7 @@
 // leader's is refused.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -86,6 +87,42 @@ TEST(Replication, FollowersStoreAndReexecuteEveryBlock) {
   EXPECT_EQ(b.node->tx_info(last.hash).status, TxStatus::kSoft);
   EXPECT_EQ(b.node->submit(swap(3, 7, kE18)).code, RejectCode::kNotLeader);
   EXPECT_FALSE(b.node->add_token(state::L1Address{9}));
+}
+
+// The sender looks up the next block and the next L1 token in turn. A token written and a block
+// using it published between the two lookups must still reach the follower in the leader's order:
+// a sender that paused there (the hook, until genesis' first block is durable) sent the block
+// ahead of the token, and the follower diverged.
+TEST(Replication, ATokenAndABlockUsingItArrivingBetweenTheSendersLookupsKeepTheirOrder) {
+  Member a, b;
+  a.server = std::make_shared<ReplicationServer>(2, 1);
+  std::atomic<bool> paused{false};
+  a.server->set_between_lookups_for_test([&] {
+    if (paused.exchange(true)) return;
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (a.node->durable_head() < 1 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(2ms);
+  });
+  std::string err;
+  ASSERT_TRUE(a.server->listen("127.0.0.1", 0, err)) << err;
+  NodeConfig cfg = test_config(a.dir.str());
+  cfg.term = 1;
+  cfg.replicator = a.server;
+  a.node = std::make_unique<Node>(cfg);
+  ASSERT_EQ(a.node->error(), "");
+  a.server->attach(a.node.get());
+  start_follower(b, a, 1);
+  // The sender paused after its first lookup, before genesis began.
+  for (int i = 0; i < 2500 && !paused; ++i) std::this_thread::sleep_for(2ms);
+  ASSERT_TRUE(paused);
+  // Genesis registers two tokens, each followed at once by blocks that deposit it.
+  ASSERT_EQ(a.node->load_genesis_json(test_genesis(4)), "");
+  const TxInfo last = a.node->submit_and_wait(swap(2, 0, kE18), 10s);
+  ASSERT_EQ(last.status, TxStatus::kSoft) << last.reason;
+  const uint64_t head = a.node->status().head_block;
+  ASSERT_TRUE(wait_head(*b.node, head)) << b.node->diverged();
+  EXPECT_EQ(b.node->diverged(), "");
+  EXPECT_EQ(b.node->num_tokens(), a.node->num_tokens());
+  EXPECT_EQ(root_of(*a.node), root_of(*b.node));
 }
 
 TEST(Replication, QuorumSoftWaitsForAMajority) {
