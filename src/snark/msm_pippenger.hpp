@@ -28,6 +28,7 @@
 
 #include "ec/glv.hpp"
 #include "ec/short_weierstrass.hpp"
+#include "ff/field_x8.hpp"
 #include "ff/parallel.hpp"
 #include "ff/uint256.hpp"
 #include "snark/msm_bases.hpp"
@@ -170,6 +171,12 @@ class BatchAffineBuckets {
     den_.resize(batch_size);
     prefix_.resize(batch_size);
     if constexpr (kExtension) norm_.resize(batch_size);
+#ifdef ZKAMM_FF_IFMA
+    if constexpr (kLanes8) {
+      lane_den_.resize((batch_size + kLaneCount - 1) / kLaneCount);
+      lane_prefix_.resize(lane_den_.size());
+    }
+#endif
     count_ = 0;
     pending_.clear();
   }
@@ -293,6 +300,14 @@ class BatchAffineBuckets {
   static constexpr uint8_t kEmpty = 0, kFull = 1, kBusy = 2;  // kBusy: full and in the batch
   /// Independent product chains in apply_batch (see there).
   static constexpr size_t kChains = 4;
+  /// G1 (over Fq) with the AVX-512 IFMA kernel: apply_batch_x8 instead, eight chains in the
+  /// lanes of ff::x8 (ff/field_x8.hpp).
+#ifdef ZKAMM_FF_IFMA
+  static constexpr bool kLanes8 = std::is_same_v<Field, ff::Fq>;
+#else
+  static constexpr bool kLanes8 = false;
+#endif
+  static constexpr size_t kLaneCount = 8;
 
   /// b is not busy.
   void insert(uint32_t b, const Affine& p) {
@@ -326,6 +341,12 @@ class BatchAffineBuckets {
   /// here (perf: ~40 % of a 64-swap proof in those calls and their spills).
   [[gnu::flatten]] void apply_batch() noexcept {
     if (count_ == 0) return;
+#ifdef ZKAMM_FF_IFMA
+    if constexpr (kLanes8) {
+      apply_batch_x8();
+      return;
+    }
+#endif
     // Over Fq2, 1 / d = conj(d) / norm(d): one batch inversion of the norms in Fq (2 squarings
     // for the norm, 3 multiplications in Fq per entry, 2 for conj(d) / norm(d)) instead of one
     // in Fq2 (3 multiplications in Fq2, 9 in Fq). Over Fq the "norm" is the denominator itself.
@@ -383,6 +404,97 @@ class BatchAffineBuckets {
     }
     count_ = 0;
   }
+
+#ifdef ZKAMM_FF_IFMA
+  /// apply_batch over Fq in eight IFMA lanes: entry k in lane k mod 8, group g = entries
+  /// 8g .. 8g + 7, each lane one chain of prefix products (the last group padded with
+  /// denominator 1 and left unwritten). Lane values are kept in three forms of the same
+  /// element a, told apart by their power of two (a product of a 2^e and b 2^f is a b
+  /// 2^(e + f - 260)):
+  ///   - Fq's raw a 2^256, packed without a product (coordinates, numerators, denominators);
+  ///   - the lanes' a 2^260 (the prefix products and running inverses, lambda_260);
+  /// so lambda_256 = num_256 * (1 / den)_260 and lambda^2 = lambda_256 * lambda_260 and
+  /// y3 + y_a = lambda_260 * (x_a - x3)_256 come out in Fq's form directly: 8 lane products per
+  /// 8 entries (den to lanes, prefix, 1 / den, running inverse, lambda, lambda to 2^260, lambda^2,
+  /// y3) against 6 scalar products per entry. Numerators and denominators (and the doubling
+  /// case, x_a = x_p) are formed by the scalar Fq, per entry, as in complete().
+  void apply_batch_x8() noexcept {
+    namespace d = ff::x8::detail;
+    using Spec = ff::FqSpec;
+    using C = d::Consts<Spec>;
+    constexpr size_t L = kLaneCount;
+    const size_t groups = (count_ + L - 1) / L;
+    const Field one = Field::one();
+    d::V acc = d::broadcast(C::kOne);
+    for (size_t g = 0; g < groups; ++g) {
+      Field den[L];
+      const U256* ptr[L];
+      for (size_t l = 0; l < L; ++l) {
+        const size_t k = g * L + l;
+        den[l] = k < count_ ? denominator(k) : one;
+        ptr[l] = &den[l].raw();
+      }
+      const d::V den260 = d::mul<Spec>(d::pack(ptr), C::kToLanes);
+      lane_den_[g] = den260;
+      lane_prefix_[g] = acc;
+      acc = d::mul<Spec>(acc, den260);
+    }
+    // inv = 1 / acc lane by lane, from one scalar inversion (as in apply_batch).
+    d::V inv;
+    {
+      Field a[L], q[L], r[L];
+      d::store<Spec>(acc, a);
+      Field t = one;
+      for (size_t l = 0; l < L; ++l) {
+        q[l] = t;
+        t *= a[l];
+      }
+      Field u = t.inverse_vartime();  // public values
+      for (size_t l = L; l-- > 0;) {
+        r[l] = u * q[l];
+        u *= a[l];
+      }
+      inv = d::load<Spec>(r);
+    }
+    for (size_t g = groups; g-- > 0;) {
+      Field num[L];
+      const U256 *pn[L], *pax[L], *pay[L], *ppx[L];
+      const size_t lanes = std::min(L, count_ - g * L);
+      for (size_t l = 0; l < L; ++l) {
+        if (l < lanes) {
+          const size_t k = g * L + l;
+          const Slot& a = slots_[batch_bucket_[k]];
+          const Affine& p = batch_point_[k];
+          num[l] = field_equal(a.x, p.x) ? tangent_numerator(a.x) : p.y - a.y;
+          pax[l] = &a.x.raw();
+          pay[l] = &a.y.raw();
+          ppx[l] = &p.x.raw();
+        } else {
+          num[l] = Field::zero();
+          pax[l] = pay[l] = ppx[l] = &num[l].raw();
+        }
+        pn[l] = &num[l].raw();
+      }
+      const d::V den_inv = d::mul<Spec>(inv, lane_prefix_[g]);
+      inv = d::mul<Spec>(inv, lane_den_[g]);
+      const d::V lambda256 = d::mul<Spec>(d::pack(pn), den_inv);
+      const d::V lambda260 = d::mul<Spec>(lambda256, C::kToLanes);
+      const d::V ax = d::pack(pax);
+      const d::V x3 = d::sub<Spec>(d::sub<Spec>(d::mul<Spec>(lambda256, lambda260), ax), d::pack(ppx));
+      const d::V y3 = d::sub<Spec>(d::mul<Spec>(lambda260, d::sub<Spec>(ax, x3)), d::pack(pay));
+      U256 xs[L], ys[L];
+      d::unpack(d::csub(x3, C::kP), xs);
+      d::unpack(d::csub(y3, C::kP), ys);
+      for (size_t l = 0; l < lanes; ++l) {
+        const uint32_t b = batch_bucket_[g * L + l];
+        slots_[b].x = Field::from_raw(xs[l]);
+        slots_[b].y = Field::from_raw(ys[l]);
+        state_[b] = kFull;
+      }
+    }
+    count_ = 0;
+  }
+#endif
 
   /// The value whose inverse the batch takes for entry k (den_[k] set): den_[k] over Fq,
   /// norm(den_[k]) over Fq2, which is kept for the backward pass (kept_norm).
@@ -498,6 +610,11 @@ class BatchAffineBuckets {
   std::vector<Base> norm_;    // Fq2 only: the norms of den_
   size_t batch_size_ = 0, count_ = 0;
   std::vector<std::pair<uint32_t, Affine>> pending_;
+#ifdef ZKAMM_FF_IFMA
+  // apply_batch_x8: per group of eight entries, the denominators and the prefix products before
+  // them, in lane form.
+  std::vector<ff::x8::detail::V> lane_den_, lane_prefix_;
+#endif
 };
 
 /// Windows w0 .. w0 + out.size() - 1 over one point range with batch-affine buckets in one array
