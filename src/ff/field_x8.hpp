@@ -244,6 +244,28 @@ inline V sub(const V& a, const V& b) noexcept {
   for (unsigned k = 0; k < kLimbs; ++k) s[k] = _mm512_sub_epi64(_mm512_add_epi64(a.l[k], bc(kMod2[k])), b.l[k]);
   return csub(normalize_signed(s), kMod2);
 }
+/// 2p - b, in (0, 2p]: -b mod p as a factor of a product (not reduced: no add or sub input).
+/// Precondition: b below 2p.
+template <class Spec = FrSpec>
+inline V neg(const V& b) noexcept {
+  constexpr Limbs52 kMod2 = Consts<Spec>::kP2;
+  __m512i s[kLimbs];
+  ZKAMM_X8_UNROLL
+  for (unsigned k = 0; k < kLimbs; ++k) s[k] = _mm512_sub_epi64(bc(kMod2[k]), b.l[k]);
+  return normalize_signed(s);
+}
+/// (a0 b0 + a1 b1) / 2^260 mod p with one reduction, below 1.4p (an Fq2 product's component).
+/// Precondition: every input normalized, below 2^256, and the b's below 2p (the sum of the two
+/// products is then below 2^511).
+template <class Spec = FrSpec>
+inline V mul_sum(const V& a0, const V& b0, const V& a1, const V& b1) noexcept {
+  W w;
+  zero(w);
+  mul_acc(w, a0, b0);
+  mul_acc(w, a1, b1);
+  reduce_raw<Spec>(w);
+  return normalize(&w.t[kLimbs]);
+}
 /// reduce(w) + c: the constant joins before the carries (no extra pass).
 template <class Spec = FrSpec>
 inline V reduce_add(W& w, const Limbs52& c) noexcept {
