@@ -388,6 +388,46 @@ TEST(MsmMany, SumPointsLanes) {
   }
 }
 
+/// BatchAffineBuckets alone (the eight-lane IFMA additions where the build has them, else the
+/// scalar chains): points from {+-G, +-2G, 3G} into few buckets, so a bucket's sum is often
+/// +-the point added (a doubling or a cancellation inside a batch, in any lane), across batch
+/// sizes that leave every tail length of a group of eight; each bucket and the weighted sum
+/// against Jacobian sums of the same points.
+TYPED_TEST(Msm, BatchAffineBucketsDoublingsAndCancellations) {
+  using Jac = TypeParam;
+  using Affine = typename Jac::Affine;
+  using Cfg = std::conditional_t<std::is_same_v<Jac, ec::G2>, ec::G2Config, ec::G1Config>;
+  auto rng = testing::seeded_rng("Msm.BatchAffineBucketsDoublingsAndCancellations");
+  const Jac g = Jac::generator().mul(Fr::random(rng).to_canonical());
+  std::vector<Jac> pool_jac = {g, -g, g.dbl(), -g.dbl(), g.dbl() + g};
+  const auto random_pool = random_points<Jac>(3, rng);
+  for (const auto& q : random_pool) pool_jac.push_back(Jac(q));
+  std::vector<Affine> pool(pool_jac.size());
+  Jac::batch_to_affine(pool_jac, pool);
+  msm_detail::BatchAffineBuckets<Cfg> buckets;
+  for (size_t batch : {1, 2, 7, 8, 9, 13, 16, 17, 31, 64}) {
+    for (size_t nb : {1, 3, 11, 40}) {
+      buckets.reset(nb, batch);
+      std::vector<Jac> expected(nb, Jac::identity());
+      const size_t adds = 40 * nb + batch;
+      for (size_t i = 0; i < adds; ++i) {
+        const uint32_t b = static_cast<uint32_t>(rng() % nb);
+        // Mostly the small multiples of g (doublings and cancellations), sometimes others.
+        const Affine& q = pool[rng() % 8 < 6 ? rng() % 5 : 5 + rng() % 3];
+        buckets.add(b, q);
+        expected[b] += q;
+      }
+      buckets.flush();
+      Jac weighted = Jac::identity();
+      for (size_t b = 0; b < nb; ++b) {
+        EXPECT_EQ(buckets.total(b), expected[b]) << "batch=" << batch << " buckets=" << nb << " b=" << b;
+        weighted += expected[b].mul(U256{b + 1, 0, 0, 0});
+      }
+      EXPECT_EQ(buckets.finish(), weighted) << "batch=" << batch << " buckets=" << nb;
+    }
+  }
+}
+
 TYPED_TEST(Msm, GlvFormMatchesReference) {
   // The GLV expansion (ec/glv.hpp) under every forced parameter set: edge scalars (0, 1, r - 1,
   // lambda and its neighbours, powers of two), random ones, points at infinity and repeats.
