@@ -297,29 +297,70 @@ inline V broadcast(const Limbs52& c) noexcept {
   return r;
 }
 
+// (The maskz forms with full masks, as shr52 above: GCC 12's plain ones trip -Wuninitialized.)
+// Eight 256-bit values as rows of 4x64 bits <-> four registers of one 64-bit column each, with
+// z_i = [row i | row i + 4]: two 128-bit-lane permutes and one 64-bit interleave each way (the
+// transposition is its own inverse up to the roles of unpack lo/hi).
+inline __m512i interleave_lo(__m512i a, __m512i b) noexcept {
+  return _mm512_permutex2var_epi64(a, _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0), b);
+}
+inline __m512i interleave_hi(__m512i a, __m512i b) noexcept {
+  return _mm512_permutex2var_epi64(a, _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2), b);
+}
+
 /// Lanes from eight 256-bit values as they are (limbs regrouped, no multiplication): an Fp's
 /// raw Montgomery form a 2^256 stays a 2^256 (a product with a lane value b 2^260 is then
-/// a b 2^256, Fp's form again). Precondition: every value below 2^256 (always true).
+/// a b 2^256, Fp's form again).
 inline V pack(const U256* const* in) noexcept {
-  alignas(64) uint64_t buf[kLimbs][kLanes];
-  for (std::size_t lane = 0; lane < kLanes; ++lane) {
-    const Limbs52 l = to_limbs52(*in[lane]);
-    ZKAMM_X8_UNROLL
-    for (unsigned k = 0; k < kLimbs; ++k) buf[k][lane] = l[k];
-  }
-  V v;
+  __m512i z[4];
   ZKAMM_X8_UNROLL
-  for (unsigned k = 0; k < kLimbs; ++k) v.l[k] = _mm512_load_si512(buf[k]);
+  for (unsigned i = 0; i < 4; ++i) {
+    const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in[i]->data()));
+    const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in[i + 4]->data()));
+    z[i] = _mm512_maskz_inserti64x4(0xff, _mm512_castsi256_si512(lo), hi, 1);
+  }
+  // u0 = (c0[0], c1[0], c0[2], c1[2], ...), u1 the odd lanes; u2, u3 the same for c2, c3.
+  const __m512i u0 = interleave_lo(z[0], z[2]), u2 = interleave_hi(z[0], z[2]);
+  const __m512i u1 = interleave_lo(z[1], z[3]), u3 = interleave_hi(z[1], z[3]);
+  const __m512i c0 = _mm512_maskz_unpacklo_epi64(0xff, u0, u1), c1 = _mm512_maskz_unpackhi_epi64(0xff, u0, u1);
+  const __m512i c2 = _mm512_maskz_unpacklo_epi64(0xff, u2, u3), c3 = _mm512_maskz_unpackhi_epi64(0xff, u2, u3);
+  const __m512i mask = bc(kMask52);
+  V v;
+  v.l[0] = _mm512_and_si512(c0, mask);
+  v.l[1] = _mm512_and_si512(_mm512_or_si512(shr52(c0), _mm512_maskz_slli_epi64(0xff, c1, 12)), mask);
+  v.l[2] = _mm512_and_si512(_mm512_or_si512(_mm512_maskz_srli_epi64(0xff, c1, 40), _mm512_maskz_slli_epi64(0xff, c2, 24)), mask);
+  v.l[3] = _mm512_and_si512(_mm512_or_si512(_mm512_maskz_srli_epi64(0xff, c2, 28), _mm512_maskz_slli_epi64(0xff, c3, 36)), mask);
+  v.l[4] = _mm512_maskz_srli_epi64(0xff, c3, 16);
   return v;
 }
 /// The eight lane values as 256-bit values (the inverse of pack). Precondition: v below 2^256.
 inline void unpack(const V& v, U256* out) noexcept {
-  alignas(64) uint64_t buf[kLimbs][kLanes];
+  const __m512i c0 = _mm512_or_si512(v.l[0], _mm512_maskz_slli_epi64(0xff, v.l[1], 52));
+  const __m512i c1 = _mm512_or_si512(_mm512_maskz_srli_epi64(0xff, v.l[1], 12), _mm512_maskz_slli_epi64(0xff, v.l[2], 40));
+  const __m512i c2 = _mm512_or_si512(_mm512_maskz_srli_epi64(0xff, v.l[2], 24), _mm512_maskz_slli_epi64(0xff, v.l[3], 28));
+  const __m512i c3 = _mm512_or_si512(_mm512_maskz_srli_epi64(0xff, v.l[3], 36), _mm512_maskz_slli_epi64(0xff, v.l[4], 16));
+  const __m512i u0 = _mm512_maskz_unpacklo_epi64(0xff, c0, c1), u1 = _mm512_maskz_unpackhi_epi64(0xff, c0, c1);
+  const __m512i u2 = _mm512_maskz_unpacklo_epi64(0xff, c2, c3), u3 = _mm512_maskz_unpackhi_epi64(0xff, c2, c3);
+  const __m512i z[4] = {interleave_lo(u0, u2), interleave_lo(u1, u3), interleave_hi(u0, u2), interleave_hi(u1, u3)};
   ZKAMM_X8_UNROLL
-  for (unsigned k = 0; k < kLimbs; ++k) _mm512_store_si512(buf[k], v.l[k]);
-  for (std::size_t lane = 0; lane < kLanes; ++lane) {
-    out[lane] = from_limbs52({buf[0][lane], buf[1][lane], buf[2][lane], buf[3][lane], buf[4][lane]});
+  for (unsigned i = 0; i < 4; ++i) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[i].data()), _mm512_maskz_extracti64x4_epi64(0xf, z[i], 0));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out[i + 4].data()), _mm512_maskz_extracti64x4_epi64(0xf, z[i], 1));
   }
+}
+/// The lanes where a and b have equal limbs (equal values when both are canonical).
+inline __mmask8 equal(const V& a, const V& b) noexcept {
+  __mmask8 m = 0xff;
+  ZKAMM_X8_UNROLL
+  for (unsigned k = 0; k < kLimbs; ++k) m = _mm512_mask_cmpeq_epi64_mask(m, a.l[k], b.l[k]);
+  return m;
+}
+/// b in the lanes of `mask`, a elsewhere.
+inline V blend(__mmask8 mask, const V& a, const V& b) noexcept {
+  V r;
+  ZKAMM_X8_UNROLL
+  for (unsigned k = 0; k < kLimbs; ++k) r.l[k] = _mm512_mask_blend_epi64(mask, a.l[k], b.l[k]);
+  return r;
 }
 
 /// Lanes from eight Fp (Montgomery R = 2^256 limbs regrouped, then one multiplication).

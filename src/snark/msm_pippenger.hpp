@@ -412,18 +412,28 @@ class BatchAffineBuckets {
   }
 
 #ifdef ZKAMM_FF_IFMA
-  /// apply_batch over Fq in eight IFMA lanes: entry k in lane k mod 8, group g = entries
-  /// 8g .. 8g + 7, each lane one chain of prefix products (the last group padded with
-  /// denominator 1 and left unwritten). Lane values are kept in three forms of the same
-  /// element a, told apart by their power of two (a product of a 2^e and b 2^f is a b
-  /// 2^(e + f - 260)):
-  ///   - Fq's raw a 2^256, packed without a product (coordinates, numerators, denominators);
-  ///   - the lanes' a 2^260 (the prefix products and running inverses, lambda_260);
-  /// so lambda_256 = num_256 * (1 / den)_260 and lambda^2 = lambda_256 * lambda_260 and
-  /// y3 + y_a = lambda_260 * (x_a - x3)_256 come out in Fq's form directly: 8 lane products per
-  /// 8 entries (den to lanes, prefix, 1 / den, running inverse, lambda, lambda to 2^260, lambda^2,
-  /// y3) against 6 scalar products per entry. Numerators and denominators (and the doubling
-  /// case, x_a = x_p) are formed by the scalar Fq, per entry, as in complete().
+  // apply_batch in eight IFMA lanes (ff/field_x8.hpp): entry k in lane k mod 8, group g =
+  // entries 8g .. 8g + 7, each lane one chain of prefix products (the last group padded with
+  // x_a = 0, x_p = 1, so denominator 1, and left unwritten). Lane values are kept in two forms
+  // of the same element a, told apart by their power of two (a lane product of a 2^e and
+  // b 2^f is a b 2^(e + f - 260)):
+  //   - Fq's raw a 2^256, packed from memory without a product (coordinates, numerators,
+  //     denominators, and the results written back);
+  //   - the lanes' a 2^260 (denominators, prefix products, running inverses, lambda_260);
+  // so lambda_256 = num_256 * (1 / den)_260, lambda^2 = lambda_256 * lambda_260 and
+  // y3 + y_a = lambda_260 * (x_a - x3)_256 come out in Fq's form directly. Over Fq: 8 lane
+  // products per 8 entries (den to 2^260, prefix, 1 / den, running inverse, lambda, lambda to
+  // 2^260, lambda^2, y3) against 6 scalar products per entry. A doubling (x_a = x_p, see
+  // insert()) is blended into its lane: den = 2 y_a, num = 3 x_a^2 (x_a^2 2^252 times
+  // 3 2^264, only for groups that have one).
+
+  /// The lane form of a scalar constant c times 2^264 (a 2^252 product times it is c a 2^256).
+  static constexpr ff::x8::Limbs52 times_2_264(uint64_t c) noexcept {
+    return ff::x8::to_limbs52(ff::Fq::from_u64(c * 256).raw());
+  }
+  static constexpr ff::x8::Limbs52 kThree264 = times_2_264(3), kSix264 = times_2_264(6);
+  static inline const U256 kZeroRaw{}, kOneRaw = ff::Fq::one().raw();
+
   /// 1 / acc lane by lane (lane form), from one scalar inversion (as in apply_batch).
   static ff::x8::detail::V lane_inverse(const ff::x8::detail::V& acc) noexcept {
     namespace d = ff::x8::detail;
@@ -443,90 +453,118 @@ class BatchAffineBuckets {
     return d::load<ff::FqSpec>(r);
   }
 
+  /// The raw coordinates of group g's entries (component c of an Fq2), lanes past count_ padded.
+  struct LanePtrs {
+    const U256 *ax[kLaneCount], *ay[kLaneCount], *px[kLaneCount], *py[kLaneCount];
+  };
+  LanePtrs lane_ptrs(size_t g, unsigned c) const noexcept {
+    LanePtrs r;
+    for (size_t l = 0; l < kLaneCount; ++l) {
+      const size_t k = g * kLaneCount + l;
+      if (k < count_) {
+        const Slot& a = slots_[batch_bucket_[k]];
+        const Affine& p = batch_point_[k];
+        r.ax[l] = &component(a.x, c);
+        r.ay[l] = &component(a.y, c);
+        r.px[l] = &component(p.x, c);
+        r.py[l] = &component(p.y, c);
+      } else {
+        r.ax[l] = r.ay[l] = r.py[l] = &kZeroRaw;
+        r.px[l] = c == 0 ? &kOneRaw : &kZeroRaw;
+      }
+    }
+    return r;
+  }
+  static const U256& component(const Field& f, unsigned c) noexcept {
+    if constexpr (kExtension) {
+      return c == 0 ? f.c0.raw() : f.c1.raw();
+    } else {
+      (void)c;
+      return f.raw();
+    }
+  }
+  /// Writes group g's results (raw, below 2p; component c) to the buckets' slots.
+  void lane_write(size_t g, unsigned c, const ff::x8::detail::V& x3, const ff::x8::detail::V& y3) noexcept {
+    namespace d = ff::x8::detail;
+    using C = d::Consts<ff::FqSpec>;
+    U256 xs[kLaneCount], ys[kLaneCount];
+    d::unpack(d::csub(x3, C::kP), xs);
+    d::unpack(d::csub(y3, C::kP), ys);
+    const size_t lanes = std::min(kLaneCount, count_ - g * kLaneCount);
+    for (size_t l = 0; l < lanes; ++l) {
+      const uint32_t b = batch_bucket_[g * kLaneCount + l];
+      if constexpr (kExtension) {
+        (c == 0 ? slots_[b].x.c0 : slots_[b].x.c1) = Base::from_raw(xs[l]);
+        (c == 0 ? slots_[b].y.c0 : slots_[b].y.c1) = Base::from_raw(ys[l]);
+      } else {
+        (void)c;
+        slots_[b].x = Base::from_raw(xs[l]);
+        slots_[b].y = Base::from_raw(ys[l]);
+      }
+      state_[b] = kFull;
+    }
+  }
+
+  /// Over Fq (G1).
   void apply_batch_x8() noexcept {
     namespace d = ff::x8::detail;
     using Spec = ff::FqSpec;
     using C = d::Consts<Spec>;
-    constexpr size_t L = kLaneCount;
-    const size_t groups = (count_ + L - 1) / L;
-    const Field one = Field::one();
+    const size_t groups = (count_ + kLaneCount - 1) / kLaneCount;
     d::V acc = d::broadcast(C::kOne);
     for (size_t g = 0; g < groups; ++g) {
-      Field den[L];
-      const U256* ptr[L];
-      for (size_t l = 0; l < L; ++l) {
-        const size_t k = g * L + l;
-        den[l] = k < count_ ? denominator(k) : one;
-        ptr[l] = &den[l].raw();
+      const LanePtrs p = lane_ptrs(g, 0);
+      const d::V ax = d::pack(p.ax), px = d::pack(p.px);
+      d::V den = d::sub<Spec>(px, ax);
+      if (const __mmask8 eq = d::equal(ax, px); eq != 0) {
+        const d::V ay = d::pack(p.ay);
+        den = d::blend(eq, den, d::add<Spec>(ay, ay));
       }
-      const d::V den260 = d::mul<Spec>(d::pack(ptr), C::kToLanes);
+      const d::V den260 = d::mul<Spec>(den, C::kToLanes);
       lane_den_[g] = den260;
       lane_prefix_[g] = acc;
       acc = d::mul<Spec>(acc, den260);
     }
     d::V inv = lane_inverse(acc);
     for (size_t g = groups; g-- > 0;) {
-      Field num[L];
-      const U256 *pn[L], *pax[L], *pay[L], *ppx[L];
-      const size_t lanes = std::min(L, count_ - g * L);
-      for (size_t l = 0; l < L; ++l) {
-        if (l < lanes) {
-          const size_t k = g * L + l;
-          const Slot& a = slots_[batch_bucket_[k]];
-          const Affine& p = batch_point_[k];
-          num[l] = field_equal(a.x, p.x) ? tangent_numerator(a.x) : p.y - a.y;
-          pax[l] = &a.x.raw();
-          pay[l] = &a.y.raw();
-          ppx[l] = &p.x.raw();
-        } else {
-          num[l] = Field::zero();
-          pax[l] = pay[l] = ppx[l] = &num[l].raw();
-        }
-        pn[l] = &num[l].raw();
+      const LanePtrs p = lane_ptrs(g, 0);
+      const d::V ax = d::pack(p.ax), ay = d::pack(p.ay), px = d::pack(p.px);
+      d::V num = d::sub<Spec>(d::pack(p.py), ay);
+      if (const __mmask8 eq = d::equal(ax, px); eq != 0) {
+        num = d::blend(eq, num, d::mul<Spec>(d::mul<Spec>(ax, ax), kThree264));
       }
       const d::V den_inv = d::mul<Spec>(inv, lane_prefix_[g]);
       inv = d::mul<Spec>(inv, lane_den_[g]);
-      const d::V lambda256 = d::mul<Spec>(d::pack(pn), den_inv);
+      const d::V lambda256 = d::mul<Spec>(num, den_inv);
       const d::V lambda260 = d::mul<Spec>(lambda256, C::kToLanes);
-      const d::V ax = d::pack(pax);
-      const d::V x3 = d::sub<Spec>(d::sub<Spec>(d::mul<Spec>(lambda256, lambda260), ax), d::pack(ppx));
-      const d::V y3 = d::sub<Spec>(d::mul<Spec>(lambda260, d::sub<Spec>(ax, x3)), d::pack(pay));
-      U256 xs[L], ys[L];
-      d::unpack(d::csub(x3, C::kP), xs);
-      d::unpack(d::csub(y3, C::kP), ys);
-      for (size_t l = 0; l < lanes; ++l) {
-        const uint32_t b = batch_bucket_[g * L + l];
-        slots_[b].x = Field::from_raw(xs[l]);
-        slots_[b].y = Field::from_raw(ys[l]);
-        state_[b] = kFull;
-      }
+      const d::V x3 = d::sub<Spec>(d::sub<Spec>(d::mul<Spec>(lambda256, lambda260), ax), px);
+      const d::V y3 = d::sub<Spec>(d::mul<Spec>(lambda260, d::sub<Spec>(ax, x3)), ay);
+      lane_write(g, 0, x3, y3);
     }
     count_ = 0;
   }
 
-  /// apply_batch_x8 over Fq2 = Fq[u] / (u^2 + 1), each Fq2 lane value a pair of Fq lane values:
-  /// the chains run over the norms (as apply_batch), 1 / den = conj(den) / norm; Fq2 products
-  /// take two reductions (d::mul_sum, -a1 b1 as a1 (2p - b1)), lambda^2 from lambda's two forms
-  /// as ((l0 + l1)(l0 - l1), 2 l0 l1). 18.5 lane products per 8 entries against 15 scalar
-  /// products per entry.
+  /// Over Fq2 = Fq[u] / (u^2 + 1) (G2), each Fq2 lane value a pair of Fq lane values: the
+  /// chains run over the norms (as apply_batch), 1 / den = conj(den) / norm; Fq2 products take
+  /// two reductions (d::mul_sum, -a1 b1 as a1 (2p - b1)), lambda^2 from lambda's two forms as
+  /// ((l0 + l1)(l0 - l1), 2 l0 l1). 18.5 lane products per 8 entries against 15 scalar products
+  /// per entry.
   void apply_batch_x8_fq2() noexcept {
     namespace d = ff::x8::detail;
     using Spec = ff::FqSpec;
     using C = d::Consts<Spec>;
-    constexpr size_t L = kLaneCount;
-    const size_t groups = (count_ + L - 1) / L;
-    const Field one = Field::one();
+    const size_t groups = (count_ + kLaneCount - 1) / kLaneCount;
     d::V acc = d::broadcast(C::kOne);
     for (size_t g = 0; g < groups; ++g) {
-      Field den[L];
-      const U256 *p0[L], *p1[L];
-      for (size_t l = 0; l < L; ++l) {
-        const size_t k = g * L + l;
-        den[l] = k < count_ ? denominator(k) : one;
-        p0[l] = &den[l].c0.raw();
-        p1[l] = &den[l].c1.raw();
+      const LanePtrs p0 = lane_ptrs(g, 0), p1 = lane_ptrs(g, 1);
+      const d::V ax0 = d::pack(p0.ax), ax1 = d::pack(p1.ax), px0 = d::pack(p0.px), px1 = d::pack(p1.px);
+      d::V den0 = d::sub<Spec>(px0, ax0), den1 = d::sub<Spec>(px1, ax1);
+      if (const __mmask8 eq = d::equal(ax0, px0) & d::equal(ax1, px1); eq != 0) {
+        const d::V ay0 = d::pack(p0.ay), ay1 = d::pack(p1.ay);
+        den0 = d::blend(eq, den0, d::add<Spec>(ay0, ay0));
+        den1 = d::blend(eq, den1, d::add<Spec>(ay1, ay1));
       }
-      const d::V d0 = d::mul<Spec>(d::pack(p0), C::kToLanes), d1 = d::mul<Spec>(d::pack(p1), C::kToLanes);
+      const d::V d0 = d::mul<Spec>(den0, C::kToLanes), d1 = d::mul<Spec>(den1, C::kToLanes);
       const d::V norm = d::mul_sum<Spec>(d0, d0, d1, d1);
       lane_den_[2 * g] = d0;
       lane_den_[2 * g + 1] = d1;
@@ -536,57 +574,33 @@ class BatchAffineBuckets {
     }
     d::V inv = lane_inverse(acc);
     for (size_t g = groups; g-- > 0;) {
-      Field num[L];
-      const U256 *pn0[L], *pn1[L], *pax0[L], *pax1[L], *pay0[L], *pay1[L], *ppx0[L], *ppx1[L];
-      const size_t lanes = std::min(L, count_ - g * L);
-      for (size_t l = 0; l < L; ++l) {
-        if (l < lanes) {
-          const size_t k = g * L + l;
-          const Slot& a = slots_[batch_bucket_[k]];
-          const Affine& p = batch_point_[k];
-          num[l] = field_equal(a.x, p.x) ? tangent_numerator(a.x) : p.y - a.y;
-          pax0[l] = &a.x.c0.raw();
-          pax1[l] = &a.x.c1.raw();
-          pay0[l] = &a.y.c0.raw();
-          pay1[l] = &a.y.c1.raw();
-          ppx0[l] = &p.x.c0.raw();
-          ppx1[l] = &p.x.c1.raw();
-        } else {
-          num[l] = Field::zero();
-          pax0[l] = pax1[l] = pay0[l] = pay1[l] = ppx0[l] = ppx1[l] = &num[l].c0.raw();
-        }
-        pn0[l] = &num[l].c0.raw();
-        pn1[l] = &num[l].c1.raw();
+      const LanePtrs p0 = lane_ptrs(g, 0), p1 = lane_ptrs(g, 1);
+      const d::V ax0 = d::pack(p0.ax), ax1 = d::pack(p1.ax), ay0 = d::pack(p0.ay), ay1 = d::pack(p1.ay);
+      const d::V px0 = d::pack(p0.px), px1 = d::pack(p1.px);
+      d::V n0 = d::sub<Spec>(d::pack(p0.py), ay0), n1 = d::sub<Spec>(d::pack(p1.py), ay1);
+      if (const __mmask8 eq = d::equal(ax0, px0) & d::equal(ax1, px1); eq != 0) {
+        // 3 x_a^2 = 3 (a0 + a1)(a0 - a1) + 6 a0 a1 u.
+        n0 = d::blend(eq, n0, d::mul<Spec>(d::mul<Spec>(d::add<Spec>(ax0, ax1), d::sub<Spec>(ax0, ax1)), kThree264));
+        n1 = d::blend(eq, n1, d::mul<Spec>(d::mul<Spec>(ax0, ax1), kSix264));
       }
       const d::V ni = d::mul<Spec>(inv, lane_prefix_[g]);  // 1 / norm, 2^260
       inv = d::mul<Spec>(inv, lane_norm_[g]);
       // 1 / den = conj(den) / norm, 2^260.
       const d::V di0 = d::mul<Spec>(lane_den_[2 * g], ni), di1 = d::mul<Spec>(d::neg<Spec>(lane_den_[2 * g + 1]), ni);
       // lambda = num_256 * (1 / den)_260, in Fq's 2^256 form, and in 2^260 form.
-      const d::V n0 = d::pack(pn0), n1 = d::pack(pn1);
       const d::V l0 = d::mul_sum<Spec>(n0, di0, n1, d::neg<Spec>(di1)), l1 = d::mul_sum<Spec>(n0, di1, n1, di0);
       const d::V m0 = d::mul<Spec>(l0, C::kToLanes), m1 = d::mul<Spec>(l1, C::kToLanes);
       // lambda^2 (2^256): (l0 + l1)(l0 - l1) + 2 l0 l1 u.
       const d::V s0 = d::mul<Spec>(d::add<Spec>(l0, l1), d::sub<Spec>(m0, m1));
       const d::V t = d::mul<Spec>(l0, m1);
-      const d::V ax0 = d::pack(pax0), ax1 = d::pack(pax1);
-      const d::V x30 = d::sub<Spec>(d::sub<Spec>(s0, ax0), d::pack(ppx0));
-      const d::V x31 = d::sub<Spec>(d::sub<Spec>(d::add<Spec>(t, t), ax1), d::pack(ppx1));
+      const d::V x30 = d::sub<Spec>(d::sub<Spec>(s0, ax0), px0);
+      const d::V x31 = d::sub<Spec>(d::sub<Spec>(d::add<Spec>(t, t), ax1), px1);
       // y3 = lambda_260 * (x_a - x3)_256 - y_a.
       const d::V e0 = d::sub<Spec>(ax0, x30), e1 = d::sub<Spec>(ax1, x31);
-      const d::V y30 = d::sub<Spec>(d::mul_sum<Spec>(m0, e0, m1, d::neg<Spec>(e1)), d::pack(pay0));
-      const d::V y31 = d::sub<Spec>(d::mul_sum<Spec>(m0, e1, m1, e0), d::pack(pay1));
-      U256 xs0[L], xs1[L], ys0[L], ys1[L];
-      d::unpack(d::csub(x30, C::kP), xs0);
-      d::unpack(d::csub(x31, C::kP), xs1);
-      d::unpack(d::csub(y30, C::kP), ys0);
-      d::unpack(d::csub(y31, C::kP), ys1);
-      for (size_t l = 0; l < lanes; ++l) {
-        const uint32_t b = batch_bucket_[g * L + l];
-        slots_[b].x = Field{Base::from_raw(xs0[l]), Base::from_raw(xs1[l])};
-        slots_[b].y = Field{Base::from_raw(ys0[l]), Base::from_raw(ys1[l])};
-        state_[b] = kFull;
-      }
+      const d::V y30 = d::sub<Spec>(d::mul_sum<Spec>(m0, e0, m1, d::neg<Spec>(e1)), ay0);
+      const d::V y31 = d::sub<Spec>(d::mul_sum<Spec>(m0, e1, m1, e0), ay1);
+      lane_write(g, 0, x30, y30);
+      lane_write(g, 1, x31, y31);
     }
     count_ = 0;
   }
