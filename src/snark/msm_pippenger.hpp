@@ -414,15 +414,19 @@ class BatchAffineBuckets {
 #ifdef ZKAMM_FF_IFMA
   // apply_batch in eight IFMA lanes (ff/field_x8.hpp): entry k in lane k mod 8, group g =
   // entries 8g .. 8g + 7, each lane one chain of prefix products (the last group padded with
-  // x_a = 0, x_p = 1, so denominator 1, and left unwritten). Lane values are kept in two forms
-  // of the same element a, told apart by their power of two (a lane product of a 2^e and
-  // b 2^f is a b 2^(e + f - 260)):
-  //   - Fq's raw a 2^256, packed from memory without a product (coordinates, numerators,
-  //     denominators, and the results written back);
-  //   - the lanes' a 2^260 (denominators, prefix products, running inverses, lambda_260);
-  // so lambda_256 = num_256 * (1 / den)_260, lambda^2 = lambda_256 * lambda_260 and
-  // y3 + y_a = lambda_260 * (x_a - x3)_256 come out in Fq's form directly. Over Fq: 8 lane
-  // products per 8 entries (den to 2^260, prefix, 1 / den, running inverse, lambda, lambda to
+  // x_a = 0, x_p = 1, so a nonzero denominator, and left unwritten). A lane value v stands for
+  // a = v 2^-e for some e, and a lane product of a 2^e and b 2^f is a b 2^(e + f - 260); the
+  // exponents are tracked here rather than normalised by extra products:
+  //   - coordinates, numerators, denominators and the results written back are Fq's raw
+  //     form, a 2^256, packed from memory as they are;
+  //   - the running products of n raw denominators drift: prefix_g = P_g 2^(260 - 4g) (with
+  //     P_g the product of den_0 .. den_(g-1) in that lane), so the one scalar inversion
+  //     (lane_inverse) of the stored P_n 2^-4n returns P_n^-1 2^(4n + 256) in raw form, and
+  //     walking back, running inverse times prefix_g is (1 / den_g) 2^260 in every group;
+  //   - lambda_256 = num_256 * (1 / den)_260, lambda_260 = lambda_256 * 2^264,
+  //     lambda^2 = lambda_256 * lambda_260 and y3 + y_a = lambda_260 * (x_a - x3)_256 are in
+  //     Fq's form again.
+  // Over Fq: 7 lane products per 8 entries (prefix, 1 / den, running inverse, lambda, lambda to
   // 2^260, lambda^2, y3) against 6 scalar products per entry. A doubling (x_a = x_p, see
   // insert()) is blended into its lane: den = 2 y_a, num = 3 x_a^2 (x_a^2 2^252 times
   // 3 2^264, only for groups that have one).
@@ -434,7 +438,8 @@ class BatchAffineBuckets {
   static constexpr ff::x8::Limbs52 kThree264 = times_2_264(3), kSix264 = times_2_264(6);
   static inline const U256 kZeroRaw{}, kOneRaw = ff::Fq::one().raw();
 
-  /// 1 / acc lane by lane (lane form), from one scalar inversion (as in apply_batch).
+  /// 1 / a lane by lane in raw form ((1 / a) 2^256), where lane value acc stands for a 2^260;
+  /// from one scalar inversion (as in apply_batch).
   static ff::x8::detail::V lane_inverse(const ff::x8::detail::V& acc) noexcept {
     namespace d = ff::x8::detail;
     constexpr size_t L = kLaneCount;
@@ -446,11 +451,13 @@ class BatchAffineBuckets {
       t *= a[l];
     }
     Base u = t.inverse_vartime();  // public values
+    const U256* raw[L];
     for (size_t l = L; l-- > 0;) {
       r[l] = u * q[l];
       u *= a[l];
+      raw[l] = &r[l].raw();
     }
-    return d::load<ff::FqSpec>(r);
+    return d::pack(raw);
   }
 
   /// The raw coordinates of group g's entries (component c of an Fq2), lanes past count_ padded.
@@ -520,10 +527,9 @@ class BatchAffineBuckets {
         const d::V ay = d::pack(p.ay);
         den = d::blend(eq, den, d::add<Spec>(ay, ay));
       }
-      const d::V den260 = d::mul<Spec>(den, C::kToLanes);
-      lane_den_[g] = den260;
+      lane_den_[g] = den;
       lane_prefix_[g] = acc;
-      acc = d::mul<Spec>(acc, den260);
+      acc = d::mul<Spec>(acc, den);
     }
     d::V inv = lane_inverse(acc);
     for (size_t g = groups; g-- > 0;) {
@@ -547,8 +553,10 @@ class BatchAffineBuckets {
   /// Over Fq2 = Fq[u] / (u^2 + 1) (G2), each Fq2 lane value a pair of Fq lane values: the
   /// chains run over the norms (as apply_batch), 1 / den = conj(den) / norm; Fq2 products take
   /// two reductions (d::mul_sum, -a1 b1 as a1 (2p - b1)), lambda^2 from lambda's two forms as
-  /// ((l0 + l1)(l0 - l1), 2 l0 l1). 18.5 lane products per 8 entries against 15 scalar products
-  /// per entry.
+  /// ((l0 + l1)(l0 - l1), 2 l0 l1). The norms of raw denominators are norm 2^252, so the
+  /// running products drift by 2^-8 a group: prefix_g = P_g 2^(260 - 8g), the inversion
+  /// returns P_n^-1 2^(8n + 256), and running inverse times prefix_g is (1 / norm_g) 2^264.
+  /// 16.5 lane products per 8 entries against 15 scalar products per entry.
   void apply_batch_x8_fq2() noexcept {
     namespace d = ff::x8::detail;
     using Spec = ff::FqSpec;
@@ -564,10 +572,9 @@ class BatchAffineBuckets {
         den0 = d::blend(eq, den0, d::add<Spec>(ay0, ay0));
         den1 = d::blend(eq, den1, d::add<Spec>(ay1, ay1));
       }
-      const d::V d0 = d::mul<Spec>(den0, C::kToLanes), d1 = d::mul<Spec>(den1, C::kToLanes);
-      const d::V norm = d::mul_sum<Spec>(d0, d0, d1, d1);
-      lane_den_[2 * g] = d0;
-      lane_den_[2 * g + 1] = d1;
+      const d::V norm = d::mul_sum<Spec>(den0, den0, den1, den1);  // norm 2^252
+      lane_den_[2 * g] = den0;
+      lane_den_[2 * g + 1] = den1;
       lane_norm_[g] = norm;
       lane_prefix_[g] = acc;
       acc = d::mul<Spec>(acc, norm);
@@ -583,9 +590,9 @@ class BatchAffineBuckets {
         n0 = d::blend(eq, n0, d::mul<Spec>(d::mul<Spec>(d::add<Spec>(ax0, ax1), d::sub<Spec>(ax0, ax1)), kThree264));
         n1 = d::blend(eq, n1, d::mul<Spec>(d::mul<Spec>(ax0, ax1), kSix264));
       }
-      const d::V ni = d::mul<Spec>(inv, lane_prefix_[g]);  // 1 / norm, 2^260
+      const d::V ni = d::mul<Spec>(inv, lane_prefix_[g]);  // 1 / norm, 2^264
       inv = d::mul<Spec>(inv, lane_norm_[g]);
-      // 1 / den = conj(den) / norm, 2^260.
+      // 1 / den = conj(den)_256 / norm_264, 2^260.
       const d::V di0 = d::mul<Spec>(lane_den_[2 * g], ni), di1 = d::mul<Spec>(d::neg<Spec>(lane_den_[2 * g + 1]), ni);
       // lambda = num_256 * (1 / den)_260, in Fq's 2^256 form, and in 2^260 form.
       const d::V l0 = d::mul_sum<Spec>(n0, di0, n1, d::neg<Spec>(di1)), l1 = d::mul_sum<Spec>(n0, di1, n1, di0);
