@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <span>
 
-#include "ff/fr_x8.hpp"
+#include "ff/field_x8.hpp"
 #include "hash/poseidon.hpp"
 
 namespace zkamm::hash {
