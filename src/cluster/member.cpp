@@ -201,6 +201,10 @@ void Member::step() {
     }
     next_keepalive_ = now + ttl / 4;
   }
+  // Quiet: a leader, or a follower whose stream from the leader it follows is up.
+  const bool quiet = leading_ || (following_ != 0 && client_ && client_->connected() && client_->refused().empty());
+  if (quiet && now < next_leader_read_) return;
+  next_leader_read_ = now + cfg_.quiet_poll;
   const auto kv = etcd_.get(cfg_.prefix + "leader");
   if (!kv && !etcd_.error().empty()) return;  // etcd unreachable: nothing to decide
   if (leading_) {
