@@ -291,7 +291,6 @@ int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::Servic
   std::optional<l1::PrivateKey> key;
   std::optional<settle::LoadedKeys> keys;
   if (settles) {
-    if (o.prover_jobs) return fail("--prover-jobs is not supported in a sequencer group yet");
     std::string err;
     key = load_l1_key(o.key, &err);
     if (!key) return fail(err);
@@ -351,12 +350,19 @@ int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::Servic
     m.on_leader = [&op](uint64_t) { op->lead(); };
   }
   node::rpc::Service service(m.node(), sc);
+  // The settle layer's methods: prover jobs (the leader's board; followers name the leader) and
+  // the explorer's settlement figures. The service stops before the operator (below).
+  if (op) op->serve_group_rpc(service, [&m] {
+    const std::string rpc = m.leader_rpc();
+    return rpc.empty() ? rpc : "http://" + rpc;
+  });
   std::string err;
   if (!service.start(&err)) return fail(err);
   if (auto e = m.join(sc.server.host + ":" + std::to_string(service.port())); !e.empty()) return fail(e);
   std::cout << "zkamm node: group member " << mc.id << " (" << o.soft_finality << " soft finality), head block "
             << m.node().status().head_block << ", replication port " << m.repl_port() << ", listening on http://"
-            << sc.server.host << ":" << service.port() << std::endl;
+            << sc.server.host << ":" << service.port() << (op && o.prover_jobs ? ", prover jobs served while leading" : "")
+            << std::endl;
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
