@@ -225,17 +225,20 @@ int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, 
   }
   const CircuitKeys keys{&*universal, swap ? &*swap : nullptr};
   uint64_t done = 0;
+  std::string serving;  // the member whose board answered the last lease
   auto idle_since = std::chrono::steady_clock::now();
   while (!stop.load()) {
     json lease;
-    const uint64_t hops = client.redirects();
     try {
       lease = client.call("zkamm_proverLease", json{{"worker", opts.name}});
+      if (client.current() != serving) {
+        serving = client.current();  // found through a redirect, or a member given that now leads
+        log << "prover " << opts.name << ": jobs from " << serving << std::endl;
+      }
     } catch (const std::exception& e) {
       log << "prover: lease failed: " << e.what() << std::endl;
       lease = nullptr;
     }
-    if (client.redirects() != hops) log << "prover " << opts.name << ": the leader is " << client.current() << std::endl;
     if (lease.is_null()) {
       if (opts.idle_exit.count() > 0 && std::chrono::steady_clock::now() - idle_since > opts.idle_exit) break;
       std::this_thread::sleep_for(opts.poll);
