@@ -485,6 +485,32 @@ TEST_F(GroupSettleRemoteProver, AWorkerPointedAtAFollowerProvesEveryBatchAcrossA
   const size_t from_first = wl.find("jobs from " + url(*first));
   EXPECT_NE(from_first, std::string::npos) << wl;
   EXPECT_NE(wl.find("jobs from " + url(*now), from_first), std::string::npos) << wl;
+
+  // The explorer's settlement figures: the leader's prover; a follower, the L1 counters it follows.
+  const auto settle_figures = [](const Member& m) {
+    try {
+      node::rpc::Client c(node::rpc::Endpoint{"127.0.0.1", m.rpc_port}, 5s);
+      json s = c.call("zkamm_metrics", json::array()).value("settle", json());
+      return s.is_object() ? s : json::object();
+    } catch (const std::exception&) {
+      return json::object();  // a member restarting
+    }
+  };
+  const json lead = settle_figures(*now);
+  EXPECT_EQ(lead.value("prover", json::object()).value("last_proved", uint64_t{0}), chain().last_executed) << lead.dump();
+  for (auto& m : members_) {
+    if (m.get() == now) continue;
+    json f;
+    EXPECT_TRUE(drive_until(
+        [&] {
+          f = settle_figures(*m);
+          return f.value("l1", json::object()).value("last_finalized", uint64_t{0}) == chain().last_executed;
+        },
+        Clock::now() + 5s))
+        << m->id << ": " << f.dump();
+    EXPECT_EQ(f.value("role", ""), "follower") << f.dump();
+    EXPECT_EQ(f.value("leader", ""), url(*now)) << f.dump();
+  }
 }
 
 }  // namespace
