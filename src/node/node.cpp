@@ -112,6 +112,8 @@ bool Node::Impl::open() {
       }
     }
   }
+  if (const auto snaps = store->state_snapshots(); !snaps.empty()) snapshot_batch = snaps.back();
+  snapshot_at = Clock::now();
   const TxPos boundary = batch_ends.empty() ? TxPos{} : batch_ends.back();
   bool boundary_is_head = head.head == 0;
   if (boundary.block == head.head && boundary.block != 0) {
@@ -121,8 +123,7 @@ bool Node::Impl::open() {
   if (boundary_is_head) {
     bstate = state;
   } else {
-    auto s = boundary.block == 0 ? replay_blocks(*store, cfg.domain, 0)
-                                 : replay_blocks(*store, cfg.domain, head.head, boundary);
+    auto s = state_after_batch(nbatches);
     if (!s) {
       error = "the block log does not replay";
       return false;

@@ -101,6 +101,14 @@ struct NodeConfig {
   /// last written trees and brings them up to the last batch from the batch records.
   uint32_t tree_checkpoint_batches = 256;
   std::chrono::milliseconds tree_checkpoint_interval{5000};
+  /// The batcher writes the whole state at a batch's end (a snapshot) once at least this many
+  /// batches and this much time passed since the last one. Rebuilding a batch's pre-state (the
+  /// prover after a restart or a failover, the batcher at start-up) replays the blocks from the
+  /// newest snapshot before it instead of from genesis. 0 batches: no snapshots.
+  uint32_t state_snapshot_batches = 64;
+  std::chrono::milliseconds state_snapshot_interval{60000};
+  /// Snapshots kept besides the newest one of a batch finalized on L1 (older ones are deleted).
+  uint32_t state_snapshots_kept = 2;
   uint32_t rejected_keep = 100000;                       ///< rejected hashes remembered in memory
   bool compute_batch_roots = true;                       ///< false: batches recorded without roots
   bool check_signatures = true;                          ///< false only in benchmarks of the writer

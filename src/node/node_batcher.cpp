@@ -177,6 +177,33 @@ bool Node::Impl::write_tree_checkpoint(uint64_t batch) {
   return false;
 }
 
+void Node::Impl::maybe_write_state_snapshot(uint64_t batch) {
+  if (cfg.state_snapshot_batches == 0 || batch < snapshot_batch + cfg.state_snapshot_batches ||
+      Clock::now() - snapshot_at < cfg.state_snapshot_interval)
+    return;
+  // Kept: the newest snapshot of a batch L1 finalized (the prover never rebuilds a batch before
+  // it) and the newest state_snapshots_kept; the rest are deleted in the same write.
+  NodeStatus l1;
+  l1_counters(l1);
+  std::vector<uint64_t> have = store->state_snapshots();
+  have.push_back(batch);
+  std::vector<uint64_t> drop;
+  const auto kept_from = have.size() > cfg.state_snapshots_kept ? have.size() - cfg.state_snapshots_kept : 0;
+  std::optional<uint64_t> newest_final;
+  for (const uint64_t n : have)
+    if (n <= l1.last_finalized) newest_final = n;
+  for (std::size_t i = 0; i < kept_from; ++i)
+    if (have[i] != newest_final) drop.push_back(have[i]);
+  rocksdb::WriteBatch wb;
+  Store::put_state_snapshot(wb, batch, bstate);
+  for (const uint64_t n : drop) Store::delete_state_snapshot(wb, n);
+  snapshot_batch = batch;
+  snapshot_at = Clock::now();
+  // Not synced: a snapshot lost in a crash only makes a later replay start further back. It is
+  // written after its batch's record, so it never names a batch the store lacks.
+  if (!store->write(wb, false)) spdlog::warn("node: cannot write the state snapshot of batch {}", batch);
+}
+
 void Node::Impl::flush_tree_checkpoint() {
   uint64_t rooted = 0;
   {
@@ -289,6 +316,7 @@ void Node::Impl::close_batch() {
     // "Store"): writing each batch's nodes cost more than its tree hashing.
     (void)write_tree_checkpoint(h.number);
   }
+  if (b.root_ready) maybe_write_state_snapshot(h.number);
   {
     LockGuard lk(batch_mu);
     batch_ends.push_back(end);

@@ -231,6 +231,13 @@ struct Node::Impl {
   /// Writes the trees' nodes changed since the last checkpoint and `batch` as their batch (the
   /// batcher's checkpoint); false (logged) when the write fails.
   bool write_tree_checkpoint(uint64_t batch);
+  uint64_t snapshot_batch = 0;  ///< the last state snapshot's batch (batcher thread)
+  std::chrono::steady_clock::time_point snapshot_at{};
+  /// Writes bstate as batch `batch`'s snapshot when one is due, and deletes those no longer needed.
+  void maybe_write_state_snapshot(uint64_t batch);
+  /// The state at the end of batch k (0: before the first), from the newest usable snapshot at or
+  /// before k and the blocks after it, else from genesis; nullopt when the log does not replay.
+  std::optional<state::State> state_after_batch(uint64_t k) const;
   /// Writes a checkpoint of the last rooted batch if the store's trees are older (at stop).
   void flush_tree_checkpoint();
   std::atomic<uint64_t> batch_backlog_txs{0};  ///< soft txs not yet in a closed batch

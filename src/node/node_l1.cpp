@@ -166,14 +166,36 @@ std::optional<std::string> Node::settle_record(std::string_view key) const {
 std::optional<state::State> Node::state_before_batch(uint64_t batch) const {
   const Impl& m = *impl_;
   if (!m.error.empty() || !m.store || batch == 0) return std::nullopt;
-  TxPos boundary{};
   {
     LockGuard lk(m.batch_mu);
     if (batch > m.batch_ends.size()) return std::nullopt;
-    if (batch > 1) boundary = m.batch_ends[batch - 2];
   }
-  if (boundary.block == 0) return replay_blocks(*m.store, m.cfg.domain, 0);
-  return replay_blocks(*m.store, m.cfg.domain, boundary.block, boundary);
+  return m.state_after_batch(batch - 1);
+}
+
+std::optional<state::State> Node::Impl::state_after_batch(uint64_t k) const {
+  if (k == 0) return replay_blocks(*store, cfg.domain, 0);
+  // The usable snapshots (at or before k), newest first, each with its batch's last tx.
+  std::vector<std::pair<uint64_t, TxPos>> from;
+  const std::vector<uint64_t> snaps = store->state_snapshots();
+  TxPos end{};
+  {
+    LockGuard lk(batch_mu);
+    if (k > batch_ends.size()) return std::nullopt;
+    end = batch_ends[k - 1];
+    for (auto it = snaps.rbegin(); it != snaps.rend(); ++it)
+      if (*it != 0 && *it <= k) from.emplace_back(*it, batch_ends[*it - 1]);
+  }
+  for (const auto& [n, after] : from) {
+    auto s = store->state_snapshot(n);
+    if (!s) {
+      spdlog::warn("node: the state snapshot of batch {} is damaged; trying an older one", n);
+      continue;
+    }
+    if (auto r = replay_blocks_from(*store, cfg.domain, std::move(*s), after, end)) return r;
+    spdlog::warn("node: the blocks after the state snapshot of batch {} do not replay; trying an older one", n);
+  }
+  return replay_blocks(*store, cfg.domain, end.block, end);
 }
 
 }  // namespace zkamm::node

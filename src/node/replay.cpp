@@ -40,6 +40,30 @@ std::optional<state::State> replay_blocks(const Store& store, const tx::Domain& 
   return s;
 }
 
+std::optional<state::State> replay_blocks_from(const Store& store, const tx::Domain& domain, state::State start,
+                                               TxPos after, TxPos stop_after) {
+  if (stop_after < after) return std::nullopt;
+  // Tokens registered after the snapshot, up front in id order (as replay_blocks does).
+  for (auto id = static_cast<state::TokenId>(start.num_tokens());; ++id) {
+    const auto t = store.token(id);
+    if (!t) break;
+    state::TokenId got = 0;
+    if (!start.add_token(t->first.l1_address, got).ok() || got != id) return std::nullopt;
+  }
+  if (stop_after == after) return start;
+  for (uint64_t n = after.block; n <= stop_after.block; ++n) {
+    const auto b = store.block(n);
+    if (!b) return std::nullopt;
+    for (uint32_t i = n == after.block ? after.position + 1 : 0; i < b->txs.size(); ++i) {
+      const auto& t = b->txs[i];
+      const tx::ExecResult r = tx::execute(start, t.tx, domain, tx::ExecOptions{b->header.timestamp / 1000, false});
+      if (!r.ok() || !same_executed(r.executed, t.executed)) return std::nullopt;
+      if (TxPos{n, i} == stop_after) return start;
+    }
+  }
+  return std::nullopt;  // stop_after is past the log
+}
+
 std::optional<state::State> load_state(const Store& store) {
   std::vector<state::Account> accounts;
   std::vector<std::pair<state::Token, uint64_t>> tokens;

@@ -21,6 +21,12 @@ struct TxPos {
 std::optional<state::State> replay_blocks(const Store& store, const tx::Domain& domain, uint64_t head,
                                           std::optional<TxPos> stop_after = std::nullopt);
 
+/// Re-executes the block log from `start`, the state right after the tx at `after`, up to and
+/// including the tx at `stop_after` (not before `after`), with every stored L1 token `start` lacks
+/// registered first. nullopt when a block is missing or a tx does not re-execute.
+std::optional<state::State> replay_blocks_from(const Store& store, const tx::Domain& domain, state::State start,
+                                               TxPos after, TxPos stop_after);
+
 /// Whether two Executed records are equal.
 bool same_executed(const tx::Executed& a, const tx::Executed& b) noexcept;
 

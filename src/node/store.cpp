@@ -414,6 +414,79 @@ std::optional<std::pair<state::Token, uint64_t>> Store::token(uint32_t id) const
   return std::pair{*tok, at};
 }
 
+void Store::put_state_snapshot(rocksdb::WriteBatch& wb, uint64_t batch, const state::State& s) {
+  std::string v;
+  ByteWriter w(v);
+  const auto part = [&](const std::string& e) {
+    w.u32(static_cast<uint32_t>(e.size()));
+    w.bytes(std::span(reinterpret_cast<const uint8_t*>(e.data()), e.size()));
+  };
+  w.u32(static_cast<uint32_t>(s.num_accounts()));
+  for (uint32_t i = 0; i < s.num_accounts(); ++i) part(encode_account(*s.account(i)));
+  w.u32(static_cast<uint32_t>(s.num_tokens()));
+  for (uint32_t i = 0; i < s.num_tokens(); ++i) part(encode_token(*s.token(i)));
+  w.u32(static_cast<uint32_t>(s.num_pools()));
+  for (uint32_t i = 0; i < s.num_pools(); ++i) part(encode_pool(*s.pool_by_id(i)));
+  (void)wb.Put(key64('z', batch), v);
+}
+
+void Store::delete_state_snapshot(rocksdb::WriteBatch& wb, uint64_t batch) { (void)wb.Delete(key64('z', batch)); }
+
+std::vector<uint64_t> Store::state_snapshots() const {
+  std::vector<uint64_t> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("z"); it->Valid() && it->key().starts_with("z"); it->Next()) {
+    ByteReader r(it->key().ToStringView().substr(1));
+    const uint64_t n = r.u64();
+    if (r.done()) out.push_back(n);
+  }
+  return out;
+}
+
+std::optional<state::State> Store::state_snapshot(uint64_t batch) const {
+  const auto v = get(key64('z', batch));
+  if (!v) return std::nullopt;
+  ByteReader r(*v);
+  const auto part = [&]() -> std::string_view {
+    const uint32_t n = r.u32();
+    const auto b = r.bytes(n);
+    return r.ok() ? std::string_view(reinterpret_cast<const char*>(b.data()), b.size()) : std::string_view();
+  };
+  std::vector<state::Account> accounts;
+  std::vector<state::Token> tokens;
+  std::vector<state::Pool> pools;
+  // Counts are bounded by the bytes left (every part has a 4-byte length), so a damaged count
+  // cannot make the vectors huge.
+  const auto count = [&]() -> std::optional<uint32_t> {
+    const uint32_t n = r.u32();
+    if (!r.ok() || n > v->size() / 4) return std::nullopt;
+    return n;
+  };
+  const auto na = count();
+  if (!na) return std::nullopt;
+  for (uint32_t i = 0; i < *na; ++i) {
+    auto a = decode_account(part());
+    if (!r.ok() || !a) return std::nullopt;
+    accounts.push_back(std::move(*a));
+  }
+  const auto nt = count();
+  if (!nt) return std::nullopt;
+  for (uint32_t i = 0; i < *nt; ++i) {
+    auto t = decode_token(part());
+    if (!r.ok() || !t) return std::nullopt;
+    tokens.push_back(*t);
+  }
+  const auto np = count();
+  if (!np) return std::nullopt;
+  for (uint32_t i = 0; i < *np; ++i) {
+    auto p = decode_pool(part());
+    if (!r.ok() || !p) return std::nullopt;
+    pools.push_back(*p);
+  }
+  if (!r.done()) return std::nullopt;
+  return state::State::from_parts(std::move(accounts), std::move(tokens), std::move(pools));
+}
+
 bool Store::load_state(std::vector<state::Account>& accounts,
                        std::vector<std::pair<state::Token, uint64_t>>& tokens,
                        std::vector<state::Pool>& pools) const {

@@ -11,6 +11,9 @@
 //   'm' "batch"                -> last batch number
 //   'L' u64 batch number       -> the batch's L1 progress (node_l1.cpp)
 //   'S' name                   -> settlement records: stored proofs, the L1 sender's journal
+//   'z' u64 batch number       -> the whole state at the end of that batch (put_state_snapshot):
+//                                 where a replay for a batch's pre-state starts (the prover's
+//                                 witness rebuild, the batcher at start-up) instead of genesis
 // and, in a second database in the subfolder trees/ (write_trees), the state trees' checkpoint:
 //   'N' u8 tree u32 account u8 level u64 index -> 32-byte node (state::TreeKind; account 0 unless
 //                                 a balance tree); non-empty nodes only
@@ -103,6 +106,14 @@ class Store {
   static void clear_trees(rocksdb::WriteBatch& wb);
   /// A record under a caller-made key (the 'L' and 'S' spaces above).
   static void put_raw(rocksdb::WriteBatch& wb, const std::string& key, std::string_view value);
+  /// A state snapshot at the end of batch `batch` ('z'); deleted with delete_state_snapshot.
+  static void put_state_snapshot(rocksdb::WriteBatch& wb, uint64_t batch, const state::State& s);
+  static void delete_state_snapshot(rocksdb::WriteBatch& wb, uint64_t batch);
+  /// The batches with a state snapshot, ascending.
+  std::vector<uint64_t> state_snapshots() const;
+  /// The snapshot of batch `batch`; nullopt when absent or damaged (it does not decode into a
+  /// consistent State).
+  std::optional<state::State> state_snapshot(uint64_t batch) const;
 
   // -- reads --
   HeadMeta head() const;

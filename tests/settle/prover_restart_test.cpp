@@ -11,6 +11,7 @@
 
 #include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
+#include "node/store.hpp"
 #include "settle/prover.hpp"
 #include "settle_fixture.hpp"
 
@@ -91,6 +92,54 @@ TEST(ProverRestart, StoredProofsAreReusedAndUnprovenBatchesAreRebuilt) {
   for (std::size_t cut : {std::size_t{0}, std::size_t{7}, std::size_t{100}, std::size_t{200}, proof1.size() - 20}) {
     EXPECT_FALSE(decode_proved(std::string_view(proof1).substr(0, cut)).has_value()) << cut;
   }
+}
+
+// The pre-state of an unproven batch comes from the newest state snapshot before it
+// (NodeConfig::state_snapshot_batches): with block 1 deleted from the store, a replay from genesis
+// is impossible, and the rebuilt witnesses still give proofs that verify.
+TEST(ProverRestart, WitnessesAreRebuiltFromAStateSnapshotNotFromGenesis) {
+  const BatchKeys& k = keys_n1();
+  TempDir dir("prover-snapshot");
+  node::NodeConfig cfg = config(dir);
+  cfg.state_snapshot_batches = 1;
+  cfg.state_snapshot_interval = std::chrono::milliseconds(0);
+  cfg.state_snapshots_kept = 8;
+  {
+    node::Node node(cfg);
+    ASSERT_EQ(node.error(), "");
+    ASSERT_TRUE(node.submit_priority(create_account(0, 1)).accepted);
+    ASSERT_TRUE(wait_batches(node, 1));
+    ASSERT_TRUE(node.submit_priority(deposit(1, 1, 777)).accepted);
+    ASSERT_TRUE(node.submit_priority(create_account(2, 2)).accepted);
+    ASSERT_TRUE(wait_batches(node, 3));
+    node.stop();
+    EXPECT_EQ(node.batch(1)->slots[0].block, 1u) << "batch 1 is block 1's tx";
+  }
+  {
+    std::string err;
+    auto store = node::Store::open(cfg.data_dir, err);
+    ASSERT_TRUE(store) << err;
+    const auto snaps = store->state_snapshots();
+    ASSERT_FALSE(snaps.empty());
+    EXPECT_EQ(snaps.front(), 1u);
+    rocksdb::WriteBatch wb;
+    (void)wb.Delete(std::string("b") + std::string(7, '\0') + std::string(1, '\1'));
+    ASSERT_TRUE(store->write(wb, true));
+    ASSERT_FALSE(store->block(1)) << "block 1 is gone";
+  }
+  node::Node node(cfg);
+  ASSERT_EQ(node.error(), "");
+  Prover prover(node, k);
+  ASSERT_TRUE(prover.wait_proved(3, std::chrono::seconds(120))) << prover.error();
+  EXPECT_EQ(prover.error(), "");
+  for (uint64_t n = 2; n <= 3; ++n) {
+    auto p = prover.proved(n);
+    auto b = node.batch(n);
+    ASSERT_TRUE(p && b && b->root_ready);
+    const std::vector<ff::Fr> pub = {b->public_input()};
+    EXPECT_TRUE(snark::verify(k.vk, pub, p->proof)) << "batch " << n;
+  }
+  prover.stop();
 }
 
 TEST(ProverRestart, NodeL1StatusIsMonotonePersistedAndShownPerTx) {
