@@ -200,7 +200,9 @@ int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, 
   try {
     info = client.call("zkamm_proverInfo");
   } catch (const std::exception& e) {
-    log << "prover: cannot reach the node's prover methods at " << client.current() << ": " << e.what() << "\n";
+    log << "prover: cannot reach the node's prover methods at";
+    for (const std::string& u : urls) log << " " << u;
+    log << ": " << e.what() << "\n";
     return 1;
   }
   batch::BatchParams params;
