@@ -230,6 +230,12 @@ int run_node(const NodeOptions& flags) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     if (o.soft_finality != "local" && o.soft_finality != "quorum") return fail("--soft-finality is local or quorum");
+    if (!o.group_etcd && o.soft_finality == "quorum") return fail("--soft-finality quorum needs a group (--group-etcd)");
+    // Under local a leader may record a batch whose blocks no other member has; after a failover
+    // the next batch then does not follow L1's root and the L1 sender halts (docs/NODE.md).
+    if (o.group_etcd && o.soft_finality != "quorum")
+      return fail("a sequencer group that settles on L1 needs --soft-finality quorum (under local, a failover can "
+                  "strand a batch no other member holds and halt settlement)");
     // A group of operators: the settlement runs on the leader only (docs/NODE.md "Sequencer group").
     if (o.group_etcd) return run_group(l1_cfg, nc, sc, genesis);
     return run_operator(l1_cfg, nc, sc, signals);
