@@ -6,7 +6,9 @@
 # comparison in the same run, one plain node (local soft finality); (3) failover time: the group
 # test's kill -9 loop with ZKAMM_FAILOVER_ROUNDS rounds (kill -> the new leader holds the key).
 # Usage: bench/scripts/group_goals.sh [build dir] [failover rounds]
+# BLOCK_TIME_MS (default 20): --block-time-ms of every node, the plain one included.
 set -u
+BT=${BLOCK_TIME_MS:-20}
 B=${1:-/work/main/build/ci}
 ROUNDS=${2:-50}
 Z=$B/src/app/zkamm
@@ -15,7 +17,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$D"; }
 trap cleanup EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $(date -u +%F)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $(date -u +%F), block time $BT ms"
 $Z wallet new-genesis --out $D/g.json --accounts 2001 >/dev/null
 report() {
   python3 -c 'import json,sys; j=json.load(sys.stdin); print("accepted", j["accepted"], "accepted/s %.0f" % j["accepted_per_s"], "soft/s %.0f" % j["soft_per_s"], "all soft %.1f s" % j["all_soft_seconds"], "p50 %.1f p99 %.1f ms" % (j["request_latency_ms"]["p50"], j["request_latency_ms"]["p99"]), "errors", j["errors"])'
@@ -51,7 +53,7 @@ bench_pair() {  # $1 = RPC URL of the node to load, then every node's URL
 
 echo "### one node, local soft finality"
 RP=$(port)
-$Z node --data-dir $D/solo --genesis $D/g.json --rpc-port $RP --block-time-ms 20 --batch-slots 64 > $D/solo.log 2>&1 &
+$Z node --data-dir $D/solo --genesis $D/g.json --rpc-port $RP --block-time-ms $BT --batch-slots 64 > $D/solo.log 2>&1 &
 pids+=($!)
 for i in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:$RP/health && break; sleep 0.2; done
 bench_pair http://127.0.0.1:$RP http://127.0.0.1:$RP
@@ -67,7 +69,7 @@ for i in $(seq 50); do curl -s -o /dev/null -X POST http://127.0.0.1:$EC/v3/kv/r
 declare -A RPC
 for n in n1 n2 n3; do
   RPC[$n]=$(port)
-  $Z node --data-dir $D/$n --genesis $D/g.json --rpc-port ${RPC[$n]} --block-time-ms 20 --batch-slots 64 \
+  $Z node --data-dir $D/$n --genesis $D/g.json --rpc-port ${RPC[$n]} --block-time-ms $BT --batch-slots 64 \
     --group-etcd http://127.0.0.1:$EC --group-id $n --soft-finality quorum > $D/$n.log 2>&1 &
   pids+=($!)
 done

@@ -230,6 +230,12 @@ int run_node(const NodeOptions& flags) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     if (o.soft_finality != "local" && o.soft_finality != "quorum") return fail("--soft-finality is local or quorum");
+    if (!o.group_etcd && o.soft_finality == "quorum") return fail("--soft-finality quorum needs a group (--group-etcd)");
+    // Under local a leader may record a batch whose blocks no other member has; after a failover
+    // the next batch then does not follow L1's root and the L1 sender halts (docs/NODE.md).
+    if (o.group_etcd && o.soft_finality != "quorum")
+      return fail("a sequencer group that settles on L1 needs --soft-finality quorum (under local, a failover can "
+                  "strand a batch no other member holds and halt settlement)");
     // A group of operators: the settlement runs on the leader only (docs/NODE.md "Sequencer group").
     if (o.group_etcd) return run_group(l1_cfg, nc, sc, genesis);
     return run_operator(l1_cfg, nc, sc, signals);
@@ -291,7 +297,6 @@ int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::Servic
   std::optional<l1::PrivateKey> key;
   std::optional<settle::LoadedKeys> keys;
   if (settles) {
-    if (o.prover_jobs) return fail("--prover-jobs is not supported in a sequencer group yet");
     std::string err;
     key = load_l1_key(o.key, &err);
     if (!key) return fail(err);
@@ -351,12 +356,19 @@ int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::Servic
     m.on_leader = [&op](uint64_t) { op->lead(); };
   }
   node::rpc::Service service(m.node(), sc);
+  // The settle layer's methods: prover jobs (the leader's board; followers name the leader) and
+  // the explorer's settlement figures. The service stops before the operator (below).
+  if (op) op->serve_group_rpc(service, [&m] {
+    const std::string rpc = m.leader_rpc();
+    return rpc.empty() ? rpc : "http://" + rpc;
+  });
   std::string err;
   if (!service.start(&err)) return fail(err);
   if (auto e = m.join(sc.server.host + ":" + std::to_string(service.port())); !e.empty()) return fail(e);
   std::cout << "zkamm node: group member " << mc.id << " (" << o.soft_finality << " soft finality), head block "
             << m.node().status().head_block << ", replication port " << m.repl_port() << ", listening on http://"
-            << sc.server.host << ":" << service.port() << std::endl;
+            << sc.server.host << ":" << service.port() << (op && o.prover_jobs ? ", prover jobs served while leading" : "")
+            << std::endl;
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

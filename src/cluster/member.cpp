@@ -167,6 +167,16 @@ bool Member::may_act() const noexcept {
   return Clock::now() - ok < std::chrono::milliseconds(cfg_.lease_ttl_s * 1000 / 2);
 }
 
+std::string Member::leader_rpc() const {
+  std::lock_guard lk(leader_rpc_mu_);
+  return leader_rpc_;
+}
+
+void Member::set_leader_rpc(std::string rpc) {
+  std::lock_guard lk(leader_rpc_mu_);
+  leader_rpc_ = std::move(rpc);
+}
+
 void Member::fatal(Fatal f, const std::string& why) {
   if (failed_) return;
   failed_ = true;
@@ -231,6 +241,7 @@ void Member::follow(const KeyValue& kv) {
                                                         static_cast<uint16_t>(v.value("repl_port", 0)),
                                                         static_cast<uint64_t>(kv.create_revision));
     forwarder_->set_target(v.value("rpc", ""));
+    set_leader_rpc(v.value("rpc", ""));
     following_ = kv.create_revision;
     if (heads_published_) (void)etcd_.del(cfg_.prefix + "heads/" + cfg_.id);
     heads_published_ = false;
@@ -256,6 +267,7 @@ void Member::elect() {
     while (node_->durable_head() < received && Clock::now() < until && node_->diverged().empty())
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     forwarder_->set_target("");
+    set_leader_rpc("");
   }
   following_ = 0;
   const uint64_t head = node_->durable_head();
@@ -277,6 +289,7 @@ void Member::elect() {
   server_->set_term(term_);
   if (!node_->promote(term_)) return fatal(Fatal::kDiverged, "cannot take the lead: " + node_->diverged());
   leading_ = true;
+  set_leader_rpc(cfg_.rpc_url);
   (void)etcd_.del(heads + cfg_.id);
   heads_published_ = false;
   spdlog::info("group {}: leader with term {} from block {}", cfg_.id, term_.load(), head + 1);

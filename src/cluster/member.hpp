@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -70,6 +71,10 @@ class Member {
   /// group thread finds it deposed and ends the process.
   bool may_act() const noexcept;
   uint64_t term() const noexcept { return term_.load(); }
+  /// The leader's RPC (host:port) as its etcd key names it: this member's own while it leads, ""
+  /// while no leader is known (an election). Where a follower sends what only the leader serves
+  /// (a prover worker's redirect, settle/remote_prover.hpp).
+  std::string leader_rpc() const;
 
   /// Runs on the group thread when this node becomes the leader (start the leader-only parts).
   std::function<void(uint64_t term)> on_leader;
@@ -104,6 +109,9 @@ class Member {
   std::atomic<bool> failed_stop_{false};  ///< failed_, for may_act's callers
   std::thread loop_thread_;
   std::thread genesis_thread_;
+  mutable std::mutex leader_rpc_mu_;
+  std::string leader_rpc_;  // leader_rpc_mu_
+  void set_leader_rpc(std::string rpc);
 };
 
 }  // namespace zkamm::cluster

@@ -62,14 +62,21 @@ std::optional<JobLease> JobBoard::lease(const std::string& worker, std::chrono::
   }
 }
 
-SubmitOutcome JobBoard::submit(uint64_t lease_id, JobResult result) {
+SubmitOutcome JobBoard::submit(uint64_t lease_id, JobResult result, std::optional<uint64_t> named) {
   uint64_t batch = 0;
+  bool ours = true;  // a lease this board handed out for that batch
   {
     std::lock_guard lk(mu_);
     if (closed_) return SubmitOutcome::kClosed;
     auto it = lease_batch_.find(lease_id);
-    if (it == lease_batch_.end()) return SubmitOutcome::kUnknownLease;
-    batch = it->second;
+    if (it != lease_batch_.end() && (!named || *named == it->second)) {
+      batch = it->second;
+    } else if (named && jobs_.count(*named) != 0) {
+      batch = *named;  // another board's lease (a group's earlier leader), or an id reused there
+      ours = false;
+    } else {
+      return SubmitOutcome::kUnknownLease;
+    }
     auto job = jobs_.find(batch);
     if (job == jobs_.end() || job->second.state == State::kDone) return SubmitOutcome::kAlreadyDone;
   }
@@ -84,7 +91,7 @@ SubmitOutcome JobBoard::submit(uint64_t lease_id, JobResult result) {
     if (!valid) {
       ++rejected_;
       // Only the lease that is current loses its job; a stale lease's bad proof changes nothing.
-      if (job->second.state == State::kLeased && job->second.lease_id == lease_id) job->second.state = State::kOpen;
+      if (ours && job->second.state == State::kLeased && job->second.lease_id == lease_id) job->second.state = State::kOpen;
       cv_.notify_all();
       return SubmitOutcome::kInvalidProof;
     }

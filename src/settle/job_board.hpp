@@ -40,7 +40,7 @@ struct JobResult {
 
 enum class [[nodiscard]] SubmitOutcome : uint8_t {
   kAccepted = 0,
-  kUnknownLease,  ///< no such lease id was ever handed out
+  kUnknownLease,  ///< no such lease id was ever handed out (and no open job for the batch named)
   kAlreadyDone,   ///< another worker's proof for this batch was accepted first
   kInvalidProof,  ///< the checker refused the proof; the job stays open for others
   kClosed,        ///< the board is closed
@@ -65,7 +65,13 @@ class JobBoard {
   /// The lowest open job (jobs whose lease expired are open again), leased to `worker`; nullopt
   /// when none is open. Waits at most `wait` for one to appear.
   std::optional<JobLease> lease(const std::string& worker, std::chrono::milliseconds wait = std::chrono::milliseconds(0));
-  SubmitOutcome submit(uint64_t lease_id, JobResult result);
+  /// A worker's proof for lease `lease_id`. `batch`, when the worker names it, must be the
+  /// lease's batch; a lease this board never handed out (or one of another batch) then counts as
+  /// a lease of an earlier board, e.g. a sequencer group's previous leader: the proof is checked
+  /// and accepted for that batch's job if it is still open or leased (a valid proof is valid
+  /// whoever handed the job out), so a failover does not waste a proof made meanwhile. Such a
+  /// foreign submission never changes a current lease's job, even when its proof is invalid.
+  SubmitOutcome submit(uint64_t lease_id, JobResult result, std::optional<uint64_t> batch = std::nullopt);
   /// Waits until batch's proof is accepted, the board closes, or `timeout`.
   std::optional<JobResult> wait_result(uint64_t batch, std::chrono::milliseconds timeout);
   /// Forgets a finished job's witness and result (after the caller took it).

@@ -92,7 +92,7 @@ void Operator::start_settlement(uint64_t settled_on_l1) {
   sender_->on_stage([this](uint64_t n, L1Stage s, TimeMs) {
     log_ << cfg_.log_prefix << ": batch " << n << " " << to_string(s) << " on L1" << std::endl;
   });
-  if (cfg_.group_node == nullptr) explorer_ = std::make_unique<ExplorerFeed>(node, *prover_, *sender_);
+  explorer_ = std::make_unique<ExplorerFeed>(node, *prover_, *sender_);
   resume_from_store(*sender_, *prover_, node);
   sender_->start();
 
@@ -165,9 +165,44 @@ void Operator::take_lead() {
        << view->last_executed << "; settling from batch " << view->last_executed + 1 << std::endl;
   start_settlement(view->last_executed);
   leading_ = true;
+  live_board_.store(prover_->jobs(), std::memory_order_release);
+  live_explorer_.store(explorer_.get(), std::memory_order_release);
+}
+
+void Operator::serve_group_rpc(node::rpc::Service& svc, std::function<std::string()> leader_url) {
+  if (cfg_.prover_jobs) {
+    add_prover_methods(
+        svc,
+        [this, leader_url] {
+          if (JobBoard* b = live_board_.load(std::memory_order_acquire)) return BoardRoute{b, ""};
+          // A follower, or a leader whose settle layer is still starting (then its own URL: the
+          // worker asks again shortly).
+          return BoardRoute{nullptr, leader_url ? leader_url() : ""};
+        },
+        CircuitKeys{&keys_, swap_keys_});
+  }
+  node::rpc::ExplorerHooks h;
+  h.batch = [this](uint64_t n) {
+    const ExplorerFeed* f = live_explorer_.load(std::memory_order_acquire);
+    return f != nullptr ? f->batch(n) : nlohmann::json::object();  // proving times and gas: the leader's
+  };
+  h.metrics = [this, leader_url] {
+    if (const ExplorerFeed* f = live_explorer_.load(std::memory_order_acquire)) return f->metrics();
+    // A follower knows what L1 shows (follow_l1 reads it into the node); the prover's queue and
+    // the hard latency are the leader's.
+    const node::NodeStatus st = node_ptr_->status();
+    const std::string leader = leader_url ? leader_url() : "";
+    return nlohmann::json{{"role", "follower"},
+                           {"leader", leader.empty() ? nlohmann::json(nullptr) : nlohmann::json(leader)},
+                           {"l1", {{"last_committed", st.last_committed}, {"last_proven", st.last_proven},
+                                   {"last_finalized", st.last_finalized}}}};
+  };
+  svc.set_explorer_hooks(std::move(h));
 }
 
 void Operator::stop() {
+  live_board_.store(nullptr, std::memory_order_release);
+  live_explorer_.store(nullptr, std::memory_order_release);
   {
     std::lock_guard lk(group_mu_);
     group_stop_ = true;

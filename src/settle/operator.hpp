@@ -12,6 +12,7 @@
 //     the watcher resumes from the node's next priority serial (l1_watcher.hpp).
 // `zkamm node --l1` and `zkamm devnet` both run one; the devnet adds anvil, the deployment, its
 // scenario and its bench around it.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -83,6 +84,12 @@ class Operator {
   /// transaction, its counters say where to go on (a batch L1 has is never sent again; those it
   /// executed are never proven again); deposits are ordered by this member only from here.
   void lead();
+  /// Group mode: what the settle layer adds to the member's RPC service `svc` (before
+  /// svc.start(); svc must stop before this operator does). With prover_jobs, the zkamm_prover*
+  /// methods: served from this member's job board while it leads, answered with the leader's URL
+  /// (leader_url(): http://host:port, or "") otherwise (remote_prover.hpp BoardSource). And the
+  /// explorer's settlement figures: the leader's ExplorerFeed; a follower's L1 counters.
+  void serve_group_rpc(node::rpc::Service& svc, std::function<std::string()> leader_url);
   /// Stops RPC, watcher, prover, sender and node (not a group's node), in that order; idempotent.
   void stop();
   /// "" while every part runs; else why one halted (prover, L1 sender, L1 watcher).
@@ -125,6 +132,9 @@ class Operator {
   bool leading_ = false;        // group_mu_: the leader-only parts exist (health() reads them)
   std::string lead_error_;      // group_mu_
   std::thread group_thread_;
+  // group mode: the leader-only parts the member's RPC reads, set once they run (serve_group_rpc)
+  std::atomic<JobBoard*> live_board_{nullptr};
+  std::atomic<ExplorerFeed*> live_explorer_{nullptr};
 };
 
 }  // namespace zkamm::settle

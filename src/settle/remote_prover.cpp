@@ -6,6 +6,7 @@
 #include "batch/witness_codec.hpp"
 #include "l1/bytes.hpp"
 #include "node/rpc_client.hpp"
+#include "settle/leader_client.hpp"
 #include "snark/backend.hpp"
 #include "snark/constraint_system.hpp"
 #include "snark/json_io.hpp"
@@ -63,19 +64,40 @@ double ms_param(const json& params, const char* name) {
 }  // namespace
 
 void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const CircuitKeys& keys) {
-  svc.add_method("zkamm_proverInfo", [&board, keys](const json&, const node::rpc::CallContext&) {
+  add_prover_methods(svc, [&board] { return BoardRoute{&board, ""}; }, keys);
+}
+
+void add_prover_methods(node::rpc::Service& svc, BoardSource source, const CircuitKeys& keys) {
+  // A follower's answer to lease and submit: the leader's URL, which the worker follows.
+  const auto board_or_redirect = [source](BoardRoute& r) -> JobBoard& {
+    r = source();
+    if (r.board == nullptr) {
+      throw RpcError(kNotLeaderCode, "not the leader: prover jobs are served by the sequencer group's leader",
+                     json{{"leader", r.leader_url.empty() ? json(nullptr) : json(r.leader_url)}});
+    }
+    return *r.board;
+  };
+  svc.add_method("zkamm_proverInfo", [source, keys](const json&, const node::rpc::CallContext&) {
     json j = circuit_info(keys);
-    const JobBoardStats s = board.stats();
-    j["lease_ms"] = board.lease_time().count();
+    const BoardRoute r = source();
+    if (r.board == nullptr) {
+      // Any member announces the circuit (a worker checks its keys at start); jobs: the leader's.
+      j["leader"] = r.leader_url.empty() ? json(nullptr) : json(r.leader_url);
+      return j;
+    }
+    const JobBoardStats s = r.board->stats();
+    j["lease_ms"] = r.board->lease_time().count();
     j["jobs"] = {{"open", s.open}, {"leased", s.leased}, {"done", s.done},
                  {"leases", s.leases}, {"expired", s.expired}, {"rejected", s.rejected}};
     return j;
   });
-  svc.add_method("zkamm_proverLease", [&board](const json& params, const node::rpc::CallContext&) {
+  svc.add_method("zkamm_proverLease", [board_or_redirect](const json& params, const node::rpc::CallContext&) {
     std::string worker = "anonymous";
     if (const json* w = node::rpc::param(params, 0, "worker", false); w != nullptr && w->is_string()) {
       worker = w->get<std::string>().substr(0, 64);
     }
+    BoardRoute route;
+    JobBoard& board = board_or_redirect(route);
     const std::optional<JobLease> l = board.lease(worker);
     if (!l) return json(nullptr);
     return json{{"batch", l->batch},
@@ -83,12 +105,17 @@ void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const CircuitK
                 {"lease_ms", board.lease_time().count()},
                 {"witness", l1::to_hex(*l->witness)}};
   });
-  svc.add_method("zkamm_proverSubmit", [&board](const json& params, const node::rpc::CallContext&) {
+  svc.add_method("zkamm_proverSubmit", [board_or_redirect](const json& params, const node::rpc::CallContext&) {
     const uint64_t lease_id = u64_param(params, 0, "lease_id");
     const json* p = node::rpc::param(params, 1, "proof");
     if (!p->is_object()) throw RpcError(rpc_code::kInvalidParams, "proof must be a snarkjs proof object");
     auto proof = snark::proof_from_json(p->dump());
     if (!proof) throw RpcError(rpc_code::kInvalidParams, "proof is not a valid snarkjs Groth16 proof (points on the curve, values below the modulus)");
+    std::optional<uint64_t> batch;
+    if (const json* b = node::rpc::param(params, 99, "batch", false); b != nullptr) {
+      if (!b->is_number_unsigned()) throw RpcError(rpc_code::kInvalidParams, "batch must be an unsigned integer");
+      batch = b->get<uint64_t>();
+    }
     JobResult r;
     r.proof = *proof;
     r.witness_ms = ms_param(params, "witness_ms");
@@ -96,7 +123,8 @@ void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const CircuitK
     if (const json* w = node::rpc::param(params, 99, "worker", false); w != nullptr && w->is_string()) {
       r.worker = w->get<std::string>().substr(0, 64);
     }
-    const SubmitOutcome o = board.submit(lease_id, std::move(r));
+    BoardRoute route;
+    const SubmitOutcome o = board_or_redirect(route).submit(lease_id, std::move(r), batch);
     return json{{"outcome", std::string(to_string(o))}};
   });
 }
@@ -133,18 +161,48 @@ Result<JobResult, ProveError> prove_witness_bytes(const CircuitKeys& keys, std::
   return prove_witness(*k, *w);
 }
 
-int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, std::ostream& log) {
-  const auto ep = node::rpc::parse_url(opts.url);
-  if (!ep) {
-    log << "prover: bad node URL " << opts.url << "\n";
-    return 1;
+namespace {
+
+/// Offers a proof until a member answers (a leader's board, any outcome) or the patience ends.
+/// A leader that died after the lease makes the submission fail: the client then finds the next
+/// leader, whose board accepts the proof for the batch if that is still open there.
+json submit_proof(LeaderClient& client, const json& req, const WorkerOptions& opts, const std::atomic<bool>& stop,
+                  std::ostream& log) {
+  const auto until = std::chrono::steady_clock::now() + opts.submit_patience;
+  for (;;) {
+    try {
+      return client.call("zkamm_proverSubmit", req);
+    } catch (const RpcError& e) {
+      if (e.code != kNotLeaderCode) throw;
+      if (std::chrono::steady_clock::now() >= until || stop.load()) throw;
+    } catch (const std::exception& e) {
+      if (std::chrono::steady_clock::now() >= until || stop.load()) throw;
+      log << "prover: submit of batch " << req.value("batch", uint64_t{0}) << " failed (" << e.what() << "); retrying"
+          << std::endl;
+    }
+    std::this_thread::sleep_for(opts.poll);
   }
-  node::rpc::Client client(*ep, std::chrono::seconds(60));
+}
+
+}  // namespace
+
+int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, std::ostream& log) {
+  std::vector<std::string> urls{opts.url};
+  urls.insert(urls.end(), opts.more_urls.begin(), opts.more_urls.end());
+  for (const std::string& u : urls) {
+    if (!node::rpc::parse_url(u)) {
+      log << "prover: bad node URL " << u << "\n";
+      return 1;
+    }
+  }
+  LeaderClient client(urls, std::chrono::seconds(15));  // a stalled member costs this long, then the next
   json info;
   try {
     info = client.call("zkamm_proverInfo");
   } catch (const std::exception& e) {
-    log << "prover: cannot reach the node's prover methods at " << opts.url << ": " << e.what() << "\n";
+    log << "prover: cannot reach the node's prover methods at";
+    for (const std::string& u : urls) log << " " << u;
+    log << ": " << e.what() << "\n";
     return 1;
   }
   batch::BatchParams params;
@@ -169,11 +227,16 @@ int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, 
   }
   const CircuitKeys keys{&*universal, swap ? &*swap : nullptr};
   uint64_t done = 0;
+  std::string serving;  // the member whose board answered the last lease
   auto idle_since = std::chrono::steady_clock::now();
   while (!stop.load()) {
     json lease;
     try {
       lease = client.call("zkamm_proverLease", json{{"worker", opts.name}});
+      if (client.current() != serving) {
+        serving = client.current();  // found through a redirect, or a member given that now leads
+        log << "prover " << opts.name << ": jobs from " << serving << std::endl;
+      }
     } catch (const std::exception& e) {
       log << "prover: lease failed: " << e.what() << std::endl;
       lease = nullptr;
@@ -192,12 +255,14 @@ int run_prover_worker(const WorkerOptions& opts, const std::atomic<bool>& stop, 
       continue;
     }
     try {
-      const json res = client.call("zkamm_proverSubmit",
-                                   json{{"lease_id", lease.value("lease_id", uint64_t{0})},
-                                        {"proof", json::parse(snark::proof_to_json(r->proof))},
-                                        {"witness_ms", r->witness_ms},
-                                        {"prove_ms", r->prove_ms},
-                                        {"worker", opts.name}});
+      const json res = submit_proof(client,
+                                    json{{"lease_id", lease.value("lease_id", uint64_t{0})},
+                                         {"proof", json::parse(snark::proof_to_json(r->proof))},
+                                         {"batch", batch_no},
+                                         {"witness_ms", r->witness_ms},
+                                         {"prove_ms", r->prove_ms},
+                                         {"worker", opts.name}},
+                                    opts, stop, log);
       log << "prover " << opts.name << ": batch " << batch_no << " proven in " << static_cast<uint64_t>(r->prove_ms)
           << " ms (backend " << snark::default_backend().name() << "): " << res.value("outcome", std::string("?")) << std::endl;
     } catch (const std::exception& e) {

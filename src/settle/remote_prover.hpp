@@ -9,14 +9,16 @@
 //   zkamm_proverInfo   -> {slots, chain_id, rollup, r1cs_hash, [swap_r1cs_hash], lease_ms,
 //                          jobs: {open, leased, done, ...}}
 //   zkamm_proverLease  {worker} -> null, or {batch, lease_id, lease_ms, witness: "0x..."}
-//   zkamm_proverSubmit {lease_id, proof (snarkjs proof JSON object), witness_ms, prove_ms, worker}
+//   zkamm_proverSubmit {lease_id, proof (snarkjs proof JSON object), batch, witness_ms, prove_ms, worker}
 //                      -> {outcome: "accepted" | "already_done" | "invalid_proof" | ...}
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "batch/batch_circuit.hpp"
 #include "node/rpc_service.hpp"
@@ -29,6 +31,21 @@ namespace zkamm::settle {
 /// Adds the zkamm_prover* methods. Precondition: before svc.start(); board and the keys outlive
 /// svc; keys.universal is set.
 void add_prover_methods(node::rpc::Service& svc, JobBoard& board, const CircuitKeys& keys);
+
+/// Where the zkamm_prover* methods find the job board at the moment of a call. A sequencer
+/// group's member has one only while it leads; a follower answers zkamm_proverInfo with the
+/// circuit and `leader` (no `jobs`), and zkamm_proverLease / zkamm_proverSubmit with
+/// kNotLeaderCode (leader_client.hpp), data {leader: its URL or null}, which workers follow
+/// (LeaderClient). Answering rather than forwarding: a follower neither relays witnesses (a few
+/// KB per slot) nor holds an I/O thread on a leader that may be dead.
+struct BoardRoute {
+  JobBoard* board = nullptr;  ///< this member's board, valid until the service stops; or nullptr
+  std::string leader_url;     ///< without a board: the leader's http://host:port ("" while none is known)
+};
+using BoardSource = std::function<BoardRoute()>;
+/// Adds the methods over `source` (called on the RPC's threads for every call). Precondition:
+/// before svc.start(); the keys and every board the source returns outlive svc.
+void add_prover_methods(node::rpc::Service& svc, BoardSource source, const CircuitKeys& keys);
 
 enum class ProveErrc : uint8_t {
   kBadWitness,  ///< the payload does not decode, or its header is malformed
@@ -49,6 +66,12 @@ Result<JobResult, ProveError> prove_witness_bytes(const CircuitKeys& keys, std::
 
 struct WorkerOptions {
   std::string url = "http://127.0.0.1:8545";
+  /// Other members of the same sequencer group, tried in turn after `url` when the member in use
+  /// cannot be reached (a follower's redirect to the leader is followed anyway; LeaderClient).
+  std::vector<std::string> more_urls;
+  /// How long a proof whose submission failed (the leader died meanwhile) is offered again, to
+  /// whichever member leads next (the board accepts it for a batch it has open: JobBoard::submit).
+  std::chrono::milliseconds submit_patience{30'000};
   std::string cache_dir = ".zkamm-cache";     ///< where the batch keys are (made when missing)
   std::string name = "worker";
   uint64_t max_jobs = 0;                      ///< stop after this many proofs (0: run until stopped)

@@ -108,14 +108,17 @@ class GroupSettle : public ::testing::Test {
 
   void start(Member& m) {
     fs::create_directories(m.dir);
-    m.proc.start({std::string(ZKAMM_BINARY_DIR) + "/src/app/zkamm", "node", "--l1", anvil_.url(), "--deployment",
-                  (root_ / "deployment.json").string(), "--keys-dir", keys_dir_, "--data-dir", (m.dir / "data").string(),
-                  "--rpc-port", std::to_string(m.rpc_port), "--repl-port", std::to_string(m.repl_port), "--rpc-threads", "1",
-                  "--verifier-threads", "1", "--group-etcd", etcd_.url(), "--group-id", m.id, "--group-size", "3",
-                  "--soft-finality", "quorum", "--block-time-ms", "20", "--batch-timeout-ms", "100",
-                  "--watch-interval-ms", "100", "--min-free-disk-mb", "0"},
-                 (m.dir / "node.log").string());
+    std::vector<std::string> argv{
+        std::string(ZKAMM_BINARY_DIR) + "/src/app/zkamm", "node", "--l1", anvil_.url(), "--deployment",
+        (root_ / "deployment.json").string(), "--keys-dir", keys_dir_, "--data-dir", (m.dir / "data").string(),
+        "--rpc-port", std::to_string(m.rpc_port), "--repl-port", std::to_string(m.repl_port), "--rpc-threads", "1",
+        "--verifier-threads", "1", "--group-etcd", etcd_.url(), "--group-id", m.id, "--group-size", "3",
+        "--soft-finality", "quorum", "--block-time-ms", "20", "--batch-timeout-ms", "100",
+        "--watch-interval-ms", "100", "--min-free-disk-mb", "0"};
+    argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+    m.proc.start(argv, (m.dir / "node.log").string());
   }
+  std::vector<std::string> extra_args_;  ///< appended to every member's command line (set before SetUp)
 
   Member* leader() {
     const auto kv = Etcd(etcd_.endpoint()).get("/zkamm/group/leader");
@@ -402,6 +405,112 @@ TEST_F(GroupSettle, LeaderKilledRepeatedlyEveryBatchAndDepositLandsOnce) {
   }
   ASSERT_NO_FATAL_FAILURE(register_up_to(registered_ + 2));
   ASSERT_NO_FATAL_FAILURE(check_settled(deadline));
+}
+
+// Remote provers in a group: every member runs with --prover-jobs --local-provers 0, so only one
+// `zkamm prover` process proves, and it is pointed at a follower only. It follows the follower's
+// redirect to the leader's job board; the leader is killed (SIGKILL) while the worker holds one of
+// its leases; the worker goes back to the follower, which names the new leader, and proves the
+// rest there (a proof made for the dead leader is offered to the new one). Every batch lands on
+// L1 once, no operator transaction reverts, all members end at L1's root.
+class GroupSettleRemoteProver : public GroupSettle {
+ protected:
+  void SetUp() override {
+    extra_args_ = {"--prover-jobs", "--local-provers", "0"};
+    GroupSettle::SetUp();
+  }
+  void TearDown() override {
+    worker_.kill(SIGKILL);
+    GroupSettle::TearDown();
+  }
+  static std::string url(const Member& m) { return "http://127.0.0.1:" + std::to_string(m.rpc_port); }
+  std::optional<json> prover_info(const Member& m) {
+    try {
+      node::rpc::Client c(node::rpc::Endpoint{"127.0.0.1", m.rpc_port}, 2s);
+      return c.call("zkamm_proverInfo", json::array());
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  std::string worker_log() {
+    std::ifstream in(root_ / "worker.log");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return "---- worker\n" + ss.str();
+  }
+  testing::Child worker_;
+};
+
+TEST_F(GroupSettleRemoteProver, AWorkerPointedAtAFollowerProvesEveryBatchAcrossAFailover) {
+  const auto t0 = Clock::now();
+  const auto deadline = t0 + 60s;
+  const auto at = [&] { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()) + " ms: "; };
+  ASSERT_NO_FATAL_FAILURE(register_up_to(2));
+  Member* first = nullptr;
+  ASSERT_TRUE(drive_until([&] { return (first = running_leader()) != nullptr; }, deadline)) << logs();
+  Member* via = members_[0].get() == first ? members_[1].get() : members_[0].get();
+  // The follower announces the circuit and names the leader; it hands out no jobs itself.
+  std::optional<json> info;
+  ASSERT_TRUE(drive_until([&] { return (info = prover_info(*via)).has_value(); }, deadline)) << logs();
+  EXPECT_FALSE(info->contains("jobs")) << info->dump();
+  worker_.start({std::string(ZKAMM_BINARY_DIR) + "/src/app/zkamm", "prover", "--node", url(*via), "--cache", keys_dir_,
+                 "--name", "w1"},
+                (root_ / "worker.log").string());
+  ASSERT_TRUE(drive_until([&] { return chain().last_executed >= 1; }, deadline)) << logs() << worker_log();
+  std::cout << at() << "the worker's proofs settle batches on L1 through " << first->id << std::endl;
+
+  // Kill the leader while the worker holds one of its leases (bounded: the log says if missed).
+  ASSERT_NO_FATAL_FAILURE(register_up_to(4));
+  const bool leased = drive_until(
+      [&] {
+        const auto i = prover_info(*first);
+        return i && i->contains("jobs") && (*i)["jobs"].value("leased", uint64_t{0}) > 0;
+      },
+      std::min(deadline, Clock::now() + 15s));
+  const settle::ChainView at_kill = chain();
+  first->proc.kill(SIGKILL);
+  std::cout << at() << first->id << " (leader) killed " << (leased ? "while the worker proved for it" : "(no lease seen)")
+            << ", L1 at batch " << at_kill.last_executed << std::endl;
+  ASSERT_NO_FATAL_FAILURE(register_up_to(6));
+  ASSERT_NO_FATAL_FAILURE(check_settled(deadline));
+  std::cout << at() << "all members at L1's root, batch " << chain().last_executed << std::endl;
+  EXPECT_LT(at_kill.last_executed, chain().last_executed);
+  EXPECT_TRUE(worker_.running()) << worker_log();
+  // It leased from the first leader and, after the kill, from the new one.
+  const std::string wl = worker_log();
+  std::cout << wl;
+  Member* now = running_leader();
+  ASSERT_NE(now, nullptr);
+  EXPECT_NE(now, first);
+  const size_t from_first = wl.find("jobs from " + url(*first));
+  EXPECT_NE(from_first, std::string::npos) << wl;
+  EXPECT_NE(wl.find("jobs from " + url(*now), from_first), std::string::npos) << wl;
+
+  // The explorer's settlement figures: the leader's prover; a follower, the L1 counters it follows.
+  const auto settle_figures = [](const Member& m) {
+    try {
+      node::rpc::Client c(node::rpc::Endpoint{"127.0.0.1", m.rpc_port}, 5s);
+      json s = c.call("zkamm_metrics", json::array()).value("settle", json());
+      return s.is_object() ? s : json::object();
+    } catch (const std::exception&) {
+      return json::object();  // a member restarting
+    }
+  };
+  const json lead = settle_figures(*now);
+  EXPECT_EQ(lead.value("prover", json::object()).value("last_proved", uint64_t{0}), chain().last_executed) << lead.dump();
+  for (auto& m : members_) {
+    if (m.get() == now) continue;
+    json f;
+    EXPECT_TRUE(drive_until(
+        [&] {
+          f = settle_figures(*m);
+          return f.value("l1", json::object()).value("last_finalized", uint64_t{0}) == chain().last_executed;
+        },
+        Clock::now() + 5s))
+        << m->id << ": " << f.dump();
+    EXPECT_EQ(f.value("role", ""), "follower") << f.dump();
+    EXPECT_EQ(f.value("leader", ""), url(*now)) << f.dump();
+  }
 }
 
 }  // namespace

@@ -95,6 +95,13 @@ if grep -q "$(jget private_key < "$TMP/new.json")" "$TMP/create.out"; then echo 
 expect_eq "address" "$(jget pubkey < "$TMP/create.out")" "$("$ZKAMM" wallet address --key "$TMP/new.json" | jget pubkey)"
 expect_fail "create refuses to overwrite" "$ZKAMM" wallet create --out "$TMP/new.json"
 
+step "soft finality options"
+echo '{}' > "$TMP/deployment.json"
+expect_fail "an L1 group under local soft finality" "$ZKAMM" node --data-dir "$TMP/l1group" --l1 http://127.0.0.1:1 \
+  --deployment "$TMP/deployment.json" --group-etcd http://127.0.0.1:2 --group-id a
+expect_fail "quorum without a group" "$ZKAMM" node --data-dir "$TMP/l1solo" --l1 http://127.0.0.1:1 \
+  --deployment "$TMP/deployment.json" --soft-finality quorum
+
 step "SIGTERM"
 kill -TERM "$NODE_PID"
 RC=0; wait "$NODE_PID" || RC=$?

@@ -107,3 +107,40 @@ TEST(JobBoard, WaitResultWakesWhenAWorkerSubmits) {
 
 }  // namespace
 }  // namespace zkamm::settle::testing
+
+namespace zkamm::settle::testing {
+namespace {
+
+// A sequencer group's failover: a worker proved a batch on a lease of the old leader's board and
+// offers the proof to the new leader's board, which never handed out that lease id (or handed
+// the same id out for another batch). Named with its batch, the proof is checked and taken for
+// that batch; a bad one changes nothing for the worker that holds the current lease.
+TEST(JobBoard, AProofOnAnEarlierBoardsLeaseIsTakenForTheBatchItNames) {
+  std::atomic<bool> valid{false};
+  JobBoard board(10s, [&](uint64_t batch, const snark::Proof&) { return valid.load() && batch == 2; });
+  board.post(1, bytes(1));
+  board.post(2, bytes(2));
+  auto current = board.lease("here");  // batch 1, lease id 1
+  ASSERT_TRUE(current.has_value());
+  ASSERT_EQ(current->batch, 1u);
+
+  // Without a batch, an unknown lease is refused as before; a batch never posted likewise.
+  EXPECT_EQ(board.submit(77, JobResult{}), SubmitOutcome::kUnknownLease);
+  EXPECT_EQ(board.submit(77, JobResult{}, 9), SubmitOutcome::kUnknownLease);
+  // Lease id 1 of the old board was for batch 2; here it is batch 1's: an invalid proof for
+  // batch 2 is refused and batch 1's lease stays with its worker.
+  EXPECT_EQ(board.submit(current->lease_id, JobResult{}, 2), SubmitOutcome::kInvalidProof);
+  EXPECT_EQ(board.stats().leased, 1u);
+  valid = true;
+  EXPECT_EQ(board.submit(current->lease_id, JobResult{}, 2), SubmitOutcome::kAccepted);
+  EXPECT_TRUE(board.wait_result(2, 0ms).has_value());
+  EXPECT_FALSE(board.wait_result(1, 0ms).has_value());
+  EXPECT_EQ(board.submit(55, JobResult{}, 2), SubmitOutcome::kAlreadyDone);
+  // The lease of this board, named with its own batch, works as always.
+  valid = false;
+  EXPECT_EQ(board.submit(current->lease_id, JobResult{}, 1), SubmitOutcome::kInvalidProof);
+  EXPECT_EQ(board.stats().open, 1u);  // the current lease's bad proof reopens its job
+}
+
+}  // namespace
+}  // namespace zkamm::settle::testing

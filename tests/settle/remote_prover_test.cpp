@@ -14,6 +14,7 @@
 #include "ec/babyjubjub.hpp"
 #include "hash/eddsa.hpp"
 #include "node/rpc_client.hpp"
+#include "settle/leader_client.hpp"
 #include "settle/prover.hpp"
 #include "settle/remote_prover.hpp"
 #include "snark/json_io.hpp"
@@ -66,6 +67,14 @@ class ServedNode {
   /// Serves zkamm_prover* over board for the keys k; false if the port cannot be bound.
   bool serve(JobBoard& board, const BatchKeys& k) {
     add_prover_methods(*svc_, board, CircuitKeys{&k});
+    std::string err;
+    const bool ok = svc_->start(&err);
+    EXPECT_TRUE(ok) << err;
+    return ok;
+  }
+  /// Serves zkamm_prover* over a route (a group member's); false if the port cannot be bound.
+  bool serve(BoardSource source, const BatchKeys& k) {
+    add_prover_methods(*svc_, std::move(source), CircuitKeys{&k});
     std::string err;
     const bool ok = svc_->start(&err);
     EXPECT_TRUE(ok) << err;
@@ -206,6 +215,53 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
     const std::vector<ff::Fr> pub = {b->public_input()};
     EXPECT_TRUE(snark::verify(k.vk, pub, p->proof));
   }
+}
+
+// A sequencer group: a follower serves no jobs; it announces the circuit and names the leader,
+// and answers lease and submit with -32006 and the leader's URL. A worker given only the
+// follower proves the leader's job there (LeaderClient follows the redirect).
+TEST(RemoteProver, AWorkerPointedAtAFollowerProvesForTheLeader) {
+  const BatchKeys& k = keys_n1();
+  const batch::BatchWitness w = one_slot_witness();
+  JobBoard board(30s, [&](uint64_t batch, const snark::Proof& proof) {
+    const std::vector<ff::Fr> pub = {w.public_input};
+    return batch == 1 && snark::verify(k.vk, pub, proof);
+  });
+  board.post(1, batch::encode_witness(w));
+  node::NodeConfig nc;
+  nc.domain.chain_id = 31337;
+  ServedNode leader("leader", nc);
+  ASSERT_TRUE(leader.serve([&board] { return BoardRoute{&board, ""}; }, k));
+  ServedNode follower("follower", nc);
+  const std::string leader_url = leader.url();
+  std::atomic<bool> known{false};  // false: an election, no leader known yet
+  ASSERT_TRUE(follower.serve([&] { return BoardRoute{nullptr, known ? leader_url : ""}; }, k));
+
+  node::rpc::Client client(node::rpc::Endpoint{"127.0.0.1", follower.port()});
+  auto info = client.call("zkamm_proverInfo");
+  EXPECT_EQ(info["r1cs_hash"], digest_hex(k.r1cs_hash));
+  EXPECT_TRUE(info["leader"].is_null());
+  EXPECT_FALSE(info.contains("jobs"));
+  known = true;
+  info = client.call("zkamm_proverInfo");
+  EXPECT_EQ(info["leader"], leader_url);
+  try {
+    client.call("zkamm_proverLease", {{"worker", "w"}});
+    FAIL() << "a follower handed out a lease";
+  } catch (const node::rpc::RpcError& e) {
+    EXPECT_EQ(e.code, kNotLeaderCode);
+    EXPECT_EQ(e.data.value("leader", ""), leader_url);
+  }
+  EXPECT_EQ(board.stats().leases, 0u);
+
+  WorkerOptions wo = worker_for(follower, "via-follower", 1, 30s);
+  std::atomic<bool> stop{false};
+  std::ostringstream log;
+  EXPECT_EQ(run_prover_worker(wo, stop, log), 0) << log.str();
+  auto res = board.wait_result(1, 1s);
+  ASSERT_TRUE(res.has_value()) << log.str();
+  EXPECT_EQ(res->worker, "via-follower");
+  EXPECT_NE(log.str().find("jobs from " + leader_url), std::string::npos) << log.str();
 }
 
 TEST(RemoteProver, ProveWitnessBytesRejectsGarbage) {
