@@ -152,8 +152,10 @@ inline void reduce_raw(W& w) noexcept {
   }
 }
 
-/// Carries limbs above 52 bits upwards. Precondition: the value is below 2^260, limbs non-negative.
-inline V normalize(const __m512i* t) noexcept {
+/// Carries limbs above 52 bits upwards; Signed: limbs may be negative (a difference), with an
+/// arithmetic shift for the carry. Precondition: the value is non-negative and below 2^260.
+template <bool Signed>
+inline V normalize_carries(const __m512i* t) noexcept {
   const __m512i mask = bc(kMask52);
   V r;
   __m512i carry = _mm512_setzero_si512();
@@ -161,7 +163,11 @@ inline V normalize(const __m512i* t) noexcept {
   for (unsigned k = 0; k < kLimbs; ++k) {
     const __m512i x = _mm512_add_epi64(t[k], carry);
     if (k + 1 < kLimbs) {
-      carry = shr52(x);
+      if constexpr (Signed) {
+        carry = sar52(x);
+      } else {
+        carry = shr52(x);
+      }
       r.l[k] = _mm512_and_si512(x, mask);
     } else {
       r.l[k] = x;
@@ -169,6 +175,9 @@ inline V normalize(const __m512i* t) noexcept {
   }
   return r;
 }
+
+/// Carries limbs above 52 bits upwards. Precondition: the value is below 2^260, limbs non-negative.
+inline V normalize(const __m512i* t) noexcept { return normalize_carries<false>(t); }
 
 /// x - q where that is non-negative, else x (q = p or 2p). Precondition: x normalized.
 inline V csub(const V& x, const Limbs52& q) noexcept {
@@ -193,22 +202,7 @@ inline V csub(const V& x, const Limbs52& q) noexcept {
 }
 
 /// Like normalize, for limbs that may be negative (a difference); the value is non-negative.
-inline V normalize_signed(const __m512i* t) noexcept {
-  const __m512i mask = bc(kMask52);
-  V r;
-  __m512i carry = _mm512_setzero_si512();
-  ZKAMM_X8_UNROLL
-  for (unsigned k = 0; k < kLimbs; ++k) {
-    const __m512i x = _mm512_add_epi64(t[k], carry);
-    if (k + 1 < kLimbs) {
-      carry = sar52(x);
-      r.l[k] = _mm512_and_si512(x, mask);
-    } else {
-      r.l[k] = x;
-    }
-  }
-  return r;
-}
+inline V normalize_signed(const __m512i* t) noexcept { return normalize_carries<true>(t); }
 
 /// a * b / 2^260 mod p, below 1.4p. Precondition: a, b normalized, below 2^256.
 template <class Spec = FrSpec>

@@ -100,6 +100,15 @@ uint64_t make_chain(const NodeConfig& cfg, int swaps) {
   return n->status().last_batch;
 }
 
+/// Every batch's pre-state from `n` equals the full replay's.
+void expect_pre_states(const Node& n, const std::vector<state::State>& ref, uint64_t last) {
+  for (uint64_t k = 1; k <= last; ++k) {
+    const auto s = n.state_before_batch(k);
+    ASSERT_TRUE(s) << "batch " << k;
+    EXPECT_TRUE(*s == ref[k - 1]) << "batch " << k;
+  }
+}
+
 TEST(StateSnapshot, EveryBatchPreStateEqualsTheFullReplayAndStartsAtTheNewestSnapshotBeforeIt) {
   testing::TempDir dir;
   const NodeConfig cfg = snapshot_config(dir.str() + "/db");
@@ -124,11 +133,7 @@ TEST(StateSnapshot, EveryBatchPreStateEqualsTheFullReplayAndStartsAtTheNewestSna
   {
     Node n(cfg);
     ASSERT_EQ(n.error(), "");
-    for (uint64_t k = 1; k <= last; ++k) {
-      const auto s = n.state_before_batch(k);
-      ASSERT_TRUE(s) << "batch " << k;
-      EXPECT_TRUE(*s == ref[k - 1]) << "batch " << k;
-    }
+    expect_pre_states(n, ref, last);
     n.stop();
   }
   // Without block 1 the log no longer replays from genesis: only a replay that starts at a
@@ -168,11 +173,7 @@ TEST(StateSnapshot, ADamagedSnapshotFallsBackToAnOlderOneOrGenesis) {
   }
   Node n(cfg);
   ASSERT_EQ(n.error(), "");
-  for (uint64_t k = 1; k <= last; ++k) {
-    const auto s = n.state_before_batch(k);
-    ASSERT_TRUE(s) << "batch " << k;
-    EXPECT_TRUE(*s == ref[k - 1]) << "batch " << k;
-  }
+  expect_pre_states(n, ref, last);
 }
 
 TEST(StateSnapshot, OldSnapshotsAreDeletedButTheNewestOfAFinalizedBatchIsKept) {
