@@ -11,6 +11,30 @@ bool same_executed(const tx::Executed& a, const tx::Executed& b) noexcept {
          a.lp_token == b.lp_token && a.token0 == b.token0 && a.token1 == b.token1;
 }
 
+namespace {
+
+enum class Replayed { kEnd, kStopped, kFailed };
+
+/// Re-executes the stored txs into `s` from position `first` through block `last`, stopping after
+/// the tx at `stop` when given. kFailed: a block is missing or a tx does not re-execute with its
+/// recorded Executed.
+Replayed replay_txs(const Store& store, const tx::Domain& domain, state::State& s, TxPos first, uint64_t last,
+                    std::optional<TxPos> stop) {
+  for (uint64_t n = first.block; n <= last; ++n) {
+    const auto b = store.block(n);
+    if (!b) return Replayed::kFailed;
+    for (uint32_t i = n == first.block ? first.position : 0; i < b->txs.size(); ++i) {
+      const auto& t = b->txs[i];
+      const tx::ExecResult r = tx::execute(s, t.tx, domain, tx::ExecOptions{b->header.timestamp / 1000, false});
+      if (!r.ok() || !same_executed(r.executed, t.executed)) return Replayed::kFailed;
+      if (stop && TxPos{n, i} == *stop) return Replayed::kStopped;
+    }
+  }
+  return Replayed::kEnd;
+}
+
+}  // namespace
+
 std::optional<state::State> replay_blocks(const Store& store, const tx::Domain& domain, uint64_t head,
                                           std::optional<TxPos> stop_after) {
   std::vector<state::Account> accounts;
@@ -26,15 +50,13 @@ std::optional<state::State> replay_blocks(const Store& store, const tx::Domain& 
     state::TokenId id = 0;
     if (!s.add_token(t.l1_address, id).ok() || id != t.id) return std::nullopt;
   }
-  for (uint64_t n = 1; n <= head; ++n) {
-    const auto b = store.block(n);
-    if (!b) return std::nullopt;
-    for (uint32_t i = 0; i < b->txs.size(); ++i) {
-      const auto& t = b->txs[i];
-      const tx::ExecResult r = tx::execute(s, t.tx, domain, tx::ExecOptions{b->header.timestamp / 1000, false});
-      if (!r.ok() || !same_executed(r.executed, t.executed)) return std::nullopt;
-      if (stop_after && TxPos{n, i} == *stop_after) return s;
-    }
+  switch (replay_txs(store, domain, s, TxPos{1, 0}, head, stop_after)) {
+    case Replayed::kFailed:
+      return std::nullopt;
+    case Replayed::kStopped:
+      return s;
+    case Replayed::kEnd:
+      break;
   }
   if (stop_after && stop_after->block != 0) return std::nullopt;  // the position is past the head
   return s;
@@ -51,17 +73,12 @@ std::optional<state::State> replay_blocks_from(const Store& store, const tx::Dom
     if (!start.add_token(t->first.l1_address, got).ok() || got != id) return std::nullopt;
   }
   if (stop_after == after) return start;
-  for (uint64_t n = after.block; n <= stop_after.block; ++n) {
-    const auto b = store.block(n);
-    if (!b) return std::nullopt;
-    for (uint32_t i = n == after.block ? after.position + 1 : 0; i < b->txs.size(); ++i) {
-      const auto& t = b->txs[i];
-      const tx::ExecResult r = tx::execute(start, t.tx, domain, tx::ExecOptions{b->header.timestamp / 1000, false});
-      if (!r.ok() || !same_executed(r.executed, t.executed)) return std::nullopt;
-      if (TxPos{n, i} == stop_after) return start;
-    }
-  }
-  return std::nullopt;  // stop_after is past the log
+  // Anything but stopping at stop_after (a missing block, a tx that does not re-execute, a
+  // position past the log) is a failure.
+  if (replay_txs(store, domain, start, TxPos{after.block, after.position + 1}, stop_after.block, stop_after) !=
+      Replayed::kStopped)
+    return std::nullopt;
+  return start;
 }
 
 std::optional<state::State> load_state(const Store& store) {
