@@ -239,7 +239,7 @@ void Member::follow(const KeyValue& kv) {
     client_.reset();
     client_ = std::make_unique<node::ReplicationClient>(*node_, v.value("repl_host", "127.0.0.1"),
                                                         static_cast<uint16_t>(v.value("repl_port", 0)),
-                                                        static_cast<uint64_t>(kv.create_revision));
+                                                        static_cast<uint64_t>(kv.create_revision), cfg_.id);
     forwarder_->set_target(v.value("rpc", ""));
     set_leader_rpc(v.value("rpc", ""));
     following_ = kv.create_revision;

@@ -130,7 +130,8 @@ struct NodeConfig {
   /// Start even when the store recovered to before the last acknowledged write (a damaged
   /// write-ahead log); the loss is logged. Off: the node refuses to open (error()).
   bool accept_store_rollback = false;
-  /// TEST ONLY: called on the sealer thread before each synced write of blocks (a slow disk).
+  /// TEST ONLY: called on the sealer thread before each synced write of blocks (a slow disk); in
+  /// quorum mode before the WAL sync, after the blocks were written and handed to the quorum stage.
   std::function<void()> before_block_sync;
   /// TEST ONLY: a censoring operator. submit refuses these accounts' remove_liquidity (kRefused):
   /// the attack that an L1 forced exit of an LP position answers (docs/CONTRACTS.md).
@@ -144,7 +145,7 @@ struct NodeConfig {
   uint64_t term = 0;
   /// The leader's fan-out of sealed blocks: handed each block before its synced write; with
   /// quorum_soft the sealer turns a block soft only once the replicator reports a majority of the
-  /// group (this node included) has it durably.
+  /// group (this node or not) has it durably.
   std::shared_ptr<BlockReplicator> replicator;
   bool quorum_soft = false;
 };
@@ -436,8 +437,12 @@ class BlockReplicator {
   virtual void publish(std::shared_ptr<const Block> block) = 0;
   /// An L1 token registered after block `after_head` (followers register it at the same place).
   virtual void publish_token(uint64_t after_head, const state::L1Address& address) = 0;
-  /// After the leader's own write: true once a majority of the group (the leader included) has
-  /// block `number` durably; false when shut down first (the node is stopping).
+  /// The leader's own synced write of every block up to `head` returned: its vote in wait_quorum.
+  virtual void own_durable(uint64_t head) = 0;
+  /// True once a majority of the group has block `number` durably, the leader counting as one
+  /// member once own_durable says so; false when shut down first (the node is stopping). The
+  /// majority need not include the leader: its own write runs beside the followers' (Raft,
+  /// Ongaro's thesis section 10.2.1), so a slow leader disk does not hold soft finality back.
   virtual bool wait_quorum(uint64_t number) = 0;
   /// Wakes wait_quorum for good (Node::stop calls it before joining the sealer).
   virtual void shutdown() = 0;

@@ -62,6 +62,7 @@ struct SealJob {
   std::shared_ptr<std::promise<std::optional<state::TokenId>>> done;
   std::optional<state::TokenId> token;      ///< a registered token (the batcher learns it too)
   bool own = false;                         ///< sealed here as leader (replicated, quorum-waited)
+  uint64_t serial = 0;                      ///< quorum mode: the sealer's order of its writes
   state::L1Address token_address{};
 };
 
@@ -115,9 +116,17 @@ struct Node::Impl {
   void sealer_loop();
   /// Quorum soft finality: the sealer's written blocks wait here for a majority, in order.
   void quorum_loop();
+  /// Quorum mode: the group's blocks are written unsynced, queued for the quorum thread, then
+  /// made durable here with one WAL sync, so the followers' acks can make a block soft while
+  /// this node's own sync still runs.
+  void seal_for_quorum(std::vector<SealJob>& jobs);
   /// After the synced write (and the majority, in quorum mode): the block is soft: head,
-  /// mempool, batcher, notifications; a marker's or token's promise is fulfilled.
-  void publish_soft(SealJob& job);
+  /// mempool, notifications, and (batch_now) the batcher; a marker's or token's promise is
+  /// fulfilled.
+  void publish_soft(SealJob& job, bool batch_now = true);
+  /// The batcher gets a soft block only once it is durable on this node's own disk too: batch
+  /// records and tree checkpoints never get ahead of the blocks they cover.
+  void queue_for_batcher(std::shared_ptr<const Block> b);
   bool quorum_mode() const { return cfg.replicator && cfg.quorum_soft; }
   void batcher_loop();
   void close_batch();
@@ -206,6 +215,8 @@ struct Node::Impl {
   bool quorum_stop GUARDED_BY(quorum_mu) = false;
   static constexpr std::size_t kQuorumDepth = 64;  ///< written, not yet acknowledged blocks
   bool quorum_gave_up = false;            ///< quorum thread only: stopped waiting for a majority
+  uint64_t seal_serial = 0;               ///< sealer thread only: the last SealJob::serial given
+  std::atomic<uint64_t> synced_serial{0};  ///< jobs up to this serial are durable here (stored under quorum_mu)
 
   // batcher
   mutable Mutex batch_mu;

@@ -47,6 +47,10 @@ void Node::Impl::sealer_loop() {
         if (job.token) cfg.replicator->publish_token(job.head.head, job.token_address);
       }
     }
+    if (quorum_mode()) {
+      seal_for_quorum(jobs);
+      continue;
+    }
     // The last write with a record syncs; the WAL is sequential, so that sync makes every earlier
     // write of the group durable too. A block that is not durable is retried, never skipped: the
     // writer's state and every later block build on it. Only at stop is it given up, and every
@@ -81,47 +85,150 @@ void Node::Impl::sealer_loop() {
         if (job.done) job.done->set_value(std::nullopt);
         continue;
       }
-      if (quorum_mode()) {
-        // The majority is awaited on the quorum thread, so that the next blocks are written (here
-        // and on the followers) meanwhile; it turns them soft in this same order.
-        UniqueLock lk(quorum_mu);
-        quorum_space_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_queue.size() < kQuorumDepth; });
-        quorum_queue.push_back(std::move(job));
-        quorum_cv.notify_one();
-        continue;
-      }
       publish_soft(job);
     }
   }
 }
 
+void Node::Impl::seal_for_quorum(std::vector<SealJob>& jobs) {
+  // Unsynced writes first: each lands in the WAL in order (a later batch record or token never
+  // precedes the block it follows) and is readable at once (the replication sender's catch-up).
+  uint64_t last_serial = 0;
+  uint64_t last_block = 0;
+  bool wrote = false;
+  for (SealJob& job : jobs) {
+    if (job.wb && (sealer_gave_up || !write_until_ok(*job.wb, false, "block " + std::to_string(job.head.head)))) {
+      if (!sealer_gave_up)
+        spdlog::critical("node: stopping with block {} not written; it and every later block are dropped (none "
+                         "of their txs was reported soft)",
+                         job.head.head);
+      sealer_gave_up = true;
+    }
+    if (sealer_gave_up) {
+      if (job.done) job.done->set_value(std::nullopt);
+      continue;
+    }
+    wrote = wrote || job.wb != nullptr;
+    job.serial = last_serial = ++seal_serial;
+    if (job.block) last_block = job.head.head;
+    // Queued before the sync (beyond the queue's bound: waiting for room here could wait for a
+    // majority that needs this very sync); the bound is applied after it.
+    {
+      LockGuard lk(quorum_mu);
+      quorum_queue.push_back(std::move(job));
+    }
+    quorum_cv.notify_one();
+  }
+  if (last_serial == 0) return;
+  if (wrote) {
+    // One sync for the group: the WAL is sequential, so it makes every write above durable.
+    if (cfg.before_block_sync) cfg.before_block_sync();
+    const std::string what = "the blocks up to " + std::to_string(last_block);
+    while (!store->sync_wal()) {
+      if (!wait_store_retry(what.c_str())) {
+        spdlog::critical("node: stopping with the blocks up to {} not durable here; none of them turns soft on "
+                         "this node's vote",
+                         last_block);
+        sealer_gave_up = true;
+        return;
+      }
+    }
+    if (write_failed.load(std::memory_order_relaxed)) store_write_ok();
+    block_syncs.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (last_block != 0) {
+    durable_head.store(last_block, std::memory_order_release);
+    cfg.replicator->own_durable(last_block);
+    LockGuard lk(durable_mu);
+    for (const auto& [id, cb] : durable_subs) cb(last_block);  // a follower's ack
+  }
+  {
+    LockGuard lk(quorum_mu);
+    synced_serial.store(last_serial, std::memory_order_release);
+  }
+  quorum_cv.notify_all();
+  // The mark's own sync comes after the acks: it guards against a damaged WAL at the next start,
+  // not against a crash (the WAL sync above did that), so it need not delay soft finality.
+  if (wrote) store->move_ack_mark();
+  UniqueLock lk(quorum_mu);
+  quorum_space_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_stop || quorum_queue.size() < kQuorumDepth; });
+}
+
 void Node::Impl::quorum_loop() {
+  // Soft on a majority, in order; the batcher gets each block once it is durable here as well.
+  std::deque<std::pair<uint64_t, std::shared_ptr<const Block>>> unbatched;
+  const auto durable_here = [&](uint64_t serial) { return synced_serial.load(std::memory_order_acquire) >= serial; };
+  const auto flush_unbatched = [&] {
+    while (!unbatched.empty() && durable_here(unbatched.front().first)) {
+      queue_for_batcher(std::move(unbatched.front().second));
+      unbatched.pop_front();
+    }
+  };
   for (;;) {
     SealJob job;
     {
       UniqueLock lk(quorum_mu);
-      quorum_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_stop || !quorum_queue.empty(); });
-      if (quorum_queue.empty()) return;
+      quorum_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) {
+        return quorum_stop || !quorum_queue.empty() || (!unbatched.empty() && durable_here(unbatched.front().first));
+      });
+      if (quorum_queue.empty()) {
+        const bool stop = quorum_stop;
+        lk.unlock();
+        flush_unbatched();
+        if (stop) return;  // the sealer has stopped: what is not durable here is not batched
+        continue;
+      }
       job = std::move(quorum_queue.front());
       quorum_queue.pop_front();
     }
     quorum_space_cv.notify_all();
-    // Quorum soft finality: the block turns soft (head, notifications, batching) once a majority
-    // of the group has it on disk. Given up only at stop: then neither it nor a later block is
-    // reported soft here (they are durable on this disk; the group decides their fate).
-    if (quorum_gave_up || (job.block && job.own && !cfg.replicator->wait_quorum(job.head.head))) {
-      if (!quorum_gave_up && job.block)
-        spdlog::warn("node: stopping before block {} reached a majority of the group; it is not reported soft",
-                     job.head.head);
-      quorum_gave_up = true;
+    flush_unbatched();
+    // Quorum soft finality: the leader's own block turns soft (head, notifications) once a
+    // majority of the group has it on disk, this node or not; anything else (a follower's copy,
+    // a token, a marker) once it is durable here. Given up only at stop: then neither it nor a
+    // later block is reported soft here (the group decides their fate).
+    const bool own_block = job.block && job.own;
+    if (!quorum_gave_up) {
+      bool ok;
+      if (own_block) {
+        ok = cfg.replicator->wait_quorum(job.head.head);
+      } else {
+        UniqueLock lk(quorum_mu);
+        quorum_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_stop || durable_here(job.serial); });
+        ok = durable_here(job.serial);
+      }
+      if (!ok) {
+        if (job.block)
+          spdlog::warn("node: stopping before block {} reached a majority of the group; it is not reported soft",
+                       job.head.head);
+        quorum_gave_up = true;
+      }
+    }
+    if (quorum_gave_up) {
       if (job.done) job.done->set_value(std::nullopt);
       continue;
     }
-    publish_soft(job);
+    if (own_block) {
+      unbatched.emplace_back(job.serial, job.block);
+      publish_soft(job, /*batch_now=*/false);
+      flush_unbatched();
+    } else {
+      flush_unbatched();  // durable here, so every earlier block is too: they go first
+      publish_soft(job);
+    }
   }
 }
 
-void Node::Impl::publish_soft(SealJob& job) {
+void Node::Impl::queue_for_batcher(std::shared_ptr<const Block> b) {
+  {
+    LockGuard lk(batch_mu);
+    batch_backlog_txs += b->txs.size();
+    batch_queue.push_back(BatchItem{std::move(b), {}});
+  }
+  batch_cv.notify_one();
+}
+
+void Node::Impl::publish_soft(SealJob& job, bool batch_now) {
   if (job.block) {
     std::shared_ptr<const Block> b = job.block;
     {
@@ -132,12 +239,7 @@ void Node::Impl::publish_soft(SealJob& job) {
       LockGuard lk(mp_mu);
       for (const auto& t : b->txs) mempool.on_sealed(t.hash);
     }
-    {
-      LockGuard lk(batch_mu);
-      batch_backlog_txs += b->txs.size();
-      batch_queue.push_back(BatchItem{b, {}});
-    }
-    batch_cv.notify_one();
+    if (batch_now) queue_for_batcher(b);
     bool any_tx_subs;
     bool any_block_subs;
     {

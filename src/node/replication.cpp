@@ -88,6 +88,7 @@ struct ReplicationServer::Conn {
   std::atomic<uint64_t> acked{0};   ///< highest block the follower reported durable
   std::atomic<bool> welcomed{false};
   std::atomic<bool> closed{false};
+  std::string member;               ///< mu_: the follower's member id (may be empty)
   uint64_t next_block = 1;          ///< sender thread
   uint32_t next_token = 0;          ///< sender thread
 };
@@ -185,6 +186,13 @@ void ReplicationServer::serve(const std::shared_ptr<Conn>& c) {
   Hash head_hash{};
   const auto hb = r.bytes(32);
   if (r.ok()) std::copy(hb.begin(), hb.end(), head_hash.begin());
+  std::string member;
+  if (r.ok() && !r.done()) {
+    // The follower's member id (newer followers send it): one member's acks count once however
+    // many of its connections are open, and a reconnect retires the connection it replaces.
+    const auto id = r.bytes(r.u8());
+    if (r.ok()) member.assign(reinterpret_cast<const char*>(id.data()), id.size());
+  }
   if (!r.done() || next == 0) return close_conn();
   Node* node = nullptr;
   {
@@ -228,8 +236,18 @@ void ReplicationServer::serve(const std::shared_ptr<Conn>& c) {
   c->next_token = tokens;
   c->welcomed = true;
   {
-    std::lock_guard lk(mu_);
-    if (stopping_) return close_conn();
+    std::unique_lock lk(mu_);
+    if (stopping_) {
+      lk.unlock();  // close_conn takes mu_ itself
+      return close_conn();
+    }
+    c->member = std::move(member);
+    if (!c->member.empty())
+      for (const auto& other : conns_)
+        if (other != c && other->member == c->member && !other->closed) {
+          other->closed = true;  // its ack reader ends; the sender stops at its next block
+          ::shutdown(other->fd, SHUT_RDWR);
+        }
     threads_.emplace_back([this, c] { read_acks(c); });
   }
   spdlog::info("replication: a follower joined at block {} (leader head {})", next, head);
@@ -314,15 +332,30 @@ void ReplicationServer::publish_token(uint64_t, const state::L1Address&) {
   cv_.notify_all();
 }
 
+void ReplicationServer::own_durable(uint64_t head) {
+  {
+    std::lock_guard lk(mu_);
+    if (head <= own_durable_) return;
+    own_durable_ = head;
+  }
+  cv_.notify_all();
+}
+
 bool ReplicationServer::wait_quorum(uint64_t number) {
-  const std::size_t others = group_size_ / 2;  // a majority is group_size / 2 + 1, this node included
-  if (others == 0) return true;
+  const std::size_t majority = group_size_ / 2 + 1;
   std::unique_lock lk(mu_);
   const auto have = [&] {
-    std::size_t k = 0;
-    for (const auto& c : conns_)
-      if (!c->closed && c->acked.load() >= number) ++k;
-    return k >= others;
+    std::size_t k = own_durable_ >= number ? 1 : 0;
+    std::vector<const std::string*> counted;
+    for (const auto& c : conns_) {
+      if (c->closed || c->acked.load() < number) continue;
+      if (!c->member.empty()) {
+        if (std::any_of(counted.begin(), counted.end(), [&](const std::string* m) { return *m == c->member; })) continue;
+        counted.push_back(&c->member);
+      }
+      ++k;
+    }
+    return k >= majority;
   };
   cv_.wait(lk, [&] { return quorum_shutdown_ || have(); });
   return have();
@@ -359,8 +392,9 @@ void ReplicationServer::stop() {
 // ---------------------------------------------------------------------------------------------
 // Follower side
 
-ReplicationClient::ReplicationClient(Node& node, std::string host, uint16_t port, uint64_t leader_term)
-    : node_(node), host_(std::move(host)), port_(port), term_(leader_term) {
+ReplicationClient::ReplicationClient(Node& node, std::string host, uint16_t port, uint64_t leader_term,
+                                     std::string member)
+    : node_(node), host_(std::move(host)), port_(port), term_(leader_term), member_(std::move(member).substr(0, 255)) {
   const uint64_t head = node_.durable_head();
   received_ = head;
   if (head > 0)
@@ -447,6 +481,10 @@ bool ReplicationClient::session(int fd) {
     w.u64(received_.load() + 1);
     w.u32(tokens);
     w.bytes(received_hash_);
+    if (!member_.empty()) {
+      w.u8(static_cast<uint8_t>(member_.size()));
+      w.bytes(std::span(reinterpret_cast<const uint8_t*>(member_.data()), member_.size()));
+    }
     if (!write_frame(fd, repl::kHello, p)) return true;
   }
   const auto refuse = [&](std::string why) {

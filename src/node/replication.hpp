@@ -7,7 +7,8 @@
 // receives through Node::apply_replicated (re-executed and checked, then stored the same way).
 //
 // Frames: u32 big-endian length of what follows, u8 type, payload.
-//   follower -> leader  kHello  u64 term it knows, u64 next block, u32 tokens it has, 32-byte head hash
+//   follower -> leader  kHello  u64 term it knows, u64 next block, u32 tokens it has, 32-byte head hash,
+//                               then optionally u8 length + its member id
 //   leader -> follower  kWelcome u64 leader term | kRefuse 'D' or 'T', text (resync, or another term)
 //   leader -> follower  kBlock  encode_block (with the term) | kToken u32 id, 20-byte L1 address
 //   follower -> leader  kAck    u64 highest block durable on the follower
@@ -60,6 +61,7 @@ class ReplicationServer final : public BlockReplicator {
 
   void publish(std::shared_ptr<const Block> block) override;
   void publish_token(uint64_t after_head, const state::L1Address& address) override;
+  void own_durable(uint64_t head) override;
   bool wait_quorum(uint64_t number) override;
   void shutdown() override;
   /// Closes every follower and joins the threads that read the node's store (= stop()).
@@ -87,6 +89,7 @@ class ReplicationServer final : public BlockReplicator {
   uint64_t published_ = 0;                 // mu_: highest block published
   uint64_t token_events_ = 0;              // mu_: tokens published (wakes senders)
   bool quorum_shutdown_ = false;           // mu_
+  uint64_t own_durable_ = 0;               // mu_: this node's own durable head (its vote)
   std::vector<std::shared_ptr<Conn>> conns_;  // mu_
   std::vector<std::thread> threads_;       // mu_
 };
@@ -95,7 +98,9 @@ class ReplicationServer final : public BlockReplicator {
 class ReplicationClient {
  public:
   /// Follows the leader at host:port whose term is `leader_term`; reconnects while running.
-  ReplicationClient(Node& node, std::string host, uint16_t port, uint64_t leader_term);
+  /// `member`: this node's id in the group (at most 255 bytes), so that the leader counts its
+  /// acks once across reconnects.
+  ReplicationClient(Node& node, std::string host, uint16_t port, uint64_t leader_term, std::string member = {});
   ~ReplicationClient();
   ReplicationClient(const ReplicationClient&) = delete;
   ReplicationClient& operator=(const ReplicationClient&) = delete;
@@ -121,6 +126,7 @@ class ReplicationClient {
   const std::string host_;
   const uint16_t port_;
   const uint64_t term_;
+  const std::string member_;
   std::atomic<bool> stopping_{false};
   std::atomic<uint64_t> received_{0};
   std::atomic<bool> connected_{true};

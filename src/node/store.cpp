@@ -209,14 +209,46 @@ bool Store::write(rocksdb::WriteBatch& wb, bool sync) {
     // Under write_mu_ the latest sequence is this write's: every write before it is in the WAL
     // ahead of it, so the sync made all of them durable.
     const HeadMeta h = head();
-    if (!mark_->write(AckMark{db_->GetLatestSequenceNumber(), h.head, h.soft_txs}) && !mark_failed_logged_) {
-      // The block itself is durable; only the check at the next start is weaker.
-      spdlog::error("store: cannot update {}/ACKED ({}); a damaged WAL may go unnoticed at the next start", dir_,
-                    std::strerror(errno));
-      mark_failed_logged_ = true;
-    }
+    write_mark(AckMark{db_->GetLatestSequenceNumber(), h.head, h.soft_txs});
   }
   return true;
+}
+
+void Store::write_mark(const AckMark& m) {
+  if (m.seq <= mark_seq_) return;  // a later synced write already named more
+  if (!mark_->write(m)) {
+    // The writes themselves are durable; only the check at the next start is weaker.
+    if (!mark_failed_logged_)
+      spdlog::error("store: cannot update {}/ACKED ({}); a damaged WAL may go unnoticed at the next start", dir_,
+                    std::strerror(errno));
+    mark_failed_logged_ = true;
+    return;
+  }
+  mark_seq_ = m.seq;
+}
+
+bool Store::sync_wal() {
+  AckMark m;
+  {
+    // What is in the WAL now is what this sync makes durable; writes that land during the sync
+    // may be durable too, but the mark must not name them.
+    std::lock_guard lk(write_mu_);
+    const HeadMeta h = head();
+    m = AckMark{db_->GetLatestSequenceNumber(), h.head, h.soft_txs};
+  }
+  const rocksdb::Status st = db_->SyncWAL();
+  if (!st.ok()) {
+    note_error(st);
+    return false;
+  }
+  std::lock_guard lk(write_mu_);
+  if (m.seq > synced_.seq) synced_ = m;
+  return true;
+}
+
+void Store::move_ack_mark() {
+  std::lock_guard lk(write_mu_);
+  if (mark_) write_mark(synced_);
 }
 
 bool Store::write_trees(rocksdb::WriteBatch& wb) {

@@ -76,6 +76,13 @@ class Store {
   /// ACKED high-water mark has moved to it). Writes are serialised so the mark names exactly the
   /// sequence number a synced write made durable.
   [[nodiscard]] bool write(rocksdb::WriteBatch& wb, bool sync);
+  /// Makes every write so far durable (one WAL sync) without moving the ACKED mark yet: the
+  /// sealer of a sequencer group acknowledges the blocks first (a follower's ack, the leader's
+  /// vote) and then calls move_ack_mark(), so the mark's own sync is not on the path to soft.
+  [[nodiscard]] bool sync_wal();
+  /// Moves the ACKED mark to what the last sync_wal made durable (no-op if a synced write
+  /// already moved it further).
+  void move_ack_mark();
   /// Writes tree records (put_tree_nodes, put_tree_batch, clear_trees) to the trees database;
   /// not synced: a checkpoint lost with the machine is recomputed from the batch records.
   [[nodiscard]] bool write_trees(rocksdb::WriteBatch& wb);
@@ -147,6 +154,9 @@ class Store {
   bool trees_reset_ = false;
   std::unique_ptr<AckMarkFile> mark_;
   bool mark_failed_logged_ = false;  // write_mu_
+  uint64_t mark_seq_ = 0;            // write_mu_: the sequence the mark names
+  AckMark synced_;                   // write_mu_: what the last sync_wal made durable
+  void write_mark(const AckMark& m);  // write_mu_ held
   std::mutex write_mu_;
   mutable std::mutex err_mu_;
   std::string last_error_;  // err_mu_

@@ -2,12 +2,17 @@
 // block of the leader (same hashes, terms and state roots), quorum soft finality waits for a
 // majority, a follower is promoted and the other follows it, and a follower whose log is not the
 // leader's is refused.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <set>
 #include <thread>
 
+#include "node/codec.hpp"
 #include "node/replication.hpp"
 #include "node_test_util.hpp"
 #include "state/commitment.hpp"
@@ -50,6 +55,71 @@ void start_leader(Member& m, uint32_t group, uint64_t term, bool quorum) {
   m.node = std::make_unique<Node>(c);
   ASSERT_EQ(m.node->error(), "");
   m.server->attach(m.node.get());
+}
+
+/// A leader whose own WAL sync waits while `hold` is set (bounded): a slow or stalled disk.
+void start_leader_with_held_sync(Member& m, uint32_t group, std::shared_ptr<std::atomic<bool>> hold) {
+  m.server = std::make_shared<ReplicationServer>(group, 1);
+  std::string err;
+  ASSERT_TRUE(m.server->listen("127.0.0.1", 0, err)) << err;
+  NodeConfig c = test_config(m.dir.str());
+  c.term = 1;
+  c.replicator = m.server;
+  c.quorum_soft = true;
+  c.before_block_sync = [hold] {
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    while (hold->load() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+  };
+  m.node = std::make_unique<Node>(c);
+  ASSERT_EQ(m.node->error(), "");
+  m.server->attach(m.node.get());
+}
+
+/// A hand-made follower connection: the handshake of replication.hpp with a member id, then acks
+/// of whatever it is told to (it never reads a block: the leader's sends fill the socket buffer).
+struct FakeFollower {
+  int fd = -1;
+  FakeFollower(uint16_t port, uint64_t term, const std::string& member) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    std::string p;
+    ByteWriter w(p);
+    w.u64(term);
+    w.u64(1);  // next block: the follower has none
+    w.u32(0);  // tokens
+    w.bytes(Hash{});
+    w.u8(static_cast<uint8_t>(member.size()));
+    w.bytes(std::span(reinterpret_cast<const uint8_t*>(member.data()), member.size()));
+    send(repl::kHello, p);
+    uint8_t head[5];
+    EXPECT_EQ(::recv(fd, head, 5, MSG_WAITALL), 5);
+    EXPECT_EQ(head[4], repl::kWelcome);
+  }
+  ~FakeFollower() { ::close(fd); }
+  void send(uint8_t type, const std::string& payload) const {
+    std::string f;
+    ByteWriter(f).u32(static_cast<uint32_t>(payload.size() + 1));
+    f.push_back(static_cast<char>(type));
+    f += payload;
+    EXPECT_EQ(::send(fd, f.data(), f.size(), MSG_NOSIGNAL), static_cast<ssize_t>(f.size()));
+  }
+  void ack(uint64_t number) const {
+    std::string p;
+    ByteWriter(p).u64(number);
+    send(repl::kAck, p);
+  }
+};
+
+tx::CreateAccount create_account(uint32_t account) {
+  tx::CreateAccount ca;
+  ca.account = account;
+  ca.pubkey = ec::pack_point(hash::eddsa_public_key(test_key(account)));
+  ca.serial = account - 1;
+  return ca;
 }
 
 void start_follower(Member& m, const Member& leader, uint64_t term) {
@@ -140,6 +210,56 @@ TEST(Replication, QuorumSoftWaitsForAMajority) {
   start_follower(b, a, 1);
   ASSERT_TRUE(wait_head(*a.node, 1));
   EXPECT_EQ(b.node->block(1)->header.hash, a.node->block(1)->header.hash);
+}
+
+TEST(Replication, ABlockTurnsSoftOnTheFollowersWhileTheLeadersOwnSyncIsStalled) {
+  // Raft's leader writes to its disk beside its followers (Ongaro's thesis 10.2.1): two of three
+  // durable copies make a block soft even when one of them is not the leader's.
+  auto hold = std::make_shared<std::atomic<bool>>(true);
+  Member a, b, c;
+  start_leader_with_held_sync(a, 3, hold);
+  start_follower(b, a, 1);
+  start_follower(c, a, 1);
+  ASSERT_TRUE(a.node->submit_priority(create_account(1)).accepted);
+  ASSERT_TRUE(wait_head(*a.node, 1));
+  EXPECT_EQ(a.node->durable_head(), 0u);  // soft, while the leader's own sync still waits
+  EXPECT_EQ(b.node->block(1)->header.hash, a.node->block(1)->header.hash);
+  hold->store(false);
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (a.node->durable_head() < 1 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(a.node->durable_head(), 1u);
+}
+
+TEST(Replication, WithOneFollowerTheLeadersOwnSyncIsStillNeeded) {
+  auto hold = std::make_shared<std::atomic<bool>>(true);
+  Member a, b;
+  start_leader_with_held_sync(a, 3, hold);
+  start_follower(b, a, 1);
+  ASSERT_TRUE(a.node->submit_priority(create_account(1)).accepted);
+  ASSERT_TRUE(wait_head(*b.node, 1));  // the follower has it durably: one vote of the two needed
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(a.node->status().head_block, 0u);
+  hold->store(false);
+  ASSERT_TRUE(wait_head(*a.node, 1));
+}
+
+TEST(Replication, AFollowersAcksCountOnceHoweverManyConnectionsItOpens) {
+  // A member that reconnects (or lies) must not stand for a majority alone: its acks count once.
+  auto hold = std::make_shared<std::atomic<bool>>(true);
+  Member a;
+  start_leader_with_held_sync(a, 3, hold);
+  FakeFollower f1(a.server->port(), 1, "f1");
+  FakeFollower f1_again(a.server->port(), 1, "f1");
+  ASSERT_TRUE(a.node->submit_priority(create_account(1)).accepted);
+  f1.ack(1);
+  f1_again.ack(1);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(a.node->status().head_block, 0u);  // one member of three, however many connections
+  FakeFollower f2(a.server->port(), 1, "f2");
+  f2.ack(1);
+  ASSERT_TRUE(wait_head(*a.node, 1));  // two members: a majority without the leader's own copy
+  EXPECT_EQ(a.node->durable_head(), 0u);
+  hold->store(false);
 }
 
 TEST(Replication, PromotedFollowerLeadsAndTheOtherFollowsIt) {
