@@ -269,12 +269,22 @@ std::optional<BlockTx> decode_block_tx(std::string_view in, uint32_t position) {
   ByteReader r(in);
   BlockHeader h;
   if (!read_block_header(r, h) || position >= h.tx_count) return std::nullopt;
-  // The txs before it are read only to find where it starts (each entry's length depends on
-  // its tx: an LP full exit's Executed is longer).
-  for (uint32_t i = 0;; ++i) {
-    auto t = read_block_tx(r);
-    if (!t || i == position) return t;
+  // The entries before it are skipped, not decoded: only an LP full exit's Executed is longer,
+  // so only a full exit's tx is decoded, to tell (the lookup is then ~3x cheaper in a block of
+  // swaps). The tx at the position is decoded whole and its hash checked by the caller.
+  for (uint32_t i = 0; i < position; ++i) {
+    (void)r.bytes(32);
+    const auto enc = r.bytes(r.u16());
+    if (!r.ok() || enc.empty()) return std::nullopt;
+    if (enc[0] == static_cast<uint8_t>(tx::TxType::FullExit)) {
+      const auto t = tx::decode(enc);
+      if (!t) return std::nullopt;
+      (void)read_executed(r, *t);
+    } else {
+      (void)read_executed(r, tx::Tx{});  // the layout of every other kind
+    }
   }
+  return read_block_tx(r);
 }
 
 std::string encode_batch(const Batch& b) {

@@ -378,9 +378,12 @@ std::optional<IndexedTx> Store::tx(const Hash& h) const {
     // The index holds where the tx is; the tx itself is in its block record, written in the same
     // WriteBatch. A block that is not there, or that has another tx at that position, is no
     // answer (damaged records, or an index entry left over from a block later rewritten).
-    const auto b = get(key64('b', loc->block));
-    if (!b) return std::nullopt;
-    auto t = decode_block_tx(*b, loc->position);
+    // Pinned where RocksDB can (a block in its cache) rather than copied: a block record is tens
+    // of kB and only its entries up to the position are read.
+    rocksdb::PinnableSlice b;
+    if (!db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key64('b', loc->block), &b).ok())
+      return std::nullopt;
+    auto t = decode_block_tx(b.ToStringView(), loc->position);
     if (!t || t->hash != h) return std::nullopt;
     return IndexedTx{*loc, std::move(t->tx), t->executed};
   }

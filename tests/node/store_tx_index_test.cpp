@@ -47,15 +47,19 @@ BlockTx block_tx(tx::Tx t, const tx::Executed& e) {
   return bt;
 }
 
-// Block 3: a swap, a full exit of an LP token (its Executed is 4 bytes longer, so the entries
-// after it start where only its tx tells) and two more swaps.
+// Block 3: a full exit of an ordinary token, a swap, a full exit of an LP token (its Executed
+// is 4 bytes longer, so the entries after it start where only its tx tells) and two more swaps.
 Block test_block() {
   Block b;
   b.header.number = 3;
   b.header.timestamp = 1'700'000'000'000;
   b.header.parent_hash[0] = 7;
-  b.txs.push_back(block_tx(swap(2, 0, kE18), tx::Executed{kE18, 3 * kE18, 0, 512, 0, 0}));
   tx::FullExit fe;
+  fe.serial = 8;
+  fe.account = 2;
+  fe.token = 1;
+  b.txs.push_back(block_tx(fe, tx::Executed{4, 0, 0, 0, 0, 0}));
+  b.txs.push_back(block_tx(swap(2, 0, kE18), tx::Executed{kE18, 3 * kE18, 0, 512, 0, 0}));
   fe.serial = 9;
   fe.account = 3;
   fe.token = tx::kFirstLpTokenId;
@@ -179,42 +183,45 @@ TEST(StoreTxIndex, AnEntryThatDoesNotLeadToItsTxIsNoAnswer) {
   auto store = open_store(dir);
   ASSERT_TRUE(store);
   const Block b = test_block();
-  const Hash h = b.txs[2].hash;
+  const Hash h = b.txs[3].hash;
   const auto put = [&](const TxLocation& l) {
     rocksdb::WriteBatch wb;
     Store::put_tx(wb, h, l);
     ASSERT_TRUE(store->write(wb, true));
   };
   // No block 3 yet.
-  put(location(3, 2));
+  put(location(3, 3));
   EXPECT_FALSE(store->tx(h));
   EXPECT_TRUE(store->has_tx(h));  // has_tx looks at the key only
   rocksdb::WriteBatch wb;
   Store::put_block(wb, b);
   ASSERT_TRUE(store->write(wb, true));
-  expect_tx(store->tx(h), location(3, 2), b.txs[2]);
+  expect_tx(store->tx(h), location(3, 3), b.txs[3]);
   // Another block, a position past the end, another tx's position (before and after the LP exit).
   put(location(4, 2));
   EXPECT_FALSE(store->tx(h));
-  put(location(3, 4));
+  put(location(3, 5));
   EXPECT_FALSE(store->tx(h));
   put(location(3, UINT32_MAX));
   EXPECT_FALSE(store->tx(h));
-  put(location(3, 0));
-  EXPECT_FALSE(store->tx(h));
+  for (const uint32_t other : {0u, 1u, 2u, 4u}) {
+    put(location(3, other));
+    EXPECT_FALSE(store->tx(h)) << other;
+  }
+  // A damaged block record: cut short before the tx or inside it, garbage, empty; and an index
+  // record cut short.
   put(location(3, 3));
-  EXPECT_FALSE(store->tx(h));
-  // A damaged block record: cut short before the tx, garbage, empty; and an index record cut short.
-  put(location(3, 2));
   const std::string whole = encode_block(b);
-  for (const std::string& damaged : {whole.substr(0, whole.size() / 2), std::string(200, '\xff'), std::string()}) {
+  const std::size_t tx_end = whole.size() - encode_block(Block{b.header, {b.txs[4]}}).size() + 84;
+  for (const std::string& damaged : {whole.substr(0, whole.size() / 2), whole.substr(0, tx_end - 10),
+                                     std::string(200, '\xff'), std::string()}) {
     rocksdb::WriteBatch d;
     Store::put_raw(d, std::string(1, 'b') + whole.substr(0, 8), damaged);
     ASSERT_TRUE(store->write(d, true));
     EXPECT_FALSE(store->tx(h)) << damaged.size();
   }
   rocksdb::WriteBatch cut;
-  Store::put_raw(cut, index_key(h), encode_location(location(3, 2)).substr(0, 20));
+  Store::put_raw(cut, index_key(h), encode_location(location(3, 3)).substr(0, 20));
   ASSERT_TRUE(store->write(cut, true));
   EXPECT_FALSE(store->tx(h));
 }
