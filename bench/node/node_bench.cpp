@@ -208,8 +208,7 @@ void BM_BlockSeal(benchmark::State& st) {
     for (std::size_t i = 0; i < n; ++i) {
       acc.index = static_cast<uint32_t>(i % 4096);
       Store::put_account(wb, acc);
-      Store::put_tx(wb, b.txs[i].hash, TxLocation{number, static_cast<uint32_t>(i), 1, 2, 3}, b.txs[i].tx,
-                    b.txs[i].executed);
+      Store::put_tx(wb, b.txs[i].hash, TxLocation{number, static_cast<uint32_t>(i), 1, 2, 3});
     }
     Store::put_block(wb, b);
     if (!store->write(wb, true)) std::abort();

@@ -74,6 +74,9 @@ tx::Executed read_executed(ByteReader& r, const tx::Tx& t);
 /// Block record: header fields, then per tx its hash, encoding (u16 length) and Executed.
 std::string encode_block(const Block& b);
 std::optional<Block> decode_block(std::string_view in);
+/// The tx at `position` of a block record, reading the record only up to it (the tx index's
+/// lookups, Store::tx); nullopt when the block has no such tx or does not decode up to it.
+std::optional<BlockTx> decode_block_tx(std::string_view in, uint32_t position);
 
 /// Batch record: header, root_ready, then per slot hash, block, position, encoding, Executed.
 /// The pubdata is recomputed on decode.

@@ -35,8 +35,7 @@ void Node::Impl::sealer_loop() {
         for (uint32_t i = 0; i < b.txs.size(); ++i) {
           const auto& t = b.txs[i];
           const TxTimes& tt = job.times[i];
-          Store::put_tx(*job.wb, t.hash, TxLocation{b.header.number, i, tt.received, tt.accepted, tt.soft}, t.tx,
-                        t.executed);
+          Store::put_tx(*job.wb, t.hash, TxLocation{b.header.number, i, tt.received, tt.accepted, tt.soft});
         }
         Store::put_block(*job.wb, b);
         Store::put_head(*job.wb, job.head);

@@ -23,6 +23,9 @@ std::string key64(char prefix, uint64_t v) {
   ByteWriter(k).u64(v);
   return k;
 }
+// An index record of this node: encode_location only. Longer records (older nodes) carry a copy
+// of the tx after it.
+constexpr std::size_t kLocationBytes = 8 + 4 + 8 + 8 + 8;
 std::string key_hash(const Hash& h) {
   std::string k(1, 'x');
   k.append(reinterpret_cast<const char*>(h.data()), h.size());
@@ -289,15 +292,8 @@ void Store::put_raw(rocksdb::WriteBatch& wb, const std::string& key, std::string
 
 void Store::put_block(rocksdb::WriteBatch& wb, const Block& b) { (void)wb.Put(key64('b', b.header.number), encode_block(b)); }
 
-void Store::put_tx(rocksdb::WriteBatch& wb, const Hash& h, const TxLocation& l, const tx::Tx& t,
-                   const tx::Executed& e) {
-  std::string v = encode_location(l);
-  ByteWriter w(v);
-  const auto enc = tx::encode(t);
-  w.u16(static_cast<uint16_t>(enc.size()));
-  w.bytes(enc);
-  write_executed(w, t, e);
-  (void)wb.Put(key_hash(h), v);
+void Store::put_tx(rocksdb::WriteBatch& wb, const Hash& h, const TxLocation& l) {
+  (void)wb.Put(key_hash(h), encode_location(l));
 }
 
 void Store::put_head(rocksdb::WriteBatch& wb, const HeadMeta& m) {
@@ -408,11 +404,23 @@ std::optional<Block> Store::block(uint64_t number) const {
 std::optional<IndexedTx> Store::tx(const Hash& h) const {
   const auto v = get(key_hash(h));
   if (!v) return std::nullopt;
-  constexpr std::size_t kLoc = 8 + 4 + 8 + 8 + 8;
-  if (v->size() < kLoc) return std::nullopt;
-  auto loc = decode_location(std::string_view(*v).substr(0, kLoc));
+  auto loc = decode_location(std::string_view(*v).substr(0, std::min(v->size(), kLocationBytes)));
   if (!loc) return std::nullopt;
-  ByteReader r(std::string_view(*v).substr(kLoc));
+  if (v->size() == kLocationBytes) {
+    // The index holds where the tx is; the tx itself is in its block record, written in the same
+    // WriteBatch. A block that is not there, or that has another tx at that position, is no
+    // answer (damaged records, or an index entry left over from a block later rewritten).
+    // Pinned where RocksDB can (a block in its cache) rather than copied: a block record is tens
+    // of kB and only its entries up to the position are read.
+    rocksdb::PinnableSlice b;
+    if (!db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), key64('b', loc->block), &b).ok())
+      return std::nullopt;
+    auto t = decode_block_tx(b.ToStringView(), loc->position);
+    if (!t || t->hash != h) return std::nullopt;
+    return IndexedTx{*loc, std::move(t->tx), t->executed};
+  }
+  // Written by an older node: the location, then a copy of the tx and its Executed.
+  ByteReader r(std::string_view(*v).substr(kLocationBytes));
   const uint16_t n = r.u16();
   const auto b = r.bytes(n);
   if (!r.ok()) return std::nullopt;

@@ -5,7 +5,10 @@
 //   'R' u32 token id           -> u64 head block when registered (replay order of add_token)
 //   'P' u32 pool id            -> encode_pool
 //   'b' u64 block number       -> encode_block
-//   'x' 32-byte tx hash        -> encode_location + tx encoding + Executed
+//   'x' 32-byte tx hash        -> encode_location: where in which block the tx is (the tx itself is
+//                                 only in the block record, so it is written to disk once; Store::tx
+//                                 reads it from there). Records of older nodes carry a copy of the
+//                                 tx encoding + Executed after the location and still read.
 //   'B' u64 batch number       -> encode_batch
 //   'm' "block"                -> head number, timestamp, hash, next priority serial, soft tx count
 //   'm' "batch"                -> last batch number
@@ -101,8 +104,8 @@ class Store {
   static void put_token(rocksdb::WriteBatch& wb, const state::Token& t, uint64_t registered_at_head);
   static void put_pool(rocksdb::WriteBatch& wb, uint32_t pool_id, const state::Pool& p);
   static void put_block(rocksdb::WriteBatch& wb, const Block& b);
-  static void put_tx(rocksdb::WriteBatch& wb, const Hash& h, const TxLocation& l, const tx::Tx& t,
-                     const tx::Executed& e);
+  /// The tx index entry of the tx at l.block / l.position (its block record goes in the same batch).
+  static void put_tx(rocksdb::WriteBatch& wb, const Hash& h, const TxLocation& l);
   static void put_head(rocksdb::WriteBatch& wb, const HeadMeta& m);
   static void put_batch(rocksdb::WriteBatch& wb, const Batch& b);
   /// Tree node records: a put per changed node, a delete per node that became empty.
@@ -126,6 +129,8 @@ class Store {
   HeadMeta head() const;
   uint64_t last_batch() const;
   std::optional<Block> block(uint64_t number) const;
+  /// A soft tx by hash: its index entry, and the tx from its block record; nullopt when either is
+  /// missing, does not decode, or the block holds another tx at the indexed position.
   std::optional<IndexedTx> tx(const Hash& h) const;
   bool has_tx(const Hash& h) const;
   std::optional<Batch> batch(uint64_t number) const;
