@@ -120,6 +120,8 @@ struct Node::Impl {
   /// made durable here with one WAL sync, so the followers' acks can make a block soft while
   /// this node's own sync still runs.
   void seal_for_quorum(std::vector<SealJob>& jobs);
+  /// Sealer: blocks up to `number` are durable here: durable_head, the leader's vote, on_durable.
+  void note_durable(uint64_t number);
   /// After the synced write (and the majority, in quorum mode): the block is soft: head,
   /// mempool, notifications, and (batch_now) the batcher; a marker's or token's promise is
   /// fulfilled.

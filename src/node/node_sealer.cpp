@@ -73,11 +73,7 @@ void Node::Impl::sealer_loop() {
       uint64_t durable = 0;
       for (const SealJob& job : jobs)
         if (job.block) durable = job.head.head;
-      if (durable != 0) {
-        durable_head.store(durable, std::memory_order_release);
-        LockGuard lk(durable_mu);
-        for (const auto& [id, cb] : durable_subs) cb(durable);
-      }
+      if (durable != 0) note_durable(durable);
     }
     for (SealJob& job : jobs) {
       if (job.wb && sealer_gave_up) {
@@ -135,12 +131,7 @@ void Node::Impl::seal_for_quorum(std::vector<SealJob>& jobs) {
     if (write_failed.load(std::memory_order_relaxed)) store_write_ok();
     block_syncs.fetch_add(1, std::memory_order_relaxed);
   }
-  if (last_block != 0) {
-    durable_head.store(last_block, std::memory_order_release);
-    cfg.replicator->own_durable(last_block);
-    LockGuard lk(durable_mu);
-    for (const auto& [id, cb] : durable_subs) cb(last_block);  // a follower's ack
-  }
+  if (last_block != 0) note_durable(last_block);
   {
     LockGuard lk(quorum_mu);
     synced_serial.store(last_serial, std::memory_order_release);
@@ -151,6 +142,13 @@ void Node::Impl::seal_for_quorum(std::vector<SealJob>& jobs) {
   if (wrote) store->move_ack_mark();
   UniqueLock lk(quorum_mu);
   quorum_space_cv.wait(lk.native(), [&]() REQUIRES(quorum_mu) { return quorum_stop || quorum_queue.size() < kQuorumDepth; });
+}
+
+void Node::Impl::note_durable(uint64_t number) {
+  durable_head.store(number, std::memory_order_release);
+  if (cfg.replicator) cfg.replicator->own_durable(number);  // the leader's vote
+  LockGuard lk(durable_mu);
+  for (const auto& [id, cb] : durable_subs) cb(number);  // a follower's ack
 }
 
 void Node::Impl::quorum_loop() {
