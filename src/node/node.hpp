@@ -402,7 +402,8 @@ class Node {
   /// Non-empty once a replicated block did not apply (wrong parent, hash or tx result): the node
   /// applies nothing more; its data dir must be resynced.
   std::string diverged() const;
-  /// The head written to this node's disk (soft on a follower; may be ahead of soft under quorum).
+  /// The head synced to this node's disk (soft on a follower; under quorum a leader's soft head
+  /// may be ahead of it or behind it: a majority need not include the leader).
   uint64_t durable_head() const;
   /// A block on this node's disk, durable but maybe not yet soft (replication catch-up).
   std::optional<Block> durable_block(uint64_t number) const;

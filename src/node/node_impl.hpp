@@ -204,10 +204,10 @@ struct Node::Impl {
   std::deque<SealJob> seal_queue GUARDED_BY(seal_mu);
   bool seal_stop GUARDED_BY(seal_mu) = false;
 
-  // soft head (published after the synced write)
+  // soft head (published after the synced write; in quorum mode once a majority has the block)
   mutable Mutex head_mu;
   HeadMeta soft_head GUARDED_BY(head_mu);
-  std::atomic<uint64_t> durable_head{0};  ///< the last block the sealer wrote (maybe not soft yet)
+  std::atomic<uint64_t> durable_head{0};  ///< the last block synced here (soft may be behind it, or, on a quorum leader, ahead)
 
   // quorum stage (quorum_mode only): written blocks waiting for a majority of the group
   Mutex quorum_mu;

@@ -141,8 +141,8 @@ std::unique_ptr<Store> Store::open(const std::string& dir, std::string& error, c
   // checkpoint's tens of thousands of node records then never queue the sealer's synced block
   // writes behind them in one write queue.
   store->trees_options_.max_background_jobs = 1;
-  // The trees' WAL is not synced: it goes to the disk a megabyte at a time too (see above).
-  store->trees_options_.bytes_per_sync = opt.bytes_per_sync;
+  // The trees' WAL is not synced: it goes to the disk a megabyte at a time too (see above; the
+  // trees' options are a copy of opt, bytes_per_sync included).
   store->trees_options_.wal_bytes_per_sync = opt.bytes_per_sync;
   store->trees_options_.info_log = make_rocks_logger("trees");
   st = rocksdb::DB::Open(store->trees_options_, dir + "/trees", &store->trees_);
