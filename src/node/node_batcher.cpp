@@ -1,12 +1,10 @@
 // The batcher thread: puts soft blocks' txs into batch slots, closes batches (full or timed out),
 // computes their roots on the batch-lagging state and trees, and checkpoints the trees.
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
+#include "node/batcher_priority.hpp"
 #include "node/node_impl.hpp"
 #include "tx/encoding.hpp"
 #include "tx/execute.hpp"
@@ -14,43 +12,6 @@
 namespace zkamm::node {
 
 using Clock = std::chrono::steady_clock;
-
-namespace {
-/// The batcher's CPU priority. Batch roots may lag behind the blocks (bounded by
-/// max_batch_backlog); soft finality may not. While its backlog is short the batcher runs `nice`
-/// steps nicer (Linux: per thread), so its tree updates wait for the verifiers, writer and sealer
-/// when the cores are busy and cost nothing when they are idle. When the backlog grows it returns
-/// to the normal priority so that the node sustains what it accepts; raising the priority back
-/// needs CAP_SYS_NICE (or RLIMIT_NICE), and without it the backlog limit sheds load instead.
-class BatcherPriority {
- public:
-  explicit BatcherPriority(int nice) noexcept
-      : nice_(nice), tid_(static_cast<id_t>(::syscall(SYS_gettid))), base_(::getpriority(PRIO_PROCESS, tid_)) {}
-  /// backlog: batches waiting for their roots, this one included.
-  void update(uint64_t backlog) noexcept {
-    if (nice_ <= 0) return;
-    if (!lowered_ && backlog <= kLow) {
-      lowered_ = ::setpriority(PRIO_PROCESS, tid_, base_ + nice_) == 0;
-    } else if (lowered_ && backlog >= kHigh && can_raise_) {
-      if (::setpriority(PRIO_PROCESS, tid_, base_) == 0) {
-        lowered_ = false;
-      } else {
-        can_raise_ = false;
-        spdlog::warn("node: the batcher cannot regain its CPU priority (no CAP_SYS_NICE); it stays {} nicer",
-                     nice_);
-      }
-    }
-  }
-
- private:
-  static constexpr uint64_t kLow = 2, kHigh = 16;
-  int nice_;
-  id_t tid_;
-  int base_;
-  bool lowered_ = false;
-  bool can_raise_ = true;
-};
-}  // namespace
 
 std::optional<ff::Fr> apply_batch(state::State& s, state::StateTrees& trees, const BatchJob& job) {
   state::Touched touched;
@@ -117,7 +78,9 @@ void Node::Impl::batcher_loop() {
       if (b->header.close_batch == next && !slots.empty()) close_batch();
     }
     if (b) {
-      priority_control.update(batch_backlog_txs.load(std::memory_order_relaxed) / std::max<uint32_t>(cfg.batch_slots, 1));
+      const bool following = group_batches() && is_following.load(std::memory_order_relaxed);
+      priority_control.update(batch_backlog_txs.load(std::memory_order_relaxed) / std::max<uint32_t>(cfg.batch_slots, 1),
+                              BatcherPriority::raise_at(following, cfg.max_batch_backlog));
       for (uint32_t i = 0; i < b->txs.size(); ++i) {
         const auto& t = b->txs[i];
         // after a restart the first block may start mid-way: positions come from the header count
