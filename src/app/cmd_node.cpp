@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -100,6 +101,40 @@ bool read_rpc_limits(const json& r, node::rpc::ServiceConfig& sc, std::string* e
 }
 
 int run_operator(const NodeOptions& o, node::NodeConfig nc, const node::rpc::ServiceConfig& sc, sigset_t signals);
+
+/// SIGINT and SIGTERM.
+sigset_t stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
+/// Blocks the stop signals in this thread before it starts any other: every thread the node and
+/// the server start inherits the mask, so only wait_for_stop sees them.
+sigset_t block_stop_signals() {
+  const sigset_t signals = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+/// Waits for SIGINT or SIGTERM (0), looking at health() once a second: a non-empty answer is a
+/// halted part, reported, and the process ends with status 1.
+int wait_for_stop(const sigset_t& signals, const std::function<std::string()>& health) {
+  const timespec second{1, 0};
+  for (;;) {
+    const int sig = sigtimedwait(&signals, nullptr, &second);
+    if (sig == SIGINT || sig == SIGTERM) {
+      std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+      return 0;
+    }
+    if (auto h = health(); !h.empty()) {
+      std::cerr << "error: " << h << "; stopping (a restart resumes safely)" << std::endl;
+      return 1;
+    }
+  }
+}
 
 int run_node(const NodeOptions& flags) {
   // The config's "l1" section fills these; flags override it (below).
@@ -224,11 +259,7 @@ int run_node(const NodeOptions& flags) {
       return fail("--chain-id, --rollup, --batch-slots and --no-swap-batches come from the deployment file with --l1");
     nc.block_time = std::chrono::milliseconds(block_time_ms);
     nc.batch_timeout = std::chrono::milliseconds(batch_timeout_ms);
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    const sigset_t signals = block_stop_signals();
     if (o.soft_finality != "local" && o.soft_finality != "quorum") return fail("--soft-finality is local or quorum");
     if (!o.group_etcd && o.soft_finality == "quorum") return fail("--soft-finality quorum needs a group (--group-etcd)");
     // Under local a leader may record a batch whose blocks no other member has; after a failover
@@ -249,12 +280,7 @@ int run_node(const NodeOptions& flags) {
   if (!addr || addr->size() != 20) return fail("rollup must be a 0x-prefixed 20-byte address");
   std::copy(addr->begin(), addr->end(), nc.domain.rollup.begin());
 
-  // Every thread the node and the server start inherits this mask, so only sigwait sees the signals.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = block_stop_signals();
 
   if (o.soft_finality != "local" && o.soft_finality != "quorum") return fail("--soft-finality is local or quorum");
   if (o.group_etcd) return run_group(o, nc, sc, genesis);
@@ -276,9 +302,7 @@ int run_node(const NodeOptions& flags) {
   if (!service.start(&err)) return fail(err);
   std::cout << "zkamm node: chain " << nc.domain.chain_id << ", head block " << n.status().head_block
             << ", listening on http://" << sc.server.host << ":" << service.port() << std::endl;
-  int sig = 0;
-  sigwait(&signals, &sig);
-  std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
+  (void)wait_for_stop(signals, [] { return std::string(); });
   service.stop();
   n.stop();
   std::cout << "zkamm node: stopped at block " << n.status().head_block << std::endl;
@@ -369,28 +393,9 @@ int run_group(const NodeOptions& o, node::NodeConfig nc, const node::rpc::Servic
             << m.node().status().head_block << ", replication port " << m.repl_port() << ", listening on http://"
             << sc.server.host << ":" << service.port() << (op && o.prover_jobs ? ", prover jobs served while leading" : "")
             << std::endl;
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  // Signals, and the settle layer's health once a second (a halted part ends the process with
-  // status 1; a restart rejoins the group and resumes from the store and L1).
-  int rc = 0;
-  const timespec second{1, 0};
-  for (;;) {
-    const int sig = sigtimedwait(&signals, nullptr, &second);
-    if (sig == SIGINT || sig == SIGTERM) {
-      std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
-      break;
-    }
-    if (op) {
-      if (auto h = op->health(); !h.empty()) {
-        std::cerr << "error: " << h << "; stopping (a restart resumes safely)" << std::endl;
-        rc = 1;
-        break;
-      }
-    }
-  }
+  // A halted settle part ends the process with status 1; a restart rejoins the group and resumes
+  // from the store and L1. (The signals were blocked before any thread started.)
+  const int rc = wait_for_stop(stop_signals(), [&op] { return op ? op->health() : std::string(); });
   service.stop();
   if (op) op->stop();
   m.stop();
@@ -437,22 +442,9 @@ int run_operator(const NodeOptions& o, node::NodeConfig nc, const node::rpc::Ser
             << op.node().status().head_block << ", last finalized batch " << op.node().status().last_finalized
             << (oc.prover_jobs ? ", serving prover jobs" : "") << ", listening on http://" << sc.server.host << ":" << op.rpc_port()
             << std::endl;
-  // Signals, and the parts' health once a second: a halted part ends the process with status 1,
-  // so a supervisor restarts it (a restart resumes from the store and L1; docs/OPERATOR.md).
-  int rc = 0;
-  const timespec second{1, 0};
-  for (;;) {
-    const int sig = sigtimedwait(&signals, nullptr, &second);
-    if (sig == SIGINT || sig == SIGTERM) {
-      std::cout << "zkamm node: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping" << std::endl;
-      break;
-    }
-    if (auto h = op.health(); !h.empty()) {
-      std::cerr << "error: " << h << "; stopping (a restart resumes safely)" << std::endl;
-      rc = 1;
-      break;
-    }
-  }
+  // A halted part ends the process with status 1, so a supervisor restarts it (a restart resumes
+  // from the store and L1; docs/OPERATOR.md).
+  const int rc = wait_for_stop(signals, [&op] { return op.health(); });
   op.stop();
   std::cout << "zkamm node: stopped at block " << op.node().status().head_block << ", last finalized batch "
             << op.node().status().last_finalized << std::endl;
