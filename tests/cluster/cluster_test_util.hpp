@@ -9,10 +9,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <memory>
 #include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "cluster/etcd.hpp"
 
@@ -117,5 +121,40 @@ struct EtcdProcess {
   node::rpc::Endpoint endpoint() const { return {"127.0.0.1", client_port}; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(client_port); }
 };
+
+/// One `zkamm node` of a test's sequencer group: its id (n1, n2, ...), data folder and ports.
+struct Member {
+  std::string id;
+  std::filesystem::path dir;
+  uint16_t rpc_port = 0, repl_port = 0;
+  Child proc;
+  int starts = 0;
+};
+
+/// n members n1..n (not started): each with its folder under root and two free ports.
+inline std::vector<std::unique_ptr<Member>> make_members(const std::filesystem::path& root, int n) {
+  std::vector<std::unique_ptr<Member>> members;
+  for (int i = 0; i < n; ++i) {
+    auto m = std::make_unique<Member>();
+    char id[8];
+    std::snprintf(id, sizeof id, "n%d", i + 1);  // not "n" + to_string: g++ 12's -Wrestrict false positive
+    m->id = id;
+    m->dir = root / m->id;
+    m->rpc_port = free_port();
+    m->repl_port = free_port();
+    members.push_back(std::move(m));
+  }
+  return members;
+}
+
+/// The member etcd names leader now (the group's leader key, docs/NODE.md), or null.
+inline Member* leader_of(Etcd etcd, const std::vector<std::unique_ptr<Member>>& members) {
+  const auto kv = etcd.get("/zkamm/group/leader");
+  if (!kv) return nullptr;
+  const nlohmann::json v = nlohmann::json::parse(kv->value, nullptr, false);
+  for (const auto& m : members)
+    if (v.is_object() && v.value("id", "") == m->id) return m.get();
+  return nullptr;
+}
 
 }  // namespace zkamm::cluster::testing

@@ -45,12 +45,7 @@ constexpr const char* kOperatorKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478
 constexpr const char* kUserKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 constexpr uint32_t kRegistrations = 8;
 
-struct Member {
-  std::string id;
-  fs::path dir;
-  uint16_t rpc_port = 0, repl_port = 0;
-  testing::Child proc;
-};
+using testing::Member;
 
 std::optional<json> status(const Member& m) {
   try {
@@ -88,16 +83,7 @@ class GroupSettle : public ::testing::Test {
     deployment_ = *dep.deployment;
     ASSERT_EQ(settle::write_deployment(deployment_, (root_ / "deployment.json").string()), "");
     ::setenv("ZKAMM_L1_KEY", kOperatorKey, 1);  // the members' operator key (inherited)
-    for (int i = 0; i < 3; ++i) {
-      auto m = std::make_unique<Member>();
-      char id[8];
-      std::snprintf(id, sizeof id, "n%d", i + 1);  // not "n" + to_string: g++ 12's -Wrestrict false positive
-      m->id = id;
-      m->dir = root_ / m->id;
-      m->rpc_port = testing::free_port();
-      m->repl_port = testing::free_port();
-      members_.push_back(std::move(m));
-    }
+    members_ = testing::make_members(root_, 3);
     for (auto& m : members_) start(*m);
   }
   void TearDown() override {
@@ -120,14 +106,7 @@ class GroupSettle : public ::testing::Test {
   }
   std::vector<std::string> extra_args_;  ///< appended to every member's command line (set before SetUp)
 
-  Member* leader() {
-    const auto kv = Etcd(etcd_.endpoint()).get("/zkamm/group/leader");
-    if (!kv) return nullptr;
-    const json v = json::parse(kv->value, nullptr, false);
-    for (auto& m : members_)
-      if (v.is_object() && v.value("id", "") == m->id) return m.get();
-    return nullptr;
-  }
+  Member* leader() { return testing::leader_of(Etcd(etcd_.endpoint()), members_); }
 
   settle::ChainView chain() {
     auto v = settle::read_chain_view(*rpc_, deployment_.rollup);

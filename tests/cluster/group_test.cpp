@@ -28,13 +28,7 @@ using Clock = std::chrono::steady_clock;
 constexpr uint32_t kAccounts = 17;  // 1 provides the pool; the load swaps with 2..17
 constexpr tx::Amount kE15 = 1'000'000'000'000'000ull;
 
-struct Member {
-  std::string id;
-  std::filesystem::path dir;
-  uint16_t rpc_port = 0, repl_port = 0;
-  testing::Child proc;
-  int starts = 0;
-};
+using testing::Member;
 
 class Group {
  public:
@@ -42,16 +36,7 @@ class Group {
     std::ofstream(root_ / "genesis.json") << node::testing::test_genesis(kAccounts);
     if (!etcd_.start(root_)) return;
     etcd_ok_ = true;
-    for (int i = 0; i < 3; ++i) {
-      auto m = std::make_unique<Member>();
-      char id[8];
-      std::snprintf(id, sizeof id, "n%d", i + 1);  // not "n" + to_string: g++ 12's -Wrestrict false positive
-      m->id = id;
-      m->dir = root_ / m->id;
-      m->rpc_port = testing::free_port();
-      m->repl_port = testing::free_port();
-      members_.push_back(std::move(m));
-    }
+    members_ = testing::make_members(root_, 3);
     for (auto& m : members_) start(*m);
   }
   bool ok() const { return etcd_ok_; }
@@ -72,14 +57,7 @@ class Group {
   }
 
   /// The member etcd names leader now, or null.
-  Member* leader() {
-    const auto kv = etcd().get("/zkamm/group/leader");
-    if (!kv) return nullptr;
-    const json v = json::parse(kv->value, nullptr, false);
-    for (auto& m : members_)
-      if (v.is_object() && v.value("id", "") == m->id) return m.get();
-    return nullptr;
-  }
+  Member* leader() { return testing::leader_of(etcd(), members_); }
   int64_t term() {
     const auto kv = etcd().get("/zkamm/group/leader");
     return kv ? kv->create_revision : 0;
