@@ -7,6 +7,8 @@
 # test's kill -9 loop with ZKAMM_FAILOVER_ROUNDS rounds (kill -> the new leader holds the key).
 # Usage: bench/scripts/group_goals.sh [build dir] [failover rounds]
 # BLOCK_TIME_MS (default 20): --block-time-ms of every node, the plain one included.
+# THREADS=1: also the CPU seconds of every node thread (by name, summed over the members) and of
+# the client during the 5,000/s runs (docs/PERFORMANCE.md "Session 14").
 set -u
 BT=${BLOCK_TIME_MS:-20}
 B=${1:-/work/main/build/ci}
@@ -43,12 +45,43 @@ PY
   done
   echo "   (drained in $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s)"
 }
+# cpu_snap PID...: "pid thread-name ticks" for every thread of those processes
+cpu_snap() {
+  local p t f
+  for p in "$@"; do for t in /proc/$p/task/*; do
+    f=$(cut -d' ' -f14,15 $t/stat 2>/dev/null) || continue
+    echo "$p $(tr ' ' _ < $t/comm) $(( ${f% *} + ${f#* } ))"
+  done; done
+}
+cpu_diff() {  # before after: CPU seconds per thread name (all processes) and per process
+  python3 - "$1" "$2" <<'PY'
+import collections, sys
+def load(f):
+    d = collections.Counter()
+    for line in open(f):
+        p, name, ticks = line.split(); d[(p, name)] += int(ticks)
+    return d
+a, b = load(sys.argv[1]), load(sys.argv[2])
+by_name, by_proc = collections.Counter(), collections.Counter()
+for k, v in b.items():
+    by_name[k[1]] += v - a[k]; by_proc[k[0]] += v - a[k]
+print("   cpu-s by thread:", ", ".join("%s %.2f" % (n, v / 100) for n, v in by_name.most_common() if v >= 5))
+print("   cpu-s by process:", ", ".join("%s %.2f" % (p, v / 100) for p, v in by_proc.most_common()))
+PY
+}
 bench_pair() {  # $1 = RPC URL of the node to load, then every node's URL
   echo "== 16 x batches of 200, 10,000/s, 200,000 swaps"
   $Z rpc-bench --url $1 --genesis $D/g.json --connections 16 --batch 200 --rate 10000 --count 200000 2>&1 | report
   drain "${@:2}"
   echo "== 1,000 connections, 5,000/s, 50,000 swaps"
-  $Z rpc-bench --url $1 --genesis $D/g.json --connections 1000 --rate 5000 --count 50000 2>&1 | report
+  local timed=()
+  if [ "${THREADS:-0}" = 1 ]; then cpu_snap "${pids[@]}" > $D/cpu0; timed=(/usr/bin/time -f "%U %S" -o $D/client.time); fi
+  "${timed[@]}" $Z rpc-bench --url $1 --genesis $D/g.json --connections 1000 --rate 5000 --count 50000 2>&1 | report
+  if [ "${THREADS:-0}" = 1 ]; then
+    cpu_snap "${pids[@]}" > $D/cpu1
+    cpu_diff $D/cpu0 $D/cpu1
+    echo "   client (signing before the window included): $(awk '{print $1 + $2}' $D/client.time) cpu-s"
+  fi
 }
 
 echo "### one node, local soft finality"
