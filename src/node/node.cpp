@@ -74,7 +74,6 @@ bool Node::Impl::open() {
   soft_head = head;
   durable_head = head.head;
   follower = cfg.follower;
-  is_following.store(cfg.follower, std::memory_order_relaxed);
   term = cfg.term;
   if (head.head == 0 && store->last_batch() == 0) {
     // A new store: write the initial state (reserved account 0 and ETH) so from_parts can read it.

@@ -78,7 +78,11 @@ void Node::Impl::batcher_loop() {
       if (b->header.close_batch == next && !slots.empty()) close_batch();
     }
     if (b) {
-      const bool following = group_batches() && is_following.load(std::memory_order_relaxed);
+      bool following = false;
+      if (group_batches()) {
+        LockGuard lk(mp_mu);
+        following = follower;
+      }
       priority_control.update(batch_backlog_txs.load(std::memory_order_relaxed) / std::max<uint32_t>(cfg.batch_slots, 1),
                               BatcherPriority::raise_at(following, cfg.max_batch_backlog));
       for (uint32_t i = 0; i < b->txs.size(); ++i) {

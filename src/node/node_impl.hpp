@@ -178,7 +178,6 @@ struct Node::Impl {
   std::unordered_map<Hash, RejectedInfo, HashHasher> rejected GUARDED_BY(mp_mu);
   std::deque<Hash> rejected_order GUARDED_BY(mp_mu);
   bool follower GUARDED_BY(mp_mu) = false;             ///< sequencer group: applies the leader's blocks
-  std::atomic<bool> is_following{false};  ///< follower's copy for the batcher's priority (no mp_mu per block)
   std::deque<Replicated> replicated GUARDED_BY(mp_mu);  ///< follower: the leader's items, in order
   std::string diverged_reason GUARDED_BY(mp_mu);       ///< a replicated block did not apply
   Node::Forwarder forwarder GUARDED_BY(mp_mu);         ///< follower: submit_async goes to the leader

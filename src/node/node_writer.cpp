@@ -53,7 +53,6 @@ void Node::Impl::writer_loop(std::stop_token) {
           // Everything the old leader sent before is applied: from here this node orders the
           // txs. Priority serials and account indices go on from the replicated ones.
           follower = false;
-          is_following.store(false, std::memory_order_relaxed);
           term = *rep->promote_term;
           next_serial = executed_serial;
           expected_accounts = state.num_accounts();
