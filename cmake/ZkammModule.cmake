@@ -1,5 +1,5 @@
 # zkamm_module(<name> [DEPS <module>...] [LIBS <target>...] [TEST_LIBS <target>...]
-#              [ORACLE_TESTS <regex>] [THREAD_SAFETY])
+#              [ORACLE_TESTS <regex>] [ALONE_TESTS <regex>] [THREAD_SAFETY])
 #
 # Turns src/<name>/ into the library zkamm::<name> (static, or header-only when the folder has
 # no .cpp), tests/<name>/*.cpp into the GoogleTest binary zkamm_<name>_tests (registered with
@@ -8,12 +8,15 @@
 # CTest labels (docs/TESTING.md): each test is labelled <name> and either `oracle` (its full name,
 # e.g. "l1.AnvilTest.ChainQueries", matches ORACLE_TESTS: it runs node_modules' npm tools or
 # anvil) or `unit` (the fast core: `ctest -LE oracle`).
+# ALONE_TESTS: tests that start several processes and hold timing windows (leases, fences, kill
+# and restart): ctest runs each with no other test beside it (RUN_SERIAL), since CI's ctest runs
+# two tests at once on its two cores.
 # THREAD_SAFETY: the module's locks carry clang's thread-safety annotations
 # (src/node/thread_annotations.hpp); under clang (the ci-sanitize stage) its sources and tests
 # compile with -Wthread-safety as an error, so an unguarded read of a GUARDED_BY member fails the
 # build. g++ has no such analysis (the macros expand to nothing), so the flag is clang's only.
 function(zkamm_module name)
-  cmake_parse_arguments(ARG "THREAD_SAFETY" "ORACLE_TESTS" "DEPS;LIBS;TEST_LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "THREAD_SAFETY" "ORACLE_TESTS;ALONE_TESTS" "DEPS;LIBS;TEST_LIBS" ${ARGN})
   set(tsa_flags)
   if(ARG_THREAD_SAFETY)
     set(clang_cxx $<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:Clang>>)
@@ -56,6 +59,10 @@ function(zkamm_module name)
     if(NOT oracle_regex)
       set(oracle_regex "^$")
     endif()
+    set(alone_regex "${ARG_ALONE_TESTS}")
+    if(NOT alone_regex)
+      set(alone_regex "^$")
+    endif()
     set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${target}_tests_labels.cmake)
     file(WRITE ${labels_file}
          "foreach(t IN LISTS ${target}_tests_TESTS)\n"
@@ -63,6 +70,9 @@ function(zkamm_module name)
          "    set_tests_properties(\"\${t}\" PROPERTIES LABELS \"oracle;${name}\")\n"
          "  else()\n"
          "    set_tests_properties(\"\${t}\" PROPERTIES LABELS \"unit;${name}\")\n"
+         "  endif()\n"
+         "  if(t MATCHES [=[${alone_regex}]=])\n"
+         "    set_tests_properties(\"\${t}\" PROPERTIES RUN_SERIAL TRUE)\n"
          "  endif()\n"
          "endforeach()\n")
     set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
