@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -17,19 +20,18 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
+#include <boost/system/error_code.hpp>
 
 #include "node/http_server.hpp"
 #include "node/metrics_registry.hpp"
 #include "node/rpc_client.hpp"
 #include "node/rpc_workers.hpp"
+#include "node/ws_test_client.hpp"
 
 namespace zkamm::node::http {
 namespace {
 
 namespace net = boost::asio;
-namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 using rpc::json;
 
@@ -136,7 +138,7 @@ TEST(RpcHttp, MalformedHttpGets400) {
   sock.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.server->port()));
   net::write(sock, net::buffer(std::string("GARBAGE / HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n")));
   std::string got;
-  beast::error_code ec;
+  boost::system::error_code ec;
   char buf[1024];
   for (std::size_t n; (n = sock.read_some(net::buffer(buf), ec)) > 0 && !ec;) got.append(buf, n);
   EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << got;
@@ -225,21 +227,20 @@ TEST(RpcHttp, SlowWebSocketClientIsDroppedNotWaitedFor) {
   ServerConfig cfg;
   cfg.ws_queue_limit = 16;
   Stub s(cfg);
-  net::io_context ioc;
-  beast::websocket::stream<tcp::socket> ws(ioc);
-  ws.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.server->port()));
-  ws.handshake("127.0.0.1", "/ws");
-  ws.write(net::buffer(std::string(R"({"jsonrpc":"2.0","id":1,"method":"flood"})")));
+  zkamm::testing::WsClient ws;
+  ASSERT_EQ(ws.connect(s.server->port()), std::nullopt);
+  ws.write(R"({"jsonrpc":"2.0","id":1,"method":"flood"})");
   // The server queues at most 16 frames for us; the flood overflows it and the server drops us.
-  beast::flat_buffer buf;
-  beast::error_code ec;
+  bool dropped = false;
   std::size_t frames = 0;
-  while (!ec && frames < 200000) {
-    ws.read(buf, ec);
-    buf.consume(buf.size());
-    if (!ec) ++frames;
+  while (!dropped && frames < 200000) {
+    if (ws.try_read()) {
+      ++frames;
+    } else {
+      dropped = true;
+    }
   }
-  EXPECT_TRUE(ec);
+  EXPECT_TRUE(dropped);
   EXPECT_LT(frames, 100000u);
   EXPECT_EQ(s.m.ws_dropped.value(), 1u);
   rpc::Client c(s.ep());
@@ -248,21 +249,14 @@ TEST(RpcHttp, SlowWebSocketClientIsDroppedNotWaitedFor) {
 
 TEST(RpcHttp, WebSocketCarriesJsonRpcAndUnknownPathsAre404) {
   Stub s(ServerConfig{});
-  net::io_context ioc;
-  beast::websocket::stream<tcp::socket> ws(ioc);
-  ws.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.server->port()));
-  ws.handshake("127.0.0.1", "/ws");
-  ws.write(net::buffer(kPing));
-  beast::flat_buffer buf;
-  ws.read(buf);
-  EXPECT_EQ(json::parse(beast::buffers_to_string(buf.data()))["result"], "pong");
-  ws.close(beast::websocket::close_code::normal);
+  zkamm::testing::WsClient ws;
+  ASSERT_EQ(ws.connect(s.server->port()), std::nullopt);
+  ws.write(kPing);
+  EXPECT_EQ(json::parse(ws.read())["result"], "pong");
+  ws.close();
 
-  beast::websocket::stream<tcp::socket> bad(ioc);
-  bad.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.server->port()));
-  beast::error_code ec;
-  bad.handshake("127.0.0.1", "/elsewhere", ec);
-  EXPECT_TRUE(ec);
+  zkamm::testing::WsClient bad;
+  EXPECT_NE(bad.connect(s.server->port(), "/elsewhere"), std::nullopt);
 }
 
 TEST(RpcHttp, StopClosesEverythingAndIsIdempotent) {
@@ -332,7 +326,7 @@ std::string ping_from(const std::string& source, uint16_t port) {
                           "Content-Length: " + std::to_string(kPing.size()) + "\r\n\r\n" + kPing;
   net::write(sock, net::buffer(req));
   std::string got;
-  beast::error_code ec;
+  boost::system::error_code ec;
   char buf[1024];
   for (std::size_t n; (n = sock.read_some(net::buffer(buf), ec)) > 0 && !ec;) got.append(buf, n);
   return got;
@@ -382,13 +376,8 @@ TEST(RpcHttp, FiveThousandIdleSocketsDoNotLockOutANewClient) {
     idle.back().connect(server);
   }
   // And idle WebSockets (handshake done, then silent).
-  std::vector<beast::websocket::stream<tcp::socket>> idle_ws;
-  idle_ws.reserve(200);
-  for (int i = 0; i < 200; ++i) {
-    idle_ws.emplace_back(ioc);
-    idle_ws.back().next_layer().connect(server);
-    idle_ws.back().handshake("127.0.0.1", "/ws");
-  }
+  std::vector<zkamm::testing::WsClient> idle_ws(200);
+  for (auto& ws : idle_ws) ASSERT_EQ(ws.connect(s.server->port()), std::nullopt);
   const auto t0 = std::chrono::steady_clock::now();
   rpc::Client same_ip(s.ep(), std::chrono::seconds(10));
   EXPECT_EQ(same_ip.call("ping"), "pong");
@@ -406,38 +395,31 @@ TEST(RpcHttp, SilentWebSocketsAreClosedAfterTheIdleTimeout) {
   ServerConfig cfg;
   cfg.ws_idle_timeout = std::chrono::milliseconds(300);
   Stub s(cfg);
-  net::io_context ioc;
-  const tcp::endpoint server(net::ip::make_address("127.0.0.1"), s.server->port());
-  beast::websocket::stream<tcp::socket> silent(ioc), live(ioc);
-  silent.next_layer().connect(server);
-  silent.handshake("127.0.0.1", "/ws");
-  live.next_layer().connect(server);
-  live.handshake("127.0.0.1", "/ws");
+  zkamm::testing::WsClient silent, live;
+  ASSERT_EQ(silent.connect(s.server->port()), std::nullopt);
+  ASSERT_EQ(live.connect(s.server->port()), std::nullopt);
   // `live` keeps a read pending on a thread of its own (so its client answers the server's pings);
   // `silent` reads nothing.
-  beast::flat_buffer buf;
-  live.async_read(buf, [](beast::error_code, std::size_t) {});
-  std::thread live_reader([&] { ioc.run(); });
+  live.start_reading();
   // The silent one is closed: reading its raw socket ends (pings, then close, then EOF).
-  tcp::socket& raw = silent.next_layer();
-  raw.non_blocking(true);
-  beast::error_code ec;
+  ssize_t got = -1;
+  int err = 0;
   char tmp[512];
   for (int i = 0; i < 500; ++i) {  // at most 10 s
-    raw.read_some(net::buffer(tmp), ec);
-    if (ec == net::error::would_block) {
-      ec = {};
+    got = ::recv(silent.native_handle(), tmp, sizeof tmp, MSG_DONTWAIT);
+    err = got < 0 ? errno : 0;
+    if (got > 0) continue;
+    if (got < 0 && (err == EAGAIN || err == EWOULDBLOCK)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    } else if (ec) {
+    } else {
       break;
     }
   }
-  EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+  EXPECT_TRUE(got == 0 || (got < 0 && err == ECONNRESET)) << "recv " << got << ": " << std::strerror(err);
   // `live` outlasts several more idle periods.
   std::this_thread::sleep_for(std::chrono::seconds(1));
   EXPECT_EQ(s.m.connections.value(), 1);
-  net::post(ioc, [&] { beast::get_lowest_layer(live).cancel(); });
-  live_reader.join();
+  live.stop_reading();
 }
 
 // Item 5: clients that send large batches and never read. Every response byte the server holds

@@ -10,11 +10,6 @@
 #include <fstream>
 #include <random>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
-
 #include "common/process.hpp"
 #include "common/test_keys.hpp"
 #include "hash/eddsa.hpp"
@@ -22,6 +17,7 @@
 #include "node/rpc_client.hpp"
 #include "node/rpc_service.hpp"
 #include "node/rpc_views.hpp"
+#include "node/ws_test_client.hpp"
 #include "tx/encoding.hpp"
 #include "tx/json.hpp"
 #include "tx/message.hpp"
@@ -29,8 +25,6 @@
 namespace zkamm::node::rpc {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
 namespace fs = std::filesystem;
 
 /// Account i (1-based) has test key i.
@@ -314,16 +308,10 @@ TEST_F(RpcService, CircomlibjsSignatureIsAccepted) {
 }
 
 TEST_F(RpcService, WebSocketSubscriptions) {
-  net::io_context ioc;
-  beast::websocket::stream<net::ip::tcp::socket> ws(ioc);
-  ws.next_layer().connect({net::ip::make_address("127.0.0.1"), service_->port()});
-  ws.handshake("127.0.0.1", "/ws");
-  auto send = [&](const json& j) { ws.write(net::buffer(j.dump())); };
-  auto read = [&]() {
-    beast::flat_buffer b;
-    ws.read(b);
-    return json::parse(beast::buffers_to_string(b.data()));
-  };
+  zkamm::testing::WsClient ws;
+  ASSERT_EQ(ws.connect(service_->port()), std::nullopt);
+  auto send = [&](const json& j) { ws.write(j.dump()); };
+  auto read = [&]() { return json::parse(ws.read()); };
   send({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "zkamm_subscribe"}, {"params", {"newBlocks"}}});
   const json sub = read();
   ASSERT_TRUE(sub["result"].is_string()) << sub.dump();
@@ -366,7 +354,7 @@ TEST_F(RpcService, WebSocketSubscriptions) {
   }
   EXPECT_EQ(answers[3], true);
   EXPECT_EQ(answers[4], false);
-  ws.close(beast::websocket::close_code::normal);
+  ws.close();
 }
 
 TEST_F(RpcService, WebSocketBlocksResumeFromANumber) {
@@ -374,27 +362,23 @@ TEST_F(RpcService, WebSocketBlocksResumeFromANumber) {
   // it gets every block from there once, in order, then the new ones.
   const uint64_t head = client_->call("zkamm_status", json::array())["head_block"];
   ASSERT_GE(head, 2u);
-  net::io_context ioc;
-  beast::websocket::stream<net::ip::tcp::socket> ws(ioc);
-  ws.next_layer().connect({net::ip::make_address("127.0.0.1"), service_->port()});
-  ws.handshake("127.0.0.1", "/ws");
-  ws.write(net::buffer(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "zkamm_subscribe"},
-                            {"params", json::array({"newBlocks", {{"from", 2}}})}}
-                           .dump()));
+  zkamm::testing::WsClient ws;
+  ASSERT_EQ(ws.connect(service_->port()), std::nullopt);
+  ws.write(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "zkamm_subscribe"},
+                {"params", json::array({"newBlocks", {{"from", 2}}})}}
+               .dump());
   tx::Tx t = swap(2, "777");
   ASSERT_TRUE(tx::sign(t, key_of(2), test_domain()));
   client_->call("zkamm_sendTransactionSync", json::array({tx::to_json(t)}));
   std::vector<uint64_t> numbers;
   for (int i = 0; i < 200 && (numbers.empty() || numbers.back() <= head); ++i) {
-    beast::flat_buffer b;
-    ws.read(b);
-    const json m = json::parse(beast::buffers_to_string(b.data()));
+    const json m = json::parse(ws.read());
     if (m.value("method", "") == "zkamm_subscription") numbers.push_back(m["params"]["result"]["number"]);
   }
   ASSERT_FALSE(numbers.empty());
   for (std::size_t i = 0; i < numbers.size(); ++i) EXPECT_EQ(numbers[i], 2 + i);
   EXPECT_GT(numbers.back(), head);
-  ws.close(beast::websocket::close_code::normal);
+  ws.close();
 }
 
 // The web explorer (docs/EXPLORER.md) on the RPC port: GET / is the page, /explorer/<file> its
