@@ -181,14 +181,14 @@ void write_tx(ByteWriter& w, const tx::Tx& t) {
   w.bytes(enc);
 }
 
+}  // namespace
+
 std::optional<tx::Tx> read_tx(ByteReader& r) {
   const uint16_t n = r.u16();
   const auto b = r.bytes(n);
   if (!r.ok()) return std::nullopt;
   return tx::decode(b);
 }
-
-}  // namespace
 
 std::string encode_block(const Block& b) {
   std::string out;

@@ -70,6 +70,9 @@ std::optional<state::Pool> decode_pool(std::string_view in);
 /// that kind of tx, so records written before LP full exits existed read the same.
 void write_executed(ByteWriter& w, const tx::Tx& t, const tx::Executed& e);
 tx::Executed read_executed(ByteReader& r, const tx::Tx& t);
+/// A tx as blocks hold it: its encoding's length (u16), then the encoding; nullopt when the
+/// record is cut short or the bytes are no tx.
+std::optional<tx::Tx> read_tx(ByteReader& r);
 
 /// Block record: header fields, then per tx its hash, encoding (u16 length) and Executed.
 std::string encode_block(const Block& b);

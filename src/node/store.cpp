@@ -429,10 +429,7 @@ std::optional<IndexedTx> Store::tx(const Hash& h) const {
   }
   // Written by an older node: the location, then a copy of the tx and its Executed.
   ByteReader r(std::string_view(*v).substr(kLocationBytes));
-  const uint16_t n = r.u16();
-  const auto b = r.bytes(n);
-  if (!r.ok()) return std::nullopt;
-  auto t = tx::decode(b);
+  auto t = read_tx(r);
   if (!t) return std::nullopt;
   tx::Executed ex = read_executed(r, *t);
   IndexedTx out{*loc, std::move(*t), ex};
