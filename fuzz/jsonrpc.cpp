@@ -38,7 +38,14 @@ rpc::Dispatcher make_dispatcher() {
       out["amount"] = rpc::u256_from_decimal(a->get_ref<const std::string&>()).has_value();
     if (const json* n = rpc::param(p, 3, "number", false); n && n->is_string())
       out["number"] = rpc::u64_from_decimal(n->get_ref<const std::string&>()).value_or(0);
-    if (const json* n = rpc::param(p, 4, "index", false)) out["index"] = n->get<uint32_t>();  // may throw: bad params
+    // A small integer as the node reads one (rpc_service.cpp's uint_arg): a JSON unsigned within
+    // range, else invalid params. json::get<uint32_t> alone converts a float such as 6e54, which
+    // is undefined behaviour; no node method reads a number that way.
+    if (const json* n = rpc::param(p, 4, "index", false)) {
+      if (!n->is_number_unsigned() || n->get<uint64_t>() > UINT32_MAX)
+        throw rpc::RpcError(rpc::code::kInvalidParams, "index must be an integer between 0 and 4294967295");
+      out["index"] = n->get<uint64_t>();
+    }
     return out;
   });
   d.add_sync("sendTransaction", [](const json& p, const rpc::CallContext&) {
