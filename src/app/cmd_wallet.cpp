@@ -73,6 +73,16 @@ struct WalletOptions {
   std::string import_file, import_env = "ZKAMM_L2_KEY";
 };
 
+/// A JSON integer in [0, max] from the node; anything else is a malformed answer. (json::get of an
+/// unsigned type converts a float such as 6e54 with undefined behaviour.)
+uint64_t node_uint(const json& v, const char* what, uint64_t max) {
+  if (v.is_number_unsigned() && v.get<uint64_t>() <= max) return v.get<uint64_t>();
+  if (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() >= 0 &&
+      static_cast<uint64_t>(v.get<int64_t>()) <= max)
+    return static_cast<uint64_t>(v.get<int64_t>());
+  throw rpc::TransportError(std::string("node returned a malformed ") + what);
+}
+
 tx::Amount amount_or_throw(const std::string& s, const char* what) {
   auto a = tx::amount_from_decimal(s);
   if (!a) throw std::invalid_argument(std::string(what) + ": '" + s + "' is not a decimal amount below 2^128");
@@ -155,7 +165,7 @@ int sign_and_send(const WalletOptions& o, const Signer& s, tx::Tx t) {
     const json acct = c->call("zkamm_getAccount", json::array({s.account}));
     if (acct.at("pubkey").get<std::string>() != wallet::packed_pubkey_hex(s.key.private_key))
       throw std::invalid_argument("account " + std::to_string(s.account) + " belongs to another key");
-    if (!o.nonce) nonce = acct.at("nonce").get<uint64_t>();
+    if (!o.nonce) nonce = node_uint(acct.at("nonce"), "nonce", UINT64_MAX);
   }
   if (nonce > UINT32_MAX) throw std::invalid_argument("--nonce must be < 2^32");
   std::visit(
@@ -373,31 +383,31 @@ node::ExitProof exit_proof_from_json(const json& j) {
     return v;
   };
   node::ExitProof p;
-  p.batch = j.at("batch").get<uint64_t>();
+  p.batch = node_uint(j.at("batch"), "batch", UINT64_MAX);
   auto root = rpc::hash_from_hex(j.at("root").get<std::string>());
   auto r = root ? ff::Fr::from_bytes_be(root->data()) : std::nullopt;
   auto bal = rpc::u256_from_decimal(j.at("balance").get<std::string>());
   if (!r || !bal) throw rpc::TransportError("node returned a malformed root or balance");
   p.root = *r;
-  p.account = j.at("account").get<uint32_t>();
-  p.token = j.at("token").get<uint32_t>();
+  p.account = static_cast<uint32_t>(node_uint(j.at("account"), "account", UINT32_MAX));
+  p.token = static_cast<uint32_t>(node_uint(j.at("token"), "token", UINT32_MAX));
   p.balance = *bal;
   p.key.x = fr(j.at("pubkey_x"));
   p.key.y = fr(j.at("pubkey_y"));
-  p.nonce = j.at("nonce").get<uint64_t>();
+  p.nonce = node_uint(j.at("nonce"), "nonce", UINT64_MAX);
   p.balance_path = frs(j.at("balance_path"));
   p.account_path = frs(j.at("account_path"));
   p.pool_root = fr(j.at("pool_root"));
   if (j.contains("pool")) {
     const json& q = j.at("pool");
     node::LpExitData lp;
-    lp.pool = q.at("pool").get<uint32_t>();
+    lp.pool = static_cast<uint32_t>(node_uint(q.at("pool"), "pool", UINT32_MAX));
     const auto leaf = frs(q.at("leaf"));
     if (leaf.size() != 4) throw rpc::TransportError("node returned a malformed pool leaf");
     std::copy(leaf.begin(), leaf.end(), lp.leaf_fields.begin());
     lp.pool_path = frs(q.at("path"));
     lp.pair_root = fr(q.at("pair_root"));
-    lp.num_pools = q.at("num_pools").get<uint32_t>();
+    lp.num_pools = static_cast<uint32_t>(node_uint(q.at("num_pools"), "pool count", UINT32_MAX));
     p.lp = std::move(lp);
   }
   return p;
