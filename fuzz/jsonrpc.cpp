@@ -38,13 +38,11 @@ rpc::Dispatcher make_dispatcher() {
       out["amount"] = rpc::u256_from_decimal(a->get_ref<const std::string&>()).has_value();
     if (const json* n = rpc::param(p, 3, "number", false); n && n->is_string())
       out["number"] = rpc::u64_from_decimal(n->get_ref<const std::string&>()).value_or(0);
-    // A small integer as the node reads one (rpc_service.cpp's uint_arg): a JSON unsigned within
-    // range, else invalid params. json::get<uint32_t> alone converts a float such as 6e54, which
-    // is undefined behaviour; no node method reads a number that way.
+    // A small integer as the node reads one (rpc::uint_from_json, as in uint_arg).
     if (const json* n = rpc::param(p, 4, "index", false)) {
-      if (!n->is_number_unsigned() || n->get<uint64_t>() > UINT32_MAX)
-        throw rpc::RpcError(rpc::code::kInvalidParams, "index must be an integer between 0 and 4294967295");
-      out["index"] = n->get<uint64_t>();
+      const auto index = rpc::uint_from_json(*n, UINT32_MAX);
+      if (!index) throw rpc::RpcError(rpc::code::kInvalidParams, "index must be an integer between 0 and 4294967295");
+      out["index"] = *index;
     }
     return out;
   });

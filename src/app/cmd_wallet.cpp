@@ -73,13 +73,10 @@ struct WalletOptions {
   std::string import_file, import_env = "ZKAMM_L2_KEY";
 };
 
-/// A JSON integer in [0, max] from the node; anything else is a malformed answer. The parser
-/// stores every non-negative integer as unsigned; json::get of an unsigned type would convert a
-/// float such as 6e54 with undefined behaviour.
+/// A JSON integer in [0, max] from the node; anything else is a malformed answer.
 uint64_t node_uint(const json& v, const char* what, uint64_t max) {
-  if (!v.is_number_unsigned() || v.get<uint64_t>() > max)
-    throw rpc::TransportError(std::string("node returned a malformed ") + what);
-  return v.get<uint64_t>();
+  if (const auto x = rpc::uint_from_json(v, max)) return *x;
+  throw rpc::TransportError(std::string("node returned a malformed ") + what);
 }
 
 tx::Amount amount_or_throw(const std::string& s, const char* what) {

@@ -19,9 +19,8 @@ TimeMs wall_ms() {
 
 uint64_t count_arg(const json* j, uint64_t dflt, uint64_t max, const char* name) {
   if (!j || j->is_null()) return dflt;
-  if (!j->is_number_unsigned() || j->get<uint64_t>() > max)
-    throw RpcError(code::kInvalidParams, std::string(name) + " must be an integer between 0 and " + std::to_string(max));
-  return j->get<uint64_t>();
+  if (const auto v = uint_from_json(*j, max)) return *v;
+  throw RpcError(code::kInvalidParams, std::string(name) + " must be an integer between 0 and " + std::to_string(max));
 }
 
 std::string root_hex(const ff::Fr& x) {

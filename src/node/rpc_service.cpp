@@ -88,13 +88,7 @@ std::string hash_hex(const Hash& h) { return hex0x(h.data(), h.size()); }
 
 /// Unsigned JSON integer <= max.
 uint64_t uint_arg(const json& j, const char* name, uint64_t max) {
-  if (j.is_number_unsigned()) {
-    const auto v = j.get<uint64_t>();
-    if (v <= max) return v;
-  } else if (j.is_number_integer() && j.get<int64_t>() >= 0) {
-    const auto v = static_cast<uint64_t>(j.get<int64_t>());
-    if (v <= max) return v;
-  }
+  if (const auto v = uint_from_json(j, max)) return *v;
   throw RpcError(code::kInvalidParams,
                  std::string(name) + " must be an integer between 0 and " + std::to_string(max));
 }

@@ -74,6 +74,19 @@ std::optional<uint64_t> u64_from_decimal(std::string_view s) {
   return (*v)[0];
 }
 
+std::optional<uint64_t> uint_from_json(const json& j, uint64_t max) {
+  uint64_t v = 0;
+  if (j.is_number_unsigned()) {
+    v = j.get<uint64_t>();
+  } else if (j.is_number_integer() && j.get<int64_t>() >= 0) {  // a json built from a signed int
+    v = static_cast<uint64_t>(j.get<int64_t>());
+  } else {
+    return std::nullopt;
+  }
+  if (v > max) return std::nullopt;
+  return v;
+}
+
 json executed_json(const tx::Executed& e, const tx::Tx* t) {
   // add/remove liquidity reuse Executed's swap fields for amounts a and b: name them for what they are
   if (t && std::holds_alternative<tx::AddLiquidity>(*t))

@@ -25,6 +25,9 @@ std::optional<Hash> hash_from_hex(std::string_view s);
 std::optional<ff::U256> u256_from_decimal(std::string_view s);
 /// A canonical decimal below 2^64.
 std::optional<uint64_t> u64_from_decimal(std::string_view s);
+/// A JSON integer in [0, max]; nullopt for anything else. json::get<uint32_t> alone would convert
+/// a float such as 6e54 with undefined behaviour, and wrap a negative integer.
+std::optional<uint64_t> uint_from_json(const nlohmann::json& j, uint64_t max);
 
 nlohmann::json tx_info_json(const TxInfo& info);
 /// What a transaction did. Swaps (and the rest): {"amount_in","amount_out","liquidity","lp_token"};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "node/rpc_jsonrpc.hpp"
+#include "node/rpc_views.hpp"
 #include "node/rpc_workers.hpp"
 
 namespace zkamm::node::rpc {
@@ -46,6 +47,22 @@ json call_json(const Dispatcher& d, const std::string& body) {
 }
 
 int error_code(const json& r) { return r.at("error").at("code").get<int>(); }
+
+// Every method's integer params (uint_arg, count_arg) and the wallet's reading of answers go
+// through uint_from_json: only integers in [0, max] pass; a float, however large, is refused, not
+// converted (json::get<uint32_t> of 6e54 is undefined behaviour, found by fuzz.jsonrpc).
+TEST(RpcViews, UintFromJsonTakesOnlyIntegersInRange) {
+  using nlohmann::json;
+  EXPECT_EQ(uint_from_json(json::parse("0"), 0), 0u);
+  EXPECT_EQ(uint_from_json(json::parse("4294967295"), UINT32_MAX), UINT32_MAX);
+  EXPECT_EQ(uint_from_json(json::parse("4294967296"), UINT32_MAX), std::nullopt);
+  EXPECT_EQ(uint_from_json(json::parse("18446744073709551615"), UINT64_MAX), UINT64_MAX);
+  EXPECT_EQ(uint_from_json(json(int64_t{7}), 7), 7u);  // built from a signed int, not parsed
+  for (const char* bad : {"-1", "-9223372036854775808", "1.0", "0.5", "6111111111111111111111111111111111111111111111111111111",
+                          "1e3", "\"5\"", "true", "null", "[1]", "{}"})
+    EXPECT_EQ(uint_from_json(json::parse(bad), UINT64_MAX), std::nullopt) << bad;
+  EXPECT_EQ(uint_from_json(json(int64_t{-7}), UINT64_MAX), std::nullopt);
+}
 
 TEST(RpcJsonRpc, SingleCallEchoesIdOfEveryType) {
   const auto d = make();
