@@ -45,14 +45,11 @@ std::string WsClient::read() {
   return beast::buffers_to_string(buf.data());
 }
 
-std::optional<std::string> WsClient::try_read(std::string* error) {
+std::optional<std::string> WsClient::try_read() {
   beast::flat_buffer buf;
   beast::error_code ec;
   impl_->ws.read(buf, ec);
-  if (ec) {
-    if (error) *error = ec.message();
-    return std::nullopt;
-  }
+  if (ec) return std::nullopt;
   return beast::buffers_to_string(buf.data());
 }
 

@@ -24,8 +24,8 @@ class WsClient {
   void write(std::string_view text);
   /// The next message; throws on a transport error or a close.
   std::string read();
-  /// The next message, or nothing once the connection failed or closed (`error` says why).
-  std::optional<std::string> try_read(std::string* error = nullptr);
+  /// The next message, or nothing once the connection failed or closed.
+  std::optional<std::string> try_read();
   /// A normal close handshake.
   void close();
   /// The TCP socket's descriptor, to watch the raw connection (e.g. for the server's EOF).
