@@ -1,5 +1,6 @@
 # zkamm_module(<name> [DEPS <module>...] [LIBS <target>...] [TEST_LIBS <target>...]
-#              [ORACLE_TESTS <regex>] [ALONE_TESTS <regex>] [THREAD_SAFETY])
+#              [ORACLE_TESTS <regex>] [ORACLE_SOURCES <file>...] [ALONE_TESTS <regex>]
+#              [THREAD_SAFETY])
 #
 # Turns src/<name>/ into the library zkamm::<name> (static, or header-only when the folder has
 # no .cpp), tests/<name>/*.cpp into the GoogleTest binary zkamm_<name>_tests (registered with
@@ -8,6 +9,9 @@
 # CTest labels (docs/TESTING.md): each test is labelled <name> and either `oracle` (its full name,
 # e.g. "l1.AnvilTest.ChainQueries", matches ORACLE_TESTS: it runs node_modules' npm tools or
 # anvil) or `unit` (the fast core: `ctest -LE oracle`).
+# ORACLE_SOURCES: files of tests/<name>/ that hold only oracle tests; with ZKAMM_ORACLE_TESTS off
+# (the ci-sanitize stage, whose ctest runs only `unit` tests) they are not built, since compiling
+# a test that never runs is all they would cost there (a unit test put in one would not run there).
 # ALONE_TESTS: tests that start several processes and hold timing windows (leases, fences, kill
 # and restart): ctest runs each with no other test beside it (RUN_SERIAL), since CI's ctest runs
 # two tests at once on its two cores.
@@ -16,7 +20,7 @@
 # compile with -Wthread-safety as an error, so an unguarded read of a GUARDED_BY member fails the
 # build. g++ has no such analysis (the macros expand to nothing), so the flag is clang's only.
 function(zkamm_module name)
-  cmake_parse_arguments(ARG "THREAD_SAFETY" "ORACLE_TESTS;ALONE_TESTS" "DEPS;LIBS;TEST_LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "THREAD_SAFETY" "ORACLE_TESTS;ALONE_TESTS" "DEPS;LIBS;TEST_LIBS;ORACLE_SOURCES" ${ARGN})
   set(tsa_flags)
   if(ARG_THREAD_SAFETY)
     set(clang_cxx $<AND:$<COMPILE_LANGUAGE:CXX>,$<CXX_COMPILER_ID:Clang>>)
@@ -43,10 +47,22 @@ function(zkamm_module name)
   endif()
 
   file(GLOB test_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/${name}/*.cpp)
+  foreach(f IN LISTS ARG_ORACLE_SOURCES)
+    set(path ${PROJECT_SOURCE_DIR}/tests/${name}/${f})
+    if(NOT EXISTS ${path})
+      message(FATAL_ERROR "zkamm_module(${name}): ORACLE_SOURCES names ${f}, which is not in tests/${name}/")
+    endif()
+    if(NOT ZKAMM_ORACLE_TESTS)
+      list(REMOVE_ITEM test_sources ${path})
+    endif()
+  endforeach()
   if(ZKAMM_BUILD_TESTS AND test_sources)
     add_executable(${target}_tests ${test_sources})
     target_link_libraries(${target}_tests PRIVATE ${target} ${ARG_TEST_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
     target_include_directories(${target}_tests PRIVATE ${PROJECT_SOURCE_DIR}/tests)
+    if(TARGET zkamm_test_pch)  # clang: the tests' shared precompiled header (CMakeLists.txt)
+      target_precompile_headers(${target}_tests REUSE_FROM zkamm_test_pch)
+    endif()
     if(tsa_flags)
       target_compile_options(${target}_tests PRIVATE ${tsa_flags})
     endif()
