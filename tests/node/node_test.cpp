@@ -24,8 +24,7 @@ using testing::swap;
 using testing::TempDir;
 using testing::test_config;
 using testing::test_genesis;
-
-constexpr tx::Amount kE18 = 1000000000000000000ull;
+using testing::kE18;
 
 std::unique_ptr<Node> start(const NodeConfig& cfg, uint32_t accounts = 3) {
   auto n = std::make_unique<Node>(cfg);

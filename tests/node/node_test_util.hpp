@@ -94,4 +94,19 @@ inline tx::Tx sign_as(tx::Tx t, uint32_t key_index) {
   return t;
 }
 
+/// One token at 18 decimals.
+constexpr tx::Amount kE18 = 1'000'000'000'000'000'000ull;
+
+/// Submits `count` swaps round-robin over accounts 1..accounts (those of test_genesis(accounts))
+/// and fails the test unless each becomes soft; `salt` shifts the amounts (1000 + salt + i), so
+/// that a second series differs from the first.
+inline void swaps_soft(Node& n, int count, uint32_t accounts, int salt = 0) {
+  using namespace std::chrono_literals;
+  for (int i = 0; i < count; ++i) {
+    const uint32_t a = 1 + static_cast<uint32_t>(i) % accounts;
+    const auto info = n.submit_and_wait(swap(a, static_cast<uint32_t>(n.account(a)->nonce), 1000 + salt + i), 5s);
+    ASSERT_EQ(info.status, TxStatus::kSoft) << "swap " << i << ": " << info.reason;
+  }
+}
+
 }  // namespace zkamm::node::testing

@@ -23,7 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using namespace testing;
-constexpr tx::Amount kE18 = 1'000'000'000'000'000'000ull;
 
 ff::Fr root_of(const Node& n) { return state::StateTrees::build(n.state_copy()).root(); }
 

@@ -31,14 +31,6 @@ NodeConfig snapshot_config(const std::string& dir) {
   return cfg;
 }
 
-void swaps_soft(Node& n, int count) {
-  for (int i = 0; i < count; ++i) {
-    const uint32_t a = 1 + static_cast<uint32_t>(i) % kAccounts;
-    const auto info = n.submit_and_wait(testing::swap(a, static_cast<uint32_t>(n.account(a)->nonce), 1000 + i), 5s);
-    ASSERT_EQ(info.status, TxStatus::kSoft) << "swap " << i << ": " << info.reason;
-  }
-}
-
 /// The last tx of batch k.
 TxPos batch_end(const Store& store, uint64_t k) {
   TxPos end{};
@@ -94,7 +86,7 @@ uint64_t make_chain(const NodeConfig& cfg, int swaps) {
   auto n = std::make_unique<Node>(cfg);
   EXPECT_EQ(n->error(), "");
   EXPECT_EQ(n->load_genesis_json(testing::test_genesis(kAccounts)), "");
-  swaps_soft(*n, swaps);
+  testing::swaps_soft(*n, swaps, kAccounts);
   n->stop();
   EXPECT_EQ(n->status().last_root_batch, n->status().last_batch);
   return n->status().last_batch;
@@ -182,14 +174,14 @@ TEST(StateSnapshot, OldSnapshotsAreDeletedButTheNewestOfAFinalizedBatchIsKept) {
   auto n = std::make_unique<Node>(cfg);
   ASSERT_EQ(n->error(), "");
   ASSERT_EQ(n->load_genesis_json(testing::test_genesis(kAccounts)), "");
-  swaps_soft(*n, 12);
+  testing::swaps_soft(*n, 12, kAccounts);
   ASSERT_TRUE(n->flush());
   // Every batch so far settled on L1 (as the L1 sender reports it).
   const uint64_t finalized = n->status().last_batch;
   ASSERT_GE(finalized, 2u);
   for (const TxStatus st : {TxStatus::kCommitted, TxStatus::kProven, TxStatus::kFinalized})
     ASSERT_TRUE(n->set_batch_l1_status(finalized, st, 1));
-  swaps_soft(*n, 24);
+  testing::swaps_soft(*n, 24, kAccounts);
   n->stop();
   const uint64_t last = n->status().last_batch;
   n.reset();

@@ -32,21 +32,12 @@ namespace fs = std::filesystem;
 
 constexpr uint32_t kAccounts = 4;
 
-void swaps_soft(Node& n, int count, int salt = 0) {
-  for (int i = 0; i < count; ++i) {
-    const uint32_t a = 1 + static_cast<uint32_t>(i) % kAccounts;
-    const auto info =
-        n.submit_and_wait(testing::swap(a, static_cast<uint32_t>(n.account(a)->nonce), 1000 + salt + i), 5s);
-    ASSERT_EQ(info.status, TxStatus::kSoft) << "swap " << i << ": " << info.reason;
-  }
-}
-
 /// A node with the genesis and `blocks` blocks of one swap each (one WAL: all written in this run).
 NodeStatus fill(const NodeConfig& cfg, int blocks) {
   Node n(cfg);
   EXPECT_EQ(n.error(), "");
   EXPECT_EQ(n.load_genesis_json(testing::test_genesis(kAccounts)), "");
-  swaps_soft(n, blocks);
+  testing::swaps_soft(n, blocks, kAccounts);
   n.stop();
   return n.status();
 }
@@ -194,7 +185,7 @@ void damage_trees_and_expect_a_rebuild(const std::function<void(const fs::path&)
     Node n(cfg);
     ASSERT_EQ(n.error(), "");
     ASSERT_EQ(n.load_genesis_json(testing::test_genesis(kAccounts)), "");
-    swaps_soft(n, 9);
+    testing::swaps_soft(n, 9, kAccounts);
     n.stop();
     root = n.status().state_root;
     ASSERT_GT(n.status().last_root_batch, 0u);
@@ -205,7 +196,7 @@ void damage_trees_and_expect_a_rebuild(const std::function<void(const fs::path&)
     ASSERT_EQ(n.error(), "") << "the trees are derived data: a damaged trees database must not stop the start";
     EXPECT_FALSE(n.status().trees_restored);
     EXPECT_EQ(n.status().state_root, root);
-    swaps_soft(n, 5, 100);
+    testing::swaps_soft(n, 5, kAccounts, 100);
     n.stop();
   }
   Node n(cfg);
@@ -254,7 +245,7 @@ TEST(StoreFailure, LowDiskRejectsWithStoreUnavailableAnd503ThenResumes) {
   ASSERT_TRUE(service.start(&err)) << err;
   rpc::Client client(rpc::Endpoint{"127.0.0.1", service.port()}, 10s);
   EXPECT_EQ(client.get("/health").first, 200u);
-  swaps_soft(n, 2);
+  testing::swaps_soft(n, 2, kAccounts);
 
   const auto wait_for = [](const std::function<bool()>& cond) {
     for (int i = 0; i < 500 && !cond(); ++i) std::this_thread::sleep_for(10ms);

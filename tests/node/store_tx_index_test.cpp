@@ -18,8 +18,7 @@ using testing::swap;
 using testing::TempDir;
 using testing::test_config;
 using testing::test_genesis;
-
-constexpr tx::Amount kE18 = 1000000000000000000ull;
+using testing::kE18;
 
 std::string index_key(const Hash& h) {
   std::string k(1, 'x');

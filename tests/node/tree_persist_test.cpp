@@ -29,15 +29,6 @@ using namespace std::chrono_literals;
 
 constexpr uint32_t kAccounts = 4;
 
-/// Submits `count` swaps round-robin over accounts 1..kAccounts and waits until each is soft.
-void swaps_soft(Node& n, int count) {
-  for (int i = 0; i < count; ++i) {
-    const uint32_t a = 1 + static_cast<uint32_t>(i) % kAccounts;
-    const auto info = n.submit_and_wait(testing::swap(a, static_cast<uint32_t>(n.account(a)->nonce), 1000 + i), 5s);
-    ASSERT_EQ(info.status, TxStatus::kSoft) << "swap " << i << ": " << info.reason;
-  }
-}
-
 std::unique_ptr<Node> genesis_node(const NodeConfig& cfg) {
   auto n = std::make_unique<Node>(cfg);
   EXPECT_EQ(n->error(), "");
@@ -100,7 +91,7 @@ TEST(TreePersist, RestartLoadsTheTreesInsteadOfRebuilding) {
   {
     auto n = genesis_node(cfg);
     EXPECT_FALSE(n->status().trees_restored) << "a new store has no trees to load";
-    swaps_soft(*n, 10);
+    testing::swaps_soft(*n, 10, kAccounts);
     n->stop();
     root = n->status().state_root;
     EXPECT_EQ(n->status().batcher_backlog_batches, 0u);
@@ -111,7 +102,7 @@ TEST(TreePersist, RestartLoadsTheTreesInsteadOfRebuilding) {
     ASSERT_EQ(n.error(), "");
     EXPECT_TRUE(n.status().trees_restored);
     EXPECT_EQ(n.status().state_root, root);
-    swaps_soft(n, 9);
+    testing::swaps_soft(n, 9, kAccounts);
     n.stop();
     check_batches_cover_the_log(n);
   }
@@ -128,7 +119,7 @@ TEST(TreePersist, CheckpointsEveryKBatchesAndAtStop) {
   uint64_t last = 0;
   {
     auto n = genesis_node(cfg);
-    swaps_soft(*n, 10);
+    testing::swaps_soft(*n, 10, kAccounts);
     n->stop();
     last = n->status().last_root_batch;
     EXPECT_GT(last, 3u);
@@ -143,7 +134,7 @@ TEST(TreePersist, CheckpointsEveryKBatchesAndAtStop) {
   Node n(cfg);
   ASSERT_EQ(n.error(), "");
   EXPECT_TRUE(n.status().trees_restored);
-  swaps_soft(n, 7);
+  testing::swaps_soft(n, 7, kAccounts);
   n.stop();
   check_batches_cover_the_log(n);
 }
@@ -154,7 +145,7 @@ TEST(TreePersist, CorruptTreeRecordFallsBackToARebuild) {
   ff::Fr root;
   {
     auto n = genesis_node(cfg);
-    swaps_soft(*n, 4);
+    testing::swaps_soft(*n, 4, kAccounts);
     n->stop();
     root = n->status().state_root;
   }
@@ -175,7 +166,7 @@ TEST(TreePersist, CorruptTreeRecordFallsBackToARebuild) {
     ASSERT_EQ(n.error(), "");
     EXPECT_FALSE(n.status().trees_restored) << "the loaded root differs from the last batch's: rebuilt";
     EXPECT_EQ(n.status().state_root, root);
-    swaps_soft(n, 4);
+    testing::swaps_soft(n, 4, kAccounts);
     n.stop();
     check_batches_cover_the_log(n);
   }
