@@ -9,18 +9,14 @@
 #include <vector>
 
 #include "common/seed.hpp"
+#include "ec/babyjub_test_util.hpp"
 
 namespace zkamm::ec {
 namespace {
 
 using ff::U256;
-constexpr U256 kL = BabyJubScalarSpec::kModulus;
-
-// Any point of the full group (order 8*l): Generator times a random scalar.
-template <class Rng>
-BabyJubAffine random_point(Rng& rng) {
-  return mul(BabyJubAffine::generator(), U256{rng(), rng(), rng(), rng() >> 3});
-}
+using testing::kL;
+using testing::random_point;
 template <class Rng>
 U256 random_below_l(Rng& rng) {
   return BabyJubScalar::random(rng).to_canonical();
@@ -32,7 +28,7 @@ BabyJubAffine signed_mul(const BabyJubAffine& p, const BabyJubSigned& k) {
 }
 
 TEST(BabyJubFast, WnafMulMatchesReference) {
-  auto rng = testing::seeded_rng("BabyJubFast.WnafMulMatchesReference");
+  auto rng = zkamm::testing::seeded_rng("BabyJubFast.WnafMulMatchesReference");
   for (int i = 0; i < 20; ++i) {
     const BabyJubAffine p = random_point(rng);
     const U256 k{rng(), rng(), rng(), rng() >> (1 + i % 60)};
@@ -48,7 +44,7 @@ TEST(BabyJubFast, WnafMulMatchesReference) {
 }
 
 TEST(BabyJubFast, LincombMatchesReference) {
-  auto rng = testing::seeded_rng("BabyJubFast.LincombMatchesReference");
+  auto rng = zkamm::testing::seeded_rng("BabyJubFast.LincombMatchesReference");
   for (int i = 0; i < 12; ++i) {
     const BabyJubAffine p = random_point(rng), q = random_point(rng);
     const U256 u = i % 3 == 0 ? U256{rng(), rng(), rng(), rng()} : random_below_l(rng);
@@ -60,7 +56,7 @@ TEST(BabyJubFast, LincombMatchesReference) {
 }
 
 TEST(BabyJubFast, ShortRelationHolds) {
-  auto rng = testing::seeded_rng("BabyJubFast.ShortRelationHolds");
+  auto rng = zkamm::testing::seeded_rng("BabyJubFast.ShortRelationHolds");
   std::vector<U256> ks = {U256{}, U256{1, 0, 0, 0}, U256{2, 0, 0, 0}, U256{0, 0, 1, 0}, U256{0, 0, 0, 1}};
   U256 lm1{};
   ff::sub_with_borrow(lm1, kL, U256{1, 0, 0, 0});
@@ -88,7 +84,7 @@ TEST(BabyJubFast, ShortRelationHolds) {
 }
 
 TEST(BabyJubFast, VerifyEquationExactIncludingTorsion) {
-  auto rng = testing::seeded_rng("BabyJubFast.VerifyEquationExactIncludingTorsion");
+  auto rng = zkamm::testing::seeded_rng("BabyJubFast.VerifyEquationExactIncludingTorsion");
   const BabyJubAffine t8 = mul(BabyJubAffine::generator(), kL);  // order 8
   for (int i = 0; i < 8; ++i) {
     // A of any order (a random multiple of Generator), s < l, hm any 256-bit value.
@@ -118,7 +114,7 @@ TEST(BabyJubFast, VerifyEquationExactIncludingTorsion) {
 
 TEST(BabyJubFast, VerifyEquationFallbackWithoutShortRelation) {
   // k = (l-1)/2 has no short odd relation (l = 2k + 1): the full-length path must still be exact.
-  auto rng = testing::seeded_rng("BabyJubFast.VerifyEquationFallbackWithoutShortRelation");
+  auto rng = zkamm::testing::seeded_rng("BabyJubFast.VerifyEquationFallbackWithoutShortRelation");
   const U256 hm = ff::shift_right(kL, 1);
   ASSERT_FALSE(babyjub_short_relation(hm).has_value());
   const BabyJubAffine a = random_point(rng);
@@ -130,7 +126,7 @@ TEST(BabyJubFast, VerifyEquationFallbackWithoutShortRelation) {
 }
 
 TEST(BabyJubFast, PreparedKeyGivesSameAnswers) {
-  auto rng = testing::seeded_rng("BabyJubFast.PreparedKeyGivesSameAnswers");
+  auto rng = zkamm::testing::seeded_rng("BabyJubFast.PreparedKeyGivesSameAnswers");
   const BabyJubAffine t8 = mul(BabyJubAffine::generator(), kL);
   for (int i = 0; i < 4; ++i) {
     const BabyJubAffine a = random_point(rng);

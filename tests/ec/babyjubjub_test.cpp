@@ -5,20 +5,17 @@
 #include <gtest/gtest.h>
 
 #include "common/seed.hpp"
+#include "ec/babyjub_test_util.hpp"
 
 namespace zkamm::ec {
 namespace {
 
 using ff::Fr;
 using ff::U256;
-constexpr U256 kL = BabyJubScalarSpec::kModulus;
+using testing::kL;
+using testing::random_point;
 
 BabyJubAffine small_order_generator() { return mul(BabyJubAffine::generator(), kL); }
-
-template <class Rng>
-BabyJubAffine random_point(Rng& rng) {
-  return mul(BabyJubAffine::generator(), U256{rng(), rng(), rng(), rng() >> 3});
-}
 
 TEST(BabyJub, CurveFactsFromEip2494) {
   const BabyJubAffine g = BabyJubAffine::generator();

@@ -13,8 +13,10 @@
 
 namespace zkamm::settle::testing {
 
-// anvil's default account 0 (a public test key of every anvil/hardhat node).
+// anvil's default accounts 0 and 1 (public test keys of every anvil/hardhat node): 0 deploys and
+// operates, 1 is an L1 user (deposits).
 inline constexpr const char* kAnvilKey0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+inline constexpr const char* kAnvilKey1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 class AnvilTest : public ::testing::Test {
  protected:

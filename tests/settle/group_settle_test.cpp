@@ -36,7 +36,6 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 // anvil's default account 1 (a public test key): registers the L2 accounts.
-constexpr const char* kUserKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 struct GroupMember {
   fs::path dir;
@@ -150,7 +149,7 @@ class GroupSettleTest : public AnvilTest {
   void register_accounts(uint32_t from, uint32_t to) {
     l1::SenderOptions so;
     so.poll_interval = 10ms;
-    l1::TxSender user(*rpc_, *l1::PrivateKey::from_hex(kUserKey), 31337, so);
+    l1::TxSender user(*rpc_, *l1::PrivateKey::from_hex(kAnvilKey1), 31337, so);
     for (uint32_t i = from; i <= to; ++i) {
       l1::TxRequest req;
       req.to = deployment_.rollup;

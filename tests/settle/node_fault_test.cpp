@@ -40,7 +40,6 @@ using Clock = std::chrono::steady_clock;
 
 // anvil's default account 1 (a public test key): registers the L2 accounts, so the operator's
 // (account 0's) nonce counts only rollup steps after the deployment.
-constexpr const char* kUserKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 // The rollup's timestampWindow here (the devnet's default).
 constexpr uint64_t kTimestampWindow = 86400;
 
@@ -89,7 +88,7 @@ class NodeFaultTest : public AnvilTest {
   void register_accounts(uint32_t k) {
     l1::SenderOptions so;
     so.poll_interval = std::chrono::milliseconds(10);
-    l1::TxSender user(*rpc_, *l1::PrivateKey::from_hex(kUserKey), 31337, so);
+    l1::TxSender user(*rpc_, *l1::PrivateKey::from_hex(kAnvilKey1), 31337, so);
     for (uint32_t i = 1; i <= k; ++i) {
       const hash::PrivateKey key = zkamm::testing::test_key(i);
       l1::TxRequest req;
