@@ -125,7 +125,10 @@ expect_eq "operator died at the fault (status 86)" 86 "$RC"
 start_node "$TMP/node2.log"
 W() { "$ZKAMM" wallet "$@" --url "$L2"; }
 bal() { W balances --account "$1" | jget balances "$2"; }
-wait_for 120 "deposits credited on L2" test "$(bal 2 1)" = 100$Z18
+# bal_is <account> <token> <want>: reads the balance anew on each call, so wait_for polls it (a
+# "$(bal ...)" argument would be read once, before the first try, and could never change).
+bal_is() { [ "$(bal "$1" "$2")" = "$3" ]; }
+wait_for 120 "deposits credited on L2" bal_is 2 1 100$Z18
 expect_eq "account 1 TKB" 500$Z18 "$(bal 1 2)"
 expect_eq "account 2 ETH" $E18 "$(bal 2 0)"
 
@@ -161,7 +164,7 @@ sleep 3
 start_anvil "$PORT" "$TMP/anvil2.log"
 send "mint TKA u2 after the restart" "$K1" "$TKA" "mint(address,uint256)" "$U2" 5$Z18
 send "deposit after the restart" "$K2" "$ROLLUP" "deposit(uint32,uint16,uint128)" 2 1 5$Z18
-wait_for 120 "deposit after the L1 restart credited" test "$(bal 2 1)" = 5$Z18
+wait_for 120 "deposit after the L1 restart credited" bal_is 2 1 5$Z18
 
 step "every transaction finalized on L1"
 finalized() { for h in "${HASHES[@]}"; do [ "$(W status "$h" | jget status)" = finalized ] || return 1; done; }
