@@ -136,7 +136,7 @@ inline std::vector<std::unique_ptr<Member>> make_members(const std::filesystem::
   std::vector<std::unique_ptr<Member>> members;
   for (int i = 0; i < n; ++i) {
     auto m = std::make_unique<Member>();
-    char id[8];
+    char id[16];  // "n" and any int: -Wformat-truncation at -O1
     std::snprintf(id, sizeof id, "n%d", i + 1);  // not "n" + to_string: g++ 12's -Wrestrict false positive
     m->id = id;
     m->dir = root / m->id;
