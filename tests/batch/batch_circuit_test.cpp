@@ -458,7 +458,7 @@ TEST(BatchSoundness, LiquidityMaths) {
 struct PoolOrder {
   U256 a, b, liquidity;
 };
-U256 plus(const U256& x, const U256& y) {
+U256 plus256(const U256& x, const U256& y) {
   U256 r;
   EXPECT_TRUE(state::checked_add(r, x, y));
   return r;
@@ -477,7 +477,7 @@ PoolOrder pool_order_amounts(const state::Pool& p, bool a_is_0, const U256& da, 
 // (10e18 + 1, 3333333333333333333): b_opt = 3333333333333333333, so all of A; from token0
 // 9999999999999999999 of A. Minimums equal to the router's amounts must be accepted.
 TEST(BatchCircuit, AddLiquidityWithTokenAAsToken1ProvesTheRouterAmounts) {
-  const U256 da = plus(e18(10), u(1));
+  const U256 da = plus256(e18(10), u(1));
   const U256 db = *ff::parse_u256("3333333333333333333");
   const std::vector<tx::Tx> txs = {add_liq(2, 1, 0, u(10), u(3), u(10), u(3)), add_liq(3, 1, 0, da, db, da, db)};
   const Built b = build(txs);
@@ -516,12 +516,12 @@ TEST(BatchSoundness, AddLiquidityPricedFromToken0IsRejected) {
     const state::Pool& p = *s0.pool(a, b);
     const U256& ra = p.reserve1;
     const U256& rb = p.reserve0;
-    const U256 x = plus(u(rng() % 1'000'000'000'000'000'000ULL), e18(1 + rng() % 20));
+    const U256 x = plus256(u(rng() % 1'000'000'000'000'000'000ULL), e18(1 + rng() % 20));
     U256 q;
     Case c{a, b, x, x};
     const bool from_a = rng() % 2 == 0;
     ASSERT_EQ(from_a ? state::quote(x, ra, rb, q) : state::quote(x, rb, ra, q), state::AmmError::kOk);
-    (from_a ? c.db : c.da) = plus(q, u(rng() % 2));
+    (from_a ? c.db : c.da) = plus256(q, u(rng() % 2));
     state::State trial = s0;
     state::AddLiquidityReceipt rc;
     if (!trial.add_liquidity(3, a, b, c.da, c.db, u(0), u(0), rc).ok()) continue;

@@ -11,7 +11,7 @@
 namespace zkamm::batch::testing {
 namespace {
 
-tx::Tx full_exit(uint32_t account, uint16_t token) { return tx::FullExit{0, account, token}; }
+tx::Tx lp_full_exit(uint32_t account, uint16_t token) { return tx::FullExit{0, account, token}; }
 
 /// pair.burn's pro-rata amount, computed independently of the state code: l * r / s.
 U256 pro_rata(const U256& l, const U256& r, const U256& s) {
@@ -30,7 +30,7 @@ U256 read_amount(const std::vector<uint8_t>& b, size_t at) { return U256{read_be
 TEST(LpExit, HonestExitBurnsTheWholePositionAndPublishesBothAmounts) {
   // A swap moves pool 0's reserves first, so the amounts are not round numbers.
   const state::State s0 = genesis();
-  Built b = build({swap_in(2, 1, 2, e18(7), u(1)), full_exit(1, 512)});
+  Built b = build({swap_in(2, 1, 2, e18(7), u(1)), lp_full_exit(1, 512)});
   const Checked c = check(b.w);
   ASSERT_TRUE(c.satisfied);
   EXPECT_EQ(c.public_input, b.w.public_input);
@@ -77,7 +77,7 @@ TEST(LpExit, HonestExitBurnsTheWholePositionAndPublishesBothAmounts) {
 }
 
 TEST(LpExit, BurningLessThanTheWholePositionFails) {
-  Built b = build({full_exit(1, 512), tx::Tx{tx::Noop{}}});
+  Built b = build({lp_full_exit(1, 512), tx::Tx{tx::Noop{}}});
   ASSERT_TRUE(check(b.w).satisfied);
   rerecord(b.w, b.s0);
   ASSERT_TRUE(check(b.w).satisfied) << "re-recording an honest witness changes nothing";
@@ -93,7 +93,7 @@ TEST(LpExit, BurningLessThanTheWholePositionFails) {
 
 TEST(LpExit, PayingOtherAmountsFails) {
   for (int which = 0; which < 4; ++which) {
-    Built b = build({full_exit(1, 513), tx::Tx{tx::Noop{}}});
+    Built b = build({lp_full_exit(1, 513), tx::Tx{tx::Noop{}}});
     ASSERT_TRUE(check(b.w).satisfied);
     SlotWitness& sw = b.w.slots[0];
     U256& v = which < 2 ? sw.amt1 : sw.amt2;
@@ -111,7 +111,7 @@ TEST(LpExit, PayingOtherAmountsFails) {
 
 TEST(LpExit, AnotherPoolsReservesFail) {
   // The exit of pool 0 priced with pool 1's reserves (where account 1 also has liquidity).
-  Built b = build({full_exit(1, 512), tx::Tx{tx::Noop{}}});
+  Built b = build({lp_full_exit(1, 512), tx::Tx{tx::Noop{}}});
   ASSERT_TRUE(check(b.w).satisfied);
   SlotWitness& sw = b.w.slots[0];
   const state::Pool* other = b.s0.pool_by_id(1);
@@ -126,7 +126,7 @@ TEST(LpExit, AnotherPoolsReservesFail) {
 
 TEST(LpExit, ClaimingThePoolDoesNotExistFails) {
   // The prover says pool 0's leaf is empty, so nothing would be burned or paid.
-  Built b = build({full_exit(1, 512), tx::Tx{tx::Noop{}}});
+  Built b = build({lp_full_exit(1, 512), tx::Tx{tx::Noop{}}});
   SlotWitness& sw = b.w.slots[0];
   sw.token_x = sw.token_y = 0;
   sw.amt1 = sw.amt2 = sw.amt3 = U256{};
@@ -139,7 +139,7 @@ TEST(LpExit, ClaimingThePoolDoesNotExistFails) {
 TEST(LpExit, TreatingItAsAnOrdinaryFullExitFails) {
   // The old rule: a full exit of an LP token withdrew nothing. The queued token (512) is in the
   // public data either way; an ordinary full exit may no longer name it.
-  Built b = build({full_exit(1, 512), tx::Tx{tx::Noop{}}});
+  Built b = build({lp_full_exit(1, 512), tx::Tx{tx::Noop{}}});
   SlotWitness& sw = b.w.slots[0];
   sw.lp_exit = false;
   sw.token_x = 512;
@@ -152,7 +152,7 @@ TEST(LpExit, TreatingItAsAnOrdinaryFullExitFails) {
 
 TEST(LpExit, AnEmptyPositionOrAMissingPoolMovesNothing) {
   {  // account 2 holds no LP of pool 0: nothing burned, the pool's tokens still published
-    Built b = build({full_exit(2, 512), full_exit(3, 512 + 9)});
+    Built b = build({lp_full_exit(2, 512), lp_full_exit(3, 512 + 9)});
     ASSERT_TRUE(check(b.w).satisfied);
     EXPECT_TRUE(ff::is_zero(b.w.slots[0].amt3));
     EXPECT_EQ(read_be(b.w.pubdata, 6, 2), 1u);
@@ -162,7 +162,7 @@ TEST(LpExit, AnEmptyPositionOrAMissingPoolMovesNothing) {
     EXPECT_EQ(b.w.new_root, b.w.old_root);
   }
   {  // account 0's locked MINIMUM_LIQUIDITY is never burned; burning it fails
-    Built b = build({full_exit(0, 512), tx::Tx{tx::Noop{}}});
+    Built b = build({lp_full_exit(0, 512), tx::Tx{tx::Noop{}}});
     ASSERT_TRUE(check(b.w).satisfied);
     EXPECT_EQ(b.w.new_root, b.w.old_root);
     SlotWitness& sw = b.w.slots[0];
@@ -177,7 +177,7 @@ TEST(LpExit, AnEmptyPositionOrAMissingPoolMovesNothing) {
 TEST(LpExit, ExecuteReportsThePoolsTokens) {
   // The public data needs them; the node stores them with the block.
   state::State s = genesis();
-  const tx::ExecResult r = tx::execute(s, full_exit(1, 513), kDomain, tx::ExecOptions{kTimestamp, false});
+  const tx::ExecResult r = tx::execute(s, lp_full_exit(1, 513), kDomain, tx::ExecOptions{kTimestamp, false});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.executed.token0, 0u);
   EXPECT_EQ(r.executed.token1, 1u);

@@ -17,7 +17,7 @@ using snark::ConstraintSystem;
 using snark::Variable;
 
 TEST(Bits, ToBitsMatchesNative) {
-  auto rng = testing::seeded_rng("Bits.ToBitsMatchesNative");
+  auto rng = zkamm::testing::seeded_rng("Bits.ToBitsMatchesNative");
   for (int iter = 0; iter < 40; ++iter) {
     const size_t n = 1 + rng() % 253;
     const U256 x = random_bits(rng, n);
@@ -36,7 +36,7 @@ TEST(Bits, ToBitsMatchesNative) {
 }
 
 TEST(Bits, ToBitsRejectsOutOfRange) {
-  auto rng = testing::seeded_rng("Bits.ToBitsRejectsOutOfRange");
+  auto rng = zkamm::testing::seeded_rng("Bits.ToBitsRejectsOutOfRange");
   for (int iter = 0; iter < 20; ++iter) {
     const size_t n = 1 + rng() % 253;
     // x = 2^n + (random below 2^n), and x = -1 (r - 1).
@@ -101,7 +101,7 @@ TEST(Bits, BitKinds) {
 }
 
 TEST(Bits, StrictMatchesNative) {
-  auto rng = testing::seeded_rng("Bits.StrictMatchesNative");
+  auto rng = zkamm::testing::seeded_rng("Bits.StrictMatchesNative");
   std::vector<Fr> values = {Fr::zero(), Fr::one(), -Fr::one(), Fr::from_canonical_unchecked(U256{0, 0, 0, 1ULL << 61})};
   for (int i = 0; i < 12; ++i) values.push_back(Fr::random(rng));
   for (const Fr& x : values) {
@@ -122,7 +122,7 @@ TEST(Bits, StrictMatchesNative) {
 // The bits of x + r (which still pack to x in the field) must be rejected by the comparison with
 // r - 1, while booleanity and packing alone (the first 255 constraints) accept them.
 TEST(Bits, StrictRejectsAlias) {
-  auto rng = testing::seeded_rng("Bits.StrictRejectsAlias");
+  auto rng = zkamm::testing::seeded_rng("Bits.StrictRejectsAlias");
   U256 limit{};  // 2^254 - r: every x below it has x + r < 2^254
   U256 two254{0, 0, 0, 1ULL << 62};
   ff::sub_with_borrow(limit, two254, Fr::kModulus);
@@ -166,7 +166,7 @@ TEST(Bits, LeConstantExhaustiveSmall) {
 }
 
 TEST(Bits, LeConstantRandomWide) {
-  auto rng = testing::seeded_rng("Bits.LeConstantRandomWide");
+  auto rng = zkamm::testing::seeded_rng("Bits.LeConstantRandomWide");
   for (int iter = 0; iter < 40; ++iter) {
     const size_t n = 1 + rng() % 254;
     const U256 c = random_bits(rng, n);

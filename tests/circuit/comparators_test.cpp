@@ -37,7 +37,7 @@ void for_each_assignment(ConstraintSystem& cs, const std::vector<Variable>& wire
 }
 
 TEST(Comparators, RangeCheckMatchesNative) {
-  auto rng = testing::seeded_rng("Comparators.RangeCheckMatchesNative");
+  auto rng = zkamm::testing::seeded_rng("Comparators.RangeCheckMatchesNative");
   for (int iter = 0; iter < 40; ++iter) {
     const size_t n = 1 + rng() % 253;
     const U256 x = random_bits(rng, n);
@@ -70,7 +70,7 @@ TEST(Comparators, RangeCheckExhaustiveSmall) {
 }
 
 TEST(Comparators, LessThanMatchesNative) {
-  auto rng = testing::seeded_rng("Comparators.LessThanMatchesNative");
+  auto rng = zkamm::testing::seeded_rng("Comparators.LessThanMatchesNative");
   for (int iter = 0; iter < 60; ++iter) {
     const size_t n = 1 + rng() % 252;
     const U256 a = random_bits(rng, n);
@@ -121,7 +121,7 @@ TEST(Comparators, ComparatorsCannotLie) {
 }
 
 TEST(Comparators, IsZeroAndIsEqual) {
-  auto rng = testing::seeded_rng("Comparators.IsZeroAndIsEqual");
+  auto rng = zkamm::testing::seeded_rng("Comparators.IsZeroAndIsEqual");
   for (int iter = 0; iter < 20; ++iter) {
     const Fr x = iter % 4 == 0 ? Fr::zero() : Fr::random(rng);
     ConstraintSystem cs;
@@ -159,7 +159,7 @@ TEST(Comparators, AssertEqual) {
 }
 
 TEST(Comparators, SelectMatchesNative) {
-  auto rng = testing::seeded_rng("Comparators.SelectMatchesNative");
+  auto rng = zkamm::testing::seeded_rng("Comparators.SelectMatchesNative");
   for (int cond = 0; cond < 2; ++cond) {
     const Fr a = Fr::random(rng), b = Fr::random(rng);
     ConstraintSystem cs;

@@ -48,10 +48,10 @@ std::vector<Variable> alloc_bits(ConstraintSystem& cs, const U256& v, unsigned n
   return bits;
 }
 
-Fr fr(const U256& v) { return Fr::from_u256_reduced(v); }
+Fr fr_reduced(const U256& v) { return Fr::from_u256_reduced(v); }
 
 TEST(BabyJubjubGadget, PointOperationsEqualNative) {
-  auto rng = testing::seeded_rng("BabyJubjubGadget.PointOperationsEqualNative");
+  auto rng = zkamm::testing::seeded_rng("BabyJubjubGadget.PointOperationsEqualNative");
   const BabyJubAffine t8 = torsion8();
   ASSERT_TRUE(t8.has_small_order());
   ASSERT_FALSE(t8.is_identity());
@@ -89,7 +89,7 @@ TEST(BabyJubjubGadget, PointOperationsEqualNative) {
 }
 
 TEST(BabyJubjubGadget, OffCurvePointIsRejected) {
-  auto rng = testing::seeded_rng("BabyJubjubGadget.OffCurvePointIsRejected", 1);
+  auto rng = zkamm::testing::seeded_rng("BabyJubjubGadget.OffCurvePointIsRejected", 1);
   BabyJubAffine p = random_point(rng);
   p.y += Fr::one();
   ConstraintSystem cs;
@@ -154,7 +154,7 @@ std::vector<size_t> violated(const ConstraintSystem& cs) {
 
 SignedMessage sign_native(const hash::PrivateKey& prv, const Fr& msg) {
   const hash::EddsaSignature sig = hash::eddsa_sign_poseidon(prv, msg);
-  return {hash::eddsa_public_key(prv), msg, sig.r8, fr(sig.s)};
+  return {hash::eddsa_public_key(prv), msg, sig.r8, fr_reduced(sig.s)};
 }
 
 hash::PrivateKey random_key(std::mt19937_64& rng) {
@@ -187,7 +187,7 @@ nlohmann::json circomlib_sign(const std::vector<std::pair<hash::PrivateKey, Fr>>
 Fr dec(const nlohmann::json& j) { return *Fr::from_decimal(j.get<std::string>()); }
 
 TEST(EddsaGadget, CircomlibjsSignaturesVerify) {
-  auto rng = testing::seeded_rng("EddsaGadget.CircomlibjsSignaturesVerify", 2);
+  auto rng = zkamm::testing::seeded_rng("EddsaGadget.CircomlibjsSignaturesVerify", 2);
   std::vector<std::pair<hash::PrivateKey, Fr>> inputs;
   for (int i = 0; i < 3; ++i) inputs.emplace_back(random_key(rng), Fr::random(rng));
   const nlohmann::json answer = circomlib_sign(inputs);
@@ -208,19 +208,19 @@ TEST(EddsaGadget, CircomlibjsSignaturesVerify) {
 }
 
 TEST(EddsaGadget, NativeSignaturesVerify) {  // self-generated (hash::eddsa_sign_poseidon)
-  auto rng = testing::seeded_rng("EddsaGadget.NativeSignaturesVerify", 3);
+  auto rng = zkamm::testing::seeded_rng("EddsaGadget.NativeSignaturesVerify", 3);
   const SignedMessage m = sign_native(random_key(rng), Fr::random(rng));
   auto v = build(m);
   EXPECT_TRUE(v->cs.is_satisfied());
   // No wire after the six inputs is free.
-  const FreeWireReport report = find_free_wires(v->cs, 7, testing::test_seed());
+  const FreeWireReport report = find_free_wires(v->cs, 7, zkamm::testing::test_seed());
   EXPECT_TRUE(report.free_wires.empty()) << report.free_wires.size() << " free wires, first " << report.free_wires.front();
 }
 
 TEST(EddsaGadget, SPlusLIsRejectedByTheRangeCheckAlone) {
-  auto rng = testing::seeded_rng("EddsaGadget.SPlusLIsRejectedByTheRangeCheckAlone", 4);
+  auto rng = zkamm::testing::seeded_rng("EddsaGadget.SPlusLIsRejectedByTheRangeCheckAlone", 4);
   // A signature whose S + l still fits in 251 bits, so that only S < l can reject it.
-  const Fr l = fr(ec::BabyJubScalarSpec::kModulus);
+  const Fr l = fr_reduced(ec::BabyJubScalarSpec::kModulus);
   const U256 two251{0, 0, 0, uint64_t{1} << 59};
   SignedMessage m;
   do {
@@ -247,7 +247,7 @@ TEST(EddsaGadget, SPlusLIsRejectedByTheRangeCheckAlone) {
 }
 
 TEST(EddsaGadget, OtherMessageIsRejected) {
-  auto rng = testing::seeded_rng("EddsaGadget.OtherMessageIsRejected", 5);
+  auto rng = zkamm::testing::seeded_rng("EddsaGadget.OtherMessageIsRejected", 5);
   SignedMessage m = sign_native(random_key(rng), Fr::random(rng));
   m.msg += Fr::one();
   EXPECT_FALSE(build(m)->cs.is_satisfied());
@@ -257,7 +257,7 @@ TEST(EddsaGadget, OtherMessageIsRejected) {
 }
 
 TEST(EddsaGadget, KeyOffTheCurveIsRejected) {
-  auto rng = testing::seeded_rng("EddsaGadget.KeyOffTheCurveIsRejected", 6);
+  auto rng = zkamm::testing::seeded_rng("EddsaGadget.KeyOffTheCurveIsRejected", 6);
   SignedMessage m = sign_native(random_key(rng), Fr::random(rng));
   m.a.x += Fr::one();
   EXPECT_FALSE(build(m)->cs.is_satisfied());
@@ -267,11 +267,11 @@ TEST(EddsaGadget, KeyOffTheCurveIsRejected) {
 }
 
 TEST(EddsaGadget, SmallOrderKeyIsRejected) {
-  auto rng = testing::seeded_rng("EddsaGadget.SmallOrderKeyIsRejected", 7);
+  auto rng = zkamm::testing::seeded_rng("EddsaGadget.SmallOrderKeyIsRejected", 7);
   // With 8A = O the equation reads S * Base8 == R8: anyone can "sign" any message.
   for (const BabyJubAffine& a : {torsion8(), BabyJubAffine::identity(), BabyJubAffine{Fr::zero(), -Fr::one()}}) {
     const U256 s = random_u256(rng, 250);
-    const SignedMessage m{a, Fr::random(rng), ec::mul_base8(s).to_affine(), fr(s)};
+    const SignedMessage m{a, Fr::random(rng), ec::mul_base8(s).to_affine(), fr_reduced(s)};
     auto v = build(m);
     const std::vector<size_t> bad = violated(v->cs);
     EXPECT_EQ(bad.size(), 1u);  // only the 8A != O check
@@ -281,7 +281,7 @@ TEST(EddsaGadget, SmallOrderKeyIsRejected) {
 }
 
 TEST(EddsaGadget, SmallOrderR8IsRejected) {
-  auto rng = testing::seeded_rng("EddsaGadget.SmallOrderR8IsRejected", 8);
+  auto rng = zkamm::testing::seeded_rng("EddsaGadget.SmallOrderR8IsRejected", 8);
   // R8 = O with S = 8 * hm * a (mod l) satisfies S * Base8 == R8 + hm * 8A for A = a * Base8.
   const U256 secret = random_u256(rng, 240);
   const BabyJubAffine a = ec::mul_base8(secret).to_affine();
@@ -290,7 +290,7 @@ TEST(EddsaGadget, SmallOrderR8IsRejected) {
   const Fr hm = hash::poseidon({r8.x, r8.y, a.x, a.y, msg});
   const BabyJubScalar s = BabyJubScalar::from_u256_reduced(hm.to_canonical()) * BabyJubScalar::from_u64(8) *
                           BabyJubScalar::from_u256_reduced(secret);
-  const SignedMessage m{a, msg, r8, fr(s.to_canonical())};
+  const SignedMessage m{a, msg, r8, fr_reduced(s.to_canonical())};
   auto v = build(m);
   EXPECT_EQ(violated(v->cs).size(), 1u);  // only the 8R8 != O check
   // An order-8 R8 can never satisfy the equation (its left side lies in the subgroup).

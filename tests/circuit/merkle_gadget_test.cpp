@@ -118,7 +118,7 @@ class MerkleGadget : public ::testing::TestWithParam<unsigned> {};
 TEST_P(MerkleGadget, PathOfAFullTreeVerifiesAndUpdates) {
   const unsigned arity = GetParam();
   const MerkleShape shape{arity, arity == 2 ? 6u : 3u};  // 64 leaves
-  auto rng = testing::seeded_rng("MerkleGadget.PathOfAFullTreeVerifiesAndUpdates", arity);
+  auto rng = zkamm::testing::seeded_rng("MerkleGadget.PathOfAFullTreeVerifiesAndUpdates", arity);
   std::vector<Fr> leaves(64);
   for (auto& l : leaves) l = (rng() % 2) ? Fr::random(rng) : Fr::zero();
   const FullTree tree(leaves, shape);
@@ -148,7 +148,7 @@ TEST_P(MerkleGadget, PathOfAFullTreeVerifiesAndUpdates) {
 TEST_P(MerkleGadget, StateTreeDepthCostsAndWitnessOnlyMode) {
   const unsigned arity = GetParam();
   const MerkleShape shape{arity, arity == 2 ? 24u : 12u};  // 2^24 accounts
-  auto rng = testing::seeded_rng("MerkleGadget.StateTreeDepthCostsAndWitnessOnlyMode", arity);
+  auto rng = zkamm::testing::seeded_rng("MerkleGadget.StateTreeDepthCostsAndWitnessOnlyMode", arity);
   const Instance in = random_instance(rng, shape);
   auto b = build_update(in);
   EXPECT_TRUE(b->cs.is_satisfied());
@@ -165,7 +165,7 @@ TEST_P(MerkleGadget, StateTreeDepthCostsAndWitnessOnlyMode) {
 TEST_P(MerkleGadget, WrongWitnessesAreRejected) {
   const unsigned arity = GetParam();
   const MerkleShape shape{arity, arity == 2 ? 6u : 3u};
-  auto rng = testing::seeded_rng("MerkleGadget.WrongWitnessesAreRejected", arity);
+  auto rng = zkamm::testing::seeded_rng("MerkleGadget.WrongWitnessesAreRejected", arity);
   const Instance in = random_instance(rng, shape);
   ASSERT_TRUE(build_update(in)->cs.is_satisfied());
 
@@ -210,7 +210,7 @@ TEST_P(MerkleGadget, WrongWitnessesAreRejected) {
 TEST_P(MerkleGadget, EveryInternalWireIsPinned) {
   const unsigned arity = GetParam();
   const MerkleShape shape{arity, 2};
-  auto rng = testing::seeded_rng("MerkleGadget.EveryInternalWireIsPinned", arity);
+  auto rng = zkamm::testing::seeded_rng("MerkleGadget.EveryInternalWireIsPinned", arity);
   const Instance in = random_instance(rng, shape);
   auto b = build_update(in);
   ASSERT_TRUE(b->cs.is_satisfied());
@@ -221,7 +221,7 @@ TEST_P(MerkleGadget, EveryInternalWireIsPinned) {
     EXPECT_FALSE(b->cs.is_satisfied()) << "wire " << i;
     b->cs.set_value(v, saved);
   }
-  EXPECT_TRUE(find_free_wires(b->cs, b->first_bit, testing::test_seed()).free_wires.empty());
+  EXPECT_TRUE(find_free_wires(b->cs, b->first_bit, zkamm::testing::test_seed()).free_wires.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Arity, MerkleGadget, ::testing::Values(2u, 4u));

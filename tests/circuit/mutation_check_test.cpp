@@ -19,7 +19,7 @@ using snark::Variable;
 
 std::vector<uint32_t> free_after(const ConstraintSystem& cs, uint32_t first) {
   EXPECT_TRUE(cs.is_satisfied());
-  return find_free_wires(cs, first, testing::test_seed()).free_wires;
+  return find_free_wires(cs, first, zkamm::testing::test_seed()).free_wires;
 }
 
 TEST(MutationCheck, FindsUnderConstrainedToyWires) {
@@ -31,7 +31,7 @@ TEST(MutationCheck, FindsUnderConstrainedToyWires) {
   assert_boolean(cs, b);                             // was forgotten: only its booleanity is left
   const Variable z = cs.alloc(Fr::zero());           // in a constraint that reads 0 * z = 0
   cs.enforce(Lc{}, z, Lc{});
-  const auto report = find_free_wires(cs, x.index + 1, testing::test_seed());
+  const auto report = find_free_wires(cs, x.index + 1, zkamm::testing::test_seed());
   EXPECT_EQ(report.checked, 4U);
   EXPECT_EQ(report.free_wires, (std::vector<uint32_t>{loose.index, b.index, z.index}));
   (void)y;
@@ -66,7 +66,7 @@ TEST(MutationCheck, PublicWiresAreSkipped) {
 }
 
 TEST(MutationCheck, BitsGadgetsHaveNoFreeWire) {
-  auto rng = testing::seeded_rng("MutationCheck.BitsGadgetsHaveNoFreeWire");
+  auto rng = zkamm::testing::seeded_rng("MutationCheck.BitsGadgetsHaveNoFreeWire");
   ConstraintSystem cs;
   const Variable x = cs.alloc(Fr::from_u64(rng() & 0xffff));
   const Variable y = cs.alloc(Fr::random(rng));
@@ -78,7 +78,7 @@ TEST(MutationCheck, BitsGadgetsHaveNoFreeWire) {
 }
 
 TEST(MutationCheck, ComparatorGadgetsHaveNoFreeWire) {
-  auto rng = testing::seeded_rng("MutationCheck.ComparatorGadgetsHaveNoFreeWire");
+  auto rng = zkamm::testing::seeded_rng("MutationCheck.ComparatorGadgetsHaveNoFreeWire");
   ConstraintSystem cs;
   const Variable a = cs.alloc(Fr::from_u64(rng() & 0xff));
   const Variable b = cs.alloc(Fr::from_u64(rng() & 0xff));
@@ -111,13 +111,13 @@ TEST(MutationCheck, IsZeroOfZeroLeavesOnlyTheInverseFree) {
 }
 
 TEST(MutationCheck, Sha256HasNoFreeWire) {
-  auto rng = testing::seeded_rng("MutationCheck.Sha256HasNoFreeWire");
+  auto rng = zkamm::testing::seeded_rng("MutationCheck.Sha256HasNoFreeWire");
   ConstraintSystem cs;
   std::vector<Lc> bytes;
   for (int i = 0; i < 70; ++i) bytes.emplace_back(cs.alloc(Fr::from_u64(rng() & 0xff)));  // 2 blocks
   const uint32_t first = static_cast<uint32_t>(cs.num_variables());
   (void)sha256_bytes(cs, bytes);
-  const auto report = find_free_wires(cs, first, testing::test_seed());
+  const auto report = find_free_wires(cs, first, zkamm::testing::test_seed());
   EXPECT_GT(report.checked, 40000U);
   EXPECT_TRUE(report.free_wires.empty()) << report.free_wires.size() << " free, first " << report.free_wires[0];
 }

@@ -16,14 +16,14 @@ using ff::Fr;
 using snark::ConstraintSystem;
 using snark::Variable;
 
-struct Built {
+struct PoseidonBuilt {
   ConstraintSystem cs;
   Lc out;
   std::vector<Variable> inputs;
 };
 
-Built build(const std::vector<Fr>& in, ConstraintSystem::Mode mode = ConstraintSystem::Mode::kFull) {
-  Built b{ConstraintSystem(mode), {}, {}};
+PoseidonBuilt build_poseidon(const std::vector<Fr>& in, ConstraintSystem::Mode mode = ConstraintSystem::Mode::kFull) {
+  PoseidonBuilt b{ConstraintSystem(mode), {}, {}};
   std::vector<Lc> lcs;
   for (const Fr& v : in) {
     b.inputs.push_back(b.cs.alloc(v));
@@ -34,7 +34,7 @@ Built build(const std::vector<Fr>& in, ConstraintSystem::Mode mode = ConstraintS
 }
 
 TEST(PoseidonGadget, TwoInputsCost240LikeCircomlib) {
-  const Built b = build({Fr::from_u64(1), Fr::from_u64(2)});
+  const PoseidonBuilt b = build_poseidon({Fr::from_u64(1), Fr::from_u64(2)});
   EXPECT_EQ(b.cs.num_constraints(), 240u);
   EXPECT_EQ(poseidon_constraint_count(2), 240u);
   // circomlibjs 0.1.7: poseidon([1, 2]).
@@ -44,18 +44,18 @@ TEST(PoseidonGadget, TwoInputsCost240LikeCircomlib) {
 }
 
 TEST(PoseidonGadget, EqualsNativeForEveryWidth) {
-  auto rng = testing::seeded_rng("PoseidonGadget.EqualsNativeForEveryWidth");
+  auto rng = zkamm::testing::seeded_rng("PoseidonGadget.EqualsNativeForEveryWidth");
   for (size_t n = 1; n <= hash::kPoseidonMaxInputs; ++n) {
     std::vector<Fr> in(n);
     for (auto& v : in) v = Fr::random(rng);
-    const Built b = build(in);
+    const PoseidonBuilt b = build_poseidon(in);
     EXPECT_EQ(b.cs.eval(b.out), hash::poseidon(in)) << "n = " << n;
     EXPECT_TRUE(b.cs.is_satisfied()) << "n = " << n;
     EXPECT_EQ(b.cs.num_constraints(), poseidon_constraint_count(n)) << "n = " << n;
     std::cout << "Poseidon(" << n << "): " << b.cs.num_constraints() << " constraints\n";
 
     // Witness-only mode allocates the same wires with the same values and counts the same.
-    const Built w = build(in, ConstraintSystem::Mode::kWitnessOnly);
+    const PoseidonBuilt w = build_poseidon(in, ConstraintSystem::Mode::kWitnessOnly);
     ASSERT_EQ(w.cs.num_variables(), b.cs.num_variables());
     EXPECT_EQ(w.cs.num_constraints(), b.cs.num_constraints());
     for (uint32_t i = 0; i < b.cs.num_variables(); ++i) {
@@ -66,7 +66,7 @@ TEST(PoseidonGadget, EqualsNativeForEveryWidth) {
 }
 
 TEST(PoseidonGadget, ConstantAndLinearInputs) {
-  auto rng = testing::seeded_rng("PoseidonGadget.ConstantAndLinearInputs", 1);
+  auto rng = zkamm::testing::seeded_rng("PoseidonGadget.ConstantAndLinearInputs", 1);
   const Fr a = Fr::random(rng), b = Fr::random(rng), c = Fr::random(rng);
   ConstraintSystem cs;
   const Variable va = cs.alloc(a);
@@ -85,8 +85,8 @@ TEST(PoseidonGadget, ConstantAndLinearInputs) {
 }
 
 TEST(PoseidonGadget, EveryTamperedWireIsCaught) {
-  auto rng = testing::seeded_rng("PoseidonGadget.EveryTamperedWireIsCaught", 2);
-  Built b = build({Fr::random(rng), Fr::random(rng)});
+  auto rng = zkamm::testing::seeded_rng("PoseidonGadget.EveryTamperedWireIsCaught", 2);
+  PoseidonBuilt b = build_poseidon({Fr::random(rng), Fr::random(rng)});
   ASSERT_TRUE(b.cs.is_satisfied());
   // Every internal wire (all but the constant one and the two free inputs) is pinned down.
   for (uint32_t i = 3; i < b.cs.num_variables(); ++i) {
@@ -96,7 +96,7 @@ TEST(PoseidonGadget, EveryTamperedWireIsCaught) {
     EXPECT_FALSE(b.cs.is_satisfied()) << "wire " << i;
     b.cs.set_value(v, saved);
   }
-  EXPECT_TRUE(find_free_wires(b.cs, 3, testing::test_seed()).free_wires.empty());
+  EXPECT_TRUE(find_free_wires(b.cs, 3, zkamm::testing::test_seed()).free_wires.empty());
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ std::vector<uint8_t> random_message(std::mt19937_64& rng, size_t len) {
 }
 
 TEST(Sha256, MatchesOpenSslOnByteWires) {
-  auto rng = testing::seeded_rng("Sha256.MatchesOpenSslOnByteWires");
+  auto rng = zkamm::testing::seeded_rng("Sha256.MatchesOpenSslOnByteWires");
   std::vector<size_t> lengths = {0, 1, 55, 56, 64, 119, 300};
   lengths.push_back(rng() % 301);
   for (const size_t len : lengths) {
@@ -69,7 +69,7 @@ TEST(Sha256, MatchesOpenSslOnByteWires) {
 }
 
 TEST(Sha256, MatchesOpenSslOnMixedConstantsAndWires) {
-  auto rng = testing::seeded_rng("Sha256.MatchesOpenSslOnMixedConstantsAndWires");
+  auto rng = zkamm::testing::seeded_rng("Sha256.MatchesOpenSslOnMixedConstantsAndWires");
   for (const size_t len : {3UL, 31UL, 63UL, 65UL, 120UL, 200UL}) {
     const auto msg = random_message(rng, len);
     const uint64_t mask_seed = rng();
@@ -116,7 +116,7 @@ TEST(Sha256, ConstraintsPerBlock) {
 }
 
 TEST(Sha256, WitnessOnlyAgreesWithFull) {
-  auto rng = testing::seeded_rng("Sha256.WitnessOnlyAgreesWithFull");
+  auto rng = zkamm::testing::seeded_rng("Sha256.WitnessOnlyAgreesWithFull");
   const auto msg = random_message(rng, 64);
   ConstraintSystem full;
   ConstraintSystem fast(ConstraintSystem::Mode::kWitnessOnly);
@@ -129,7 +129,7 @@ TEST(Sha256, WitnessOnlyAgreesWithFull) {
 }
 
 TEST(Sha256, TamperedDigestOrInputIsRejected) {
-  auto rng = testing::seeded_rng("Sha256.TamperedDigestOrInputIsRejected");
+  auto rng = zkamm::testing::seeded_rng("Sha256.TamperedDigestOrInputIsRejected");
   const auto msg = random_message(rng, 40);
   ConstraintSystem cs;
   const auto bits = message_bits(cs, msg, [](size_t) { return false; });

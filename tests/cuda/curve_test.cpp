@@ -13,7 +13,7 @@ namespace {
 template <class Jac>
 void check_group(const char* name) {
   using Aff = typename Jac::Affine;
-  auto rng = testing::seeded_rng(name);
+  auto rng = zkamm::testing::seeded_rng(name);
   std::vector<Jac> pts = {Jac::identity(), Jac::generator(), -Jac::generator(), Jac::generator().dbl()};
   for (int i = 0; i < 40; ++i) pts.push_back(Jac::generator() * ff::Fr::random(rng));
   for (size_t i = 0; i < pts.size(); ++i) {

@@ -33,7 +33,7 @@ void check_ops(const Host& a, const Host& b) {
 
 template <class Host>
 void check_field(const char* name) {
-  auto rng = testing::seeded_rng(name);
+  auto rng = zkamm::testing::seeded_rng(name);
   const auto edges = edge_values<Host>();
   for (const auto& a : edges)
     for (const auto& b : edges) check_ops(a, b);
@@ -59,7 +59,7 @@ TEST(CudaField, ConstantsMatchFf) {
 }
 
 TEST(CudaField, PowU32MatchesFf) {
-  auto rng = testing::seeded_rng("CudaField.PowU32MatchesFf");
+  auto rng = zkamm::testing::seeded_rng("CudaField.PowU32MatchesFf");
   for (uint32_t e : {0u, 1u, 2u, 3u, 0xffffffffu, 1u << 28, 12345u}) {
     const ff::Fr x = ff::Fr::random(rng);
     EXPECT_EQ(to_host(to_dev(x).pow_u32(e)), x.pow(ff::U256{e, 0, 0, 0})) << e;
@@ -67,7 +67,7 @@ TEST(CudaField, PowU32MatchesFf) {
 }
 
 TEST(CudaField, Fq2MatchesFf) {
-  auto rng = testing::seeded_rng("CudaField.Fq2MatchesFf");
+  auto rng = zkamm::testing::seeded_rng("CudaField.Fq2MatchesFf");
   std::vector<ff::Fq2> xs = {ff::Fq2::zero(), ff::Fq2::one(), ff::Fq2{ff::Fq::zero(), ff::Fq::one()},
                              ff::Fq2{-ff::Fq::one(), -ff::Fq::one()}};
   for (int i = 0; i < 300; ++i) xs.push_back(ff::Fq2::random(rng));

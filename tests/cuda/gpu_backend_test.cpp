@@ -14,7 +14,9 @@
 #include "snark/msm.hpp"
 #include "snark/ntt.hpp"
 
-namespace zkamm::cuda {
+// Its own namespace: its `using ff::Fr` and cpu_msm would clash with the device Fr and
+// msm_plan_test.cpp's cpu_msm in a unity build of the tests.
+namespace zkamm::cuda::gpu_backend_test {
 namespace {
 
 using ff::Fr;
@@ -79,7 +81,7 @@ Jac cpu_msm(std::span<const typename Jac::Affine> x, std::span<const U256> s) {
 
 template <class Jac>
 void check_msm(snark::ProverBackend& gpu, const char* name, std::initializer_list<size_t> sizes) {
-  auto rng = testing::seeded_rng(name);
+  auto rng = zkamm::testing::seeded_rng(name);
   for (size_t n : sizes) {
     std::vector<typename Jac::Affine> bases;
     std::vector<U256> scalars;
@@ -107,7 +109,7 @@ TEST(CudaGpu, MsmG2MatchesCpu) {
 
 TEST(CudaGpu, MsmOverRetainedConcatenation) {
   ZKAMM_NEED_GPU(gpu);
-  auto rng = testing::seeded_rng("CudaGpu.MsmOverRetainedConcatenation");
+  auto rng = zkamm::testing::seeded_rng("CudaGpu.MsmOverRetainedConcatenation");
   std::vector<ec::G1Affine> x, y;
   std::vector<U256> sx, sy;
   fill<ec::G1>(rng, 5000, x, sx);
@@ -126,7 +128,7 @@ TEST(CudaGpu, MsmOverRetainedConcatenation) {
 
 TEST(CudaGpu, NttAndCosetNttMatchCpu) {
   ZKAMM_NEED_GPU(gpu);
-  auto rng = testing::seeded_rng("CudaGpu.NttAndCosetNttMatchCpu");
+  auto rng = zkamm::testing::seeded_rng("CudaGpu.NttAndCosetNttMatchCpu");
   for (unsigned log_n : {0u, 1u, 2u, 5u, 10u, 13u, 17u}) {
     const size_t n = size_t{1} << log_n;
     std::vector<Fr> v(n);
@@ -147,7 +149,7 @@ TEST(CudaGpu, NttAndCosetNttMatchCpu) {
 
 TEST(CudaGpu, QuotientMatchesCpu) {
   ZKAMM_NEED_GPU(gpu);
-  auto rng = testing::seeded_rng("CudaGpu.QuotientMatchesCpu");
+  auto rng = zkamm::testing::seeded_rng("CudaGpu.QuotientMatchesCpu");
   for (unsigned log_n : {1u, 3u, 9u, 16u}) {
     const size_t n = size_t{1} << log_n;
     std::vector<Fr> a(n), b(n), c(n);
@@ -189,7 +191,7 @@ Chain power_chain(unsigned k, const Fr& x) {
 
 TEST(CudaGpu, ProofsEqualTheCpuBackendsAndVerify) {
   ZKAMM_NEED_GPU(gpu);
-  auto rng = testing::seeded_rng("CudaGpu.ProofsEqualTheCpuBackendsAndVerify");
+  auto rng = zkamm::testing::seeded_rng("CudaGpu.ProofsEqualTheCpuBackendsAndVerify");
   for (unsigned k : {5u, 3000u, 70000u}) {
     const Chain ch = power_chain(k, Fr::random(rng));
     const auto pk = snark::setup_with_toxic_waste(
@@ -229,4 +231,4 @@ TEST(CudaSelect, CudaWithoutDeviceFailsCleanly) {
 }
 
 }  // namespace
-}  // namespace zkamm::cuda
+}  // namespace zkamm::cuda::gpu_backend_test

@@ -21,7 +21,7 @@ using ff::U256;
 const uint32_t* limbs(const U256& s) { return reinterpret_cast<const uint32_t*>(s.data()); }
 
 TEST(CudaMsmPlan, SignedDigitsRecomposeTheScalar) {
-  auto rng = testing::seeded_rng("CudaMsmPlan.SignedDigitsRecomposeTheScalar");
+  auto rng = zkamm::testing::seeded_rng("CudaMsmPlan.SignedDigitsRecomposeTheScalar");
   std::vector<U256> scalars = {U256{}, U256{1, 0, 0, 0}, (-ff::Fr::one()).to_canonical(),
                                (-ff::Fr::from_u64(2)).to_canonical(), U256{~0ULL, ~0ULL, ~0ULL, 0x3fffffffffffffffULL}};
   for (int i = 0; i < 200; ++i) scalars.push_back(ff::Fr::random(rng).to_canonical());
@@ -138,7 +138,7 @@ Jac cpu_msm(std::span<const typename Jac::Affine> b, std::span<const U256> s) {
 template <class Jac, class F>
 void check_pipeline(const char* name, std::initializer_list<size_t> sizes) {
   using Aff = typename Jac::Affine;
-  auto rng = testing::seeded_rng(name);
+  auto rng = zkamm::testing::seeded_rng(name);
   const U256 r_minus_1 = (-ff::Fr::one()).to_canonical();
   for (size_t n : sizes) {
     std::vector<Aff> bases(n);

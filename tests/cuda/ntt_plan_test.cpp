@@ -32,7 +32,7 @@ void reference_ntt(std::vector<Fr>& a, const std::vector<Fr>& tw, unsigned log_n
 }
 
 TEST(CudaNttPlan, MatchesSnarkNtt) {
-  auto rng = testing::seeded_rng("CudaNttPlan.MatchesSnarkNtt");
+  auto rng = zkamm::testing::seeded_rng("CudaNttPlan.MatchesSnarkNtt");
   const unsigned big = 10;
   const auto tw_big = twiddles(big, false);
   const auto itw_big = twiddles(big, true);

@@ -122,7 +122,7 @@ TEST(EvmPrecompiles, GoEthereumVectors) {
 }
 
 TEST(EvmEncoding, RoundTripsAndRejections) {
-  auto rng = testing::seeded_rng("EvmEncoding", 30);
+  auto rng = zkamm::testing::seeded_rng("EvmEncoding", 30);
   for (int i = 0; i < 4; ++i) {
     const G1Affine p = (G1::generator() * Fr::random(rng)).to_affine();
     const G2Affine q = (G2::generator() * Fr::random(rng)).to_affine();
@@ -160,7 +160,7 @@ TEST(EvmEncoding, RoundTripsAndRejections) {
 }
 
 TEST(SnarkjsEncoding, RoundTripsAndRejections) {
-  auto rng = testing::seeded_rng("SnarkjsEncoding", 31);
+  auto rng = zkamm::testing::seeded_rng("SnarkjsEncoding", 31);
   const G1Affine p = (G1::generator() * Fr::random(rng)).to_affine();
   const G2Affine q = (G2::generator() * Fr::random(rng)).to_affine();
   EXPECT_EQ(g1_from_snarkjs(g1_to_snarkjs(p)), p);

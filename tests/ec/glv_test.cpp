@@ -37,7 +37,7 @@ TYPED_TEST_SUITE(GlvEndo, Groups);
 
 TYPED_TEST(GlvEndo, PhiIsMultiplicationByLambda) {
   using P = TypeParam;
-  auto rng = testing::seeded_rng("GlvEndo.PhiIsMultiplicationByLambda");
+  auto rng = zkamm::testing::seeded_rng("GlvEndo.PhiIsMultiplicationByLambda");
   EXPECT_TRUE(glv_endo(typename P::Affine{}).infinity);
   std::vector<typename P::Affine> points = {P::Affine::generator()};
   for (int i = 0; i < 6; ++i) points.push_back(P::generator().mul(Fr::random(rng).to_canonical()).to_affine());
@@ -92,7 +92,7 @@ TEST(Glv, SplitAtTheRoundingEdges) {
   ff::div_small(step, 9931322734385697763ULL);  // 2x + 1
   ff::div_small(step, 2);
   const Fr s = *Fr::from_canonical(step);
-  auto rng = testing::seeded_rng("Glv.SplitAtTheRoundingEdges");
+  auto rng = zkamm::testing::seeded_rng("Glv.SplitAtTheRoundingEdges");
   for (int i = 0; i < 300; ++i) {
     const uint64_t c = i < 100 ? static_cast<uint64_t>(i) : uint64_t{rng()} % uint64_t{9931322734385697763ULL};
     const Fr edge = Fr::from_u64(2 * (c % (uint64_t{1} << 62)) + 1) * s;
@@ -104,13 +104,13 @@ TEST(Glv, SplitAtTheRoundingEdges) {
 }
 
 TEST(Glv, SplitRandomScalars) {
-  auto rng = testing::seeded_rng("Glv.SplitRandomScalars");
+  auto rng = zkamm::testing::seeded_rng("Glv.SplitRandomScalars");
   for (int i = 0; i < 100000; ++i) check_split(Fr::random(rng).to_canonical());
 }
 
 TYPED_TEST(GlvEndo, SplitScalarMultiplication) {
   using P = TypeParam;
-  auto rng = testing::seeded_rng("GlvEndo.SplitScalarMultiplication");
+  auto rng = zkamm::testing::seeded_rng("GlvEndo.SplitScalarMultiplication");
   const auto p = P::generator().mul(Fr::random(rng).to_canonical()).to_affine();
   U256 r_minus_1{};
   ff::sub_with_borrow(r_minus_1, Fr::kModulus, U256{1, 0, 0, 0});

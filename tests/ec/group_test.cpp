@@ -41,7 +41,7 @@ TYPED_TEST(GroupLaw, GeneratorOnCurveAndOrderR) {
 
 TYPED_TEST(GroupLaw, AxiomsOnRandomPoints) {
   using P = TypeParam;
-  auto rng = testing::seeded_rng("GroupLaw.Axioms");
+  auto rng = zkamm::testing::seeded_rng("GroupLaw.Axioms");
   for (int iter = 0; iter < 8; ++iter) {
     const P a = random_point<P>(rng), b = random_point<P>(rng), c = random_point<P>(rng);
     EXPECT_EQ((a + b) + c, a + (b + c));
@@ -73,7 +73,7 @@ TYPED_TEST(GroupLaw, AxiomsOnRandomPoints) {
 
 TYPED_TEST(GroupLaw, BatchToAffine) {
   using P = TypeParam;
-  auto rng = testing::seeded_rng("GroupLaw.BatchToAffine", 1);
+  auto rng = zkamm::testing::seeded_rng("GroupLaw.BatchToAffine", 1);
   std::vector<P> pts;
   for (int i = 0; i < 9; ++i) pts.push_back(i % 4 == 2 ? P::identity() : random_point<P>(rng));
   std::vector<typename P::Affine> out(pts.size());
@@ -90,7 +90,7 @@ TEST(G2, TwistCoefficient) {
 constexpr U256 kTwistCofactorLow{0x1234567890abcdefULL, 0, 0, 0};
 
 TEST(G2, SubgroupCheckRejectsTwistPointOutsideSubgroup) {
-  auto rng = testing::seeded_rng("G2.SubgroupCheck", 2);
+  auto rng = zkamm::testing::seeded_rng("G2.SubgroupCheck", 2);
   int found = 0;
   while (found < 3) {
     const ff::Fq2 x = ff::Fq2::random(rng);

@@ -47,7 +47,7 @@ TEST(PairingOracle, GeneratorsFixedValue) {
 TEST(PairingOracle, RandomScalarsAgainstFfjavascript) {
   const std::string modules = ZKAMM_SOURCE_DIR "/node_modules";
   if (!std::filesystem::exists(modules + "/ffjavascript")) GTEST_SKIP() << "ffjavascript not installed";
-  auto rng = testing::seeded_rng("PairingOracle.Random", 40);
+  auto rng = zkamm::testing::seeded_rng("PairingOracle.Random", 40);
   std::vector<std::pair<Fr, Fr>> cases;
   std::ostringstream cmd;
   cmd << "node " ZKAMM_SOURCE_DIR "/tests/ec/oracles/pairing_oracle.cjs " << modules;

@@ -12,7 +12,7 @@ namespace {
 using PairVec = std::vector<std::pair<G1Affine, G2Affine>>;
 
 TEST(Pairing, BilinearAndNonDegenerate) {
-  auto rng = testing::seeded_rng("Pairing.Bilinear", 10);
+  auto rng = zkamm::testing::seeded_rng("Pairing.Bilinear", 10);
   const G1Affine p = G1::generator().to_affine();
   const G2Affine q = G2::generator().to_affine();
   const Fq12 e = pairing(p, q);
@@ -28,7 +28,7 @@ TEST(Pairing, BilinearAndNonDegenerate) {
 }
 
 TEST(Pairing, InverseAndProducts) {
-  auto rng = testing::seeded_rng("Pairing.Products", 11);
+  auto rng = zkamm::testing::seeded_rng("Pairing.Products", 11);
   const G1Affine p = (G1::generator() * Fr::random(rng)).to_affine();
   const G2Affine q = (G2::generator() * Fr::random(rng)).to_affine();
   EXPECT_TRUE((pairing(p, q) * pairing(-p, q)).is_one());

@@ -22,7 +22,7 @@ class FieldVsGmp : public ::testing::Test {
   std::vector<mpz_class> samples(uint64_t salt) const {
     const mpz_class& p = modulus;
     std::vector<mpz_class> out = {0, 1, 2, p - 1, p - 2, (p - 1) / 2, (p + 1) / 2};
-    auto rng = testing::seeded_rng("FieldVsGmp", salt);
+    auto rng = zkamm::testing::seeded_rng("FieldVsGmp", salt);
     for (int i = 0; i < 40; ++i) out.push_back(z(F::random(rng)));
     return out;
   }
@@ -54,7 +54,7 @@ TYPED_TEST(FieldVsGmp, RingOperations) {
 TYPED_TEST(FieldVsGmp, InversePowSqrt) {
   using F = TypeParam;
   const auto& p = this->modulus;
-  auto rng = testing::seeded_rng("FieldVsGmp.Pow", 2);
+  auto rng = zkamm::testing::seeded_rng("FieldVsGmp.Pow", 2);
   for (const auto& a : this->samples(3)) {
     const F fa = this->f(a);
     if (a == 0) {
@@ -118,7 +118,7 @@ TYPED_TEST(FieldVsGmp, DecimalAndBytes) {
 
 TYPED_TEST(FieldVsGmp, BatchInvert) {
   using F = TypeParam;
-  auto rng = testing::seeded_rng("FieldVsGmp.BatchInvert", 5);
+  auto rng = zkamm::testing::seeded_rng("FieldVsGmp.BatchInvert", 5);
   std::vector<F> xs;
   for (int i = 0; i < 10; ++i) xs.push_back(i == 3 ? F::zero() : F::random(rng));
   auto ys = xs;

@@ -34,7 +34,7 @@ class FieldX8Test : public ::testing::Test {
     const std::vector<mpz_class> lane_values = {1, kMod - 1, kMod - 2, (mpz_class(1) << 52) - 1, mpz_class(1) << 208,
                                                 (mpz_class(1) << 253) - 1};
     for (const mpz_class& k : lane_values) out.push_back(k * r_inv % kMod);
-    auto rng = testing::seeded_rng("FieldX8", salt);
+    auto rng = zkamm::testing::seeded_rng("FieldX8", salt);
     for (int i = 0; i < n_random; ++i) out.push_back(to_mpz(Elem::random(rng).to_canonical()));
     return out;
   }
@@ -46,8 +46,8 @@ struct Names {
     return std::is_same_v<T, FrX8> ? "Fr" : "Fq";
   }
 };
-using Fields = ::testing::Types<FrX8, FqX8>;
-TYPED_TEST_SUITE(FieldX8Test, Fields, Names);
+using FieldsX8 = ::testing::Types<FrX8, FqX8>;
+TYPED_TEST_SUITE(FieldX8Test, FieldsX8, Names);
 
 // Every (a, b) pair of the samples, eight pairs per FieldX8 operation.
 TYPED_TEST(FieldX8Test, MulAddSubMatchGmpAndScalar) {
@@ -98,7 +98,7 @@ TYPED_TEST(FieldX8Test, LoadStoreRoundTrip) {
 // in some lanes.
 TYPED_TEST(FieldX8Test, LongChainsMatchScalar) {
   using Field = typename TestFixture::Elem;
-  auto rng = testing::seeded_rng("FieldX8.LongChains", 3);
+  auto rng = zkamm::testing::seeded_rng("FieldX8.LongChains", 3);
   std::array<Field, 8> x, y, z;
   for (size_t l = 0; l < 8; ++l) {
     x[l] = Field::random(rng);
@@ -120,7 +120,7 @@ TYPED_TEST(FieldX8Test, LongChainsMatchScalar) {
 }
 
 TEST(FieldX8, Limbs52RoundTrip) {
-  auto rng = testing::seeded_rng("FieldX8.Limbs52", 4);
+  auto rng = zkamm::testing::seeded_rng("FieldX8.Limbs52", 4);
   for (int i = 0; i < 100; ++i) {
     const U256 v{rng(), rng(), rng(), rng()};
     const auto l = x8::to_limbs52(v);
@@ -137,7 +137,7 @@ TYPED_TEST(FieldX8Test, KernelLazyAndRawForms) {
   namespace d = x8::detail;
   using Spec = typename TypeParam::FieldSpec;
   const mpz_class& kP = TestFixture::kMod;
-  auto rng = testing::seeded_rng("FieldX8.Kernel", 5);
+  auto rng = zkamm::testing::seeded_rng("FieldX8.Kernel", 5);
   mpz_class r_inv, two260 = mpz_class(1) << 260;
   mpz_invert(r_inv.get_mpz_t(), two260.get_mpz_t(), kP.get_mpz_t());
   std::vector<mpz_class> vals = {0, 1, kP - 1, kP, 2 * kP - 1, 2 * kP, 3 * kP, 4 * kP - 1, 4 * kP - 2,

@@ -40,7 +40,7 @@ std::vector<U256> edge_values() {
 template <class Spec>
 void check_field(const char* name) {
   using F = Fp<Spec>;
-  auto rng = testing::seeded_rng(name);
+  auto rng = zkamm::testing::seeded_rng(name);
   std::vector<U256> values = edge_values<F>();
   for (int i = 0; i < 2000; ++i) values.push_back(F::random(rng).to_canonical());
   constexpr uint32_t kInv31 = MontgomeryConstants<Spec>::kInv31;

@@ -15,7 +15,7 @@ TYPED_TEST_SUITE(TowerField, Towers);
 
 TYPED_TEST(TowerField, RingAxiomsAndInverse) {
   using F = TypeParam;
-  auto rng = testing::seeded_rng("TowerField.Axioms", 20);
+  auto rng = zkamm::testing::seeded_rng("TowerField.Axioms", 20);
   for (int i = 0; i < 10; ++i) {
     const F a = F::random(rng), b = F::random(rng), c = F::random(rng);
     EXPECT_EQ((a * b) * c, a * (b * c));
@@ -37,7 +37,7 @@ TYPED_TEST(TowerField, RingAxiomsAndInverse) {
 TEST(Fq2, UnitAndNonResidue) {
   const Fq2 u{Fq::zero(), Fq::one()};
   EXPECT_EQ(u.square(), -Fq2::one());  // u^2 = -1
-  auto rng = testing::seeded_rng("Fq2.NonResidue", 21);
+  auto rng = zkamm::testing::seeded_rng("Fq2.NonResidue", 21);
   const Fq2 a = Fq2::random(rng);
   EXPECT_EQ(a.mul_by_xi(), a * Fq2::xi());
   EXPECT_EQ(a.conjugate(), a.pow(Fq::kModulus));  // Frobenius
@@ -52,7 +52,7 @@ TEST(Fq2, UnitAndNonResidue) {
 TEST(Fq6, VCubedIsXi) {
   const Fq6 v{Fq2{}, Fq2::one(), Fq2{}};
   EXPECT_EQ(v * v * v, (Fq6{Fq2::xi(), Fq2{}, Fq2{}}));
-  auto rng = testing::seeded_rng("Fq6.Sparse", 22);
+  auto rng = zkamm::testing::seeded_rng("Fq6.Sparse", 22);
   const Fq6 a = Fq6::random(rng);
   const Fq2 b0 = Fq2::random(rng), b1 = Fq2::random(rng);
   EXPECT_EQ(a.mul_by_01(b0, b1), (a * Fq6{b0, b1, Fq2{}}));
@@ -63,7 +63,7 @@ TEST(Fq6, VCubedIsXi) {
 TEST(Fq12, FrobeniusSparseAndCyclotomic) {
   const Fq12 w{Fq6{}, Fq6::one()};
   EXPECT_EQ(w.square(), (Fq12{Fq6{Fq2{}, Fq2::one(), Fq2{}}, Fq6{}}));  // w^2 = v
-  auto rng = testing::seeded_rng("Fq12.Frobenius", 23);
+  auto rng = zkamm::testing::seeded_rng("Fq12.Frobenius", 23);
   const Fq12 a = Fq12::random(rng), b = Fq12::random(rng);
   // frobenius(1) is a^q: check against exponentiation by q directly.
   EXPECT_EQ(a.frobenius(1), a.pow(Fq::kModulus));

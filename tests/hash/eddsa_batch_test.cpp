@@ -64,7 +64,7 @@ EddsaVerifyItem valid_item(Rng& rng) {
 }
 
 TEST(EddsaFast, AgreesWithReferenceOnValidAndMutated) {
-  auto rng = testing::seeded_rng("EddsaFast.AgreesWithReferenceOnValidAndMutated");
+  auto rng = zkamm::testing::seeded_rng("EddsaFast.AgreesWithReferenceOnValidAndMutated");
   for (int i = 0; i < 16; ++i) {
     EddsaVerifyItem it = valid_item(rng);
     EXPECT_TRUE(reference(it));
@@ -86,7 +86,7 @@ TEST(EddsaFast, AgreesWithReferenceOnValidAndMutated) {
 }
 
 TEST(EddsaFast, TorsionShiftedKeyAndNonce) {
-  auto rng = testing::seeded_rng("EddsaFast.TorsionShiftedKeyAndNonce");
+  auto rng = zkamm::testing::seeded_rng("EddsaFast.TorsionShiftedKeyAndNonce");
   const PrivateKey prv = random_key(rng);
   const BabyJubAffine a = eddsa_public_key(prv);
   const Fr msg = Fr::random(rng);
@@ -113,7 +113,7 @@ TEST(EddsaFast, TorsionShiftedKeyAndNonce) {
 }
 
 TEST(EddsaBatch, InterleavedHashesEqualPoseidon) {
-  auto rng = testing::seeded_rng("EddsaBatch.InterleavedHashesEqualPoseidon");
+  auto rng = zkamm::testing::seeded_rng("EddsaBatch.InterleavedHashesEqualPoseidon");
   for (size_t n : {size_t{0}, size_t{1}, size_t{2}, size_t{5}}) {
     std::vector<EddsaVerifyItem> items(n);
     for (auto& it : items) {
@@ -131,7 +131,7 @@ TEST(EddsaBatch, InterleavedHashesEqualPoseidon) {
 }
 
 TEST(EddsaBatch, PerItemResultsEqualSingleVerification) {
-  auto rng = testing::seeded_rng("EddsaBatch.PerItemResultsEqualSingleVerification");
+  auto rng = zkamm::testing::seeded_rng("EddsaBatch.PerItemResultsEqualSingleVerification");
   std::vector<EddsaVerifyItem> items;
   for (int i = 0; i < 12; ++i) items.push_back(valid_item(rng));
   EXPECT_EQ(eddsa_verify_poseidon_batch(items), std::vector<bool>(items.size(), true));

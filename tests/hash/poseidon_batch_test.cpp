@@ -19,7 +19,7 @@ std::vector<Fr> random_inputs(std::mt19937_64& rng, size_t n) {
 }
 
 TEST(PoseidonBatch, ManyMatchesScalarEveryWidthAndSize) {
-  auto rng = testing::seeded_rng("PoseidonBatch.Many", 1);
+  auto rng = zkamm::testing::seeded_rng("PoseidonBatch.Many", 1);
   for (size_t k : {1u, 2u, 3u, 4u, 5u, 6u, 16u}) {
     for (size_t n : {1u, 2u, 3u, 7u, 8u, 9u, 15u, 16u, 17u, 64u}) {
       std::vector<Fr> in = random_inputs(rng, n * k);
@@ -50,7 +50,7 @@ void check_batch(std::mt19937_64& rng, size_t n) {
 }
 
 TEST(PoseidonBatch, TypedBatchMatchesScalar) {
-  auto rng = testing::seeded_rng("PoseidonBatch.Typed", 2);
+  auto rng = zkamm::testing::seeded_rng("PoseidonBatch.Typed", 2);
   for (size_t n : {0u, 1u, 5u, 8u, 13u, 24u}) {
     check_batch<2>(rng, n);
     check_batch<4>(rng, n);
@@ -60,7 +60,7 @@ TEST(PoseidonBatch, TypedBatchMatchesScalar) {
 }
 
 TEST(PoseidonBatch, X8MatchesScalar) {
-  auto rng = testing::seeded_rng("PoseidonBatch.X8", 3);
+  auto rng = zkamm::testing::seeded_rng("PoseidonBatch.X8", 3);
   for (size_t k = 1; k <= kPoseidonMaxInputs; ++k) {
     const std::vector<Fr> in = random_inputs(rng, 8 * k);
     std::array<Fr, 8> out;

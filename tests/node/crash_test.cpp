@@ -50,7 +50,7 @@ using namespace std::chrono_literals;
 }
 
 TEST(NodeCrash, KillNineKeepsEverySoftTx) {
-  const uint64_t seed = testing::test_seed("NodeCrash");
+  const uint64_t seed = zkamm::testing::test_seed("NodeCrash");
   std::mt19937_64 rng(seed);
   testing::TempDir dir;
   auto cfg = testing::test_config(dir.str() + "/db");

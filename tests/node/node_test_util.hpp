@@ -94,6 +94,9 @@ inline tx::Tx sign_as(tx::Tx t, uint32_t key_index) {
   return t;
 }
 
+/// The accounts of the small genesis, test_genesis(kAccounts), of the store and snapshot tests.
+inline constexpr uint32_t kAccounts = 4;
+
 /// One token at 18 decimals.
 constexpr tx::Amount kE18 = 1'000'000'000'000'000'000ull;
 

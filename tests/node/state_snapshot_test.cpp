@@ -21,7 +21,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr uint32_t kAccounts = 4;
+using testing::kAccounts;
 
 NodeConfig snapshot_config(const std::string& dir) {
   NodeConfig cfg = testing::test_config(dir);

@@ -30,7 +30,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-constexpr uint32_t kAccounts = 4;
+using testing::kAccounts;
 
 /// A node with the genesis and `blocks` blocks of one swap each (one WAL: all written in this run).
 NodeStatus fill(const NodeConfig& cfg, int blocks) {
@@ -104,7 +104,7 @@ TEST(StoreFailure, TruncatedWalRefusesToStartAndReportsTheLoss) {
 }
 
 TEST(StoreFailure, FlippedWalBitsRefuseToStartAndReportTheLoss) {
-  const uint64_t seed = testing::test_seed("StoreFailure.FlippedWalBits");
+  const uint64_t seed = zkamm::testing::test_seed("StoreFailure.FlippedWalBits");
   std::mt19937_64 rng(seed);
   testing::TempDir dir;
   const auto cfg = testing::test_config(dir.str() + "/db");
@@ -212,7 +212,7 @@ TEST(StoreFailure, DamagedTreesCurrentFileIsRebuilt) {
 }
 
 TEST(StoreFailure, GarbledTreesFilesAreRebuilt) {
-  const uint64_t seed = testing::test_seed("StoreFailure.GarbledTreesFiles");
+  const uint64_t seed = zkamm::testing::test_seed("StoreFailure.GarbledTreesFiles");
   damage_trees_and_expect_a_rebuild([seed](const fs::path& trees) {
     std::mt19937_64 rng(seed);
     // Every file RocksDB wrote (manifest, WAL, tables) gets random bytes over its middle.

@@ -27,7 +27,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr uint32_t kAccounts = 4;
+using testing::kAccounts;
 
 std::unique_ptr<Node> genesis_node(const NodeConfig& cfg) {
   auto n = std::make_unique<Node>(cfg);

@@ -30,7 +30,7 @@ using state::U256;
 U256 u(uint64_t v) { return U256{v, 0, 0, 0}; }
 
 state::PublicKey key_of(uint32_t i) {
-  const auto p = hash::eddsa_public_key(testing::test_key(i));
+  const auto p = hash::eddsa_public_key(zkamm::testing::test_key(i));
   return state::PublicKey{p.x, p.y};
 }
 

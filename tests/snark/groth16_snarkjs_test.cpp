@@ -24,7 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ff::Fr;
-using testing::test_seed;
+using zkamm::testing::test_seed;
 
 const std::string kSnarkjs = std::string(ZKAMM_SOURCE_DIR) + "/node_modules/.bin/snarkjs";
 

@@ -13,7 +13,7 @@ namespace {
 using ff::Fr;
 using testing::fr;
 using testing::Instance;
-using testing::test_seed;
+using zkamm::testing::test_seed;
 
 ToxicWaste random_toxic_waste(std::mt19937_64& rng) {
   return ToxicWaste{Fr::random(rng), Fr::random(rng), Fr::random(rng), Fr::random(rng), Fr::random(rng)};

@@ -107,7 +107,7 @@ void check_all(std::span<const typename Jac::Affine> b, std::span<const U256> k,
 TYPED_TEST(Msm, RandomInputsMatchReference) {
   using Jac = TypeParam;
   constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
-  auto rng = testing::seeded_rng("Msm.RandomInputsMatchReference");
+  auto rng = zkamm::testing::seeded_rng("Msm.RandomInputsMatchReference");
   const auto points = random_points<Jac>(5000, rng);
   const auto scalars = random_scalars(5000, rng);
   for (size_t n : {0, 1, 2, 3, 17, 100, 1000, 5000}) {
@@ -141,7 +141,7 @@ TEST(MsmParams, CostModelPicksBatchAffineForLargeInputs) {
 
 TYPED_TEST(Msm, EdgeScalars) {
   using Jac = TypeParam;
-  auto rng = testing::seeded_rng("Msm.EdgeScalars");
+  auto rng = zkamm::testing::seeded_rng("Msm.EdgeScalars");
   std::vector<U256> scalars = {U256{}, U256{1, 0, 0, 0}, r_minus(1), r_minus(2), U256{2, 0, 0, 0}};
   for (unsigned e : {1u, 15u, 16u, 63u, 64u, 127u, 128u, 200u, 252u, 253u}) scalars.push_back(pow2(e));
   U256 ones{};
@@ -161,7 +161,7 @@ TYPED_TEST(Msm, EdgeScalars) {
 TYPED_TEST(Msm, RepeatedInfinityAndEqualBases) {
   using Jac = TypeParam;
   using Affine = typename Jac::Affine;
-  auto rng = testing::seeded_rng("Msm.RepeatedInfinityAndEqualBases");
+  auto rng = zkamm::testing::seeded_rng("Msm.RepeatedInfinityAndEqualBases");
   const size_t n = 300;
   const auto distinct = random_points<Jac>(5, rng);
   // Few distinct points repeated, some at infinity, some negated (cancellations in buckets).
@@ -196,7 +196,7 @@ TYPED_TEST(Msm, RepeatedInfinityAndEqualBases) {
 
 TYPED_TEST(Msm, SmallScalarsLikeAWitness) {
   using Jac = TypeParam;
-  auto rng = testing::seeded_rng("Msm.SmallScalarsLikeAWitness");
+  auto rng = zkamm::testing::seeded_rng("Msm.SmallScalarsLikeAWitness");
   const size_t n = 2000;
   const auto points = random_points<Jac>(n, rng);
   std::vector<U256> scalars(n);
@@ -215,7 +215,7 @@ TYPED_TEST(Msm, SmallScalarsLikeAWitness) {
 
 TYPED_TEST(Msm, WideWindowsAsUsedForLargeInputs) {
   using Jac = TypeParam;
-  auto rng = testing::seeded_rng("Msm.WideWindowsAsUsedForLargeInputs");
+  auto rng = zkamm::testing::seeded_rng("Msm.WideWindowsAsUsedForLargeInputs");
   const size_t n = std::is_same_v<Jac, ec::G1> ? 3000 : 500;
   const auto points = random_points<Jac>(n, rng);
   const auto scalars = random_scalars(n, rng);
@@ -263,7 +263,7 @@ TYPED_TEST(Msm, WitnessScalarClassesAndZkeyRecords) {
   using Jac = TypeParam;
   using Affine = typename Jac::Affine;
   constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
-  auto rng = testing::seeded_rng("Msm.WitnessScalarClassesAndZkeyRecords");
+  auto rng = zkamm::testing::seeded_rng("Msm.WitnessScalarClassesAndZkeyRecords");
   const size_t n = kG2 ? 600 : 3000;
   auto points = random_points<Jac>(n, rng);
   std::vector<U256> scalars(n);
@@ -303,7 +303,7 @@ TYPED_TEST(Msm, WitnessScalarClassesAndZkeyRecords) {
 /// Many MSMs in one batch, some sharing their scalars (as the prover's A, B1, B2 share the
 /// witness), all zero, all one, and more ones than one task sums.
 TEST(MsmMany, JobsOfEveryShape) {
-  auto rng = testing::seeded_rng("MsmMany.JobsOfEveryShape");
+  auto rng = zkamm::testing::seeded_rng("MsmMany.JobsOfEveryShape");
   const size_t big = 150000;
   const auto points = random_points<ec::G1>(big, rng);
   std::vector<U256> bits(big);
@@ -340,7 +340,7 @@ TEST(MsmMany, JobsOfEveryShape) {
 /// zeros, bases at infinity and bases that cancel; a job on a subspan of a grouped span derives
 /// its groups from it (the prover's C query).
 TEST(MsmMany, GroupedRepeatedScalars) {
-  auto rng = testing::seeded_rng("MsmMany.GroupedRepeatedScalars");
+  auto rng = zkamm::testing::seeded_rng("MsmMany.GroupedRepeatedScalars");
   const size_t n = 6000;
   auto points = random_points<ec::G1>(n, rng);
   std::vector<U256> values(40);
@@ -374,7 +374,7 @@ TEST(MsmMany, GroupedRepeatedScalars) {
 /// The batch-affine sum of the points with scalar one, across lane counts (1 lane: every
 /// addition waits for the previous one; equal points and negations in the same lane).
 TEST(MsmMany, SumPointsLanes) {
-  auto rng = testing::seeded_rng("MsmMany.SumPointsLanes");
+  auto rng = zkamm::testing::seeded_rng("MsmMany.SumPointsLanes");
   auto points = random_points<ec::G1>(400, rng);
   for (size_t i = 0; i < 400; i += 5) points[i] = points[(i * 7) % 400];
   for (size_t i = 3; i < 400; i += 11) points[i] = -points[i - 1];
@@ -397,7 +397,7 @@ TYPED_TEST(Msm, BatchAffineBucketsDoublingsAndCancellations) {
   using Jac = TypeParam;
   using Affine = typename Jac::Affine;
   using Cfg = std::conditional_t<std::is_same_v<Jac, ec::G2>, ec::G2Config, ec::G1Config>;
-  auto rng = testing::seeded_rng("Msm.BatchAffineBucketsDoublingsAndCancellations");
+  auto rng = zkamm::testing::seeded_rng("Msm.BatchAffineBucketsDoublingsAndCancellations");
   const Jac g = Jac::generator().mul(Fr::random(rng).to_canonical());
   std::vector<Jac> pool_jac = {g, -g, g.dbl(), -g.dbl(), g.dbl() + g};
   const auto random_pool = random_points<Jac>(3, rng);
@@ -434,7 +434,7 @@ TYPED_TEST(Msm, GlvFormMatchesReference) {
   using Jac = TypeParam;
   using Affine = typename Jac::Affine;
   constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
-  auto rng = testing::seeded_rng("Msm.GlvFormMatchesReference");
+  auto rng = zkamm::testing::seeded_rng("Msm.GlvFormMatchesReference");
   U256 lambda_plus_1 = ec::kGlvLambda, lambda_minus_1 = ec::kGlvLambda;
   ff::add_with_carry(lambda_plus_1, lambda_plus_1, U256{1, 0, 0, 0});
   ff::sub_with_borrow(lambda_minus_1, lambda_minus_1, U256{1, 0, 0, 0});
@@ -505,7 +505,7 @@ TYPED_TEST(Msm, PublicEntryUsesGlvWhereItPays) {
   // Sizes around the model's switch: the public MSM against the reference either way.
   using Jac = TypeParam;
   constexpr bool kG2 = std::is_same_v<Jac, ec::G2>;
-  auto rng = testing::seeded_rng("Msm.PublicEntryUsesGlvWhereItPays");
+  auto rng = zkamm::testing::seeded_rng("Msm.PublicEntryUsesGlvWhereItPays");
   const size_t n = kG2 ? 1200 : 6000;
   const auto points = random_points<Jac>(n, rng);
   auto scalars = random_scalars(n, rng);
@@ -516,7 +516,7 @@ TYPED_TEST(Msm, PublicEntryUsesGlvWhereItPays) {
 }
 
 TEST(MsmDigits, BoothRecodingReconstructsScalar) {
-  auto rng = testing::seeded_rng("MsmDigits.BoothRecoding");
+  auto rng = zkamm::testing::seeded_rng("MsmDigits.BoothRecoding");
   for (unsigned c = 1; c <= 24; ++c) {
     for (int iter = 0; iter < 20; ++iter) {
       const U256 k = iter == 0 ? r_minus(1) : Fr::random(rng).to_canonical();

@@ -11,7 +11,7 @@ namespace zkamm::snark {
 namespace {
 
 using ff::Fr;
-using testing::test_seed;
+using zkamm::testing::test_seed;
 
 std::vector<Fr> random_vector(std::mt19937_64& rng, size_t n) {
   std::vector<Fr> v(n);

@@ -6,11 +6,15 @@
 #include <random>
 
 #include "state/amm.hpp"
+#include "state/u256_test_util.hpp"
 
 namespace zkamm::state {
 namespace {
 
-U256 dec(const char* s) { return *ff::parse_u256(s); }
+using test_util::dec;
+using test_util::k2pow128;
+using test_util::kZero;
+
 U256 add_u(const U256& a, const U256& b) {
   U256 r;
   EXPECT_TRUE(checked_add(r, a, b));
@@ -21,9 +25,7 @@ U256 sub_u(const U256& a, const U256& b) {
   EXPECT_TRUE(checked_sub(r, a, b));
   return r;
 }
-const U256 kZero{};
 const U256 k2pow112{0, 1ULL << 48, 0, 0};
-const U256 k2pow128{0, 0, 1, 0};
 
 Pool pool_with(const U256& r0, const U256& r1) {
   Pool p{1, 2, 3, {}, {}, {}};

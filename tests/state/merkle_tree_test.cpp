@@ -60,7 +60,7 @@ TEST_P(MerkleTree, EmptyTreeRootIsTheEmptyHashAtTheTop) {
 
 TEST_P(MerkleTree, MatchesDenseRecomputationAfterRandomUpdates) {
   const auto [arity, depth] = GetParam();
-  auto rng = testing::seeded_rng("MerkleTree.MatchesDenseRecomputationAfterRandomUpdates", arity);
+  auto rng = zkamm::testing::seeded_rng("MerkleTree.MatchesDenseRecomputationAfterRandomUpdates", arity);
   SparseMerkleTree t(arity, depth);
   std::vector<Fr> dense(t.capacity(), Fr::zero());
   for (int iter = 0; iter < 20; ++iter) {
@@ -79,7 +79,7 @@ TEST_P(MerkleTree, MatchesDenseRecomputationAfterRandomUpdates) {
 
 TEST_P(MerkleTree, BatchUpdateEqualsSequentialUpdates) {
   const auto [arity, depth] = GetParam();
-  auto rng = testing::seeded_rng("MerkleTree.BatchUpdateEqualsSequentialUpdates", arity);
+  auto rng = zkamm::testing::seeded_rng("MerkleTree.BatchUpdateEqualsSequentialUpdates", arity);
   SparseMerkleTree seq(arity, depth), batch(arity, depth);
   for (size_t n : {size_t{1}, size_t{7}, size_t{100}, size_t{300}}) {  // 100, 300: parallel path, duplicates
     std::vector<std::pair<uint64_t, Fr>> updates;
@@ -103,7 +103,7 @@ TEST_P(MerkleTree, BatchUpdateEqualsSequentialUpdates) {
 // each tree in order, with trees of 0, 1, a few and many updates; out of range changes no tree.
 TEST_P(MerkleTree, ManyTreesEqualSequentialUpdates) {
   const auto [arity, depth] = GetParam();
-  auto rng = testing::seeded_rng("MerkleTree.ManyTreesEqualSequentialUpdates", arity);
+  auto rng = zkamm::testing::seeded_rng("MerkleTree.ManyTreesEqualSequentialUpdates", arity);
   constexpr size_t kTrees = 12;
   std::vector<SparseMerkleTree> seq(kTrees, SparseMerkleTree(arity, depth)), many(kTrees, SparseMerkleTree(arity, depth));
   std::vector<std::vector<std::pair<uint64_t, Fr>>> updates(kTrees);
@@ -153,7 +153,7 @@ TEST_P(MerkleTree, RejectsIndicesOutOfRange) {
 TEST_P(MerkleTree, GadgetAcceptsNativePathsAndComputesNativeRoot) {
   const auto [arity, depth] = GetParam();
   const MerkleShape shape{arity, depth};
-  auto rng = testing::seeded_rng("MerkleTree.GadgetAcceptsNativePathsAndComputesNativeRoot", arity);
+  auto rng = zkamm::testing::seeded_rng("MerkleTree.GadgetAcceptsNativePathsAndComputesNativeRoot", arity);
   SparseMerkleTree t(arity, depth);
   std::vector<std::pair<uint64_t, Fr>> prefill;
   for (int i = 0; i < 10; ++i) prefill.emplace_back(rng() % t.capacity(), random_leaf(rng));

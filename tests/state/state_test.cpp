@@ -3,14 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "state/state.hpp"
+#include "state/u256_test_util.hpp"
 
 namespace zkamm::state {
 namespace {
 
-U256 dec(const char* s) { return *ff::parse_u256(s); }
-const U256 kZero{};
+using test_util::dec;
+using test_util::k2pow128;
+using test_util::kZero;
 const U256 kMaxAmount{~0ULL, ~0ULL, 0, 0};  // 2^128 - 1
-const U256 k2pow128{0, 0, 1, 0};
 
 struct StateModel : ::testing::Test {
   State st;

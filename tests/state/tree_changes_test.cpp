@@ -31,7 +31,7 @@ void record(std::map<NodeKey, Fr>& store, const std::vector<NodeChange>& changes
 }
 
 TEST(TreeChanges, StoredChangesReloadToTheSameTree) {
-  std::mt19937_64 rng = testing::seeded_rng("TreeChanges.StoredChangesReloadToTheSameTree");
+  std::mt19937_64 rng = zkamm::testing::seeded_rng("TreeChanges.StoredChangesReloadToTheSameTree");
   SparseMerkleTree t(4, 6);
   t.track_changes(true);
   std::map<NodeKey, Fr> store;
@@ -129,7 +129,7 @@ void expect_same(const StateTrees& a, const StateTrees& b, const State& s) {
 }
 
 TEST(TreeChanges, StateTreesReloadFromSyncAndSetterChanges) {
-  std::mt19937_64 rng = testing::seeded_rng("TreeChanges.StateTreesReloadFromSyncAndSetterChanges", 1);
+  std::mt19937_64 rng = zkamm::testing::seeded_rng("TreeChanges.StateTreesReloadFromSyncAndSetterChanges", 1);
   State s;
   TokenId t1 = 0, t2 = 0, lp = 0;
   ASSERT_TRUE(s.add_token(L1Address{1}, t1).ok());

@@ -94,7 +94,7 @@ std::string hex(std::span<const uint8_t> b) {
   return to_hex0x(b.data(), b.size()).substr(2);  // Solidity's hex"..." takes no 0x
 }
 
-std::string fixture_text() {
+std::string header_fixture_text() {
   const auto hs = fixture_headers();
   std::ostringstream o;
   o << "// SPDX-License-Identifier: MIT\n"
@@ -164,7 +164,7 @@ TEST(BatchHeader, EncodesBigEndianAtTheOffsets) {
 }
 
 TEST(BatchHeader, RoundTripsRandomHeaders) {
-  auto rng = testing::seeded_rng("BatchHeader.RoundTripsRandomHeaders");
+  auto rng = zkamm::testing::seeded_rng("BatchHeader.RoundTripsRandomHeaders");
   for (int i = 0; i < 1000; ++i) {
     const BatchHeader h = random_header(rng);
     const auto b = h.encode();
@@ -211,7 +211,7 @@ TEST(BatchHeader, RejectsBadLengthKindAndRoots) {
 TEST(BatchHeader, SolidityFixtureIsWhatTheEncoderWrites) {
   const std::filesystem::path path =
       std::filesystem::path(ZKAMM_SOURCE_DIR) / "contracts" / "src" / "generated" / "BatchHeaderFixture.sol";
-  testing::expect_fixture_file(path, fixture_text(), "^tx\\.BatchHeader");
+  zkamm::testing::expect_fixture_file(path, header_fixture_text(), "^tx\\.BatchHeader");
   for (const BatchHeader& h : fixture_headers()) {
     const auto d = decode_batch_header(h.encode());
     ASSERT_TRUE(d) << d.error().message;

@@ -27,7 +27,7 @@ TEST(TxOracle, CircomlibjsSignsOurDocumentedMessage) {
   if (!std::filesystem::exists(src / "node_modules" / "circomlibjs")) {
     GTEST_SKIP() << "circomlibjs not found in " << (src / "node_modules") << ": run `npm ci`";
   }
-  std::mt19937_64 rng(testing::test_seed("tx oracle"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("tx oracle"));
   std::vector<Case> cases;
   for (int round = 0; round < 3; ++round) {
     for (const TxType ty : testing::kL2Types) {

@@ -11,7 +11,7 @@ namespace {
 using testing::random_tx;
 
 TEST(TxEncoding, RoundTripsEveryTypeOnRandomValues) {
-  std::mt19937_64 rng(testing::test_seed("tx encoding"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("tx encoding"));
   for (uint8_t ty = 0; ty < kTxTypeCount; ++ty) {
     for (int k = 0; k < 200; ++k) {
       const Tx t = random_tx(rng, static_cast<TxType>(ty));
@@ -67,7 +67,7 @@ TEST(TxEncoding, HandWrittenSwapBytes) {  // self-generated vector, layout read 
 }
 
 TEST(TxEncoding, RejectsTruncatedExtendedAndUnknown) {
-  std::mt19937_64 rng(testing::test_seed("tx encoding rejects"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("tx encoding rejects"));
   DecodeError why{};
   EXPECT_FALSE(decode({}, &why));
   EXPECT_EQ(why, DecodeError::Empty);
@@ -126,7 +126,7 @@ TEST(TxEncoding, RejectsOutOfRangeAccountAndToken) {
 }
 
 TEST(TxEncoding, TxHashIsKeccakOfTheEncoding) {
-  std::mt19937_64 rng(testing::test_seed("tx hash"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("tx hash"));
   const Tx t = random_tx(rng, TxType::Withdraw);
   const auto b = encode(t);
   EXPECT_EQ(tx_hash(t), hash::keccak256(b));

@@ -147,7 +147,7 @@ Tx random_l2(std::mt19937_64& rng, const state::State& s) {
 }
 
 TEST(StateTrees, IncrementalSyncEqualsRebuildAfterRandomStream) {
-  std::mt19937_64 rng(testing::test_seed("state trees"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("state trees"));
   state::State s = world();
   ASSERT_TRUE(execute(s, signed_tx(Tx{CreatePool{3, 1, 2, 0, {}}}, 3), kDomain, {}).ok());
   ASSERT_TRUE(execute(s, signed_tx(Tx{AddLiquidity{3, 1, 2, 1u << 30, 1u << 31, 0, 0, 100, 1, {}}}, 3), kDomain, {}).ok());

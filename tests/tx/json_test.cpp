@@ -9,7 +9,7 @@ namespace zkamm::tx {
 namespace {
 
 TEST(TxJson, RoundTripsEveryTypeOnRandomValues) {
-  std::mt19937_64 rng(testing::test_seed("tx json"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("tx json"));
   for (uint8_t ty = 0; ty < kTxTypeCount; ++ty) {
     for (int k = 0; k < 50; ++k) {
       const Tx t = testing::random_tx(rng, static_cast<TxType>(ty));

@@ -15,7 +15,7 @@ void push_amount(std::vector<uint8_t>& v, uint16_t amount) {
 }
 
 TEST(TxPublicData, SizeMatchesTableForEveryType) {
-  std::mt19937_64 rng(testing::test_seed("tx public data"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("tx public data"));
   for (uint8_t ty = 0; ty < kTxTypeCount; ++ty) {
     const Tx t = testing::random_tx(rng, static_cast<TxType>(ty));
     const auto pd = public_data(t, Executed{1, 2, 3, 4});

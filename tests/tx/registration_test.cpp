@@ -17,7 +17,7 @@
 namespace zkamm::tx {
 namespace {
 
-struct Case {
+struct RegistrationCase {
   Domain domain;
   L1Address owner{};
   hash::PrivateKey prv{};
@@ -27,10 +27,10 @@ TEST(Registration, CircomlibjsComputesAndSignsTheSameMessage) {
   const std::filesystem::path src = ZKAMM_SOURCE_DIR;
   ASSERT_TRUE(std::filesystem::exists(src / "node_modules" / "circomlibjs"))
       << "circomlibjs not found in " << (src / "node_modules") << ": run `npm ci`";
-  std::mt19937_64 rng(testing::test_seed("registration oracle"));
-  std::vector<Case> cases;
+  std::mt19937_64 rng(zkamm::testing::test_seed("registration oracle"));
+  std::vector<RegistrationCase> cases;
   for (int i = 0; i < 8; ++i) {
-    Case c;
+    RegistrationCase c;
     // case 0 at the widths' extremes, case 1 all zero, then random
     c.domain.chain_id = i == 0 ? ~uint64_t{0} : i == 1 ? 0 : rng();
     for (auto& b : c.domain.rollup) b = static_cast<uint8_t>(i == 0 ? 0xff : i == 1 ? 0 : rng());
@@ -39,7 +39,7 @@ TEST(Registration, CircomlibjsComputesAndSignsTheSameMessage) {
     cases.push_back(c);
   }
   nlohmann::json req = nlohmann::json::array();
-  for (const Case& c : cases) {
+  for (const RegistrationCase& c : cases) {
     req.push_back({{"chain_id", std::to_string(c.domain.chain_id)},
                    {"rollup", to_hex0x(c.domain.rollup.data(), 20)},
                    {"owner", to_hex0x(c.owner.data(), 20)},
@@ -51,7 +51,7 @@ TEST(Registration, CircomlibjsComputesAndSignsTheSameMessage) {
   ASSERT_TRUE(ans.is_array() && ans.size() == cases.size()) << run.out;
 
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    const Case& c = cases[i];
+    const RegistrationCase& c = cases[i];
     const nlohmann::json& a = ans[i];
     SCOPED_TRACE("case " + std::to_string(i));
     const auto ins = registration_message_inputs(c.domain, c.owner);
@@ -72,9 +72,9 @@ TEST(Registration, CircomlibjsComputesAndSignsTheSameMessage) {
 
 /// A signature registers the key for its owner on its chain and rollup only.
 TEST(Registration, SignatureBindsOwnerChainAndRollup) {
-  std::mt19937_64 rng(testing::test_seed("registration binding"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("registration binding"));
   for (int round = 0; round < 4; ++round) {
-    Case c;
+    RegistrationCase c;
     c.domain.chain_id = rng();
     for (auto& b : c.domain.rollup) b = static_cast<uint8_t>(rng());
     for (auto& b : c.owner) b = static_cast<uint8_t>(rng());

@@ -44,7 +44,7 @@ std::size_t field_count(const Tx& t) {
 }
 
 TEST(TxSignature, SignVerifyRoundTripAndEveryFieldIsBound) {
-  std::mt19937_64 rng(testing::test_seed("tx signature"));
+  std::mt19937_64 rng(zkamm::testing::test_seed("tx signature"));
   const Domain d = test_domain();
   for (const TxType ty : testing::kL2Types) {
     const auto prv = random_key(rng);

@@ -138,7 +138,7 @@ std::string decimal(Amount a) {
 /// The address as a Solidity expression (a 40-digit hex number would need the EIP-55 checksum).
 std::string address_literal(const L1Address& a) { return "address(bytes20(hex\"" + hex(a) + "\"))"; }
 
-std::string fixture_text() {
+std::string slot_fixture_text() {
   const auto cs = fixture_slots();
   std::ostringstream o;
   o << "// SPDX-License-Identifier: MIT\n"
@@ -206,7 +206,7 @@ TEST(SlotFixture, CoversEveryOnChainTypeWithFullSlots) {
 TEST(SlotFixture, SolidityFixtureIsWhatTheEncoderWrites) {
   const std::filesystem::path path =
       std::filesystem::path(ZKAMM_SOURCE_DIR) / "contracts" / "src" / "generated" / "SlotFixture.sol";
-  testing::expect_fixture_file(path, fixture_text(), "^tx\\.SlotFixture");
+  zkamm::testing::expect_fixture_file(path, slot_fixture_text(), "^tx\\.SlotFixture");
 }
 
 }  // namespace
