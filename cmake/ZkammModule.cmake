@@ -66,9 +66,10 @@ function(zkamm_module name)
     target_compile_options(${target}_tests PRIVATE ${ZKAMM_TEST_OPT_FLAGS})
     if(ZKAMM_UNITY_TESTS)
       # The test files of a folder share their heavy headers (gtest, the node, Beast, RocksDB):
-      # parsed once per 8 files (docs/TESTING.md "What CI's stages cost"). A file's private names
-      # must therefore differ from its neighbours' (a clash is a compile error, not a silent one).
-      set_target_properties(${target}_tests PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+      # parsed once, not once per file (docs/TESTING.md "What CI's stages cost"). A file's private
+      # names must differ from its folder's other files' (a clash is a compile error). One TU per
+      # folder rather than batches, so that a new file cannot move a clash out of sight.
+      set_target_properties(${target}_tests PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 0)
     endif()
     if(tsa_flags)
       target_compile_options(${target}_tests PRIVATE ${tsa_flags})
