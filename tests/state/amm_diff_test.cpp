@@ -35,7 +35,7 @@ constexpr AccountIndex kAccounts = 3;
 constexpr TokenId kTokens = 3;
 constexpr U256 kAmountLimit{~0ULL, ~0ULL, 0, 0};  // 2^128 - 1: the largest L2 amount
 
-std::string dec(const U256& v) { return ff::to_decimal(v); }
+std::string to_dec(const U256& v) { return ff::to_decimal(v); }
 
 class Generator {
  public:
@@ -53,7 +53,7 @@ class Generator {
         // Account 3 is poor (insufficient-balance paths); the others can reach reserves of 2^112.
         const U256 amount = i == 3 ? bits(40) : add_u(shl1(kMaxUint112), bits(100));
         EXPECT_TRUE(state_.deposit(i, t, amount).ok());
-        funding_.push_back(json::array({i, t, dec(amount)}));
+        funding_.push_back(json::array({i, t, to_dec(amount)}));
       }
     }
   }
@@ -105,14 +105,14 @@ class Generator {
     snap["pairs"] = json::object();
     for (const auto& [key, p] : state_.pools()) {
       json lp = json::array();
-      for (AccountIndex i = 0; i <= kAccounts; ++i) lp.push_back(dec(state_.balance(i, p.lp_token)));
+      for (AccountIndex i = 0; i <= kAccounts; ++i) lp.push_back(to_dec(state_.balance(i, p.lp_token)));
       snap["pairs"][std::to_string(key.first) + "," + std::to_string(key.second)] =
-          json{{"r0", dec(p.reserve0)}, {"r1", dec(p.reserve1)}, {"supply", dec(p.total_supply)}, {"lp", lp}};
+          json{{"r0", to_dec(p.reserve0)}, {"r1", to_dec(p.reserve1)}, {"supply", to_dec(p.total_supply)}, {"lp", lp}};
     }
     snap["balances"] = json::object();
     for (TokenId t = 1; t <= kTokens; ++t) {
       json b = json::array();
-      for (AccountIndex i = 1; i <= kAccounts; ++i) b.push_back(dec(state_.balance(i, t)));
+      for (AccountIndex i = 1; i <= kAccounts; ++i) b.push_back(to_dec(state_.balance(i, t)));
       snap["balances"][std::to_string(t)] = b;
     }
     return snap;
@@ -128,8 +128,10 @@ class Generator {
   void push_probe(json op, AmmError e, const Pool* pool_after, const U256& locked) {
     json exp{{"status", e == AmmError::kOk ? "ok" : "revert"}, {"reason", std::string(revert_reason(e))}};
     if (e == AmmError::kOk && pool_after != nullptr) {
-      exp["pair"] = json{{"r0", dec(pool_after->reserve0)}, {"r1", dec(pool_after->reserve1)},
-                         {"supply", dec(pool_after->total_supply)}, {"locked", dec(locked)}};
+      exp["pair"] = json{{"r0", to_dec(pool_after->reserve0)},
+                         {"r1", to_dec(pool_after->reserve1)},
+                         {"supply", to_dec(pool_after->total_supply)},
+                         {"locked", to_dec(locked)}};
     }
     op["dry"] = true;
     expected_.push_back(std::move(exp));
@@ -156,10 +158,10 @@ class Generator {
     State trial = state_;
     AddLiquidityReceipt r;
     const Status s = (dry ? trial : state_).add_liquidity(acct, a, b, da, db, min_a, min_b, r);
-    json op{{"op", "router_add"}, {"acct", acct}, {"a", a}, {"b", b}, {"da", dec(da)}, {"db", dec(db)},
-            {"ma", dec(min_a)}, {"mb", dec(min_b)}};
+    json op{{"op", "router_add"},  {"acct", acct},       {"a", a}, {"b", b}, {"da", to_dec(da)}, {"db", to_dec(db)},
+            {"ma", to_dec(min_a)}, {"mb", to_dec(min_b)}};
     if (dry) op["dry"] = true;
-    push(std::move(op), s, true, json::array({dec(r.amount_a), dec(r.amount_b), dec(r.liquidity)}));
+    push(std::move(op), s, true, json::array({to_dec(r.amount_a), to_dec(r.amount_b), to_dec(r.liquidity)}));
     if (s.ok()) {
       ++stats_.router_adds_ok;
       if (before.token1 == a) ++stats_.router_adds_a_is_token1;
@@ -309,16 +311,26 @@ class Generator {
     }
     RemoveLiquidityReceipt r;
     const Status s = state_.remove_liquidity(acct, a, b, liquidity, min_a, min_b, r);
-    push(json{{"op", "router_remove"}, {"acct", acct}, {"a", a}, {"b", b}, {"liquidity", dec(liquidity)},
-              {"ma", dec(min_a)}, {"mb", dec(min_b)}},
-         s, false, json::array({dec(r.amount_a), dec(r.amount_b)}));
+    push(json{{"op", "router_remove"},
+              {"acct", acct},
+              {"a", a},
+              {"b", b},
+              {"liquidity", to_dec(liquidity)},
+              {"ma", to_dec(min_a)},
+              {"mb", to_dec(min_b)}},
+         s, false, json::array({to_dec(r.amount_a), to_dec(r.amount_b)}));
   }
 
   json swap_op(AccountIndex acct, const Pool& p, bool zero_for_one, const U256& in, const U256& out) {
     const U256 z{};
-    return json{{"op", "swap"}, {"acct", acct}, {"a", p.token0}, {"b", p.token1},
-                {"in0", dec(zero_for_one ? in : z)}, {"in1", dec(zero_for_one ? z : in)},
-                {"out0", dec(zero_for_one ? z : out)}, {"out1", dec(zero_for_one ? out : z)}};
+    return json{{"op", "swap"},
+                {"acct", acct},
+                {"a", p.token0},
+                {"b", p.token1},
+                {"in0", to_dec(zero_for_one ? in : z)},
+                {"in1", to_dec(zero_for_one ? z : in)},
+                {"out0", to_dec(zero_for_one ? z : out)},
+                {"out1", to_dec(zero_for_one ? out : z)}};
   }
   void probe_swap(const Pool& p, bool zero_for_one, const U256& in, const U256& out) {
     const U256 z{};
@@ -377,8 +389,12 @@ class Generator {
       const U256 a1 = below(10) == 0 ? U256{} : amount(max_bits);
       MintOutcome out;
       const AmmError e = pair_mint(p, a0, a1, out);
-      push_probe(json{{"op", "mint"}, {"acct", 0}, {"a", p.token0}, {"b", p.token1}, {"amount0", dec(a0)},
-                      {"amount1", dec(a1)}},
+      push_probe(json{{"op", "mint"},
+                      {"acct", 0},
+                      {"a", p.token0},
+                      {"b", p.token1},
+                      {"amount0", to_dec(a0)},
+                      {"amount1", to_dec(a1)}},
                  e, &out.pool, out.locked);
     } else {
       const U256 z{};
@@ -388,8 +404,14 @@ class Generator {
       const U256 out1 = below(2) == 0 ? z : (below(2) == 0 ? amount(max_bits) : div(p.reserve1, add_u(u256(1), bits(1 + static_cast<unsigned>(below(20))))));
       Pool after;
       const AmmError e = pair_swap(p, in0, in1, out0, out1, after);
-      push_probe(json{{"op", "swap"}, {"acct", 0}, {"a", p.token0}, {"b", p.token1}, {"in0", dec(in0)},
-                      {"in1", dec(in1)}, {"out0", dec(out0)}, {"out1", dec(out1)}},
+      push_probe(json{{"op", "swap"},
+                      {"acct", 0},
+                      {"a", p.token0},
+                      {"b", p.token1},
+                      {"in0", to_dec(in0)},
+                      {"in1", to_dec(in1)},
+                      {"out0", to_dec(out0)},
+                      {"out1", to_dec(out1)}},
                  e, &after, U256{});
     }
   }
@@ -423,12 +445,15 @@ class Generator {
       exp["pairs"] = json::object();
       for (const Pool* p : {&after1, &after2}) {
         exp["pairs"][std::to_string(p->token0) + "," + std::to_string(p->token1)] =
-            json{{"r0", dec(p->reserve0)}, {"r1", dec(p->reserve1)}};
+            json{{"r0", to_dec(p->reserve0)}, {"r1", to_dec(p->reserve1)}};
       }
     }
     expected_.push_back(std::move(exp));
-    ops_.push_back(json{{"op", "swap_path"}, {"acct", 0}, {"dry", true}, {"path", {path[0], path[1], path[2]}},
-                        {"amounts", {dec(amounts[0]), dec(amounts[1]), dec(amounts[2])}}});
+    ops_.push_back(json{{"op", "swap_path"},
+                        {"acct", 0},
+                        {"dry", true},
+                        {"path", {path[0], path[1], path[2]}},
+                        {"amounts", {to_dec(amounts[0]), to_dec(amounts[1]), to_dec(amounts[2])}}});
   }
 
   void transfer() {
@@ -439,7 +464,7 @@ class Generator {
     const U256 amount_v = below(5) == 0 ? add_u(held, u256(1)) : (ff::is_zero(held) ? u256(1) : div(held, add_u(u256(2), u256(below(100)))));
     if (ff::is_zero(amount_v)) return;
     const Status s = state_.transfer(from, to, t, amount_v);
-    push(json{{"op", "transfer"}, {"from", from}, {"to", to}, {"token", t}, {"amount", dec(amount_v)}}, s);
+    push(json{{"op", "transfer"}, {"from", from}, {"to", to}, {"token", t}, {"amount", to_dec(amount_v)}}, s);
   }
 
   /// getAmountIn adds 1 even when its division is exact, so there one wei less in also passes K:
