@@ -25,6 +25,7 @@
 #include "l1/sender.hpp"
 #include "node/rpc_client.hpp"
 #include "settle/anvil.hpp"
+#include "settle/anvil_fixture.hpp"
 #include "settle/deploy.hpp"
 #include "settle/deployment.hpp"
 #include "settle/l1_calls.hpp"
@@ -39,10 +40,9 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-// anvil's default accounts 0 (deployer and operator) and 1 (registers the L2 accounts): public
-// test keys of every anvil/hardhat node, never real funds.
-constexpr const char* kOperatorKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-constexpr const char* kUserKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+// anvil's default accounts 0 (deployer and operator) and 1 (registers the L2 accounts).
+constexpr const char* kOperatorKey = settle::testing::kAnvilKey0;
+constexpr const char* kUserKey = settle::testing::kAnvilKey1;
 constexpr uint32_t kRegistrations = 8;
 
 using testing::Member;
