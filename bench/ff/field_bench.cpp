@@ -1,6 +1,7 @@
 // Field arithmetic micro-benchmarks: the inner loops of MSM, NTT and the pairing.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <random>
 
 #include "ff/fq12.hpp"
@@ -31,6 +32,27 @@ void BM_Fq12CyclotomicSquare(benchmark::State& s) {
   run_binary<Fq12>(s, [](const Fq12& a, const Fq12&) { return a.cyclotomic_square(); });
 }
 
+// A width-5 Poseidon matrix row: five products summed, as Montgomery products (arg 0) or as one
+// lazily reduced dot product (arg 1, Fr::dot). Each result feeds the next row's first operand.
+void BM_FrDot5(benchmark::State& s) {
+  std::mt19937_64 rng(1);
+  std::array<Fr, 5> a, b;
+  for (auto& x : a) x = Fr::random(rng);
+  for (auto& x : b) x = Fr::random(rng);
+  const bool lazy = s.range(0) == 1;
+  for (auto _ : s) {
+    Fr r;
+    if (lazy) {
+      r = Fr::dot(a.data(), b.data(), a.size());
+    } else {
+      r = a[0] * b[0];
+      for (std::size_t i = 1; i < a.size(); ++i) r += a[i] * b[i];
+    }
+    a[0] = r;
+    benchmark::DoNotOptimize(a);
+  }
+}
+
 BENCHMARK(BM_FqMul);
 BENCHMARK(BM_FqSquare);
 BENCHMARK(BM_FqAdd);
@@ -40,6 +62,7 @@ BENCHMARK(BM_Fq2Mul);
 BENCHMARK(BM_Fq2Square);
 BENCHMARK(BM_Fq12Mul);
 BENCHMARK(BM_Fq12CyclotomicSquare);
+BENCHMARK(BM_FrDot5)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace zkamm::ff

@@ -262,6 +262,84 @@ class Fp {
     }
   }
 
+  /// Lazy reduction for dot products: sum_k a_k * b_k accumulated as one 512-bit integer, then
+  /// a single Montgomery reduction instead of one per product. Operands are below p, so n terms
+  /// sum below n * p^2; one reduction of a value below p * 2^256 ends below 2p (one subtraction).
+  /// p < (p_3 + 1) * 2^192 with p_3 the top limb, so n <= (2^64 - 1) / (p_3 + 1) terms keep
+  /// n * p below 2^256: 5 for both BN254 fields.
+  static constexpr unsigned kMaxLazyTerms = static_cast<unsigned>(~uint64_t{0} / (kModulus[3] + 1));
+  static_assert(kMaxLazyTerms >= 2);
+  /// An unreduced sum of at most kMaxLazyTerms products (little-endian limbs).
+  struct Wide {
+    std::array<uint64_t, 8> w{};
+  };
+  /// acc += a * b (the plain 512-bit product of the Montgomery forms).
+  static constexpr void mul_acc(Wide& acc, const Fp& a, const Fp& b) noexcept {
+#ifdef ZKAMM_FF_X86_CARRY
+    if (!std::is_constant_evaluated()) {
+      mul_acc_x86(acc.w, a.v_, b.v_);
+      return;
+    }
+#endif
+    uint64_t prod[8] = {};
+    for (std::size_t i = 0; i < 4; ++i) {
+      uint64_t carry = 0;
+      for (std::size_t j = 0; j < 4; ++j) {
+        const uint128_t x = static_cast<uint128_t>(a.v_[j]) * b.v_[i] + prod[i + j] + carry;
+        prod[i + j] = static_cast<uint64_t>(x);
+        carry = static_cast<uint64_t>(x >> 64);
+      }
+      prod[i + 4] = carry;
+    }
+    uint64_t c = 0;
+    for (std::size_t k = 0; k < 8; ++k) {
+      const uint128_t x = static_cast<uint128_t>(acc.w[k]) + prod[k] + c;
+      acc.w[k] = static_cast<uint64_t>(x);
+      c = static_cast<uint64_t>(x >> 64);
+    }
+  }
+  /// acc * R^-1 mod p: the Montgomery form of the sum of the products' field values.
+  /// Precondition: acc below p * 2^256 (at most kMaxLazyTerms products of reduced operands).
+  static constexpr Fp reduce(const Wide& acc) noexcept {
+#ifdef ZKAMM_FF_X86_CARRY
+    if (!std::is_constant_evaluated()) {
+      Fp r;
+      reduce_wide_x86(r.v_, acc.w);
+      return r;
+    }
+#endif
+    uint64_t t[8];
+    for (std::size_t k = 0; k < 8; ++k) t[k] = acc.w[k];
+    uint64_t c2 = 0;  // carry out of limb i + 4, which row i + 1 adds at its own limb i + 5
+    for (std::size_t i = 0; i < 4; ++i) {
+      const uint64_t m = t[i] * C::kInv;
+      uint64_t carry = 0;
+      for (std::size_t j = 0; j < 4; ++j) {
+        const uint128_t x = static_cast<uint128_t>(m) * kModulus[j] + t[i + j] + carry;
+        t[i + j] = static_cast<uint64_t>(x);
+        carry = static_cast<uint64_t>(x >> 64);
+      }
+      const uint128_t x = static_cast<uint128_t>(t[i + 4]) + carry + c2;
+      t[i + 4] = static_cast<uint64_t>(x);
+      c2 = static_cast<uint64_t>(x >> 64);
+    }
+    Fp r;
+    r.v_ = U256{t[4], t[5], t[6], t[7]};  // below 2p (and c2 == 0): (acc + m * p) / 2^256 < 2p
+    reduce_once(r.v_);
+    return r;
+  }
+  /// sum_i a[i] * b[i], reduced once per kMaxLazyTerms products.
+  static constexpr Fp dot(const Fp* a, const Fp* b, std::size_t n) noexcept {
+    Fp sum;
+    for (std::size_t i = 0; i < n; i += kMaxLazyTerms) {
+      Wide acc;
+      const std::size_t end = i + kMaxLazyTerms < n ? i + kMaxLazyTerms : n;
+      for (std::size_t k = i; k < end; ++k) mul_acc(acc, a[k], b[k]);
+      sum += reduce(acc);
+    }
+    return sum;
+  }
+
   /// Montgomery product out = a * b * R^-1 mod p; a, b < p.
   static constexpr void mul_mont(U256& out, const U256& a, const U256& b) noexcept {
 #ifdef ZKAMM_FF_X86_CARRY
@@ -441,6 +519,88 @@ class Fp {
           [s] "=&r"(s)
         : [pa] "r"(a.data()), [pb] "r"(b.data()), "m"(a), "m"(b), [q0] "m"(kModulus[0]), [q1] "m"(kModulus[1]),
           [q2] "m"(kModulus[2]), [q3] "m"(kModulus[3]), [inv] "m"(C::kInv)
+        : "rdx", "cc");
+    out = U256{t0, t1, t2, t3};
+  }
+
+  /// acc += a * b: the 4x4 schoolbook product in registers (mulx with the adcx/adox chains, rows
+  /// as in mul_mont_x86 without its reductions), then one add/adc chain into acc.
+  // The operand names are pasted into the strings, which clang-format would split.
+  // clang-format off
+#define ZKAMM_WIDE_ROW(BI, A, B, C, D, E)  \
+  "movq " BI ", %%rdx\n\t"                \
+  "xorl %k[ax], %k[ax]\n\t"               \
+  "mulxq 0(%[pa]), %[ax], %[" E "]\n\t"   \
+  "adoxq %[ax], %[" A "]\n\t"             \
+  "adcxq %[" E "], %[" B "]\n\t"          \
+  "mulxq 8(%[pa]), %[ax], %[" E "]\n\t"   \
+  "adoxq %[ax], %[" B "]\n\t"             \
+  "adcxq %[" E "], %[" C "]\n\t"          \
+  "mulxq 16(%[pa]), %[ax], %[" E "]\n\t"  \
+  "adoxq %[ax], %[" C "]\n\t"             \
+  "adcxq %[" E "], %[" D "]\n\t"          \
+  "mulxq 24(%[pa]), %[ax], %[" E "]\n\t"  \
+  "adoxq %[ax], %[" D "]\n\t"             \
+  "movl $0, %k[ax]\n\t"                   \
+  "adcxq %[ax], %[" E "]\n\t"             \
+  "adoxq %[ax], %[" E "]\n\t"
+  // clang-format on
+  static inline void mul_acc_x86(std::array<uint64_t, 8>& acc, const U256& a, const U256& b) noexcept {
+    ull t0, t1, t2, t3, t4, t5, t6, t7, ax;
+    asm("movq 0(%[pb]), %%rdx\n\t"
+        "xorl %k[ax], %k[ax]\n\t"
+        "mulxq 0(%[pa]), %[t0], %[t1]\n\t"
+        "mulxq 8(%[pa]), %[ax], %[t2]\n\t"
+        "adcxq %[ax], %[t1]\n\t"
+        "mulxq 16(%[pa]), %[ax], %[t3]\n\t"
+        "adcxq %[ax], %[t2]\n\t"
+        "mulxq 24(%[pa]), %[ax], %[t4]\n\t"
+        "adcxq %[ax], %[t3]\n\t"
+        "movl $0, %k[ax]\n\t"
+        "adcxq %[ax], %[t4]\n\t"
+        ZKAMM_WIDE_ROW("8(%[pb])", "t1", "t2", "t3", "t4", "t5")
+        ZKAMM_WIDE_ROW("16(%[pb])", "t2", "t3", "t4", "t5", "t6")
+        ZKAMM_WIDE_ROW("24(%[pb])", "t3", "t4", "t5", "t6", "t7")
+        "addq %[t0], 0(%[pc])\n\t"
+        "adcq %[t1], 8(%[pc])\n\t"
+        "adcq %[t2], 16(%[pc])\n\t"
+        "adcq %[t3], 24(%[pc])\n\t"
+        "adcq %[t4], 32(%[pc])\n\t"
+        "adcq %[t5], 40(%[pc])\n\t"
+        "adcq %[t6], 48(%[pc])\n\t"
+        "adcq %[t7], 56(%[pc])\n\t"
+        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
+          [t6] "=&r"(t6), [t7] "=&r"(t7), [ax] "=&r"(ax), "+m"(acc)
+        : [pa] "r"(a.data()), [pb] "r"(b.data()), [pc] "r"(acc.data()), "m"(a), "m"(b)
+        : "rdx", "cc");
+  }
+#undef ZKAMM_WIDE_ROW
+
+  /// w * 2^-256 mod p for w < p * 2^256: the low half reduced as mul_mont_x86 reduces (four
+  /// steps, giving u <= p), plus the high half (below p), less p if that reaches p.
+  static inline void reduce_wide_x86(U256& out, const std::array<uint64_t, 8>& w) noexcept {
+    ull t0 = w[0], t1 = w[1], t2 = w[2], t3 = w[3], t4, ax, s;
+    asm("xorl %k[t4], %k[t4]\n\t" ZKAMM_MONT_REDUCE "xorl %k[t4], %k[t4]\n\t" ZKAMM_MONT_REDUCE
+        "xorl %k[t4], %k[t4]\n\t" ZKAMM_MONT_REDUCE "xorl %k[t4], %k[t4]\n\t" ZKAMM_MONT_REDUCE
+        "addq 32(%[pw]), %[t0]\n\t"
+        "adcq 40(%[pw]), %[t1]\n\t"
+        "adcq 48(%[pw]), %[t2]\n\t"
+        "adcq 56(%[pw]), %[t3]\n\t"
+        "movq %[t0], %[ax]\n\t"
+        "subq %[q0], %[ax]\n\t"
+        "movq %[t1], %[s]\n\t"
+        "sbbq %[q1], %[s]\n\t"
+        "movq %[t2], %[t4]\n\t"
+        "sbbq %[q2], %[t4]\n\t"
+        "movq %[t3], %%rdx\n\t"
+        "sbbq %[q3], %%rdx\n\t"
+        "cmovncq %[ax], %[t0]\n\t"
+        "cmovncq %[s], %[t1]\n\t"
+        "cmovncq %[t4], %[t2]\n\t"
+        "cmovncq %%rdx, %[t3]\n\t"
+        : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax), [s] "=&r"(s)
+        : [pw] "r"(w.data()), "m"(w), [q0] "m"(kModulus[0]), [q1] "m"(kModulus[1]), [q2] "m"(kModulus[2]),
+          [q3] "m"(kModulus[3]), [inv] "m"(C::kInv)
         : "rdx", "cc");
     out = U256{t0, t1, t2, t3};
   }

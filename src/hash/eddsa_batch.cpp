@@ -22,7 +22,7 @@ inline Fr pow5(const Fr& x) noexcept {
 
 // kLanes independent width-6 Poseidon permutations, interleaved operation by operation so that
 // the CPU overlaps their multiplication latency chains. The operation sequence per lane is that
-// of poseidon_permute (hash/poseidon.cpp: optimized constants, pre-sparse and sparse matrices of
+// of poseidon_permute (lazy-reduced matrix rows included) (hash/poseidon.cpp: optimized constants, pre-sparse and sparse matrices of
 // Grassi et al., Appendix B), so the outputs are identical (tests compare with poseidon()).
 void poseidon6_lanes(Lanes& st) noexcept {
   const PoseidonParams& p = poseidon_params(kWidth);
@@ -35,11 +35,7 @@ void poseidon6_lanes(Lanes& st) noexcept {
     c += kWidth;
     for (auto& s : st) {
       std::array<Fr, kWidth> tmp;
-      for (unsigned i = 0; i < kWidth; ++i) {
-        Fr acc = m[i * kWidth] * s[0];
-        for (unsigned j = 1; j < kWidth; ++j) acc += m[i * kWidth + j] * s[j];
-        tmp[i] = acc;
-      }
+      for (unsigned i = 0; i < kWidth; ++i) tmp[i] = Fr::dot(m + i * kWidth, s.data(), kWidth);
       s = tmp;
     }
   };
@@ -52,8 +48,8 @@ void poseidon6_lanes(Lanes& st) noexcept {
     ++c;
     for (size_t l = 0; l < kLanes; ++l) {
       auto& s = st[l];
-      Fr acc = sp[0] * x0[l];
-      for (unsigned j = 1; j < kWidth; ++j) acc += sp[j] * s[j];
+      s[0] = x0[l];
+      const Fr acc = Fr::dot(sp, s.data(), kWidth);
       for (unsigned j = 1; j < kWidth; ++j) s[j] += sp[kWidth + j - 1] * x0[l];
       s[0] = acc;
     }

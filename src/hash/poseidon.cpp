@@ -216,13 +216,12 @@ void poseidon_permute_reference(std::span<Fr> state) noexcept {
 }
 
 namespace {
+// Each matrix row is a dot product reduced once per Fr::kMaxLazyTerms products (lazy reduction,
+// as in the IFMA lanes of poseidon_batch.cpp): a width-5 row costs five plain 512-bit products
+// and one Montgomery reduction instead of five Montgomery products.
 inline void apply_matrix(std::span<Fr> state, const Fr* m, unsigned t) noexcept {
   std::array<Fr, 17> tmp;
-  for (unsigned i = 0; i < t; ++i) {
-    Fr acc = m[i * t] * state[0];
-    for (unsigned j = 1; j < t; ++j) acc += m[i * t + j] * state[j];
-    tmp[i] = acc;
-  }
+  for (unsigned i = 0; i < t; ++i) tmp[i] = Fr::dot(m + i * t, state.data(), t);
   for (unsigned i = 0; i < t; ++i) state[i] = tmp[i];
 }
 }  // namespace
@@ -242,8 +241,8 @@ void poseidon_permute(std::span<Fr> state) noexcept {
   const Fr* s = p.sparse.data();
   for (unsigned r = 0; r < p.rounds_p; ++r) {
     const Fr x0 = pow5(state[0] + *c++);
-    Fr acc = s[0] * x0;
-    for (unsigned j = 1; j < t; ++j) acc += s[j] * state[j];
+    state[0] = x0;
+    const Fr acc = Fr::dot(s, state.data(), t);
     for (unsigned j = 1; j < t; ++j) state[j] += s[t + j - 1] * x0;
     state[0] = acc;
     s += 2 * t - 1;

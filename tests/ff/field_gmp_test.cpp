@@ -126,5 +126,44 @@ TYPED_TEST(FieldVsGmp, BatchInvert) {
   for (size_t i = 0; i < xs.size(); ++i) EXPECT_EQ(ys[i], xs[i].inverse());
 }
 
+// F::dot reduces once per kMaxLazyTerms products: against GMP for every length to 17 (the widest
+// Poseidon row), on random values and on the worst case for the bound (every Montgomery form
+// p - 1, so the 512-bit sum is largest), at run time (the asm where built) and at compile time
+// (the portable path).
+TYPED_TEST(FieldVsGmp, LazyDotProducts) {
+  using F = TypeParam;
+  const auto& p = this->modulus;
+  static_assert(F::kMaxLazyTerms == 5);  // BN254's fields: p < 0.19 * 2^256
+  auto rng = zkamm::testing::seeded_rng("FieldVsGmp.LazyDot", 6);
+  const F top = F::from_raw(U256{F::kModulus[0] - 1, F::kModulus[1], F::kModulus[2], F::kModulus[3]});
+  for (std::size_t n = 1; n <= 17; ++n) {
+    for (int round = 0; round < 3; ++round) {
+      std::vector<F> a(n), b(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        a[i] = round == 0 ? top : F::random(rng);
+        b[i] = round == 0 ? top : round == 1 ? F::random(rng) : (i % 2 == 0 ? top : F::zero());
+      }
+      mpz_class want = 0;
+      for (std::size_t i = 0; i < n; ++i) want += this->z(a[i]) * this->z(b[i]);
+      EXPECT_EQ(this->z(F::dot(a.data(), b.data(), n)), mpz_class(want % p)) << "n " << n << " round " << round;
+    }
+  }
+  constexpr auto at_compile_time = [] {
+    const F t = F::from_raw(U256{F::kModulus[0] - 1, F::kModulus[1], F::kModulus[2], F::kModulus[3]});
+    std::array<F, 7> a{t, t, t, t, t, t, F::from_u64(3)};
+    std::array<F, 7> b{t, t, t, t, t, F::from_u64(5), t};
+    typename F::Wide w;
+    for (std::size_t i = 0; i < 5; ++i) F::mul_acc(w, a[i], b[i]);
+    return std::pair{F::dot(a.data(), b.data(), a.size()), F::reduce(w)};
+  }();
+  const std::array<F, 7> a{top, top, top, top, top, top, F::from_u64(3)};
+  const std::array<F, 7> b{top, top, top, top, top, F::from_u64(5), top};
+  EXPECT_EQ(at_compile_time.first, F::dot(a.data(), b.data(), a.size()));
+  typename F::Wide w;
+  for (std::size_t i = 0; i < 5; ++i) F::mul_acc(w, a[i], b[i]);
+  EXPECT_EQ(at_compile_time.second, F::reduce(w));
+  EXPECT_EQ(this->z(F::reduce(w)), mpz_class(5 * this->z(top) * this->z(top) % p));
+}
+
 }  // namespace
 }  // namespace zkamm::ff
