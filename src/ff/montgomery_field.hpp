@@ -482,19 +482,37 @@ class Fp {
   "movl $0, %k[ax]\n\t"                              \
   "adcxq %[ax], %[t4]\n\t"                           \
   "adoxq %[ax], %[t4]\n\t"
+/// (t0..t4) = a * b[0].
+#define ZKAMM_MONT_ROW0               \
+  "movq 0(%[pb]), %%rdx\n\t"          \
+  "xorl %k[ax], %k[ax]\n\t"           \
+  "mulxq 0(%[pa]), %[t0], %[t1]\n\t"  \
+  "mulxq 8(%[pa]), %[ax], %[t2]\n\t"  \
+  "adcxq %[ax], %[t1]\n\t"            \
+  "mulxq 16(%[pa]), %[ax], %[t3]\n\t" \
+  "adcxq %[ax], %[t2]\n\t"            \
+  "mulxq 24(%[pa]), %[ax], %[t4]\n\t" \
+  "adcxq %[ax], %[t3]\n\t"            \
+  "movl $0, %k[ax]\n\t"               \
+  "adcxq %[ax], %[t4]\n\t"
+/// t < 2p in (t0..t3): subtract p into (ax, s, t4, rdx) and keep the difference unless it borrowed.
+#define ZKAMM_MONT_CSUB      \
+  "movq %[t0], %[ax]\n\t"    \
+  "subq %[q0], %[ax]\n\t"    \
+  "movq %[t1], %[s]\n\t"     \
+  "sbbq %[q1], %[s]\n\t"     \
+  "movq %[t2], %[t4]\n\t"    \
+  "sbbq %[q2], %[t4]\n\t"    \
+  "movq %[t3], %%rdx\n\t"    \
+  "sbbq %[q3], %%rdx\n\t"    \
+  "cmovncq %[ax], %[t0]\n\t" \
+  "cmovncq %[s], %[t1]\n\t"  \
+  "cmovncq %[t4], %[t2]\n\t" \
+  "cmovncq %%rdx, %[t3]\n\t"
   static inline void mul_mont_x86(U256& out, const U256& a, const U256& b) noexcept {
     ull t0, t1, t2, t3, t4, ax, s;
-    asm("movq 0(%[pb]), %%rdx\n\t"
-        "xorl %k[ax], %k[ax]\n\t"
-        "mulxq 0(%[pa]), %[t0], %[t1]\n\t"
-        "mulxq 8(%[pa]), %[ax], %[t2]\n\t"
-        "adcxq %[ax], %[t1]\n\t"
-        "mulxq 16(%[pa]), %[ax], %[t3]\n\t"
-        "adcxq %[ax], %[t2]\n\t"
-        "mulxq 24(%[pa]), %[ax], %[t4]\n\t"
-        "adcxq %[ax], %[t3]\n\t"
-        "movl $0, %k[ax]\n\t"
-        "adcxq %[ax], %[t4]\n\t"
+    // clang-format off
+    asm(ZKAMM_MONT_ROW0
         ZKAMM_MONT_REDUCE
         ZKAMM_MONT_MULADD("8(%[pb])")
         ZKAMM_MONT_REDUCE
@@ -502,24 +520,12 @@ class Fp {
         ZKAMM_MONT_REDUCE
         ZKAMM_MONT_MULADD("24(%[pb])")
         ZKAMM_MONT_REDUCE
-        // t < 2p: subtract p into (ax, s, t4, rdx) and keep the difference unless it borrowed.
-        "movq %[t0], %[ax]\n\t"
-        "subq %[q0], %[ax]\n\t"
-        "movq %[t1], %[s]\n\t"
-        "sbbq %[q1], %[s]\n\t"
-        "movq %[t2], %[t4]\n\t"
-        "sbbq %[q2], %[t4]\n\t"
-        "movq %[t3], %%rdx\n\t"
-        "sbbq %[q3], %%rdx\n\t"
-        "cmovncq %[ax], %[t0]\n\t"
-        "cmovncq %[s], %[t1]\n\t"
-        "cmovncq %[t4], %[t2]\n\t"
-        "cmovncq %%rdx, %[t3]\n\t"
-        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax),
-          [s] "=&r"(s)
+        ZKAMM_MONT_CSUB
+        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax), [s] "=&r"(s)
         : [pa] "r"(a.data()), [pb] "r"(b.data()), "m"(a), "m"(b), [q0] "m"(kModulus[0]), [q1] "m"(kModulus[1]),
           [q2] "m"(kModulus[2]), [q3] "m"(kModulus[3]), [inv] "m"(C::kInv)
         : "rdx", "cc");
+    // clang-format on
     out = U256{t0, t1, t2, t3};
   }
 
@@ -547,17 +553,7 @@ class Fp {
   // clang-format on
   static inline void mul_acc_x86(std::array<uint64_t, 8>& acc, const U256& a, const U256& b) noexcept {
     ull t0, t1, t2, t3, t4, t5, t6, t7, ax;
-    asm("movq 0(%[pb]), %%rdx\n\t"
-        "xorl %k[ax], %k[ax]\n\t"
-        "mulxq 0(%[pa]), %[t0], %[t1]\n\t"
-        "mulxq 8(%[pa]), %[ax], %[t2]\n\t"
-        "adcxq %[ax], %[t1]\n\t"
-        "mulxq 16(%[pa]), %[ax], %[t3]\n\t"
-        "adcxq %[ax], %[t2]\n\t"
-        "mulxq 24(%[pa]), %[ax], %[t4]\n\t"
-        "adcxq %[ax], %[t3]\n\t"
-        "movl $0, %k[ax]\n\t"
-        "adcxq %[ax], %[t4]\n\t"
+    asm(ZKAMM_MONT_ROW0
         ZKAMM_WIDE_ROW("8(%[pb])", "t1", "t2", "t3", "t4", "t5")
         ZKAMM_WIDE_ROW("16(%[pb])", "t2", "t3", "t4", "t5", "t6")
         ZKAMM_WIDE_ROW("24(%[pb])", "t3", "t4", "t5", "t6", "t7")
@@ -580,32 +576,32 @@ class Fp {
   /// steps, giving u <= p), plus the high half (below p), less p if that reaches p.
   static inline void reduce_wide_x86(U256& out, const std::array<uint64_t, 8>& w) noexcept {
     ull t0 = w[0], t1 = w[1], t2 = w[2], t3 = w[3], t4, ax, s;
-    asm("xorl %k[t4], %k[t4]\n\t" ZKAMM_MONT_REDUCE "xorl %k[t4], %k[t4]\n\t" ZKAMM_MONT_REDUCE
-        "xorl %k[t4], %k[t4]\n\t" ZKAMM_MONT_REDUCE "xorl %k[t4], %k[t4]\n\t" ZKAMM_MONT_REDUCE
+    // clang-format off
+    asm("xorl %k[t4], %k[t4]\n\t"
+        ZKAMM_MONT_REDUCE
+        "xorl %k[t4], %k[t4]\n\t"
+        ZKAMM_MONT_REDUCE
+        "xorl %k[t4], %k[t4]\n\t"
+        ZKAMM_MONT_REDUCE
+        "xorl %k[t4], %k[t4]\n\t"
+        ZKAMM_MONT_REDUCE
         "addq 32(%[pw]), %[t0]\n\t"
         "adcq 40(%[pw]), %[t1]\n\t"
         "adcq 48(%[pw]), %[t2]\n\t"
         "adcq 56(%[pw]), %[t3]\n\t"
-        "movq %[t0], %[ax]\n\t"
-        "subq %[q0], %[ax]\n\t"
-        "movq %[t1], %[s]\n\t"
-        "sbbq %[q1], %[s]\n\t"
-        "movq %[t2], %[t4]\n\t"
-        "sbbq %[q2], %[t4]\n\t"
-        "movq %[t3], %%rdx\n\t"
-        "sbbq %[q3], %%rdx\n\t"
-        "cmovncq %[ax], %[t0]\n\t"
-        "cmovncq %[s], %[t1]\n\t"
-        "cmovncq %[t4], %[t2]\n\t"
-        "cmovncq %%rdx, %[t3]\n\t"
-        : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax), [s] "=&r"(s)
+        ZKAMM_MONT_CSUB
+        : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax),
+          [s] "=&r"(s)
         : [pw] "r"(w.data()), "m"(w), [q0] "m"(kModulus[0]), [q1] "m"(kModulus[1]), [q2] "m"(kModulus[2]),
           [q3] "m"(kModulus[3]), [inv] "m"(C::kInv)
         : "rdx", "cc");
+    // clang-format on
     out = U256{t0, t1, t2, t3};
   }
 #undef ZKAMM_MONT_REDUCE
 #undef ZKAMM_MONT_MULADD
+#undef ZKAMM_MONT_CSUB
+#undef ZKAMM_MONT_ROW0
 #endif
   static constexpr void reduce_once(U256& v) noexcept {
     U256 t{};
