@@ -521,7 +521,8 @@ class Fp {
         ZKAMM_MONT_MULADD("24(%[pb])")
         ZKAMM_MONT_REDUCE
         ZKAMM_MONT_CSUB
-        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax), [s] "=&r"(s)
+        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [ax] "=&r"(ax),
+          [s] "=&r"(s)
         : [pa] "r"(a.data()), [pb] "r"(b.data()), "m"(a), "m"(b), [q0] "m"(kModulus[0]), [q1] "m"(kModulus[1]),
           [q2] "m"(kModulus[2]), [q3] "m"(kModulus[3]), [inv] "m"(C::kInv)
         : "rdx", "cc");

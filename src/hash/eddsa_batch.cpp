@@ -22,8 +22,9 @@ inline Fr pow5(const Fr& x) noexcept {
 
 // kLanes independent width-6 Poseidon permutations, interleaved operation by operation so that
 // the CPU overlaps their multiplication latency chains. The operation sequence per lane is that
-// of poseidon_permute (lazy-reduced matrix rows included) (hash/poseidon.cpp: optimized constants, pre-sparse and sparse matrices of
-// Grassi et al., Appendix B), so the outputs are identical (tests compare with poseidon()).
+// of poseidon_permute (hash/poseidon.cpp: optimized constants, pre-sparse and sparse matrices of
+// Grassi et al., Appendix B; matrix rows as lazily reduced dot products), so the outputs are
+// identical (tests compare with poseidon()).
 void poseidon6_lanes(Lanes& st) noexcept {
   const PoseidonParams& p = poseidon_params(kWidth);
   const Fr* c = p.opt_constants.data();
