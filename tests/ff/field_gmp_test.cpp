@@ -135,7 +135,7 @@ TYPED_TEST(FieldVsGmp, LazyDotProducts) {
   const auto& p = this->modulus;
   static_assert(F::kMaxLazyTerms == 5);  // BN254's fields: p < 0.19 * 2^256
   auto rng = zkamm::testing::seeded_rng("FieldVsGmp.LazyDot", 6);
-  const F top = F::from_raw(U256{F::kModulus[0] - 1, F::kModulus[1], F::kModulus[2], F::kModulus[3]});
+  constexpr F top = F::from_raw(U256{F::kModulus[0] - 1, F::kModulus[1], F::kModulus[2], F::kModulus[3]});
   for (std::size_t n = 1; n <= 17; ++n) {
     for (int round = 0; round < 3; ++round) {
       std::vector<F> a(n), b(n);
@@ -148,21 +148,18 @@ TYPED_TEST(FieldVsGmp, LazyDotProducts) {
       EXPECT_EQ(this->z(F::dot(a.data(), b.data(), n)), mpz_class(want % p)) << "n " << n << " round " << round;
     }
   }
-  constexpr auto at_compile_time = [] {
-    const F t = F::from_raw(U256{F::kModulus[0] - 1, F::kModulus[1], F::kModulus[2], F::kModulus[3]});
-    std::array<F, 7> a{t, t, t, t, t, t, F::from_u64(3)};
-    std::array<F, 7> b{t, t, t, t, t, F::from_u64(5), t};
+  constexpr std::array<F, 7> a{top, top, top, top, top, top, F::from_u64(3)};
+  constexpr std::array<F, 7> b{top, top, top, top, top, F::from_u64(5), top};
+  constexpr auto first_five = [](const std::array<F, 7>& x, const std::array<F, 7>& y) {
     typename F::Wide w;
-    for (std::size_t i = 0; i < 5; ++i) F::mul_acc(w, a[i], b[i]);
-    return std::pair{F::dot(a.data(), b.data(), a.size()), F::reduce(w)};
-  }();
-  const std::array<F, 7> a{top, top, top, top, top, top, F::from_u64(3)};
-  const std::array<F, 7> b{top, top, top, top, top, F::from_u64(5), top};
-  EXPECT_EQ(at_compile_time.first, F::dot(a.data(), b.data(), a.size()));
-  typename F::Wide w;
-  for (std::size_t i = 0; i < 5; ++i) F::mul_acc(w, a[i], b[i]);
-  EXPECT_EQ(at_compile_time.second, F::reduce(w));
-  EXPECT_EQ(this->z(F::reduce(w)), mpz_class(5 * this->z(top) * this->z(top) % p));
+    for (std::size_t i = 0; i < 5; ++i) F::mul_acc(w, x[i], y[i]);
+    return F::reduce(w);
+  };
+  constexpr F dot_at_compile_time = F::dot(a.data(), b.data(), a.size());
+  constexpr F five_at_compile_time = first_five(a, b);
+  EXPECT_EQ(dot_at_compile_time, F::dot(a.data(), b.data(), a.size()));
+  EXPECT_EQ(five_at_compile_time, first_five(a, b));
+  EXPECT_EQ(this->z(first_five(a, b)), mpz_class(5 * this->z(top) * this->z(top) % p));
 }
 
 }  // namespace
