@@ -138,7 +138,6 @@ __global__ void k_segments(const P* buckets, uint32_t nb, unsigned windows, uint
 }
 
 /// One block of kWindowThreads per window: strided partial sums, then a tree in shared memory.
-constexpr unsigned kWindowThreads = 128;
 template <class P>
 __global__ void k_window_sums(const P* segs_out, uint32_t segs, P* windows_out) {
   __shared__ P part[kWindowThreads];
@@ -206,11 +205,24 @@ class CudaGpu final : public Gpu {
   BasesHandle upload_g2(const G2AffineD* points, size_t n) override { return upload(points, n, true); }
   void release(BasesHandle h) override { resident_.erase(h); }
 
-  MsmWindows<G1Xyzz> msm_g1(BasesHandle first, BasesHandle second, const uint32_t* scalars, size_t n) override {
-    return msm<Fq>(first, second, scalars, n);
+  ScalarsHandle upload_scalars(const uint32_t* scalars, size_t n) override {
+    Resident r;
+    r.buf.resize(n * 32);
+    r.n = n;
+    ZKAMM_CU(cudaMemcpy(r.buf.as<uint32_t>(), scalars, n * 32, cudaMemcpyHostToDevice));
+    const ScalarsHandle h = next_handle_++;
+    scalars_.emplace(h, std::move(r));
+    return h;
   }
-  MsmWindows<G2Xyzz> msm_g2(BasesHandle first, BasesHandle second, const uint32_t* scalars, size_t n) override {
-    return msm<Fq2>(first, second, scalars, n);
+  void release_scalars(ScalarsHandle h) override { scalars_.erase(h); }
+
+  MsmWindows<G1Xyzz> msm_g1(BasesHandle first, BasesHandle second, ScalarsHandle scalars, size_t offset,
+                            size_t n) override {
+    return msm<Fq>(first, second, scalars_at(scalars, offset, n), n);
+  }
+  MsmWindows<G2Xyzz> msm_g2(BasesHandle first, BasesHandle second, ScalarsHandle scalars, size_t offset,
+                            size_t n) override {
+    return msm<Fq2>(first, second, scalars_at(scalars, offset, n), n);
   }
 
   void ntt(Fr* values, unsigned log_n, const Fr& root, const Fr& root_inv, const Fr& n_inv, bool inverse,
@@ -285,6 +297,15 @@ class CudaGpu final : public Gpu {
     return h;
   }
 
+  /// Resident scalars [offset, offset + n) of set h, on the device.
+  const uint32_t* scalars_at(ScalarsHandle h, size_t offset, size_t n) const {
+    auto it = scalars_.find(h);
+    if (it == scalars_.end() || offset > it->second.n || n > it->second.n - offset) {
+      throw std::runtime_error("CUDA backend: unknown scalars or a range outside them");
+    }
+    return it->second.buf.as<uint32_t>() + offset * 8;
+  }
+
   const Resident* find(BasesHandle h, bool g2) const {
     if (h == 0) return nullptr;
     auto it = resident_.find(h);
@@ -292,8 +313,9 @@ class CudaGpu final : public Gpu {
     return &it->second;
   }
 
+  /// d_scalars: n scalars on the device.
   template <class F>
-  MsmWindows<Xyzz<F>> msm(BasesHandle first, BasesHandle second, const uint32_t* scalars, size_t n) {
+  MsmWindows<Xyzz<F>> msm(BasesHandle first, BasesHandle second, const uint32_t* d_scalars, size_t n) {
     using P = Xyzz<F>;
     constexpr bool kG2 = sizeof(F) != sizeof(Fq);
     const Resident* r0 = find(first, kG2);
@@ -310,13 +332,10 @@ class CudaGpu final : public Gpu {
     if (static_cast<uint64_t>(windows) * n >= (uint64_t{1} << 31)) throw std::runtime_error("CUDA backend: MSM too large");
     const uint32_t total = static_cast<uint32_t>(windows * n);
 
-    DevBuf d_scalars(n * 32);
-    ZKAMM_CU(cudaMemcpy(d_scalars.as<uint32_t>(), scalars, n * 32, cudaMemcpyHostToDevice));
     DevBuf keys0(size_t{total} * 4), keys1(size_t{total} * 4), vals0(size_t{total} * 4), vals1(size_t{total} * 4);
-    k_pairs<<<blocks_for(n), kThreads>>>(d_scalars.as<uint32_t>(), static_cast<uint32_t>(n), out.c, windows,
-                                         keys0.as<uint32_t>(), vals0.as<uint32_t>());
+    k_pairs<<<blocks_for(n), kThreads>>>(d_scalars, static_cast<uint32_t>(n), out.c, windows, keys0.as<uint32_t>(),
+                                         vals0.as<uint32_t>());
     ZKAMM_CU(cudaGetLastError());
-    d_scalars.reset();
 
     int end_bit = 1;
     while ((uint64_t{1} << end_bit) <= sentinel) ++end_bit;
@@ -331,7 +350,7 @@ class CudaGpu final : public Gpu {
     k_fill_identity<<<blocks_for(sentinel), kThreads>>>(buckets.as<P>(), sentinel);
 
     // Level 0 over the sorted pairs, then the compacted partial sums until no run is shared.
-    constexpr uint32_t kChunk = 32;
+    constexpr uint32_t kChunk = kMsmChunk;
     constexpr unsigned kReduceThreads = 128;
     uint32_t count = total;
     uint32_t chunks = (count + kChunk - 1) / kChunk;
@@ -372,7 +391,7 @@ class CudaGpu final : public Gpu {
     }
 
     // Bucket reduction: segments of each window, then one block per window.
-    const uint32_t seg_len = 32;
+    const uint32_t seg_len = kMsmSegment;
     const uint32_t segs = (nb + seg_len - 1) / seg_len;
     DevBuf seg_out(size_t{windows} * segs * sizeof(P)), win(size_t{windows} * sizeof(P));
     k_segments<<<blocks_for(size_t{windows} * segs, kReduceThreads), kReduceThreads>>>(buckets.as<P>(), nb, windows, seg_len,
@@ -413,6 +432,7 @@ class CudaGpu final : public Gpu {
   int device_;
   cudaDeviceProp prop_{};
   std::map<BasesHandle, Resident> resident_;
+  std::map<ScalarsHandle, Resident> scalars_;
   BasesHandle next_handle_ = 1;
   std::map<std::string, DevBuf> powers_;
   DevBuf temp_;

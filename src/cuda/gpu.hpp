@@ -15,6 +15,8 @@ namespace zkamm::cuda {
 
 /// A point set kept on the device (the proving key's sections); 0 = none.
 using BasesHandle = uint32_t;
+/// Scalars on the device, read by one or more MSMs (a witness: the prover's A, B1, B2 and C).
+using ScalarsHandle = uint32_t;
 
 /// Window sums of one MSM: result = sum_w 2^(c w) windows[w].
 template <class P>
@@ -38,11 +40,19 @@ class Gpu {
   virtual BasesHandle upload_g2(const G2AffineD* points, size_t n) = 0;
   virtual void release(BasesHandle h) = 0;
 
-  /// sum scalars[i] * P_i over the concatenation P of the resident sets first ++ second (second
-  /// may be 0); scalars are canonical 256-bit little-endian integers (ff::U256's layout), n of
-  /// them = the total number of points. Throws std::runtime_error on a CUDA error.
-  virtual MsmWindows<G1Xyzz> msm_g1(BasesHandle first, BasesHandle second, const uint32_t* scalars, size_t n) = 0;
-  virtual MsmWindows<G2Xyzz> msm_g2(BasesHandle first, BasesHandle second, const uint32_t* scalars, size_t n) = 0;
+  /// Copies n scalars (canonical 256-bit little-endian integers, ff::U256's layout: 8 words
+  /// each) to the device and keeps them until release_scalars(); throws std::runtime_error on a
+  /// CUDA error.
+  virtual ScalarsHandle upload_scalars(const uint32_t* scalars, size_t n) = 0;
+  virtual void release_scalars(ScalarsHandle h) = 0;
+
+  /// sum s_i * P_i over the concatenation P of the resident sets first ++ second (second may be
+  /// 0), with s the n resident scalars of `scalars` from index `offset` on; n = the total number
+  /// of points. Throws std::runtime_error on a CUDA error or an unknown handle.
+  virtual MsmWindows<G1Xyzz> msm_g1(BasesHandle first, BasesHandle second, ScalarsHandle scalars, size_t offset,
+                                    size_t n) = 0;
+  virtual MsmWindows<G2Xyzz> msm_g2(BasesHandle first, BasesHandle second, ScalarsHandle scalars, size_t offset,
+                                    size_t n) = 0;
 
   /// In-place (inverse) NTT of n = 2^log_n values with the primitive root `root` (its inverse
   /// when inverse; then also scaled by 1/n, given as n_inv); when shift is given, the coset

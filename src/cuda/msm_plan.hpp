@@ -55,6 +55,12 @@ ZKAMM_HD int32_t signed_digit(const uint32_t s[8], unsigned w, unsigned c, uint3
   return static_cast<int32_t>(v);
 }
 
+/// The launch shapes that the device code and its CPU emulation (cuda/emulated_gpu.hpp) share:
+/// sorted entries summed per thread (step 4), buckets per segment and threads per window (step 5).
+inline constexpr uint32_t kMsmChunk = 32;
+inline constexpr uint32_t kMsmSegment = 32;
+inline constexpr unsigned kWindowThreads = 128;
+
 /// Buckets per window (digit magnitudes 1..2^(c-1)).
 ZKAMM_HD uint32_t msm_buckets(unsigned c) { return 1u << (c - 1); }
 

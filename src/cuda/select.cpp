@@ -15,7 +15,6 @@ snark::ProverBackend* backend_by_name(std::string_view name, std::string* error)
     if (error != nullptr) *error = "unknown prover backend '" + std::string(name) + "' (expected cpu or cuda)";
     return nullptr;
   }
-#if ZKAMM_HAVE_CUDA
   static std::mutex mu;
   static std::unique_ptr<snark::ProverBackend> cuda;
   std::lock_guard lock(mu);
@@ -28,13 +27,6 @@ snark::ProverBackend* backend_by_name(std::string_view name, std::string* error)
     }
   }
   return cuda.get();
-#else
-  if (error != nullptr) {
-    *error = "the cuda prover backend is unavailable: this zkamm was built without CUDA (configure with -DZKAMM_CUDA=ON "
-             "where nvcc is installed)";
-  }
-  return nullptr;
-#endif
 }
 
 bool use_backend(std::string_view name, std::string* error) {
