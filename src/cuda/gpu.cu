@@ -22,6 +22,12 @@ void check(cudaError_t e, const char* what) {
 }
 #define ZKAMM_CU(call) check((call), #call)
 
+/// Set once the device's default memory pool keeps what is freed (CudaGpu's constructor): then
+/// device memory is allocated and freed in stream order from that pool. An MSM takes some hundred
+/// MB of scratch in a dozen buffers, and cudaMalloc/cudaFree cost a device synchronisation each;
+/// the pool hands the same memory to the next MSM without one.
+bool g_pool = false;
+
 /// Device memory, freed on destruction.
 class DevBuf {
  public:
@@ -40,7 +46,13 @@ class DevBuf {
   }
   ~DevBuf() { reset(); }
   void reset() {
-    if (p_ != nullptr) cudaFree(p_);
+    if (p_ != nullptr) {
+      if (g_pool) {
+        cudaFreeAsync(p_, 0);
+      } else {
+        cudaFree(p_);
+      }
+    }
     p_ = nullptr;
     n_ = 0;
   }
@@ -48,7 +60,12 @@ class DevBuf {
   void resize(size_t bytes) {
     if (bytes <= n_ && p_ != nullptr) return;
     reset();
-    ZKAMM_CU(cudaMalloc(&p_, bytes == 0 ? 16 : bytes));
+    const size_t want = bytes == 0 ? 16 : bytes;
+    if (g_pool) {
+      ZKAMM_CU(cudaMallocAsync(&p_, want, 0));
+    } else {
+      ZKAMM_CU(cudaMalloc(&p_, want));
+    }
     n_ = bytes;
   }
   template <class T>
@@ -194,7 +211,16 @@ struct Resident {
 
 class CudaGpu final : public Gpu {
  public:
-  explicit CudaGpu(int device) : device_(device) { ZKAMM_CU(cudaGetDeviceProperties(&prop_, device)); }
+  explicit CudaGpu(int device) : device_(device) {
+    ZKAMM_CU(cudaGetDeviceProperties(&prop_, device));
+    int pools = 0;
+    cudaMemPool_t pool;
+    if (cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, device) == cudaSuccess && pools != 0 &&
+        cudaDeviceGetDefaultMemPool(&pool, device) == cudaSuccess) {
+      uint64_t keep = UINT64_MAX;  // freed memory stays in the pool for the next operation
+      g_pool = cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep) == cudaSuccess;
+    }
+  }
 
   std::string describe() const override {
     return std::string(prop_.name) + " (sm_" + std::to_string(prop_.major) + std::to_string(prop_.minor) + ", " +
