@@ -8,6 +8,7 @@
 #include <atomic>
 #include <iomanip>
 #include <iostream>
+#include <thread>
 #include <vector>
 
 #include "app/commands.hpp"
@@ -163,9 +164,13 @@ void register_devnet(CLI::App& app, int& exit_code) {
   cmd->add_flag("!--no-swap-batches", o->swap_batches,
                 "every batch runs the universal circuit (no swap-batch keys, no swap verifier)");
   cmd->add_flag("--prover-jobs", o->prover_jobs, "serve proof jobs to `zkamm prover --node URL` workers (leases)");
-  cmd->add_option("--local-provers", o->local_provers, "with --prover-jobs: proving threads in this process (0: remote only)")
-      ->capture_default_str();
-  cmd->add_option("--prover-backend", *prover_backend, "this process's prover backend: cpu, or cuda (a GPU)")
+  auto* local_provers = cmd->add_option("--local-provers", o->local_provers,
+                                        "with --prover-jobs: proving threads in this process (0: remote only)")
+                            ->capture_default_str();
+  cmd->add_option(
+         "--prover-backend", *prover_backend,
+         "this process's prover backend: cpu, or cuda (a GPU; then, unless --prover-jobs or --local-provers says "
+         "otherwise, several batches are proven at once: half the cores, 2 to 8)")
       ->capture_default_str();
   cmd->add_flag("--no-scenario", *no_scenario, "only start the stack (no deposits, pools or swaps)");
   cmd->add_flag("--no-bench", bench->off, "--once: skip the paper's experiment after the scenario");
@@ -177,12 +182,19 @@ void register_devnet(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("!--bench-no-plots", bench->plots, "--once bench: skip gnuplot");
   cmd->add_option("--report", bench->report, "--once bench: report folder")->capture_default_str();
-  cmd->callback([o, timeout_ms, no_scenario, prover_backend, bench, &exit_code] {
+  cmd->callback([o, timeout_ms, no_scenario, prover_backend, local_provers, bench, &exit_code] {
     std::string err;
     if (!cuda::use_backend(*prover_backend, &err)) {
       std::cerr << "zkamm devnet: " << err << std::endl;
       exit_code = 2;
       return;
+    }
+    if (*prover_backend == "cuda" && !o->prover_jobs && local_provers->count() == 0) {
+      // A GPU proves a 64-swap batch in a fraction of the second its witness takes on one core:
+      // with one batch at a time it would wait for the CPU. Several batches in flight synthesize
+      // their witnesses in parallel and take turns on the GPU (the backend runs one step at a time).
+      o->prover_jobs = true;
+      o->local_provers = std::clamp(std::thread::hardware_concurrency() / 2, 2u, 8u);
     }
     o->batch_timeout = std::chrono::milliseconds(*timeout_ms);
     o->scenario = !*no_scenario;

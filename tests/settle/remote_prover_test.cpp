@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <sstream>
+#include <vector>
 
 #include "common/test_keys.hpp"
 #include "batch/witness_codec.hpp"
@@ -215,6 +218,65 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
     const std::vector<ff::Fr> pub = {b->public_input()};
     EXPECT_TRUE(snark::verify(k.vk, pub, p->proof));
   }
+}
+
+// Several proving threads in the node's process (the devnet's default with a GPU backend: the
+// witnesses are synthesized in parallel): every batch is proven once, checked, and emitted in
+// batch order, whichever thread finishes first.
+TEST(RemoteProver, LocalWorkersProveBatchesInParallelAndEmitThemInOrder) {
+  const BatchKeys& k = keys_n1();
+  node::NodeConfig nc;
+  nc.domain.chain_id = 31337;
+  nc.batch_slots = 1;
+  nc.batch_timeout = 50ms;
+  nc.block_time = 20ms;
+  ServedNode sn("d", nc);
+  node::Node& node = sn.node();
+  ProverOptions po;
+  po.remote_jobs = true;
+  po.local_workers = 3;
+  Prover prover(node, k, po);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<uint64_t> emitted;
+  prover.on_proved([&](const ProvedBatch& p) {
+    std::lock_guard lk(mu);
+    emitted.push_back(p.number);
+    cv.notify_all();
+  });
+
+  const hash::PrivateKey key = zkamm::testing::test_key(9);
+  tx::CreateAccount c;
+  c.serial = 0;
+  c.account = 1;
+  c.pubkey = ec::pack_point(hash::eddsa_public_key(key));
+  ASSERT_TRUE(node.submit_priority(c).accepted);
+  constexpr uint64_t kDeposits = 5;
+  for (uint64_t i = 0; i < kDeposits; ++i) {
+    tx::Deposit d;
+    d.serial = 1 + i;
+    d.account = 1;
+    d.token = 0;
+    d.amount = 100 + i;
+    ASSERT_TRUE(node.submit_priority(d).accepted);
+  }
+  const uint64_t last = 1 + kDeposits;  // one batch per operation (1 slot)
+  ASSERT_TRUE(prover.wait_proved(last, 60s)) << prover.error();
+  EXPECT_EQ(prover.error(), "");
+  for (uint64_t n = 1; n <= last; ++n) {
+    auto p = prover.proved(n);
+    auto b = node.batch(n);
+    ASSERT_TRUE(p && b) << n;
+    const std::vector<ff::Fr> pub = {b->public_input()};
+    EXPECT_TRUE(snark::verify(k.vk, pub, p->proof)) << n;
+    EXPECT_EQ(p->new_root, b->header.new_root) << n;
+  }
+  // Callbacks run after the proof is stored, which is what wait_proved waits for.
+  std::unique_lock lk(mu);
+  ASSERT_TRUE(cv.wait_for(lk, 30s, [&] { return emitted.size() >= last; })) << emitted.size();
+  for (size_t i = 0; i < emitted.size(); ++i) EXPECT_EQ(emitted[i], i + 1) << "emitted out of order";
+  ASSERT_NE(prover.jobs(), nullptr);
+  EXPECT_EQ(prover.jobs()->stats().rejected, 0u);
 }
 
 // A sequencer group: a follower serves no jobs; it announces the circuit and names the leader,
