@@ -5,7 +5,8 @@
 # Built for any x86-64 with AVX2/BMI2/ADX (-march=x86-64-v3 -madx; not -march=native: the GPU
 # machine's CPU is not this one) and sm_90 (H100/H200).
 # Usage: bench/scripts/gpu_carry_build.sh [JOBS]
-# Then, with the device tool: run(command="bash bench/scripts/gpu_check.sh", carry=[".gpu-bin"]).
+# Then, with the device tool: run(command="bash bench/scripts/gpu_check.sh", carry=[".gpu-bin"]);
+# in another session, run(command="bash bench/scripts/gpu_devnet.sh", carry=[".gpu-devnet"]).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 jobs=${1:-2}
@@ -25,6 +26,17 @@ for b in "$dest"/zkamm "$dest"/zkamm_cuda_tests "$dest"/zkamm_cuda_bench; do
   ldd "$b" | awk '/=> \// {print $3}' | grep -Ev '/(libc|libm|libpthread|libdl|librt|libgcc_s|ld-linux[^/]*)\.so' |
     while read -r lib; do cp -Ln "$lib" "$dest/lib/" 2>/dev/null || true; done
 done
-grep -qx '/.gpu-bin/' "$root/.git/info/exclude" 2>/dev/null ||
-  echo '/.gpu-bin/' >>"$(git -C "$root" rev-parse --git-common-dir)/info/exclude"
-du -sh "$dest"
+# The devnet run (bench/scripts/gpu_devnet.sh, a device session of its own): zkamm, the same
+# libraries and anvil, in one archive (anvil alone is 44 MB; what travels is limited to 64 MiB).
+devnet=$root/.gpu-devnet
+rm -rf "$devnet" "$build/devnet-pack"
+mkdir -p "$devnet" "$build/devnet-pack"
+cp -r "$dest/zkamm" "$dest/lib" "$build/devnet-pack/"
+cp "$root/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil" "$build/devnet-pack/anvil"
+strip "$build/devnet-pack/anvil"
+tar -czf "$devnet/devnet.tar.gz" -C "$build/devnet-pack" .
+for d in /.gpu-bin/ /.gpu-devnet/; do
+  grep -qx "$d" "$(git -C "$root" rev-parse --git-common-dir)/info/exclude" 2>/dev/null ||
+    echo "$d" >>"$(git -C "$root" rev-parse --git-common-dir)/info/exclude"
+done
+du -sh "$dest" "$devnet"
