@@ -63,10 +63,14 @@ if timeout 240 "$bin/zkamm" setup-batch --slots 64 --swap --out "$work/keys" | t
   summary "batch64 cuda: rc=${PIPESTATUS[0]} $(grep -o 'proof [0-9]*: [0-9.]* ms' "$work/cuda.txt" | tr '\n' ' ')"
   timeout 120 "$bin/zkamm" prove --backend cpu "$zkey" "$work/w.wtns" "$work/p_cpu.json" "$work/pub_cpu.json" 2>&1 | tee "$work/cpu.txt"
   summary "batch64 cpu: rc=${PIPESTATUS[0]} $(grep -o 'proof [0-9]*: [0-9.]* ms' "$work/cpu.txt" | tr '\n' ' ')"
-  cmp -s "$work/pub_cuda.json" "$work/pub_cpu.json" && summary "batch64: public signals equal" || summary "batch64: public signals DIFFER"
+  if cmp -s "$work/pub_cuda.json" "$work/pub_cpu.json"; then
+    summary "batch64: public signals equal"
+  else
+    summary "batch64: public signals DIFFER"
+  fi
   cp "$work/p_cuda.json" "$work/pub_cuda.json" "$out/" 2>/dev/null || true
 else
   summary "batch64: setup or witness failed (see gpu_check.log)"
 fi
-step done
+step "done"
 cat "$out/summary.txt"

@@ -34,10 +34,12 @@ free -g | head -2
 
 if [ -f "$root/.gpu-devnet/devnet.tar.gz" ]; then
   step "unpacking the carried binaries"
-  rm -rf "$work/bin" && mkdir -p "$work/bin" && tar -xzf "$root/.gpu-devnet/devnet.tar.gz" -C "$work/bin" || {
+  rm -rf "${work:?}/bin"
+  mkdir -p "$work/bin"
+  if ! tar -xzf "$root/.gpu-devnet/devnet.tar.gz" -C "$work/bin"; then
     summary "devnet: the carried archive does not unpack"
     exit 1
-  }
+  fi
   bin=$work/bin
   nm=$work/node_modules
   mkdir -p "$nm/@foundry-rs/anvil-linux-amd64/bin"
@@ -77,5 +79,5 @@ else
   summary "devnet: no report (see gpu_devnet.log)"
 fi
 tail -c 200000 "$work/devnet-$start.log" >"$out/devnet_tail.log"
-step done
+step "done"
 cat "$out/summary.txt"
