@@ -4,7 +4,7 @@
 #   ci           release build (g++, warnings as errors); every test: unit, oracle (snarkjs,
 #                circomlibjs, cast, Uniswap V2 on anvil), forge and end-to-end
 #   ci-sanitize  clang with ASan + UBSan for generic x86-64, so the portable field code instead of
-#                the BMI2/ADX asm: the unit tests of ff ec hash snark circuit state tx l1 node
+#                the BMI2/ADX asm: the unit tests of ff ec hash snark circuit state tx l1 node cuda
 #                (batch's take too long under ASan for CI), then each libFuzzer target for a few
 #                seconds from its seed corpus (fuzz/)
 #   ci-tsan      the node's unit tests under ThreadSanitizer (g++)
