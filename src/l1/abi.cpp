@@ -1,5 +1,6 @@
 #include "l1/abi.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "hash/keccak256.hpp"
@@ -219,24 +220,42 @@ std::optional<size_t> read_size(std::span<const uint8_t> data, size_t pos) {
   return static_cast<size_t>((*w)[0]);
 }
 
-std::optional<Value> decode_value(const Type& t, std::span<const uint8_t> data);
+/// What one decode may produce. Offsets may point at the same data, so without a bound a few
+/// hundred bytes of nested offsets decode to gigabytes (fuzz/abi.cpp found one: arrays whose
+/// elements all point at one inner array). Each value is charged the bytes it takes in the
+/// canonical encoding, against the input's size: a canonical encoding never runs out, as each of
+/// its bytes encodes one byte of the result, and only shared data can overdraw. Values whose
+/// canonical size is zero (T[0]) are bounded by a count instead.
+struct DecodeBudget {
+  static constexpr size_t kMaxValues = size_t{1} << 20;
+  size_t bytes;
+  size_t values = 0;
+  [[nodiscard]] bool take(size_t n) {
+    if (n > bytes || ++values > kMaxValues) return false;
+    bytes -= n;
+    return true;
+  }
+};
+
+std::optional<Value> decode_value(const Type& t, std::span<const uint8_t> data, DecodeBudget& budget);
 
 template <class TypeAt>
-std::optional<std::vector<Value>> decode_sequence(size_t n, TypeAt type_at, std::span<const uint8_t> data) {
+std::optional<std::vector<Value>> decode_sequence(size_t n, TypeAt type_at, std::span<const uint8_t> data,
+                                                  DecodeBudget& budget) {
   std::vector<Value> out;
-  out.reserve(n);
+  out.reserve(std::min(n, budget.bytes / 32 + 1));
   size_t pos = 0;
   for (size_t i = 0; i < n; ++i) {
     const Type& t = type_at(i);
     std::optional<Value> v;
     if (t.is_dynamic()) {
       const auto offset = read_size(data, pos);
-      if (!offset || *offset >= data.size()) return std::nullopt;
-      v = decode_value(t, data.subspan(*offset));
+      if (!offset || *offset >= data.size() || !budget.take(32)) return std::nullopt;  // the offset word
+      v = decode_value(t, data.subspan(*offset), budget);
       pos += 32;
     } else {
       if (pos > data.size()) return std::nullopt;
-      v = decode_value(t, data.subspan(pos));
+      v = decode_value(t, data.subspan(pos), budget);
       pos += t.head_size();
     }
     if (!v) return std::nullopt;
@@ -245,22 +264,22 @@ std::optional<std::vector<Value>> decode_sequence(size_t n, TypeAt type_at, std:
   return out;
 }
 
-std::optional<Value> decode_value(const Type& t, std::span<const uint8_t> data) {
+std::optional<Value> decode_value(const Type& t, std::span<const uint8_t> data, DecodeBudget& budget) {
   switch (t.kind) {
     case Kind::Uint:
     case Kind::Bool: {
       const auto w = read_word(data, 0);
-      if (!w || ff::bit_length(*w) > (t.kind == Kind::Bool ? 1u : t.size)) return std::nullopt;
+      if (!w || ff::bit_length(*w) > (t.kind == Kind::Bool ? 1u : t.size) || !budget.take(32)) return std::nullopt;
       return Value::uint(*w);
     }
     case Kind::Address: {
-      if (data.size() < 32) return std::nullopt;
+      if (data.size() < 32 || !budget.take(32)) return std::nullopt;
       for (size_t i = 0; i < 12; ++i)
         if (data[i] != 0) return std::nullopt;
       return Value::bytes_value(Bytes(data.begin() + 12, data.begin() + 32));
     }
     case Kind::FixedBytes: {
-      if (data.size() < 32) return std::nullopt;
+      if (data.size() < 32 || !budget.take(32)) return std::nullopt;
       for (size_t i = t.size; i < 32; ++i)
         if (data[i] != 0) return std::nullopt;
       return Value::bytes_value(Bytes(data.begin(), data.begin() + t.size));
@@ -270,7 +289,7 @@ std::optional<Value> decode_value(const Type& t, std::span<const uint8_t> data) 
       const auto len = read_size(data, 0);
       if (!len) return std::nullopt;
       const size_t padded = (*len + 31) / 32 * 32;
-      if (data.size() - 32 < padded) return std::nullopt;
+      if (data.size() - 32 < padded || !budget.take(32 + padded)) return std::nullopt;
       for (size_t i = *len; i < padded; ++i)
         if (data[32 + i] != 0) return std::nullopt;
       return Value::bytes_value(Bytes(data.begin() + 32, data.begin() + 32 + static_cast<ptrdiff_t>(*len)));
@@ -278,18 +297,23 @@ std::optional<Value> decode_value(const Type& t, std::span<const uint8_t> data) 
     case Kind::Array: {
       const auto n = read_size(data, 0);
       // Every element takes at least one head word, which bounds n by the data actually present.
-      if (!n || *n > (data.size() - 32) / 32) return std::nullopt;
-      auto items = decode_sequence(*n, [&](size_t) -> const Type& { return t.components[0]; }, data.subspan(32));
+      if (!n || *n > (data.size() - 32) / 32 || !budget.take(32)) return std::nullopt;
+      auto items = decode_sequence(
+          *n, [&](size_t) -> const Type& { return t.components[0]; }, data.subspan(32), budget);
       if (!items) return std::nullopt;
       return Value::list(std::move(*items));
     }
     case Kind::FixedArray: {
-      auto items = decode_sequence(t.size, [&](size_t) -> const Type& { return t.components[0]; }, data);
+      if (!budget.take(0)) return std::nullopt;  // counted: T[0] takes no bytes
+      auto items = decode_sequence(
+          t.size, [&](size_t) -> const Type& { return t.components[0]; }, data, budget);
       if (!items) return std::nullopt;
       return Value::list(std::move(*items));
     }
     case Kind::Tuple: {
-      auto items = decode_sequence(t.components.size(), [&](size_t i) -> const Type& { return t.components[i]; }, data);
+      if (!budget.take(0)) return std::nullopt;
+      auto items = decode_sequence(
+          t.components.size(), [&](size_t i) -> const Type& { return t.components[i]; }, data, budget);
       if (!items) return std::nullopt;
       return Value::list(std::move(*items));
     }
@@ -356,7 +380,9 @@ std::optional<Bytes> encode(std::span<const Type> types, std::span<const Value> 
 }
 
 std::optional<std::vector<Value>> decode(std::span<const Type> types, std::span<const uint8_t> data) {
-  return decode_sequence(types.size(), [&](size_t i) -> const Type& { return types[i]; }, data);
+  DecodeBudget budget{data.size()};
+  return decode_sequence(
+      types.size(), [&](size_t i) -> const Type& { return types[i]; }, data, budget);
 }
 
 Selector selector(std::string_view canonical_signature) {
@@ -443,7 +469,8 @@ std::optional<std::vector<Value>> decode_log(const Event& e, std::span<const Byt
       out.push_back(Value::bytes32(topic));
       continue;
     }
-    auto v = decode_value(t, topic);
+    DecodeBudget budget{topic.size()};
+    auto v = decode_value(t, topic, budget);
     if (!v) return std::nullopt;
     out.push_back(std::move(*v));
   }

@@ -228,6 +228,70 @@ TEST(Abi, DecodeRejectsDirtyAndOutOfRange) {
   EXPECT_TRUE(dec("uint256", word("1") + word("2")).has_value());
 }
 
+// What a decode produces is bounded by its input. Offsets that share data (elements of nested
+// arrays all pointing at one inner array) make n^depth values out of depth * (n + 1) words, and
+// values of no size (empty tuples in fixed arrays) make billions out of nothing: fuzz/abi.cpp
+// found the second (2 GB, fuzz/corpus/abi/nested-empty-tuples). Each value is charged its
+// canonical size against the input's, and counted: both are refused at once, while canonical
+// encodings decode.
+TEST(Abi, DecodeIsBoundedByItsInput) {
+  EXPECT_FALSE(abi::decode(std::vector<Type>{T("()[2][2][385][3232][3][3][33]")}, Bytes{}).has_value());
+  EXPECT_TRUE(abi::decode(std::vector<Type>{T("()[2][3]")}, Bytes{}).has_value());
+
+  auto word = [](uint64_t v) {
+    Bytes w(32, 0);
+    for (int i = 0; i < 8; ++i) w[31 - i] = static_cast<uint8_t>(v >> (8 * i));
+    return w;
+  };
+  auto append = [](Bytes& out, const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); };
+  constexpr uint64_t kN = 8;
+  constexpr int kDepth = 7;  // 8^7 = 2,097,152 words once expanded
+  std::string type = "uint256";
+  for (int d = 0; d < kDepth; ++d) type += "[]";
+  Bytes data = word(32);  // the top-level offset
+  for (int d = 0; d < kDepth; ++d) {
+    append(data, word(kN));
+    // Every element of this level points at the one array of the next, right after these heads.
+    for (uint64_t i = 0; i < kN; ++i) append(data, d + 1 < kDepth ? word(32 * kN) : word(i));
+  }
+  ASSERT_LT(data.size(), 2200u);
+  const std::vector<Type> types = {T(type)};
+  EXPECT_FALSE(abi::decode(types, data).has_value());
+
+  // Two members sharing one array: refused too (a canonical encoding never shares).
+  const std::vector<Type> pair = {T("uint256[]"), T("uint256[]")};
+  Bytes shared = word(64);
+  append(shared, word(64));
+  append(shared, word(1));
+  append(shared, word(5));
+  EXPECT_FALSE(abi::decode(pair, shared).has_value());
+  // The same value, canonically encoded, decodes and encodes back to the same bytes.
+  Bytes canonical = word(64);
+  append(canonical, word(128));
+  for (int k = 0; k < 2; ++k) append(canonical, word(1)), append(canonical, word(5));
+  const auto values = abi::decode(pair, canonical);
+  ASSERT_TRUE(values.has_value());
+  EXPECT_EQ(abi::encode(pair, *values), canonical);
+
+  // A nested value of 3 x 4 x 5 words, canonically encoded, is charged exactly its size.
+  Value v = Value::list({});
+  for (int a = 0; a < 3; ++a) {
+    Value mid = Value::list({});
+    for (int b = 0; b < 4; ++b) {
+      Value inner = Value::list({});
+      for (int c = 0; c < 5; ++c) inner.items.push_back(Value::uint(static_cast<uint64_t>(100 * a + 10 * b + c)));
+      mid.items.push_back(inner);
+    }
+    v.items.push_back(mid);
+  }
+  const std::vector<Type> nested = {T("uint256[][][]")};
+  const auto enc = abi::encode(nested, std::vector<Value>{v});
+  ASSERT_TRUE(enc.has_value());
+  const auto back = abi::decode(nested, *enc);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(back->at(0) == v);
+}
+
 TEST(Abi, DecodesEventLogs) {
   // ERC-20 Transfer: topic0 from `cast keccak`, and the well-known 0xddf252ad...
   const auto e = abi::parse_event("Transfer(address indexed from, address indexed to, uint256 value)");
