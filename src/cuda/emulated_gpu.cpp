@@ -127,12 +127,10 @@ class EmulatedGpu final : public Gpu {
     const std::vector<Affine<F>>* r1 = find(sets, second);
     const size_t have = (r0 ? r0->size() : 0) + (r1 ? r1->size() : 0);
     if (have != n) throw std::runtime_error("CUDA backend: MSM sizes differ");
-    MsmWindows<P> out;
-    out.c = msm_window_bits(n);
-    const unsigned windows = msm_windows(out.c);
-    const uint32_t nb = msm_buckets(out.c);
-    const uint32_t sentinel = windows * nb;
-    out.windows.assign(windows, P::identity());
+    const MsmShape shape = msm_shape(n);  // not a structured binding: clang 14 lambdas cannot capture one
+    const unsigned windows = shape.windows;
+    const uint32_t nb = shape.buckets, sentinel = shape.sentinel;
+    MsmWindows<P> out{shape.c, std::vector<P>(windows, P::identity())};
     if (n == 0) return out;
     if (static_cast<uint64_t>(windows) * n >= (uint64_t{1} << 31))
       throw std::runtime_error("CUDA backend: MSM too large");

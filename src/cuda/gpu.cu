@@ -348,12 +348,10 @@ class CudaGpu final : public Gpu {
     const Resident* r1 = find(second, kG2);
     const size_t have = (r0 ? r0->n : 0) + (r1 ? r1->n : 0);
     if (have != n) throw std::runtime_error("CUDA backend: MSM sizes differ");
-    MsmWindows<P> out;
-    out.c = msm_window_bits(n);
-    const unsigned windows = msm_windows(out.c);
-    const uint32_t nb = msm_buckets(out.c);
-    const uint32_t sentinel = windows * nb;
-    out.windows.assign(windows, P::identity());
+    const MsmShape shape = msm_shape(n);
+    const unsigned windows = shape.windows;
+    const uint32_t nb = shape.buckets, sentinel = shape.sentinel;
+    MsmWindows<P> out{shape.c, std::vector<P>(windows, P::identity())};
     if (n == 0) return out;
     if (static_cast<uint64_t>(windows) * n >= (uint64_t{1} << 31)) throw std::runtime_error("CUDA backend: MSM too large");
     const uint32_t total = static_cast<uint32_t>(windows * n);

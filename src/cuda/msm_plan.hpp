@@ -64,6 +64,18 @@ inline constexpr unsigned kWindowThreads = 128;
 /// Buckets per window (digit magnitudes 1..2^(c-1)).
 ZKAMM_HD uint32_t msm_buckets(unsigned c) { return 1u << (c - 1); }
 
+/// The bucket layout of an MSM of n points: window width c, windows, buckets per window, and the
+/// key of zero digits (windows * buckets, after every bucket's).
+struct MsmShape {
+  unsigned c, windows;
+  uint32_t buckets, sentinel;
+};
+ZKAMM_HD MsmShape msm_shape(uint64_t n) {
+  const unsigned c = msm_window_bits(n);
+  const unsigned windows = msm_windows(c);
+  return MsmShape{c, windows, msm_buckets(c), windows * msm_buckets(c)};
+}
+
 /// Step 2 for point i: the (key, value) pairs of all windows, written at w * n + i.
 ZKAMM_HD void scalar_to_pairs(const uint32_t s[8], uint32_t i, uint32_t n, unsigned c, unsigned windows,
                               uint32_t* keys, uint32_t* values) {

@@ -47,6 +47,36 @@ batch::BatchWitness one_slot_witness() {
   return r.witness;
 }
 
+// A node that closes a batch for every operation (1 slot), soon after it arrives.
+node::NodeConfig one_slot_node_config() {
+  node::NodeConfig nc;
+  nc.domain.chain_id = 31337;
+  nc.batch_slots = 1;
+  nc.batch_timeout = 50ms;
+  nc.block_time = 20ms;
+  return nc;
+}
+
+// Account 1 created, then `deposits` deposits to it: 1 + deposits priority operations, so as
+// many batches on a one-slot node. False when the node refuses one.
+bool create_and_fund(node::Node& node, uint64_t deposits) {
+  const hash::PrivateKey key = zkamm::testing::test_key(9);
+  tx::CreateAccount c;
+  c.serial = 0;
+  c.account = 1;
+  c.pubkey = ec::pack_point(hash::eddsa_public_key(key));
+  if (!node.submit_priority(c).accepted) return false;
+  for (uint64_t i = 0; i < deposits; ++i) {
+    tx::Deposit d;
+    d.serial = 1 + i;
+    d.account = 1;
+    d.token = 0;
+    d.amount = 777 + i;
+    if (!node.submit_priority(d).accepted) return false;
+  }
+  return true;
+}
+
 // A node with its JSON-RPC service and the prover methods on a free port, in a fresh data dir
 // that goes at the end. The service stops first: its prover methods use the caller's job board.
 class ServedNode {
@@ -174,12 +204,7 @@ TEST(RemoteProver, AWorkerWithOtherKeysRefusesToProve) {
 // `zkamm prover` worker over the RPC, checked, and emitted in order.
 TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
   const BatchKeys& k = keys_n1();
-  node::NodeConfig nc;
-  nc.domain.chain_id = 31337;
-  nc.batch_slots = 1;
-  nc.batch_timeout = 50ms;
-  nc.block_time = 20ms;
-  ServedNode sn("c", nc);
+  ServedNode sn("c", one_slot_node_config());
   node::Node& node = sn.node();
   ProverOptions po;
   po.remote_jobs = true;
@@ -192,19 +217,7 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
   } stop_service_first{sn};
   ASSERT_NE(prover.jobs(), nullptr);
   ASSERT_TRUE(sn.serve(*prover.jobs(), k));
-
-  const hash::PrivateKey key = zkamm::testing::test_key(9);
-  tx::CreateAccount c;
-  c.serial = 0;
-  c.account = 1;
-  c.pubkey = ec::pack_point(hash::eddsa_public_key(key));
-  ASSERT_TRUE(node.submit_priority(c).accepted);
-  tx::Deposit d;
-  d.serial = 1;
-  d.account = 1;
-  d.token = 0;
-  d.amount = 777;
-  ASSERT_TRUE(node.submit_priority(d).accepted);
+  ASSERT_TRUE(create_and_fund(node, 1));
 
   const WorkerOptions wo = worker_for(sn, "remote-1", 2, 60s);
   std::atomic<bool> stop{false};
@@ -225,12 +238,7 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
 // batch order, whichever thread finishes first.
 TEST(RemoteProver, LocalWorkersProveBatchesInParallelAndEmitThemInOrder) {
   const BatchKeys& k = keys_n1();
-  node::NodeConfig nc;
-  nc.domain.chain_id = 31337;
-  nc.batch_slots = 1;
-  nc.batch_timeout = 50ms;
-  nc.block_time = 20ms;
-  ServedNode sn("d", nc);
+  ServedNode sn("d", one_slot_node_config());
   node::Node& node = sn.node();
   ProverOptions po;
   po.remote_jobs = true;
@@ -245,21 +253,8 @@ TEST(RemoteProver, LocalWorkersProveBatchesInParallelAndEmitThemInOrder) {
     cv.notify_all();
   });
 
-  const hash::PrivateKey key = zkamm::testing::test_key(9);
-  tx::CreateAccount c;
-  c.serial = 0;
-  c.account = 1;
-  c.pubkey = ec::pack_point(hash::eddsa_public_key(key));
-  ASSERT_TRUE(node.submit_priority(c).accepted);
   constexpr uint64_t kDeposits = 5;
-  for (uint64_t i = 0; i < kDeposits; ++i) {
-    tx::Deposit d;
-    d.serial = 1 + i;
-    d.account = 1;
-    d.token = 0;
-    d.amount = 100 + i;
-    ASSERT_TRUE(node.submit_priority(d).accepted);
-  }
+  ASSERT_TRUE(create_and_fund(node, kDeposits));
   const uint64_t last = 1 + kDeposits;  // one batch per operation (1 slot)
   ASSERT_TRUE(prover.wait_proved(last, 60s)) << prover.error();
   EXPECT_EQ(prover.error(), "");
