@@ -57,6 +57,15 @@ node::NodeConfig one_slot_node_config() {
   return nc;
 }
 
+// A prover that posts every batch on its job board, proven by `local_workers` threads here and by
+// remote workers.
+ProverOptions job_board(unsigned local_workers) {
+  ProverOptions po;
+  po.remote_jobs = true;
+  po.local_workers = local_workers;
+  return po;
+}
+
 // Account 1 created, then `deposits` deposits to it: 1 + deposits priority operations, so as
 // many batches on a one-slot node. False when the node refuses one.
 bool create_and_fund(node::Node& node, uint64_t deposits) {
@@ -206,10 +215,7 @@ TEST(RemoteProver, TheNodesBatchesAreProvenByARemoteWorker) {
   const BatchKeys& k = keys_n1();
   ServedNode sn("c", one_slot_node_config());
   node::Node& node = sn.node();
-  ProverOptions po;
-  po.remote_jobs = true;
-  po.local_workers = 0;
-  Prover prover(node, k, po);
+  Prover prover(node, k, job_board(0));
   // The service serves the prover's job board: it stops before the prover, however the test ends.
   const struct StopServiceFirst {
     ServedNode& sn;
@@ -240,10 +246,7 @@ TEST(RemoteProver, LocalWorkersProveBatchesInParallelAndEmitThemInOrder) {
   const BatchKeys& k = keys_n1();
   ServedNode sn("d", one_slot_node_config());
   node::Node& node = sn.node();
-  ProverOptions po;
-  po.remote_jobs = true;
-  po.local_workers = 3;
-  Prover prover(node, k, po);
+  Prover prover(node, k, job_board(3));
   std::mutex mu;
   std::condition_variable cv;
   std::vector<uint64_t> emitted;
